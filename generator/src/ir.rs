@@ -1,0 +1,337 @@
+//! The intermediate representation: plain data describing the API, produced by `lower`,
+//! named by `naming`, consumed by `render`.
+//!
+//! Nothing here does IO or refers to a spec-library type; every name is stored, never
+//! recomputed, so templates only interpolate.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+/// A Rust identifier next to the spec name it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Ident {
+    /// The Rust spelling (may be a raw identifier such as `r#type`).
+    pub rust: String,
+    /// The name as the spec spells it (JSON field, parameter or definition name).
+    pub wire: String,
+}
+
+impl Ident {
+    /// An identifier whose Rust spelling is not chosen yet (filled in by `naming`).
+    pub fn wire(wire: impl Into<String>) -> Self {
+        Ident {
+            rust: String::new(),
+            wire: wire.into(),
+        }
+    }
+}
+
+/// The whole API, as lowered from one definition.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`, if any.
+    pub description: Option<String>,
+    /// The first server URL (`https://api.mypurecloud.com`).
+    pub base_url: String,
+    /// One group per tag, sorted by tag name.
+    pub groups: Vec<Group>,
+    /// Every operation, keyed by operationId, sorted by operationId.
+    pub operations: IndexMap<String, Operation>,
+    /// Every model, keyed by its stable id (definition name or synthesized name), sorted by id.
+    pub models: IndexMap<String, Model>,
+}
+
+/// An API group: the operations carrying one tag (`BillingApi`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Group {
+    /// The tag as the spec spells it (`Billing`).
+    pub tag: String,
+    /// Tag description, if the spec has one.
+    pub description: Option<String>,
+    /// Struct name (`BillingApi`); `wire` holds the tag.
+    pub name: Ident,
+    /// Module and accessor name (`billing`).
+    pub module: String,
+    /// Cargo feature name (`billing`).
+    pub feature: String,
+    /// The operationIds of this group, in the order the methods appear.
+    pub operations: Vec<String>,
+    /// Methods: the operation's Rust method name within this group, in the same order as `operations`.
+    pub methods: Vec<String>,
+}
+
+/// The HTTP methods an operation can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    /// The upper-case spelling (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One HTTP operation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Operation {
+    /// `operationId`.
+    pub id: String,
+    /// The method name the SDKs use (`x-purecloud-method-name`, else the operationId), and
+    /// its Rust spelling (filled by `naming`).
+    pub name: Ident,
+    /// The request builder type name (`GetBillingReportsBillableusage`).
+    pub builder: String,
+    /// The group module that holds the request builder (the first tag's).
+    pub home_module: String,
+    pub method: Method,
+    /// Path template, as in the spec (`/api/v2/billing/trusteebillingoverview/{trustorOrgId}`).
+    pub path: String,
+    pub tags: Vec<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// Path, query and header parameters, path parameters first, then in spec order.
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    /// Success responses (2xx), by status.
+    pub success: Vec<Response>,
+    /// Error and default responses, by status.
+    pub errors: Vec<Response>,
+    pub deprecated: bool,
+    /// Genesys marks preview APIs with `x-genesys-preview` or "Preview" in the summary.
+    pub preview: bool,
+    pub permissions: Option<Permissions>,
+    /// OAuth scopes named by `security`, in order, deduplicated.
+    pub scopes: Vec<String>,
+    /// Security scheme names the operation accepts; empty when it needs no auth.
+    pub security: Vec<String>,
+    /// JSON pointer of the operation in the source file.
+    pub pointer: String,
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+/// How an array parameter is serialized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArrayStyle {
+    /// Repeated keys: `a=1&a=2` (`collectionFormat: multi`, `explode: true`).
+    Multi,
+    /// Comma separated (`csv`, `explode: false`).
+    Csv,
+    /// Space separated.
+    Ssv,
+    /// Tab separated.
+    Tsv,
+    /// Pipe separated.
+    Pipes,
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Param {
+    pub name: Ident,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub ty: TypeRef,
+    pub description: Option<String>,
+    /// The default the server applies when the parameter is omitted.
+    pub default: Option<serde_json::Value>,
+    /// Allowed values, as the spec lists them (the type is an enum model when they are strings).
+    pub enum_values: Vec<String>,
+    /// Set for array parameters.
+    pub style: Option<ArrayStyle>,
+    pub deprecated: bool,
+    pub pointer: String,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BodyKind {
+    Json,
+    Multipart,
+    Form,
+    Binary,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Body {
+    pub name: Ident,
+    pub kind: BodyKind,
+    pub content_type: String,
+    pub required: bool,
+    pub description: Option<String>,
+    /// For JSON and binary bodies: the body's type.
+    pub ty: Option<TypeRef>,
+    /// For multipart and form bodies: the fields.
+    pub fields: Vec<FormField>,
+    pub pointer: String,
+}
+
+/// A field of a multipart or URL-encoded form.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FormField {
+    pub name: Ident,
+    pub required: bool,
+    pub ty: TypeRef,
+    pub description: Option<String>,
+}
+
+/// What a response carries.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Response {
+    /// `200`, `4XX`, `default`...
+    pub status: String,
+    pub description: String,
+    /// The body type; `None` when the response has no body.
+    pub ty: Option<TypeRef>,
+    pub content_type: Option<String>,
+}
+
+/// Genesys's `x-inin-requires-permissions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Permissions {
+    pub kind: PermissionKind,
+    pub names: Vec<String>,
+}
+
+/// Whether any one, or all, of the listed permissions are needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum PermissionKind {
+    Any,
+    All,
+}
+
+/// A type as used by a field, parameter or body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Hash, PartialOrd, Ord)]
+#[serde(tag = "kind", content = "of", rename_all = "kebab-case")]
+pub enum TypeRef {
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    /// `date-time`: a UTC instant.
+    DateTime,
+    /// `date`: a calendar date.
+    Date,
+    /// `local-date-time`: a date and time without zone.
+    LocalDateTime,
+    /// `local-time`: a time of day without zone.
+    LocalTime,
+    /// `interval`: `start/end`, ISO-8601.
+    Interval,
+    /// Any JSON value (free-form object, `oneOf` that cannot be typed).
+    Json,
+    /// Raw bytes (file up- and downloads).
+    Binary,
+    /// A named model, by its id in [`Api::models`].
+    Model(String),
+    List(Box<TypeRef>),
+    Map(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The model this type refers to directly, if any (`Vec<Model>` and maps included).
+    pub fn model(&self) -> Option<&str> {
+        match self {
+            TypeRef::Model(id) => Some(id),
+            TypeRef::List(inner) | TypeRef::Map(inner) => inner.model(),
+            _ => None,
+        }
+    }
+}
+
+/// Whether requests, responses, or both carry a model; decides which serde derives it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub struct Usage {
+    pub request: bool,
+    pub response: bool,
+}
+
+/// A named type in the `models` module.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Model {
+    /// Type name; `wire` holds the definition name or the synthesized one.
+    pub name: Ident,
+    /// The module file (`billing_usage_report`).
+    pub module: String,
+    pub description: Option<String>,
+    pub kind: ModelKind,
+    pub usage: Usage,
+    pub deprecated: bool,
+    /// The groups (tags) whose operations reach this model, sorted.
+    pub groups: Vec<String>,
+    pub pointer: String,
+}
+
+/// The shape of a model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ModelKind {
+    /// An object with known fields; `additional` is the value type of extra keys when the
+    /// schema also has `additionalProperties`.
+    Struct {
+        fields: Vec<Field>,
+        additional: Option<TypeRef>,
+    },
+    /// A string enum.
+    Enum { values: Vec<EnumValue> },
+    /// Another type under this name (arrays, maps, primitives, free-form objects).
+    Alias { ty: TypeRef },
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    pub name: Ident,
+    pub ty: TypeRef,
+    pub required: bool,
+    /// Set by `lower` when the field's model reaches back to its parent (needs `Box`).
+    pub boxed: bool,
+    pub read_only: bool,
+    pub deprecated: bool,
+    pub description: Option<String>,
+    pub default: Option<serde_json::Value>,
+    pub pointer: String,
+}
+
+/// One value of a string enum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnumValue {
+    /// Variant name; `wire` holds the value.
+    pub name: Ident,
+}

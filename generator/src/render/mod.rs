@@ -1,0 +1,258 @@
+//! Stage 5, render: IR -> text files, through the Tera templates in `templates/`.
+//!
+//! Templates are parsed once per process; each output file is one template rendered with a
+//! view built by [`views`], which holds every name and type expression precomputed. Runtime
+//! sources are copied verbatim. Nothing here formats, validates or writes.
+
+pub mod views;
+
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use tera::Tera;
+
+use crate::error::{Error, ErrorKind};
+use crate::ir::Api;
+
+/// A file of the generated crate, before formatting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    /// Path relative to the crate root, `/`-separated.
+    pub path: String,
+    /// The template that produced it (or `runtime` for verbatim sources).
+    pub template: &'static str,
+    /// What it renders (model or group name), for error messages.
+    pub item: String,
+    pub contents: String,
+}
+
+/// Templates, embedded so the generator does not depend on the working directory.
+const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "_macros.tera",
+        include_str!("../../../templates/_macros.tera"),
+    ),
+    (
+        "Cargo.toml.tera",
+        include_str!("../../../templates/Cargo.toml.tera"),
+    ),
+    (
+        "README.md.tera",
+        include_str!("../../../templates/README.md.tera"),
+    ),
+    (
+        "lib.rs.tera",
+        include_str!("../../../templates/lib.rs.tera"),
+    ),
+    (
+        "client.rs.tera",
+        include_str!("../../../templates/client.rs.tera"),
+    ),
+    (
+        "apis_mod.rs.tera",
+        include_str!("../../../templates/apis_mod.rs.tera"),
+    ),
+    (
+        "tag_module.rs.tera",
+        include_str!("../../../templates/tag_module.rs.tera"),
+    ),
+    (
+        "models_mod.rs.tera",
+        include_str!("../../../templates/models_mod.rs.tera"),
+    ),
+    (
+        "model_struct.rs.tera",
+        include_str!("../../../templates/model_struct.rs.tera"),
+    ),
+    (
+        "model_enum.rs.tera",
+        include_str!("../../../templates/model_enum.rs.tera"),
+    ),
+    (
+        "model_alias.rs.tera",
+        include_str!("../../../templates/model_alias.rs.tera"),
+    ),
+    (
+        "permissions.rs.tera",
+        include_str!("../../../templates/permissions.rs.tera"),
+    ),
+    (
+        "group_doc.md.tera",
+        include_str!("../../../templates/group_doc.md.tera"),
+    ),
+];
+
+/// Runtime sources copied verbatim into `src/runtime/`.
+pub const RUNTIME: &[(&str, &str)] = &[
+    ("mod.rs", include_str!("../../../templates/runtime/mod.rs")),
+    (
+        "client.rs",
+        include_str!("../../../templates/runtime/client.rs"),
+    ),
+    (
+        "error.rs",
+        include_str!("../../../templates/runtime/error.rs"),
+    ),
+    (
+        "request.rs",
+        include_str!("../../../templates/runtime/request.rs"),
+    ),
+    (
+        "types.rs",
+        include_str!("../../../templates/runtime/types.rs"),
+    ),
+];
+
+fn tera() -> Result<&'static Tera, Error> {
+    static TERA: OnceLock<Result<Tera, String>> = OnceLock::new();
+    let result = TERA.get_or_init(|| {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![]);
+        tera.register_filter("rust_str", rust_str);
+        tera.add_raw_templates(TEMPLATES.to_vec())
+            .map_err(|e| format!("{e}: {}", source_chain(&e)))?;
+        Ok(tera)
+    });
+    result.as_ref().map_err(|message| {
+        Error::new(
+            "templates",
+            "",
+            ErrorKind::Template {
+                template: "(parsing)".into(),
+                message: message.clone(),
+            },
+        )
+    })
+}
+
+/// Tera filter: a Rust string literal for the value.
+fn rust_str(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = value
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| value.to_string());
+    Ok(tera::Value::String(format!("{text:?}")))
+}
+
+fn source_chain(e: &dyn std::error::Error) -> String {
+    let mut out = Vec::new();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push(s.to_string());
+        source = s.source();
+    }
+    out.join(": ")
+}
+
+/// What to render: the crate's identity, from the xtask configuration.
+#[derive(Debug, Clone)]
+pub struct CrateInfo {
+    pub name: String,
+    pub version: String,
+    /// The spec files, for the preamble and README.
+    pub spec: String,
+    pub fingerprint: String,
+}
+
+struct Job {
+    path: String,
+    template: &'static str,
+    item: String,
+    context: tera::Context,
+}
+
+/// Renders every file of the crate.
+pub fn render(api: &Api, info: &CrateInfo) -> Result<Vec<RenderedFile>, Error> {
+    let tera = tera()?;
+    let crate_view = views::crate_view(api, info);
+    let crate_ctx =
+        tera::Context::from_serialize(&crate_view).map_err(|e| template_error("(context)", e))?;
+    let mut jobs: Vec<Job> = Vec::new();
+    for (path, template) in [
+        ("Cargo.toml", "Cargo.toml.tera"),
+        ("README.md", "README.md.tera"),
+        ("src/lib.rs", "lib.rs.tera"),
+        ("src/client.rs", "client.rs.tera"),
+        ("src/apis/mod.rs", "apis_mod.rs.tera"),
+        ("src/models/mod.rs", "models_mod.rs.tera"),
+        ("src/permissions.rs", "permissions.rs.tera"),
+    ] {
+        jobs.push(Job {
+            path: path.into(),
+            template,
+            item: "crate".into(),
+            context: crate_ctx.clone(),
+        });
+    }
+    for group in &api.groups {
+        let view = views::group_view(api, group, info);
+        let context = tera::Context::from_serialize(&view)
+            .map_err(|e| template_error("tag_module.rs.tera", e))?;
+        jobs.push(Job {
+            path: format!("src/apis/{}.rs", group.module),
+            template: "tag_module.rs.tera",
+            item: group.name.rust.clone(),
+            context: context.clone(),
+        });
+        jobs.push(Job {
+            path: format!("docs/{}.md", group.name.rust),
+            template: "group_doc.md.tera",
+            item: group.name.rust.clone(),
+            context,
+        });
+    }
+    let model_jobs: Vec<Job> = api
+        .models
+        .values()
+        .map(|model| {
+            let (template, view) = views::model_view(api, model);
+            let context =
+                tera::Context::from_serialize(&view).map_err(|e| template_error(template, e))?;
+            Ok(Job {
+                path: format!("src/models/{}.rs", model.module),
+                template,
+                item: model.name.rust.clone(),
+                context,
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+    jobs.extend(model_jobs);
+    let mut files: Vec<RenderedFile> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let contents = tera
+                .render(job.template, &job.context)
+                .map_err(|e| template_error(job.template, e))?;
+            Ok(RenderedFile {
+                path: job.path,
+                template: job.template,
+                item: job.item,
+                contents,
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+    for (name, source) in RUNTIME {
+        files.push(RenderedFile {
+            path: format!("src/runtime/{name}"),
+            template: "runtime",
+            item: (*name).into(),
+            contents: (*source).to_owned(),
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn template_error(template: &str, e: tera::Error) -> Error {
+    Error::new(
+        "templates",
+        "",
+        ErrorKind::Template {
+            template: template.to_owned(),
+            message: format!("{e}: {}", source_chain(&e)),
+        },
+    )
+}

@@ -1,0 +1,123 @@
+//! Bad input: every fixture in `tests/fixtures/bad` fails with an error naming the file and
+//! the JSON pointer (or line and column) its `.expect` file gives, without a panic, and
+//! leaves an existing output directory untouched.
+
+use std::path::Path;
+
+#[test]
+fn each_bad_fixture_fails_with_file_pointer_and_reason() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bad");
+    let mut checked = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for spec in entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e != "expect"))
+    {
+        let expect = std::fs::read_to_string(spec.with_extension("expect"))
+            .unwrap_or_else(|_| panic!("{} has no .expect", spec.display()));
+        let (place, phrase) = expect
+            .trim_end()
+            .split_once('\t')
+            .expect("expect line: place<TAB>phrase");
+
+        let out = tests::scratch(&format!(
+            "bad-{}",
+            spec.file_stem().unwrap().to_string_lossy()
+        ));
+        std::fs::write(out.join("sentinel.txt"), "existing output").unwrap();
+        let result =
+            std::panic::catch_unwind(|| generator::generate(&generator::Config::new(spec)));
+        let err = match result {
+            Ok(Ok(_)) => panic!("{} generated, but should fail", spec.display()),
+            Ok(Err(e)) => e,
+            Err(_) => panic!("{} made the generator panic", spec.display()),
+        };
+        let message = err.to_string();
+        assert!(
+            message.starts_with(&spec.display().to_string()),
+            "{message:?} does not name the file {}",
+            spec.display()
+        );
+        if let Some(pointer) = place.strip_prefix('#') {
+            assert_eq!(
+                err.pointer,
+                pointer,
+                "wrong pointer for {}: {message}",
+                spec.display()
+            );
+            assert!(
+                message.contains(&format!("#{pointer}:")),
+                "{message:?} does not show the pointer"
+            );
+        } else {
+            assert!(
+                message.contains(place),
+                "{message:?} does not give {place:?}"
+            );
+        }
+        assert!(
+            message.to_lowercase().contains(&phrase.to_lowercase()),
+            "{message:?} does not say {phrase:?}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("sentinel.txt")).unwrap(),
+            "existing output"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} bad fixtures found");
+}
+
+#[test]
+fn a_failed_write_leaves_the_existing_output_untouched() {
+    let out = tests::scratch("failed-write").join("client");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("lib.rs"), "old").unwrap();
+    // A file whose parent is an existing *file* cannot be written.
+    let files = vec![
+        generator::format::OutputFile {
+            path: "a.rs".into(),
+            contents: "new".into(),
+        },
+        generator::format::OutputFile {
+            path: "a.rs/b.rs".into(),
+            contents: "new".into(),
+        },
+    ];
+    let err = generator::write::apply(&out, &files, generator::write::Mode::Write).unwrap_err();
+    assert!(err.to_string().contains("cannot write"), "{err}");
+    assert_eq!(std::fs::read_to_string(out.join("lib.rs")).unwrap(), "old");
+    assert!(!out.join("a.rs").exists());
+}
+
+#[test]
+fn an_overlay_that_redefines_a_public_operation_names_both() {
+    let dir = tests::scratch("overlay-redefines");
+    std::fs::create_dir_all(dir.join("overlays")).unwrap();
+    let public = r#"{"swagger":"2.0","info":{"title":"t","version":"1"},"paths":{"/api/v2/x":{"get":{"operationId":"getX","tags":["X"],"responses":{"200":{"description":"ok"}}}}},"definitions":{"Thing":{"type":"object"}}}"#;
+    std::fs::write(dir.join("public.json"), public).unwrap();
+    std::fs::write(dir.join("overlays/extra.json"), r#"{"swagger":"2.0","info":{"title":"o","version":"1"},"paths":{"/api/v2/x":{"get":{"operationId":"getX2","responses":{"200":{"description":"ok"}}}}}}"#).unwrap();
+    let err = generator::generate(&generator::Config::new(&dir))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("overlays/extra.json#/paths/~1api~1v2~1x/get"),
+        "{err}"
+    );
+    assert!(err.contains("public.json#/paths/~1api~1v2~1x/get"), "{err}");
+
+    std::fs::write(dir.join("overlays/extra.json"), r#"{"swagger":"2.0","info":{"title":"o","version":"1"},"paths":{},"definitions":{"Thing":{"type":"object"}}}"#).unwrap();
+    let err = generator::generate(&generator::Config::new(&dir))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("overlays/extra.json#/definitions/Thing")
+            && err.contains("public.json#/definitions/Thing"),
+        "{err}"
+    );
+}

@@ -1,0 +1,229 @@
+//! `cargo xtask`: the maintainer's commands. Parses arguments and calls the generator
+//! library; all logic lives there.
+//!
+//! ```text
+//! cargo xtask generate    [--spec PATH] [--out DIR] [--tags Billing,Usage] [--name CRATE]
+//! cargo xtask check       [--spec PATH] [--out DIR] [--tags ...]
+//! cargo xtask import-spec --from PATH --tags Billing,Usage [--to DIR]
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use generator::write::{self, Mode};
+
+const USAGE: &str = "usage:
+  cargo xtask generate    [--spec PATH] [--out DIR] [--tags T1,T2] [--name CRATE] [--all-warnings]
+  cargo xtask check       [--spec PATH] [--out DIR] [--tags T1,T2] [--name CRATE]
+  cargo xtask import-spec --from PATH --tags T1,T2 [--to DIR]";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the xtask crate's parent).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+struct Args {
+    command: String,
+    options: Vec<(String, Option<String>)>,
+}
+
+impl Args {
+    fn parse() -> Result<Args> {
+        let mut raw = std::env::args().skip(1);
+        let command = raw.next().unwrap_or_default();
+        let mut options = Vec::new();
+        let rest: Vec<String> = raw.collect();
+        let mut i = 0;
+        while i < rest.len() {
+            let arg = &rest[i];
+            let Some(name) = arg.strip_prefix("--") else {
+                bail!("unexpected argument {arg:?}\n{USAGE}")
+            };
+            if let Some((k, v)) = name.split_once('=') {
+                options.push((k.to_owned(), Some(v.to_owned())));
+            } else if rest.get(i + 1).is_some_and(|next| !next.starts_with("--")) {
+                options.push((name.to_owned(), Some(rest[i + 1].clone())));
+                i += 1;
+            } else {
+                options.push((name.to_owned(), None));
+            }
+            i += 1;
+        }
+        Ok(Args { command, options })
+    }
+
+    fn value(&self, name: &str) -> Option<&str> {
+        self.options
+            .iter()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| v.as_deref())
+    }
+
+    fn flag(&self, name: &str) -> bool {
+        self.options.iter().any(|(k, _)| k == name)
+    }
+
+    fn check_known(&self, known: &[&str]) -> Result<()> {
+        for (k, _) in &self.options {
+            if !known.contains(&k.as_str()) {
+                bail!("unknown option --{k} for `{}`\n{USAGE}", self.command);
+            }
+        }
+        Ok(())
+    }
+
+    fn tags(&self) -> Option<Vec<String>> {
+        self.value("tags").map(|t| {
+            t.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+    }
+
+    fn config(&self) -> generator::Config {
+        let spec = self
+            .value("spec")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root().join("spec"));
+        let mut config = generator::Config::new(spec);
+        config.tags = self.tags();
+        if let Some(name) = self.value("name") {
+            config.crate_name = name.to_owned();
+        }
+        config.dump_dir = root().join("target").join("invalid-rust");
+        config
+    }
+}
+
+fn run() -> Result<ExitCode> {
+    let args = Args::parse()?;
+    match args.command.as_str() {
+        "generate" => {
+            args.check_known(&["spec", "out", "tags", "name", "all-warnings"])?;
+            let out = args
+                .value("out")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root().join("generated-client"));
+            let generated = generator::generate(&args.config())?;
+            print_warnings(&generated.diagnostics, args.flag("all-warnings"));
+            write::apply(&out, &generated.files, Mode::Write)?;
+            eprintln!(
+                "generated {} operations in {} groups and {} models: {} files in {}",
+                generated.api.operations.len(),
+                generated.api.groups.len(),
+                generated.api.models.len(),
+                generated.files.len(),
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        "check" => {
+            args.check_known(&["spec", "out", "tags", "name"])?;
+            let out = args
+                .value("out")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root().join("generated-client"));
+            let generated = generator::generate(&args.config())?;
+            let drift = write::apply(&out, &generated.files, Mode::Check)?;
+            if drift.is_empty() {
+                eprintln!(
+                    "{} is up to date ({} files)",
+                    out.display(),
+                    generated.files.len()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            eprintln!(
+                "{} is stale: run `cargo xtask generate` and commit the result.",
+                out.display()
+            );
+            for (label, list) in [
+                ("stale", &drift.stale),
+                ("missing", &drift.missing),
+                ("extra", &drift.extra),
+            ] {
+                for file in list {
+                    eprintln!("  {label}: {file}");
+                }
+            }
+            let lines: Vec<&str> = drift.diff.lines().collect();
+            for line in lines.iter().take(60) {
+                eprintln!("{line}");
+            }
+            if lines.len() > 60 {
+                eprintln!("... ({} more diff lines)", lines.len() - 60);
+            }
+            Ok(ExitCode::FAILURE)
+        }
+        "import-spec" => {
+            args.check_known(&["from", "tags", "to"])?;
+            let from = PathBuf::from(args.value("from").context("--from PATH is required")?);
+            let tags = args.tags().context("--tags T1,T2 is required")?;
+            let to = args
+                .value("to")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root().join("spec"));
+            import_spec(&from, &tags, &to)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "" | "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => bail!("unknown command {other:?}\n{USAGE}"),
+    }
+}
+
+fn print_warnings(diagnostics: &[generator::Diagnostic], all: bool) {
+    let limit = if all { usize::MAX } else { 40 };
+    for d in diagnostics.iter().take(limit) {
+        eprintln!("{d}");
+    }
+    if diagnostics.len() > limit {
+        eprintln!(
+            "... and {} more warnings (--all-warnings lists them)",
+            diagnostics.len() - limit
+        );
+    }
+}
+
+/// Writes `public.json` and `SOURCE` into `to`, after checking the result generates.
+fn import_spec(from: &Path, tags: &[String], to: &Path) -> Result<()> {
+    let (doc, input) = generator::load::read_document(from)?;
+    let name = from
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let imported = generator::import::import(&doc, &name, &input.sha256, tags)?;
+    let mut text = serde_json::to_string_pretty(&imported.doc)?;
+    text.push('\n');
+    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
+    let public = to.join("public.json");
+    let staging = to.join(".public.json.new");
+    std::fs::write(&staging, &text).with_context(|| format!("writing {}", staging.display()))?;
+    std::fs::rename(&staging, &public)?;
+    std::fs::write(to.join("SOURCE"), &imported.source_note)?;
+    eprintln!(
+        "imported {} operations and {} definitions from {} into {}",
+        imported.operations,
+        imported.definitions,
+        from.display(),
+        public.display()
+    );
+    Ok(())
+}
