@@ -29,10 +29,15 @@
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation
 )]
+#[rustfmt::skip]
 pub mod apis;
+#[rustfmt::skip]
 mod client;
+#[rustfmt::skip]
 pub mod models;
+#[rustfmt::skip]
 pub mod permissions;
+#[rustfmt::skip]
 pub mod runtime;
 pub use runtime::{Client, ClientBuilder, Error};
 /// The server the API definition names: requests go here unless the builder says otherwise.

@@ -30,89 +30,105 @@ pub const OPERATIONS: &[OperationPermissions] = &[
         operation_id: "getBillingAccount",
         method: "GET",
         path: "/api/v2/billing/accounts/{accountId}",
-        requires: Requires::Any(&[
-            "billing:subscription:create",
-            "billing:subscription:add",
-            "billing:subscription:read",
-            "billing:subscription:view",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:create",
+                "billing:subscription:add",
+                "billing:subscription:read",
+                "billing:subscription:view",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "getBillingAccount0",
         method: "GET",
         path: "/api/v2/billing/account",
-        requires: Requires::Any(&[
-            "billing:subscription:read",
-            "billing:subscription:view",
-            "billing:subscription:create",
-            "billing:subscription:add",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:read",
+                "billing:subscription:view",
+                "billing:subscription:create",
+                "billing:subscription:add",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "getBillingCarrierservicesUsageCalls",
         method: "GET",
         path: "/api/v2/billing/carrierservices/usage/calls",
-        requires: Requires::Any(&[
-            "billing:subscription:read",
-            "billing:subscription:view",
-            "billing:subscription:create",
-            "billing:subscription:add",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:read",
+                "billing:subscription:view",
+                "billing:subscription:create",
+                "billing:subscription:add",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "getBillingFreetrial",
         method: "GET",
         path: "/api/v2/billing/freetrial",
-        requires: Requires::Any(&[
-            "billing:subscription:read",
-            "billing:subscription:view",
-            "billing:subscription:create",
-            "billing:subscription:add",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:read",
+                "billing:subscription:view",
+                "billing:subscription:create",
+                "billing:subscription:add",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "getBillingInvoice",
         method: "GET",
         path: "/api/v2/billing/invoices/{invoiceId}",
-        requires: Requires::Any(&[
-            "billing:subscription:read",
-            "billing:subscription:view",
-            "billing:subscription:create",
-            "billing:subscription:add",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:read",
+                "billing:subscription:view",
+                "billing:subscription:create",
+                "billing:subscription:add",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "getBillingInvoicePdf",
         method: "GET",
         path: "/api/v2/billing/invoices/{invoiceId}/pdf",
-        requires: Requires::Any(&[
-            "billing:subscription:read",
-            "billing:subscription:view",
-            "billing:subscription:create",
-            "billing:subscription:add",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:read",
+                "billing:subscription:view",
+                "billing:subscription:create",
+                "billing:subscription:add",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "getBillingInvoices",
         method: "GET",
         path: "/api/v2/billing/invoices",
-        requires: Requires::Any(&[
-            "billing:subscription:read",
-            "billing:subscription:view",
-            "billing:subscription:create",
-            "billing:subscription:add",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:read",
+                "billing:subscription:view",
+                "billing:subscription:create",
+                "billing:subscription:add",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "getBillingPeriods",
         method: "GET",
         path: "/api/v2/billing/periods",
-        requires: Requires::Any(&[
-            "billing:subscription:read",
-            "billing:subscription:view",
-            "billing:subscription:create",
-            "billing:subscription:add",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:read",
+                "billing:subscription:view",
+                "billing:subscription:create",
+                "billing:subscription:add",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "getBillingPremiumapplisting",
@@ -124,40 +140,48 @@ pub const OPERATIONS: &[OperationPermissions] = &[
         operation_id: "getBillingReportsBillableusage",
         method: "GET",
         path: "/api/v2/billing/reports/billableusage",
-        requires: Requires::Any(&["billing:subscription:read", "billing:subscription:view"]),
+        requires: Requires::Any(
+            &["billing:subscription:read", "billing:subscription:view"],
+        ),
     },
     OperationPermissions {
         operation_id: "getBillingReportsBillableusagedataReportIdCsv",
         method: "GET",
         path: "/api/v2/billing/reports/billableusagedata/{reportId}/csv",
-        requires: Requires::Any(&[
-            "billing:subscription:read",
-            "billing:subscription:view",
-            "billing:subscription:create",
-            "billing:subscription:add",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:read",
+                "billing:subscription:view",
+                "billing:subscription:create",
+                "billing:subscription:add",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "getBillingReportsConcurrentusagedataReportIdCsv",
         method: "GET",
         path: "/api/v2/billing/reports/concurrentusagedata/{reportId}/csv",
-        requires: Requires::Any(&[
-            "billing:subscription:read",
-            "billing:subscription:view",
-            "billing:subscription:create",
-            "billing:subscription:add",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:read",
+                "billing:subscription:view",
+                "billing:subscription:create",
+                "billing:subscription:add",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "getBillingReportsResourcesusagedataReportIdCsv",
         method: "GET",
         path: "/api/v2/billing/reports/resourcesusagedata/{reportId}/csv",
-        requires: Requires::Any(&[
-            "billing:subscription:read",
-            "billing:subscription:view",
-            "billing:subscription:create",
-            "billing:subscription:add",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:read",
+                "billing:subscription:view",
+                "billing:subscription:create",
+                "billing:subscription:add",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "getBillingSignupFreetrial",
@@ -181,23 +205,27 @@ pub const OPERATIONS: &[OperationPermissions] = &[
         operation_id: "getBillingSubscriptionoverview",
         method: "GET",
         path: "/api/v2/billing/subscriptionoverview",
-        requires: Requires::Any(&[
-            "billing:subscription:read",
-            "billing:subscription:view",
-            "billing:subscription:create",
-            "billing:subscription:add",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:read",
+                "billing:subscription:view",
+                "billing:subscription:create",
+                "billing:subscription:add",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "getBillingTask",
         method: "GET",
         path: "/api/v2/billing/tasks/{taskId}",
-        requires: Requires::Any(&[
-            "billing:subscription:read",
-            "billing:subscription:view",
-            "billing:subscription:create",
-            "billing:subscription:add",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:read",
+                "billing:subscription:view",
+                "billing:subscription:create",
+                "billing:subscription:add",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "getBillingTrusteebillingoverviewTrustorOrgId",
@@ -257,18 +285,22 @@ pub const OPERATIONS: &[OperationPermissions] = &[
         operation_id: "postBillingActivation",
         method: "POST",
         path: "/api/v2/billing/activations/{billingActivationJobId}",
-        requires: Requires::Any(&["billing:subscription:create", "billing:subscription:add"]),
+        requires: Requires::Any(
+            &["billing:subscription:create", "billing:subscription:add"],
+        ),
     },
     OperationPermissions {
         operation_id: "postBillingCarrierservicesUsageCallsCsv",
         method: "POST",
         path: "/api/v2/billing/carrierservices/usage/calls/csv",
-        requires: Requires::Any(&[
-            "billing:subscription:read",
-            "billing:subscription:view",
-            "billing:subscription:create",
-            "billing:subscription:add",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:read",
+                "billing:subscription:view",
+                "billing:subscription:create",
+                "billing:subscription:add",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "postBillingPremiseLicensestatus",
@@ -286,51 +318,61 @@ pub const OPERATIONS: &[OperationPermissions] = &[
         operation_id: "postBillingPremiumapptrials",
         method: "POST",
         path: "/api/v2/billing/premiumapptrials",
-        requires: Requires::Any(&["billing:subscription:create", "billing:subscription:add"]),
+        requires: Requires::Any(
+            &["billing:subscription:create", "billing:subscription:add"],
+        ),
     },
     OperationPermissions {
         operation_id: "postBillingReportsBillableusagedataReportIdCsv",
         method: "POST",
         path: "/api/v2/billing/reports/billableusagedata/{reportId}/csv",
-        requires: Requires::Any(&[
-            "billing:subscription:read",
-            "billing:subscription:view",
-            "billing:subscription:create",
-            "billing:subscription:add",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:read",
+                "billing:subscription:view",
+                "billing:subscription:create",
+                "billing:subscription:add",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "postBillingReportsConcurrentusagedataReportIdCsv",
         method: "POST",
         path: "/api/v2/billing/reports/concurrentusagedata/{reportId}/csv",
-        requires: Requires::Any(&[
-            "billing:subscription:read",
-            "billing:subscription:view",
-            "billing:subscription:create",
-            "billing:subscription:add",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:read",
+                "billing:subscription:view",
+                "billing:subscription:create",
+                "billing:subscription:add",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "postBillingReportsHourlylicenseusagedataReportIdCsv",
         method: "POST",
         path: "/api/v2/billing/reports/hourlylicenseusagedata/{reportId}/csv",
-        requires: Requires::Any(&[
-            "billing:subscription:read",
-            "billing:subscription:view",
-            "billing:subscription:create",
-            "billing:subscription:add",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:read",
+                "billing:subscription:view",
+                "billing:subscription:create",
+                "billing:subscription:add",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "postBillingReportsResourcesusagedataReportIdCsv",
         method: "POST",
         path: "/api/v2/billing/reports/resourcesusagedata/{reportId}/csv",
-        requires: Requires::Any(&[
-            "billing:subscription:read",
-            "billing:subscription:view",
-            "billing:subscription:create",
-            "billing:subscription:add",
-        ]),
+        requires: Requires::Any(
+            &[
+                "billing:subscription:read",
+                "billing:subscription:view",
+                "billing:subscription:create",
+                "billing:subscription:add",
+            ],
+        ),
     },
     OperationPermissions {
         operation_id: "postBillingSignupFreetrialStaging",
@@ -360,13 +402,17 @@ pub const OPERATIONS: &[OperationPermissions] = &[
         operation_id: "postBillingSubscriptionproductactivations",
         method: "POST",
         path: "/api/v2/billing/subscriptionproductactivations",
-        requires: Requires::Any(&["billing:subscription:create", "billing:subscription:add"]),
+        requires: Requires::Any(
+            &["billing:subscription:create", "billing:subscription:add"],
+        ),
     },
     OperationPermissions {
         operation_id: "postBillingSubscriptionproductcancellations",
         method: "POST",
         path: "/api/v2/billing/subscriptionproductcancellations",
-        requires: Requires::Any(&["billing:subscription:create", "billing:subscription:add"]),
+        requires: Requires::Any(
+            &["billing:subscription:create", "billing:subscription:add"],
+        ),
     },
     OperationPermissions {
         operation_id: "postBillingVendorusageOrganization",
@@ -396,13 +442,17 @@ pub const OPERATIONS: &[OperationPermissions] = &[
         operation_id: "putBillingAccount",
         method: "PUT",
         path: "/api/v2/billing/accounts/{accountId}",
-        requires: Requires::Any(&["billing:subscription:create", "billing:subscription:add"]),
+        requires: Requires::Any(
+            &["billing:subscription:create", "billing:subscription:add"],
+        ),
     },
     OperationPermissions {
         operation_id: "putBillingAccount0",
         method: "PUT",
         path: "/api/v2/billing/account",
-        requires: Requires::Any(&["billing:subscription:create", "billing:subscription:add"]),
+        requires: Requires::Any(
+            &["billing:subscription:create", "billing:subscription:add"],
+        ),
     },
 ];
 /// The requirement of an operation, by operationId.

@@ -44,7 +44,10 @@ impl<'a> BillingApi<'a> {
     /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
     ///
     /// and [`crate::Error::Transport`] when the request cannot be sent.
-    pub fn get_billing_account(&self, account_id: impl Into<String>) -> GetBillingAccount {
+    pub fn get_billing_account(
+        &self,
+        account_id: impl Into<String>,
+    ) -> GetBillingAccount {
         GetBillingAccount {
             client: self.client.clone(),
             account_id: account_id.into(),
@@ -114,7 +117,9 @@ impl<'a> BillingApi<'a> {
     /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
     ///
     /// and [`crate::Error::Transport`] when the request cannot be sent.
-    pub fn get_billing_carrierservices_usage_calls(&self) -> GetBillingCarrierservicesUsageCalls {
+    pub fn get_billing_carrierservices_usage_calls(
+        &self,
+    ) -> GetBillingCarrierservicesUsageCalls {
         GetBillingCarrierservicesUsageCalls {
             client: self.client.clone(),
             from: None,
@@ -187,7 +192,10 @@ impl<'a> BillingApi<'a> {
     /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
     ///
     /// and [`crate::Error::Transport`] when the request cannot be sent.
-    pub fn get_billing_invoice(&self, invoice_id: impl Into<String>) -> GetBillingInvoice {
+    pub fn get_billing_invoice(
+        &self,
+        invoice_id: impl Into<String>,
+    ) -> GetBillingInvoice {
         GetBillingInvoice {
             client: self.client.clone(),
             invoice_id: invoice_id.into(),
@@ -225,7 +233,10 @@ impl<'a> BillingApi<'a> {
     /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
     ///
     /// and [`crate::Error::Transport`] when the request cannot be sent.
-    pub fn get_billing_invoice_pdf(&self, invoice_id: impl Into<String>) -> GetBillingInvoicePdf {
+    pub fn get_billing_invoice_pdf(
+        &self,
+        invoice_id: impl Into<String>,
+    ) -> GetBillingInvoicePdf {
         GetBillingInvoicePdf {
             client: self.client.clone(),
             invoice_id: invoice_id.into(),
@@ -815,7 +826,9 @@ impl<'a> BillingApi<'a> {
     /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
     ///
     /// and [`crate::Error::Transport`] when the request cannot be sent.
-    pub fn get_billing_vendorusage_organizations(&self) -> GetBillingVendorusageOrganizations {
+    pub fn get_billing_vendorusage_organizations(
+        &self,
+    ) -> GetBillingVendorusageOrganizations {
         GetBillingVendorusageOrganizations {
             client: self.client.clone(),
             before: None,
@@ -1287,7 +1300,9 @@ impl<'a> BillingApi<'a> {
     /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
     ///
     /// and [`crate::Error::Transport`] when the request cannot be sent.
-    pub fn post_billing_signup_freetrial_staging(&self) -> PostBillingSignupFreetrialStaging {
+    pub fn post_billing_signup_freetrial_staging(
+        &self,
+    ) -> PostBillingSignupFreetrialStaging {
         PostBillingSignupFreetrialStaging {
             client: self.client.clone(),
             utm_campaign: None,
@@ -1557,7 +1572,10 @@ impl<'a> BillingApi<'a> {
     /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
     ///
     /// and [`crate::Error::Transport`] when the request cannot be sent.
-    pub fn put_billing_account(&self, account_id: impl Into<String>) -> PutBillingAccount {
+    pub fn put_billing_account(
+        &self,
+        account_id: impl Into<String>,
+    ) -> PutBillingAccount {
         PutBillingAccount {
             client: self.client.clone(),
             account_id: account_id.into(),
@@ -1775,7 +1793,9 @@ impl GetBillingInvoices {
         self
     }
     /// Sends `GET /api/v2/billing/invoices`.
-    pub async fn send(self) -> Result<crate::models::DomainInvoiceEntityListing, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DomainInvoiceEntityListing, crate::Error> {
         #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -1788,10 +1808,7 @@ impl GetBillingInvoices {
         if let Some(value) = &self.page_number {
             request.query("pageNumber", value);
         }
-        self.client
-            .execute(request)
-            .await?
-            .json("DomainInvoiceEntityListing")
+        self.client.execute(request).await?.json("DomainInvoiceEntityListing")
     }
 }
 /// Request builder for [`BillingApi::get_billing_periods`]: set optional parameters, then [`send`](Self::send).
@@ -1842,10 +1859,7 @@ impl GetBillingPeriods {
         if let Some(value) = &self.page_number {
             request.query("pageNumber", value);
         }
-        self.client
-            .execute(request)
-            .await?
-            .json("DomainBillingPeriodEntityListing")
+        self.client.execute(request).await?.json("DomainBillingPeriodEntityListing")
     }
 }
 /// Request builder for [`BillingApi::get_billing_premiumapplisting`]: set optional parameters, then [`send`](Self::send).
@@ -1865,10 +1879,7 @@ impl GetBillingPremiumapplisting {
             "/api/v2/billing/premiumapplistings/{appId}",
         );
         request.path_param("appId", &self.app_id);
-        self.client
-            .execute(request)
-            .await?
-            .json("PremiumAppListing")
+        self.client.execute(request).await?.json("PremiumAppListing")
     }
 }
 /// Request builder for [`BillingApi::get_billing_reports_billableusage`]: set optional parameters, then [`send`](Self::send).
@@ -1890,10 +1901,7 @@ impl GetBillingReportsBillableusage {
         );
         request.query("startDate", &self.start_date);
         request.query("endDate", &self.end_date);
-        self.client
-            .execute(request)
-            .await?
-            .json("BillingUsageReport")
+        self.client.execute(request).await?.json("BillingUsageReport")
     }
 }
 /// Request builder for [`BillingApi::get_billing_reports_billableusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2028,7 +2036,9 @@ impl GetBillingSubscriptionoverview {
         self
     }
     /// Sends `GET /api/v2/billing/subscriptionoverview`.
-    pub async fn send(self) -> Result<crate::models::SubscriptionOverview, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::SubscriptionOverview, crate::Error> {
         #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -2038,10 +2048,7 @@ impl GetBillingSubscriptionoverview {
         if let Some(value) = &self.period_ending_timestamp {
             request.query("periodEndingTimestamp", value);
         }
-        self.client
-            .execute(request)
-            .await?
-            .json("SubscriptionOverview")
+        self.client.execute(request).await?.json("SubscriptionOverview")
     }
 }
 /// Request builder for [`BillingApi::get_billing_task`]: set optional parameters, then [`send`](Self::send).
@@ -2081,7 +2088,9 @@ impl GetBillingTrusteebillingoverviewTrustorOrgId {
         self
     }
     /// Sends `GET /api/v2/billing/trusteebillingoverview/{trustorOrgId}`.
-    pub async fn send(self) -> Result<crate::models::TrusteeBillingOverview, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::TrusteeBillingOverview, crate::Error> {
         #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -2092,10 +2101,7 @@ impl GetBillingTrusteebillingoverviewTrustorOrgId {
         if let Some(value) = &self.billing_period_index {
             request.query("billingPeriodIndex", value);
         }
-        self.client
-            .execute(request)
-            .await?
-            .json("TrusteeBillingOverview")
+        self.client.execute(request).await?.json("TrusteeBillingOverview")
     }
 }
 /// Request builder for [`BillingApi::get_billing_vendorusage_organization`]: set optional parameters, then [`send`](Self::send).
@@ -2109,7 +2115,10 @@ pub struct GetBillingVendorusageOrganization {
 }
 impl GetBillingVendorusageOrganization {
     /// Genesys Cloud region (us-east-1, eu-central-1, ap-southeast-2, etc.)
-    pub fn region(mut self, value: crate::models::GetBillingVendorusageOrganizationRegion) -> Self {
+    pub fn region(
+        mut self,
+        value: crate::models::GetBillingVendorusageOrganizationRegion,
+    ) -> Self {
         self.region = Some(value);
         self
     }
@@ -2119,7 +2128,9 @@ impl GetBillingVendorusageOrganization {
         self
     }
     /// Sends `GET /api/v2/billing/vendorusage/organizations/{organizationId}`.
-    pub async fn send(self) -> Result<crate::models::MeteredAppOrganizationDetail, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::MeteredAppOrganizationDetail, crate::Error> {
         #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -2133,10 +2144,7 @@ impl GetBillingVendorusageOrganization {
         if let Some(value) = &self.app_ids {
             request.query("appIds", value);
         }
-        self.client
-            .execute(request)
-            .await?
-            .json("MeteredAppOrganizationDetail")
+        self.client.execute(request).await?.json("MeteredAppOrganizationDetail")
     }
 }
 /// Request builder for [`BillingApi::get_billing_vendorusage_organizations`]: set optional parameters, then [`send`](Self::send).
@@ -2180,7 +2188,9 @@ impl GetBillingVendorusageOrganizations {
         self
     }
     /// Sends `GET /api/v2/billing/vendorusage/organizations`.
-    pub async fn send(self) -> Result<crate::models::MeteredAppOrganizationList, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::MeteredAppOrganizationList, crate::Error> {
         #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -2202,10 +2212,7 @@ impl GetBillingVendorusageOrganizations {
         if let Some(value) = &self.app_ids {
             request.query("appIds", value);
         }
-        self.client
-            .execute(request)
-            .await?
-            .json("MeteredAppOrganizationList")
+        self.client.execute(request).await?.json("MeteredAppOrganizationList")
     }
 }
 /// Request builder for [`BillingApi::patch_billing_signup_freetrial_staging_free_trial_id`]: set optional parameters, then [`send`](Self::send).
@@ -2283,10 +2290,7 @@ impl PostBillingActivation {
             "/api/v2/billing/activations/{billingActivationJobId}",
         );
         request.path_param("billingActivationJobId", &self.billing_activation_job_id);
-        self.client
-            .execute(request)
-            .await?
-            .json("BillingTaskResult")
+        self.client.execute(request).await?.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_carrierservices_usage_calls_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2333,10 +2337,7 @@ impl PostBillingCarrierservicesUsageCallsCsv {
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-        self.client
-            .execute(request)
-            .await?
-            .json("BillingPendingTask")
+        self.client.execute(request).await?.json("BillingPendingTask")
     }
 }
 /// Request builder for [`BillingApi::post_billing_premise_licensestatus`]: set optional parameters, then [`send`](Self::send).
@@ -2356,10 +2357,7 @@ impl PostBillingPremiseLicensestatus {
             "/api/v2/billing/premise/licensestatus",
         );
         request.json(&self.body)?;
-        self.client
-            .execute(request)
-            .await?
-            .json("SignedBillingData")
+        self.client.execute(request).await?.json("SignedBillingData")
     }
 }
 /// Request builder for [`BillingApi::post_billing_premise_uploadurl`]: set optional parameters, then [`send`](Self::send).
@@ -2379,10 +2377,7 @@ impl PostBillingPremiseUploadurl {
             "/api/v2/billing/premise/uploadurl",
         );
         request.json(&self.body)?;
-        self.client
-            .execute(request)
-            .await?
-            .json("SignedBillingData")
+        self.client.execute(request).await?.json("SignedBillingData")
     }
 }
 /// Request builder for [`BillingApi::post_billing_premiumapptrials`]: set optional parameters, then [`send`](Self::send).
@@ -2409,10 +2404,7 @@ impl PostBillingPremiumapptrials {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client
-            .execute(request)
-            .await?
-            .json("BillingTaskResult")
+        self.client.execute(request).await?.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_reports_billableusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2432,10 +2424,7 @@ impl PostBillingReportsBillableusagedataReportIdCsv {
             "/api/v2/billing/reports/billableusagedata/{reportId}/csv",
         );
         request.path_param("reportId", &self.report_id);
-        self.client
-            .execute(request)
-            .await?
-            .json("BillingTaskResult")
+        self.client.execute(request).await?.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_reports_concurrentusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2455,10 +2444,7 @@ impl PostBillingReportsConcurrentusagedataReportIdCsv {
             "/api/v2/billing/reports/concurrentusagedata/{reportId}/csv",
         );
         request.path_param("reportId", &self.report_id);
-        self.client
-            .execute(request)
-            .await?
-            .json("BillingTaskResult")
+        self.client.execute(request).await?.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_reports_hourlylicenseusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2478,10 +2464,7 @@ impl PostBillingReportsHourlylicenseusagedataReportIdCsv {
             "/api/v2/billing/reports/hourlylicenseusagedata/{reportId}/csv",
         );
         request.path_param("reportId", &self.report_id);
-        self.client
-            .execute(request)
-            .await?
-            .json("BillingTaskResult")
+        self.client.execute(request).await?.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_reports_resourcesusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2501,10 +2484,7 @@ impl PostBillingReportsResourcesusagedataReportIdCsv {
             "/api/v2/billing/reports/resourcesusagedata/{reportId}/csv",
         );
         request.path_param("reportId", &self.report_id);
-        self.client
-            .execute(request)
-            .await?
-            .json("BillingTaskResult")
+        self.client.execute(request).await?.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_signup_freetrial_staging`]: set optional parameters, then [`send`](Self::send).
@@ -2551,7 +2531,9 @@ impl PostBillingSignupFreetrialStaging {
         self
     }
     /// Sends `POST /api/v2/billing/signup/freetrial/staging`.
-    pub async fn send(self) -> Result<crate::models::CreateFreeTrialStaging, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::CreateFreeTrialStaging, crate::Error> {
         #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -2576,10 +2558,7 @@ impl PostBillingSignupFreetrialStaging {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client
-            .execute(request)
-            .await?
-            .json("CreateFreeTrialStaging")
+        self.client.execute(request).await?.json("CreateFreeTrialStaging")
     }
 }
 /// Request builder for [`BillingApi::post_billing_signup_freetrial_staging_free_trial_id_otp`]: set optional parameters, then [`send`](Self::send).
@@ -2608,10 +2587,7 @@ impl PostBillingSignupFreetrialStagingFreeTrialIdOtp {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client
-            .execute(request)
-            .await?
-            .json("CreateFreeTrialOtp")
+        self.client.execute(request).await?.json("CreateFreeTrialOtp")
     }
 }
 /// Request builder for [`BillingApi::post_billing_signup_provisioning`]: set optional parameters, then [`send`](Self::send).
@@ -2683,10 +2659,7 @@ impl PostBillingSignupProvisioning {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client
-            .execute(request)
-            .await?
-            .json("CreateProvisioning")
+        self.client.execute(request).await?.json("CreateProvisioning")
     }
 }
 /// Request builder for [`BillingApi::post_billing_signup_provisioning_provisioning_id_otp`]: set optional parameters, then [`send`](Self::send).
@@ -2704,7 +2677,9 @@ impl PostBillingSignupProvisioningProvisioningIdOtp {
         self
     }
     /// Sends `POST /api/v2/billing/signup/provisioning/{provisioningId}/otp`.
-    pub async fn send(self) -> Result<crate::models::CreateProvisioningOtp, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::CreateProvisioningOtp, crate::Error> {
         #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -2715,10 +2690,7 @@ impl PostBillingSignupProvisioningProvisioningIdOtp {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client
-            .execute(request)
-            .await?
-            .json("CreateProvisioningOtp")
+        self.client.execute(request).await?.json("CreateProvisioningOtp")
     }
 }
 /// Request builder for [`BillingApi::post_billing_subscriptionproductactivations`]: set optional parameters, then [`send`](Self::send).
@@ -2745,10 +2717,7 @@ impl PostBillingSubscriptionproductactivations {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client
-            .execute(request)
-            .await?
-            .json("BillingTaskResult")
+        self.client.execute(request).await?.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_subscriptionproductcancellations`]: set optional parameters, then [`send`](Self::send).
@@ -2775,10 +2744,7 @@ impl PostBillingSubscriptionproductcancellations {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client
-            .execute(request)
-            .await?
-            .json("BillingTaskResult")
+        self.client.execute(request).await?.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_vendorusage_organization`]: set optional parameters, then [`send`](Self::send).
@@ -2796,7 +2762,9 @@ impl PostBillingVendorusageOrganization {
         self
     }
     /// Sends `POST /api/v2/billing/vendorusage/organizations/{organizationId}`.
-    pub async fn send(self) -> Result<crate::models::MeteredAppUsageCreate, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::MeteredAppUsageCreate, crate::Error> {
         #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -2807,10 +2775,7 @@ impl PostBillingVendorusageOrganization {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client
-            .execute(request)
-            .await?
-            .json("MeteredAppUsageCreate")
+        self.client.execute(request).await?.json("MeteredAppUsageCreate")
     }
 }
 /// Request builder for [`BillingApi::put_billing_account`]: set optional parameters, then [`send`](Self::send).

@@ -185,10 +185,7 @@ impl GetOauthClientUsageQueryResult {
         );
         request.path_param("clientId", &self.client_id);
         request.path_param("executionId", &self.execution_id);
-        self.client
-            .execute(request)
-            .await?
-            .json("ApiUsageQueryResult")
+        self.client.execute(request).await?.json("ApiUsageQueryResult")
     }
 }
 /// Request builder for [`OAuthApi::get_oauth_client_usage_summary`]: set optional parameters, then [`send`](Self::send).
@@ -208,7 +205,9 @@ impl GetOauthClientUsageSummary {
         self
     }
     /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/summary`.
-    pub async fn send(self) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
         #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -219,10 +218,7 @@ impl GetOauthClientUsageSummary {
         if let Some(value) = &self.days {
             request.query("days", value);
         }
-        self.client
-            .execute(request)
-            .await?
-            .json("UsageExecutionResult")
+        self.client.execute(request).await?.json("UsageExecutionResult")
     }
 }
 /// Request builder for [`OAuthApi::post_oauth_client_usage_query`]: set optional parameters, then [`send`](Self::send).
@@ -235,7 +231,9 @@ pub struct PostOauthClientUsageQuery {
 }
 impl PostOauthClientUsageQuery {
     /// Sends `POST /api/v2/oauth/clients/{clientId}/usage/query`.
-    pub async fn send(self) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
         #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -244,9 +242,6 @@ impl PostOauthClientUsageQuery {
         );
         request.path_param("clientId", &self.client_id);
         request.json(&self.body)?;
-        self.client
-            .execute(request)
-            .await?
-            .json("UsageExecutionResult")
+        self.client.execute(request).await?.json("UsageExecutionResult")
     }
 }

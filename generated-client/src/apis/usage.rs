@@ -375,10 +375,7 @@ impl GetUsageQueryExecutionIdResults {
             "/api/v2/usage/query/{executionId}/results",
         );
         request.path_param("executionId", &self.execution_id);
-        self.client
-            .execute(request)
-            .await?
-            .json("ApiUsageQueryResult")
+        self.client.execute(request).await?.json("ApiUsageQueryResult")
     }
 }
 /// Request builder for [`UsageApi::get_usage_simplesearch_execution_id_results`]: set optional parameters, then [`send`](Self::send).
@@ -416,10 +413,7 @@ impl GetUsageSimplesearchExecutionIdResults {
         if let Some(value) = &self.page_size {
             request.query("pageSize", value);
         }
-        self.client
-            .execute(request)
-            .await?
-            .json("ApiUsageQueryResult")
+        self.client.execute(request).await?.json("ApiUsageQueryResult")
     }
 }
 /// Request builder for [`UsageApi::post_usage_query`]: set optional parameters, then [`send`](Self::send).
@@ -431,7 +425,9 @@ pub struct PostUsageQuery {
 }
 impl PostUsageQuery {
     /// Sends `POST /api/v2/usage/query`.
-    pub async fn send(self) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
         #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -439,10 +435,7 @@ impl PostUsageQuery {
             "/api/v2/usage/query",
         );
         request.json(&self.body)?;
-        self.client
-            .execute(request)
-            .await?
-            .json("UsageExecutionResult")
+        self.client.execute(request).await?.json("UsageExecutionResult")
     }
 }
 /// Request builder for [`UsageApi::post_usage_simplesearch`]: set optional parameters, then [`send`](Self::send).
@@ -454,7 +447,9 @@ pub struct PostUsageSimplesearch {
 }
 impl PostUsageSimplesearch {
     /// Sends `POST /api/v2/usage/simplesearch`.
-    pub async fn send(self) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
         #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -462,9 +457,6 @@ impl PostUsageSimplesearch {
             "/api/v2/usage/simplesearch",
         );
         request.json(&self.body)?;
-        self.client
-            .execute(request)
-            .await?
-            .json("UsageExecutionResult")
+        self.client.execute(request).await?.json("UsageExecutionResult")
     }
 }

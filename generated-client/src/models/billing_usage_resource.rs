@@ -19,7 +19,10 @@ pub struct BillingUsageResource {
 }
 impl BillingUsageResource {
     /// A value with the fields the API requires; the rest are unset.
-    pub fn new(name: impl Into<String>, date: impl Into<crate::runtime::DateTime>) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        date: impl Into<crate::runtime::DateTime>,
+    ) -> Self {
         Self {
             name: Some(name.into()),
             date: Some(date.into()),

@@ -52,11 +52,7 @@ impl Client {
     pub async fn execute(&self, request: Request) -> Result<Response, Error> {
         let operation = request.operation;
         let url = format!("{}{}", self.inner.base_url, request.path);
-        let mut builder = self
-            .inner
-            .http
-            .request(request.method, url)
-            .query(&request.query);
+        let mut builder = self.inner.http.request(request.method, url).query(&request.query);
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }
@@ -65,58 +61,31 @@ impl Client {
         }
         builder = match request.payload {
             Payload::Empty => builder,
-            Payload::Json(bytes) => builder
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(bytes),
+            Payload::Json(bytes) => builder.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes),
             Payload::Form(fields) => builder.form(&fields),
-            Payload::Binary(bytes, content_type) => builder
-                .header(reqwest::header::CONTENT_TYPE, content_type)
-                .body(bytes),
+            Payload::Binary(bytes, content_type) => builder.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes),
             Payload::Multipart(parts) => {
                 let mut form = reqwest::multipart::Form::new();
                 for part in parts {
                     form = match part {
                         Part::Text(name, value) => form.text(name, value),
-                        Part::File(name, bytes) => form.part(
-                            name,
-                            reqwest::multipart::Part::stream(bytes).file_name(name),
-                        ),
+                        Part::File(name, bytes) => form.part(name, reqwest::multipart::Part::stream(bytes).file_name(name)),
                     };
                 }
                 builder.multipart(form)
             }
         };
-        let response = builder
-            .send()
-            .await
-            .map_err(|source| Error::Transport { operation, source })?;
+        let response = builder.send().await.map_err(|source| Error::Transport { operation, source })?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|source| Error::Transport { operation, source })?;
+        let body = response.bytes().await.map_err(|source| Error::Transport { operation, source })?;
         if (200..300).contains(&status) {
-            return Ok(Response {
-                operation,
-                status,
-                headers,
-                body,
-            });
+            return Ok(Response { operation, status, headers, body });
         }
-        let correlation_id = headers
-            .get("inin-correlation-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let correlation_id = headers.get("inin-correlation-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let decoded = serde_json::from_slice::<ErrorBody>(&body).ok();
         let raw: String = String::from_utf8_lossy(&body).chars().take(2048).collect();
-        Err(Error::Api(Box::new(ApiError {
-            operation,
-            status,
-            body: decoded,
-            raw,
-            correlation_id,
-        })))
+        Err(Error::Api(Box::new(ApiError { operation, status, body: decoded, raw, correlation_id })))
     }
 }
 
@@ -158,33 +127,17 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = self
-            .base_url
-            .unwrap_or_else(|| crate::DEFAULT_BASE_URL.to_owned());
+        let base_url = self.base_url.unwrap_or_else(|| crate::DEFAULT_BASE_URL.to_owned());
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            return Err(Error::Config {
-                message: format!("base URL {base_url:?} must start with http:// or https://"),
-            });
+            return Err(Error::Config { message: format!("base URL {base_url:?} must start with http:// or https://") });
         }
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
-                .user_agent(concat!(
-                    env!("CARGO_PKG_NAME"),
-                    "/",
-                    env!("CARGO_PKG_VERSION")
-                ))
+                .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
                 .build()
-                .map_err(|e| Error::Config {
-                    message: e.to_string(),
-                })?,
+                .map_err(|e| Error::Config { message: e.to_string() })?,
         };
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                base_url: base_url.trim_end_matches('/').to_owned(),
-                token: self.token,
-            }),
-        })
+        Ok(Client { inner: Arc::new(Inner { http, base_url: base_url.trim_end_matches('/').to_owned(), token: self.token }) })
     }
 }

@@ -51,7 +51,7 @@ pub enum Error {
     Transport {
         /// The operationId that failed.
         operation: &'static str,
-        /// The underlying HTTP error.
+/// The underlying HTTP error.
         source: reqwest::Error,
     },
     /// A success response did not decode into the expected type.
@@ -91,13 +91,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(api) => {
-                let ApiError {
-                    operation,
-                    status,
-                    body,
-                    raw,
-                    correlation_id,
-                } = &**api;
+                let ApiError { operation, status, body, raw, correlation_id } = &**api;
                 write!(f, "{operation}: HTTP {status}")?;
                 match body {
                     Some(ErrorBody { code, message, .. }) => {
@@ -108,9 +102,7 @@ impl fmt::Display for Error {
                             write!(f, ": {message}")?;
                         }
                     }
-                    None if !raw.is_empty() => {
-                        write!(f, ": {}", raw.lines().next().unwrap_or_default())?
-                    }
+                    None if !raw.is_empty() => write!(f, ": {}", raw.lines().next().unwrap_or_default())?,
                     None => {}
                 }
                 if let Some(id) = correlation_id {
@@ -118,17 +110,9 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Transport { operation, source } => {
-                write!(f, "{operation}: transport error: {source}")
-            }
-            Error::Decode {
-                operation,
-                model,
-                message,
-            } => write!(f, "{operation}: cannot decode {model}: {message}"),
-            Error::Encode { operation, message } => {
-                write!(f, "{operation}: cannot encode the request: {message}")
-            }
+            Error::Transport { operation, source } => write!(f, "{operation}: transport error: {source}"),
+            Error::Decode { operation, model, message } => write!(f, "{operation}: cannot decode {model}: {message}"),
+            Error::Encode { operation, message } => write!(f, "{operation}: cannot encode the request: {message}"),
             Error::Config { message } => write!(f, "invalid client configuration: {message}"),
         }
     }

@@ -10,9 +10,7 @@ mod types;
 pub use self::client::{Client, ClientBuilder};
 pub use self::error::{ApiError, Error, ErrorBody};
 pub use self::request::{ArrayStyle, Request, Response};
-pub use self::types::{
-    Bytes, Date, DateTime, Interval, LocalDateTime, LocalTime, StringEnum, ToParam,
-};
+pub use self::types::{Bytes, Date, DateTime, Interval, LocalDateTime, LocalTime, StringEnum, ToParam};
 
 /// Implements `Display`, `FromStr`, `From<&str>`, `ToParam` and serde for a string enum that
 /// implements [`StringEnum`], so each generated enum carries no serde boilerplate of its own.
@@ -40,20 +38,13 @@ macro_rules! impl_string_enum {
             }
         }
         impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str($crate::runtime::StringEnum::as_str(self))
             }
         }
         impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(
-                    deserializer,
-                )?;
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
                 ::std::result::Result::Ok(<Self as $crate::runtime::StringEnum>::from_wire(&value))
             }
         }

@@ -6,11 +6,7 @@ use super::{Bytes, Error, ToParam};
 
 /// Characters left as they are in a path segment: RFC 3986 unreserved ones. Everything
 /// else, `/` and `?` included, is percent-encoded, so a value stays one segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// How an array parameter is serialized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,14 +65,7 @@ impl Request {
     /// A request for `operation` (its operationId) to a path template such as
     /// `/api/v2/billing/trusteebillingoverview/{trustorOrgId}`.
     pub fn new(method: reqwest::Method, operation: &'static str, path: &'static str) -> Self {
-        Request {
-            method,
-            operation,
-            path: path.to_owned(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            payload: Payload::Empty,
-        }
+        Request { method, operation, path: path.to_owned(), query: Vec::new(), headers: Vec::new(), payload: Payload::Empty }
     }
 
     /// The operationId this request belongs to.
@@ -118,10 +107,7 @@ impl Request {
 
     /// Sets a JSON body.
     pub fn json(&mut self, body: &impl serde::Serialize) -> Result<(), Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| Error::Encode {
-            operation: self.operation,
-            message: e.to_string(),
-        })?;
+        let bytes = serde_json::to_vec(body).map_err(|e| Error::Encode { operation: self.operation, message: e.to_string() })?;
         self.payload = Payload::Json(bytes);
         Ok(())
     }
@@ -160,11 +146,7 @@ impl Request {
 }
 
 fn join<T: ToParam>(values: &[T], style: ArrayStyle) -> String {
-    values
-        .iter()
-        .map(ToParam::to_param)
-        .collect::<Vec<_>>()
-        .join(style.separator())
+    values.iter().map(ToParam::to_param).collect::<Vec<_>>().join(style.separator())
 }
 
 /// A success response: status, headers and the body, read in full.
@@ -194,10 +176,6 @@ impl Response {
 
     /// Decodes the JSON body into `T`; `model` names `T` in the error.
     pub fn json<T: serde::de::DeserializeOwned>(&self, model: &'static str) -> Result<T, Error> {
-        serde_json::from_slice(&self.body).map_err(|e| Error::Decode {
-            operation: self.operation,
-            model,
-            message: e.to_string(),
-        })
+        serde_json::from_slice(&self.body).map_err(|e| Error::Decode { operation: self.operation, model, message: e.to_string() })
     }
 }
