@@ -121,3 +121,42 @@ fn an_overlay_that_redefines_a_public_operation_names_both() {
         "{err}"
     );
 }
+
+#[test]
+fn names_that_collide_after_case_conversion_warn_with_both_pointers() {
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ok/collisions.json");
+    let generated = generator::generate(&generator::Config::new(&spec)).unwrap();
+    let warned = |pointer: &str, related: &str| {
+        generated.diagnostics.iter().any(|d| {
+            d.pointer == pointer
+                && d.related.as_deref() == Some(related)
+                && d.message.contains("collides after case conversion")
+        })
+    };
+    assert!(
+        warned(
+            "/definitions/FooBar/properties/Self",
+            "/definitions/FooBar/properties/self"
+        ),
+        "{:#?}",
+        generated.diagnostics
+    );
+    assert!(
+        warned(
+            "/paths/~1api~1v2~1things~1{thingId}/get",
+            "/paths/~1api~1v2~1things~1{thingId}~1legacy/get"
+        ),
+        "{:#?}",
+        generated.diagnostics
+    );
+    // Both operations exist, under distinct, stable names.
+    let group = &generated.api.groups[0];
+    assert!(
+        group.methods.contains(&"get_thing".to_owned())
+            && group.methods.contains(&"get_thing_2".to_owned()),
+        "{:?}",
+        group.methods
+    );
+    let again = generator::generate(&generator::Config::new(&spec)).unwrap();
+    assert_eq!(again.api.groups[0].methods, group.methods);
+}

@@ -1633,7 +1633,6 @@ impl GetBillingAccount {
     }
     /// Sends `GET /api/v2/billing/accounts/{accountId}`.
     pub async fn send(self) -> Result<crate::models::Account, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingAccount",
@@ -1655,8 +1654,7 @@ pub struct GetBillingAccount0 {
 impl GetBillingAccount0 {
     /// Sends `GET /api/v2/billing/account`.
     pub async fn send(self) -> Result<crate::models::CustomerAccount, crate::Error> {
-        #[allow(unused_mut)]
-        let mut request = crate::runtime::Request::new(
+        let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingAccount0",
             "/api/v2/billing/account",
@@ -1693,7 +1691,6 @@ impl GetBillingCarrierservicesUsageCalls {
     }
     /// Sends `GET /api/v2/billing/carrierservices/usage/calls`.
     pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingCarrierservicesUsageCalls",
@@ -1720,8 +1717,7 @@ pub struct GetBillingFreetrial {
 impl GetBillingFreetrial {
     /// Sends `GET /api/v2/billing/freetrial`.
     pub async fn send(self) -> Result<crate::models::FreeTrial, crate::Error> {
-        #[allow(unused_mut)]
-        let mut request = crate::runtime::Request::new(
+        let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingFreetrial",
             "/api/v2/billing/freetrial",
@@ -1739,7 +1735,6 @@ pub struct GetBillingInvoice {
 impl GetBillingInvoice {
     /// Sends `GET /api/v2/billing/invoices/{invoiceId}`.
     pub async fn send(self) -> Result<crate::models::Invoice, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingInvoice",
@@ -1759,7 +1754,6 @@ pub struct GetBillingInvoicePdf {
 impl GetBillingInvoicePdf {
     /// Sends `GET /api/v2/billing/invoices/{invoiceId}/pdf`.
     pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingInvoicePdf",
@@ -1796,7 +1790,6 @@ impl GetBillingInvoices {
     pub async fn send(
         self,
     ) -> Result<crate::models::DomainInvoiceEntityListing, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingInvoices",
@@ -1844,7 +1837,6 @@ impl GetBillingPeriods {
     pub async fn send(
         self,
     ) -> Result<crate::models::DomainBillingPeriodEntityListing, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingPeriods",
@@ -1872,7 +1864,6 @@ pub struct GetBillingPremiumapplisting {
 impl GetBillingPremiumapplisting {
     /// Sends `GET /api/v2/billing/premiumapplistings/{appId}`.
     pub async fn send(self) -> Result<crate::models::PremiumAppListing, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingPremiumapplisting",
@@ -1893,7 +1884,6 @@ pub struct GetBillingReportsBillableusage {
 impl GetBillingReportsBillableusage {
     /// Sends `GET /api/v2/billing/reports/billableusage`.
     pub async fn send(self) -> Result<crate::models::BillingUsageReport, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingReportsBillableusage",
@@ -1914,7 +1904,6 @@ pub struct GetBillingReportsBillableusagedataReportIdCsv {
 impl GetBillingReportsBillableusagedataReportIdCsv {
     /// Sends `GET /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
     pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingReportsBillableusagedataReportIdCsv",
@@ -1934,7 +1923,6 @@ pub struct GetBillingReportsConcurrentusagedataReportIdCsv {
 impl GetBillingReportsConcurrentusagedataReportIdCsv {
     /// Sends `GET /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
     pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingReportsConcurrentusagedataReportIdCsv",
@@ -1954,7 +1942,6 @@ pub struct GetBillingReportsResourcesusagedataReportIdCsv {
 impl GetBillingReportsResourcesusagedataReportIdCsv {
     /// Sends `GET /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
     pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingReportsResourcesusagedataReportIdCsv",
@@ -1973,8 +1960,7 @@ pub struct GetBillingSignupFreetrial {
 impl GetBillingSignupFreetrial {
     /// Sends `GET /api/v2/billing/signup/freetrial`.
     pub async fn send(self) -> Result<crate::models::SignupFreeTrial, crate::Error> {
-        #[allow(unused_mut)]
-        let mut request = crate::runtime::Request::new(
+        let request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingSignupFreetrial",
             "/api/v2/billing/signup/freetrial",
@@ -1992,7 +1978,6 @@ pub struct GetBillingSignupFreetrialStagingFreeTrialId {
 impl GetBillingSignupFreetrialStagingFreeTrialId {
     /// Sends `GET /api/v2/billing/signup/freetrial/staging/{freeTrialId}`.
     pub async fn send(self) -> Result<crate::models::FreeTrialStaging, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingSignupFreetrialStagingFreeTrialId",
@@ -2012,7 +1997,6 @@ pub struct GetBillingSignupProvisioningProvisioningId {
 impl GetBillingSignupProvisioningProvisioningId {
     /// Sends `GET /api/v2/billing/signup/provisioning/{provisioningId}`.
     pub async fn send(self) -> Result<crate::models::Provisioning, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingSignupProvisioningProvisioningId",
@@ -2039,7 +2023,6 @@ impl GetBillingSubscriptionoverview {
     pub async fn send(
         self,
     ) -> Result<crate::models::SubscriptionOverview, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingSubscriptionoverview",
@@ -2061,7 +2044,6 @@ pub struct GetBillingTask {
 impl GetBillingTask {
     /// Sends `GET /api/v2/billing/tasks/{taskId}`.
     pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingTask",
@@ -2091,7 +2073,6 @@ impl GetBillingTrusteebillingoverviewTrustorOrgId {
     pub async fn send(
         self,
     ) -> Result<crate::models::TrusteeBillingOverview, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingTrusteebillingoverviewTrustorOrgId",
@@ -2131,7 +2112,6 @@ impl GetBillingVendorusageOrganization {
     pub async fn send(
         self,
     ) -> Result<crate::models::MeteredAppOrganizationDetail, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingVendorusageOrganization",
@@ -2191,7 +2171,6 @@ impl GetBillingVendorusageOrganizations {
     pub async fn send(
         self,
     ) -> Result<crate::models::MeteredAppOrganizationList, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingVendorusageOrganizations",
@@ -2231,7 +2210,6 @@ impl PatchBillingSignupFreetrialStagingFreeTrialId {
     }
     /// Sends `PATCH /api/v2/billing/signup/freetrial/staging/{freeTrialId}`.
     pub async fn send(self) -> Result<crate::models::FreeTrialStaging, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PATCH,
             "patchBillingSignupFreetrialStagingFreeTrialId",
@@ -2260,7 +2238,6 @@ impl PatchBillingSignupProvisioningProvisioningId {
     }
     /// Sends `PATCH /api/v2/billing/signup/provisioning/{provisioningId}`.
     pub async fn send(self) -> Result<crate::models::Provisioning, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PATCH,
             "patchBillingSignupProvisioningProvisioningId",
@@ -2283,7 +2260,6 @@ pub struct PostBillingActivation {
 impl PostBillingActivation {
     /// Sends `POST /api/v2/billing/activations/{billingActivationJobId}`.
     pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingActivation",
@@ -2322,7 +2298,6 @@ impl PostBillingCarrierservicesUsageCallsCsv {
     }
     /// Sends `POST /api/v2/billing/carrierservices/usage/calls/csv`.
     pub async fn send(self) -> Result<crate::models::BillingPendingTask, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingCarrierservicesUsageCallsCsv",
@@ -2350,7 +2325,6 @@ pub struct PostBillingPremiseLicensestatus {
 impl PostBillingPremiseLicensestatus {
     /// Sends `POST /api/v2/billing/premise/licensestatus`.
     pub async fn send(self) -> Result<crate::models::SignedBillingData, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingPremiseLicensestatus",
@@ -2370,7 +2344,6 @@ pub struct PostBillingPremiseUploadurl {
 impl PostBillingPremiseUploadurl {
     /// Sends `POST /api/v2/billing/premise/uploadurl`.
     pub async fn send(self) -> Result<crate::models::SignedBillingData, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingPremiseUploadurl",
@@ -2395,7 +2368,6 @@ impl PostBillingPremiumapptrials {
     }
     /// Sends `POST /api/v2/billing/premiumapptrials`.
     pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingPremiumapptrials",
@@ -2417,7 +2389,6 @@ pub struct PostBillingReportsBillableusagedataReportIdCsv {
 impl PostBillingReportsBillableusagedataReportIdCsv {
     /// Sends `POST /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
     pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingReportsBillableusagedataReportIdCsv",
@@ -2437,7 +2408,6 @@ pub struct PostBillingReportsConcurrentusagedataReportIdCsv {
 impl PostBillingReportsConcurrentusagedataReportIdCsv {
     /// Sends `POST /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
     pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingReportsConcurrentusagedataReportIdCsv",
@@ -2457,7 +2427,6 @@ pub struct PostBillingReportsHourlylicenseusagedataReportIdCsv {
 impl PostBillingReportsHourlylicenseusagedataReportIdCsv {
     /// Sends `POST /api/v2/billing/reports/hourlylicenseusagedata/{reportId}/csv`.
     pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingReportsHourlylicenseusagedataReportIdCsv",
@@ -2477,7 +2446,6 @@ pub struct PostBillingReportsResourcesusagedataReportIdCsv {
 impl PostBillingReportsResourcesusagedataReportIdCsv {
     /// Sends `POST /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
     pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingReportsResourcesusagedataReportIdCsv",
@@ -2534,7 +2502,6 @@ impl PostBillingSignupFreetrialStaging {
     pub async fn send(
         self,
     ) -> Result<crate::models::CreateFreeTrialStaging, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSignupFreetrialStaging",
@@ -2577,7 +2544,6 @@ impl PostBillingSignupFreetrialStagingFreeTrialIdOtp {
     }
     /// Sends `POST /api/v2/billing/signup/freetrial/staging/{freeTrialId}/otp`.
     pub async fn send(self) -> Result<crate::models::CreateFreeTrialOtp, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSignupFreetrialStagingFreeTrialIdOtp",
@@ -2635,7 +2601,6 @@ impl PostBillingSignupProvisioning {
     }
     /// Sends `POST /api/v2/billing/signup/provisioning`.
     pub async fn send(self) -> Result<crate::models::CreateProvisioning, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSignupProvisioning",
@@ -2680,7 +2645,6 @@ impl PostBillingSignupProvisioningProvisioningIdOtp {
     pub async fn send(
         self,
     ) -> Result<crate::models::CreateProvisioningOtp, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSignupProvisioningProvisioningIdOtp",
@@ -2708,7 +2672,6 @@ impl PostBillingSubscriptionproductactivations {
     }
     /// Sends `POST /api/v2/billing/subscriptionproductactivations`.
     pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSubscriptionproductactivations",
@@ -2735,7 +2698,6 @@ impl PostBillingSubscriptionproductcancellations {
     }
     /// Sends `POST /api/v2/billing/subscriptionproductcancellations`.
     pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSubscriptionproductcancellations",
@@ -2765,7 +2727,6 @@ impl PostBillingVendorusageOrganization {
     pub async fn send(
         self,
     ) -> Result<crate::models::MeteredAppUsageCreate, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingVendorusageOrganization",
@@ -2794,7 +2755,6 @@ impl PutBillingAccount {
     }
     /// Sends `PUT /api/v2/billing/accounts/{accountId}`.
     pub async fn send(self) -> Result<crate::models::Account, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PUT,
             "putBillingAccount",
@@ -2822,7 +2782,6 @@ impl PutBillingAccount0 {
     }
     /// Sends `PUT /api/v2/billing/account`.
     pub async fn send(self) -> Result<crate::models::CustomerAccount, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PUT,
             "putBillingAccount0",

@@ -177,7 +177,6 @@ pub struct GetOauthClientUsageQueryResult {
 impl GetOauthClientUsageQueryResult {
     /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}`.
     pub async fn send(self) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getOauthClientUsageQueryResult",
@@ -208,7 +207,6 @@ impl GetOauthClientUsageSummary {
     pub async fn send(
         self,
     ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getOauthClientUsageSummary",
@@ -234,7 +232,6 @@ impl PostOauthClientUsageQuery {
     pub async fn send(
         self,
     ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postOauthClientUsageQuery",

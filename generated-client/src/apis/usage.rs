@@ -368,7 +368,6 @@ pub struct GetUsageQueryExecutionIdResults {
 impl GetUsageQueryExecutionIdResults {
     /// Sends `GET /api/v2/usage/query/{executionId}/results`.
     pub async fn send(self) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getUsageQueryExecutionIdResults",
@@ -400,7 +399,6 @@ impl GetUsageSimplesearchExecutionIdResults {
     }
     /// Sends `GET /api/v2/usage/simplesearch/{executionId}/results`.
     pub async fn send(self) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getUsageSimplesearchExecutionIdResults",
@@ -428,7 +426,6 @@ impl PostUsageQuery {
     pub async fn send(
         self,
     ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postUsageQuery",
@@ -450,7 +447,6 @@ impl PostUsageSimplesearch {
     pub async fn send(
         self,
     ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
-        #[allow(unused_mut)]
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postUsageSimplesearch",

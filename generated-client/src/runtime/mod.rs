@@ -14,6 +14,7 @@ pub use self::types::{Bytes, Date, DateTime, Interval, LocalDateTime, LocalTime,
 
 /// Implements `Display`, `FromStr`, `From<&str>`, `ToParam` and serde for a string enum that
 /// implements [`StringEnum`], so each generated enum carries no serde boilerplate of its own.
+#[allow(unused_macros)]
 macro_rules! impl_string_enum {
     ($name:ident) => {
         impl ::std::fmt::Display for $name {
