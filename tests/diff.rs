@@ -1,0 +1,1 @@
+//! `cargo xtask diff` and `update-spec`: change reports between two definitions.
