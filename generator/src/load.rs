@@ -53,8 +53,13 @@ impl Source {
             return self.inputs[0].sha256.clone();
         }
         let mut hasher = Sha256::new();
+        // File names, not paths, so the fingerprint is the same wherever the spec lives.
         for input in &self.inputs {
-            hasher.update(input.file.as_bytes());
+            let name = Path::new(&input.file)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            hasher.update(name.as_bytes());
             hasher.update(input.sha256.as_bytes());
         }
         hex(&hasher.finalize())
