@@ -96,3 +96,19 @@ fn removing_one_operation_changes_only_its_group_files() {
     }
     assert!(changed.contains(&"src/apis/billing.rs"));
 }
+
+#[test]
+fn output_does_not_depend_on_where_the_spec_lives() {
+    let root = tests::workspace();
+    let here = generator::generate(&generator::Config::new(root.join("spec"))).unwrap();
+    let copy = tests::scratch("spec-elsewhere").join("nested").join("spec");
+    std::fs::create_dir_all(copy.join("overlays")).unwrap();
+    for file in ["public.json", "overlays/billing.json"] {
+        std::fs::copy(root.join("spec").join(file), copy.join(file)).unwrap();
+    }
+    let there = generator::generate(&generator::Config::new(&copy)).unwrap();
+    for (a, b) in here.files.iter().zip(&there.files) {
+        assert_eq!(a, b, "{} depends on the spec's location", a.path);
+    }
+    assert_eq!(here.files.len(), there.files.len());
+}

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::error::{escape, Diagnostics, Error, ErrorKind};
@@ -124,7 +123,6 @@ pub fn upgrade(
             },
         ));
     };
-    let upgraded;
     let oas = if let Some(version) = root.get("swagger") {
         if version.as_str() != Some("2.0") {
             return Err(Error::new(
@@ -136,13 +134,12 @@ pub fn upgrade(
             ));
         }
         map.swagger2 = true;
-        upgraded = Upgrader {
+        Upgrader {
             map: &mut map,
             diags,
             root,
         }
-        .document()?;
-        &upgraded
+        .document()?
     } else if let Some(version) = root.get("openapi") {
         if !version.as_str().is_some_and(|v| v.starts_with("3.0")) {
             return Err(Error::new(
@@ -155,8 +152,7 @@ pub fn upgrade(
         }
         let mut copy = doc.clone();
         normalize_oas3(&mut copy, &map, diags);
-        upgraded = copy;
-        &upgraded
+        copy
     } else {
         return Err(Error::new(
             &source.file,
@@ -177,15 +173,77 @@ fn display(value: &Value) -> String {
         .unwrap_or_else(|| value.to_string())
 }
 
-/// Deserializes into `openapiv3`, reporting the failing pointer.
-fn deserialize(doc: &Value, map: &SourceMap) -> Result<openapiv3::OpenAPI, Error> {
-    match openapiv3::OpenAPI::deserialize(doc) {
-        Ok(api) => Ok(api),
-        Err(_) => {
-            let err = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(doc).err();
-            let (pointer, message) = match err {
+/// Deserializes into `openapiv3`, reporting the failing pointer. Paths and schemas (nearly
+/// all of a Genesys definition) are deserialized in parallel, each on its own.
+fn deserialize(doc: Value, map: &SourceMap) -> Result<openapiv3::OpenAPI, Error> {
+    use rayon::prelude::*;
+    let mut doc = doc;
+    let paths: Vec<(String, Value)> = take_object(&mut doc, &["paths"]).into_iter().collect();
+    let schemas: Vec<(String, Value)> = take_object(&mut doc, &["components", "schemas"])
+        .into_iter()
+        .collect();
+    let mut api: openapiv3::OpenAPI = decode(&doc, "", map)?;
+    let decoded_paths: Vec<(String, openapiv3::ReferenceOr<openapiv3::PathItem>)> = paths
+        .par_iter()
+        .map(|(path, item)| {
+            Ok((
+                path.clone(),
+                decode::<openapiv3::ReferenceOr<openapiv3::PathItem>>(
+                    item,
+                    &format!("/paths/{}", escape(path)),
+                    map,
+                )?,
+            ))
+        })
+        .collect::<Result<_, Error>>()?;
+    api.paths.paths = decoded_paths.into_iter().collect();
+    if !schemas.is_empty() {
+        let decoded: Vec<(String, openapiv3::ReferenceOr<openapiv3::Schema>)> = schemas
+            .par_iter()
+            .map(|(name, schema)| {
+                Ok((
+                    name.clone(),
+                    decode::<openapiv3::ReferenceOr<openapiv3::Schema>>(
+                        schema,
+                        &format!("/components/schemas/{}", escape(name)),
+                        map,
+                    )?,
+                ))
+            })
+            .collect::<Result<_, Error>>()?;
+        api.components.get_or_insert_with(Default::default).schemas = decoded.into_iter().collect();
+    }
+    Ok(api)
+}
+
+/// Removes and returns the object at `path` (empty when absent or not an object; a
+/// non-object is left for the whole-document decode to report).
+fn take_object(doc: &mut Value, path: &[&str]) -> Map<String, Value> {
+    let mut at = &mut *doc;
+    for key in path {
+        match at.get_mut(*key) {
+            Some(next) => at = next,
+            None => return Map::new(),
+        }
+    }
+    match at {
+        Value::Object(map) => std::mem::take(map),
+        _ => Map::new(),
+    }
+}
+
+/// Decodes one part of the document; on failure, finds the failing pointer below `base`.
+fn decode<T: serde::de::DeserializeOwned>(
+    value: &Value,
+    base: &str,
+    map: &SourceMap,
+) -> Result<T, Error> {
+    match T::deserialize(value) {
+        Ok(decoded) => Ok(decoded),
+        Err(first) => {
+            let (pointer, message) = match serde_path_to_error::deserialize::<_, T>(value).err() {
                 Some(err) => {
-                    let mut pointer = String::new();
+                    let mut pointer = base.to_owned();
                     for segment in err.path().iter() {
                         use serde_path_to_error::Segment;
                         match segment {
@@ -199,10 +257,7 @@ fn deserialize(doc: &Value, map: &SourceMap) -> Result<openapiv3::OpenAPI, Error
                     }
                     (pointer, err.into_inner().to_string())
                 }
-                None => (
-                    String::new(),
-                    "the document does not match OpenAPI 3.0".into(),
-                ),
+                None => (base.to_owned(), first.to_string()),
             };
             Err(map.error(&pointer, ErrorKind::Invalid { message }))
         }

@@ -7,6 +7,8 @@
 //! cargo xtask import-spec --from PATH --tags Billing,Usage [--to DIR]
 //! ```
 
+mod bench;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -16,7 +18,8 @@ use generator::write::{self, Mode};
 const USAGE: &str = "usage:
   cargo xtask generate    [--spec PATH] [--out DIR] [--tags T1,T2] [--name CRATE] [--all-warnings]
   cargo xtask check       [--spec PATH] [--out DIR] [--tags T1,T2] [--name CRATE]
-  cargo xtask import-spec --from PATH --tags T1,T2 [--to DIR]";
+  cargo xtask import-spec --from PATH --tags T1,T2 [--to DIR]
+  cargo xtask bench       [--runs N] [--smoke] [--skip-check]";
 
 fn main() -> ExitCode {
     match run() {
@@ -179,6 +182,35 @@ fn run() -> Result<ExitCode> {
                 .map(PathBuf::from)
                 .unwrap_or_else(|| root().join("spec"));
             import_spec(&from, &tags, &to)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "bench" => {
+            args.check_known(&["runs", "smoke", "skip-check"])?;
+            let corpus = std::env::var_os("GENESYS_SPEC_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root().join("../shared/specs/genesys"));
+            let runs = args
+                .value("runs")
+                .map(str::parse)
+                .transpose()
+                .context("--runs takes a number")?
+                .unwrap_or(5);
+            bench::run(
+                &root(),
+                &bench::Options {
+                    runs,
+                    smoke: args.flag("smoke"),
+                    skip_check: args.flag("skip-check"),
+                    corpus,
+                },
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "bench-one" => {
+            args.check_known(&["spec", "out"])?;
+            let spec = PathBuf::from(args.value("spec").context("--spec PATH is required")?);
+            let out = PathBuf::from(args.value("out").context("--out DIR is required")?);
+            bench::bench_one(&spec, &out)?;
             Ok(ExitCode::SUCCESS)
         }
         "" | "help" | "--help" | "-h" => {

@@ -20,6 +20,9 @@ pub(crate) struct Ctx<'a> {
     pub map: &'a SourceMap,
     pub diags: &'a mut Diagnostics,
     pub models: IndexMap<String, Model>,
+    /// Inline string enums by value list: one model serves every inline enum with the same
+    /// values (the 2025 Genesys file has ~2,700 inline enums with ~1,180 distinct lists).
+    pub inline_enums: std::collections::BTreeMap<Vec<String>, String>,
 }
 
 impl Ctx<'_> {
@@ -48,6 +51,7 @@ pub fn lower(
         map,
         diags,
         models: IndexMap::new(),
+        inline_enums: Default::default(),
     };
     schema::lower_components(&mut ctx)?;
     let operations = operations::lower_operations(&mut ctx, tags)?;

@@ -354,15 +354,16 @@ pub(super) fn type_of_schema(
     pointer: &str,
 ) -> Result<TypeRef, Error> {
     if let Some(values) = string_enum(schema) {
-        return Ok(inline_model(
-            ctx,
-            schema,
-            hint,
-            pointer,
-            ModelKind::Enum {
-                values: enum_values(values),
-            },
-        ));
+        let values = enum_values(values);
+        let key: Vec<String> = values.iter().map(|v| v.name.wire.clone()).collect();
+        if let Some(id) = ctx.inline_enums.get(&key) {
+            return Ok(TypeRef::Model(id.clone()));
+        }
+        let ty = inline_model(ctx, schema, hint, pointer, ModelKind::Enum { values });
+        if let TypeRef::Model(id) = &ty {
+            ctx.inline_enums.insert(key, id.clone());
+        }
+        return Ok(ty);
     }
     if is_struct(schema) {
         let kind = struct_kind(ctx, schema, hint, pointer)?;
