@@ -42,3 +42,47 @@ fn every_fixture_crate_passes_clippy() {
     let problems = tests::diagnostics(&stderr);
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// Each API group compiles on its own (`--no-default-features --features <group>`), without
+/// warnings, and pulls in only the models its operations reach.
+#[test]
+fn each_group_feature_compiles_alone() {
+    let root = tests::workspace();
+    let dir = tests::scratch("feature-crates");
+    let generated = tests::generate_into(&root.join("spec"), &dir, "features-client");
+    tests::make_workspace(&dir, &["features-client".to_owned()]);
+    let models = generated
+        .files
+        .iter()
+        .find(|f| f.path == "src/models/mod.rs")
+        .unwrap();
+    // A Usage-only model is not compiled for billing.
+    assert!(
+        models.contents.contains(
+            "#[cfg(any(feature = \"o_auth\", feature = \"usage\"))]\nmod api_usage_query_result;"
+        ),
+        "{}",
+        models.contents
+    );
+    for group in &generated.api.groups {
+        let (ok, stderr) = tests::cargo(
+            &dir,
+            &[
+                "clippy",
+                "--offline",
+                "--lib",
+                "--no-default-features",
+                "--features",
+                &group.feature,
+                "--",
+                "-D",
+                "warnings",
+            ],
+        );
+        assert!(
+            ok && tests::diagnostics(&stderr).is_empty(),
+            "feature {} alone:\n{stderr}",
+            group.feature
+        );
+    }
+}

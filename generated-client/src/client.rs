@@ -3,14 +3,17 @@
 //! Accessors from the [`Client`](crate::Client) to each API group.
 impl crate::Client {
     /// The BillingApi operations: Operations tagged Billing.
+    #[cfg(feature = "billing")]
     pub fn billing(&self) -> crate::apis::billing::BillingApi<'_> {
         crate::apis::billing::BillingApi::new(self)
     }
     /// The OAuthApi operations: OAuth clients, providers
+    #[cfg(feature = "o_auth")]
     pub fn o_auth(&self) -> crate::apis::o_auth::OAuthApi<'_> {
         crate::apis::o_auth::OAuthApi::new(self)
     }
     /// The UsageApi operations: View organizational level usage data
+    #[cfg(feature = "usage")]
     pub fn usage(&self) -> crate::apis::usage::UsageApi<'_> {
         crate::apis::usage::UsageApi::new(self)
     }

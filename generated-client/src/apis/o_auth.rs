@@ -6,10 +6,12 @@
 /// OAuthApi: the operations Genesys tags OAuth.
 ///
 /// OAuth clients, providers
+#[cfg(feature = "o_auth")]
 #[derive(Debug, Clone, Copy)]
 pub struct OAuthApi<'a> {
     client: &'a crate::Client,
 }
+#[cfg(feature = "o_auth")]
 impl<'a> OAuthApi<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
@@ -167,6 +169,7 @@ impl<'a> OAuthApi<'a> {
     }
 }
 /// Request builder for [`OAuthApi::get_oauth_client_usage_query_result`]: set optional parameters, then [`send`](Self::send).
+#[cfg(any(feature = "o_auth", feature = "usage"))]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOauthClientUsageQueryResult {
@@ -174,6 +177,7 @@ pub struct GetOauthClientUsageQueryResult {
     pub(crate) client_id: String,
     pub(crate) execution_id: String,
 }
+#[cfg(any(feature = "o_auth", feature = "usage"))]
 impl GetOauthClientUsageQueryResult {
     /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}`.
     pub async fn send(self) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
@@ -188,6 +192,7 @@ impl GetOauthClientUsageQueryResult {
     }
 }
 /// Request builder for [`OAuthApi::get_oauth_client_usage_summary`]: set optional parameters, then [`send`](Self::send).
+#[cfg(any(feature = "o_auth", feature = "usage"))]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOauthClientUsageSummary {
@@ -195,6 +200,7 @@ pub struct GetOauthClientUsageSummary {
     pub(crate) client_id: String,
     pub(crate) days: Option<String>,
 }
+#[cfg(any(feature = "o_auth", feature = "usage"))]
 impl GetOauthClientUsageSummary {
     /// Previous number of days to query
     ///
@@ -220,6 +226,7 @@ impl GetOauthClientUsageSummary {
     }
 }
 /// Request builder for [`OAuthApi::post_oauth_client_usage_query`]: set optional parameters, then [`send`](Self::send).
+#[cfg(any(feature = "o_auth", feature = "usage"))]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PostOauthClientUsageQuery {
@@ -227,6 +234,7 @@ pub struct PostOauthClientUsageQuery {
     pub(crate) client_id: String,
     pub(crate) body: crate::models::ApiUsageClientQuery,
 }
+#[cfg(any(feature = "o_auth", feature = "usage"))]
 impl PostOauthClientUsageQuery {
     /// Sends `POST /api/v2/oauth/clients/{clientId}/usage/query`.
     pub async fn send(

@@ -133,6 +133,49 @@ pub fn display_type(api: &Api, ty: &TypeRef) -> String {
     }
 }
 
+/// The cargo features of the groups carrying these tags, sorted.
+fn features_of(api: &Api, tags: &[String]) -> Vec<String> {
+    let mut features: Vec<String> = api
+        .groups
+        .iter()
+        .filter(|g| tags.contains(&g.tag))
+        .map(|g| g.feature.clone())
+        .collect();
+    features.sort();
+    features.dedup();
+    features
+}
+
+/// A `cfg` predicate enabled by any of the features; code no group needs (models no
+/// operation reaches) compiles with `all`.
+fn cfg(features: &[String]) -> String {
+    match features {
+        [] => "feature = \"all\"".to_owned(),
+        [one] => format!("feature = {one:?}"),
+        many => format!(
+            "any({})",
+            many.iter()
+                .map(|f| format!("feature = {f:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The features under which a group module compiles: its own, and those of other groups
+/// whose operations it builds.
+fn module_features(api: &Api, group: &Group) -> Vec<String> {
+    let mut tags = vec![group.tag.clone()];
+    for op in api
+        .operations
+        .values()
+        .filter(|op| op.home_module == group.module)
+    {
+        tags.extend(op.tags.iter().cloned());
+    }
+    features_of(api, &tags)
+}
+
 /// Doc lines as `#[doc]` attribute values (each with its leading space).
 fn doc_lines(paragraphs: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -198,6 +241,11 @@ pub struct CrateView {
 struct GroupSummary {
     name: String,
     module: String,
+    /// The group's cargo feature.
+    feature: String,
+    /// When the module compiles: its own feature, or another group's that uses one of its
+    /// request builders (operations with two tags are built in their first tag's module).
+    module_cfg: String,
     tag: String,
     summary: String,
     operation_count: usize,
@@ -207,6 +255,8 @@ struct GroupSummary {
 struct ModelSummary {
     module: String,
     name: String,
+    /// The features of the groups that reach the model.
+    cfg: String,
 }
 
 #[derive(Serialize)]
@@ -225,6 +275,7 @@ pub fn crate_view(api: &Api, info: &CrateInfo) -> CrateView {
         .map(|m| ModelSummary {
             module: m.module.clone(),
             name: m.name.rust.clone(),
+            cfg: cfg(&features_of(api, &m.groups)),
         })
         .collect();
     models.sort_by(|a, b| a.module.cmp(&b.module));
@@ -273,6 +324,8 @@ pub fn crate_view(api: &Api, info: &CrateInfo) -> CrateView {
             .map(|g| GroupSummary {
                 name: g.name.rust.clone(),
                 module: g.module.clone(),
+                feature: g.feature.clone(),
+                module_cfg: cfg(&module_features(api, g)),
                 tag: g.tag.clone(),
                 summary: g
                     .description
@@ -298,6 +351,10 @@ pub struct GroupView {
     doc: Vec<String>,
     lib_name: String,
     base_url: String,
+    feature: String,
+    /// Set when the module also compiles for other groups: the group's own items then carry
+    /// their feature.
+    gate_group: bool,
     methods: Vec<MethodView>,
     builders: Vec<BuilderView>,
     qualified: bool,
@@ -350,6 +407,8 @@ struct ParamRow {
 
 #[derive(Serialize)]
 struct BuilderView {
+    /// Set when the builder serves other groups too: the `cfg` it compiles under.
+    cfg: Option<String>,
     name: String,
     method_path: String,
     operation_id: String,
@@ -446,6 +505,8 @@ pub fn group_view(api: &Api, group: &Group, info: &CrateInfo) -> GroupView {
         doc: doc_lines(&doc_paras),
         lib_name,
         base_url: api.base_url.clone(),
+        feature: group.feature.clone(),
+        gate_group: module_features(api, group) != [group.feature.clone()],
         methods,
         builders,
         qualified,
@@ -943,7 +1004,9 @@ fn builder_view(api: &Api, types: &Types, op: &Operation, group: &Group) -> Buil
         }
     };
     let response_doc = doc_lines(&[format!("What [`{method_path}`] answers, by status.")]);
+    let features = features_of(api, &op.tags);
     BuilderView {
+        cfg: (features != [group.feature.clone()]).then(|| cfg(&features)),
         name: op.builder.clone(),
         method_path,
         operation_id: op.id.clone(),
