@@ -33,17 +33,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_account(
         &self,
         account_id: impl Into<String>,
@@ -71,17 +61,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_account0(&self) -> GetBillingAccount0 {
         GetBillingAccount0 {
             client: self.client.clone(),
@@ -106,17 +86,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_carrierservices_usage_calls(
         &self,
     ) -> GetBillingCarrierservicesUsageCalls {
@@ -144,17 +114,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_freetrial(&self) -> GetBillingFreetrial {
         GetBillingFreetrial {
             client: self.client.clone(),
@@ -181,17 +141,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_invoice(
         &self,
         invoice_id: impl Into<String>,
@@ -222,17 +172,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_invoice_pdf(
         &self,
         invoice_id: impl Into<String>,
@@ -263,17 +203,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_invoices(&self) -> GetBillingInvoices {
         GetBillingInvoices {
             client: self.client.clone(),
@@ -302,17 +232,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_periods(&self) -> GetBillingPeriods {
         GetBillingPeriods {
             client: self.client.clone(),
@@ -337,17 +257,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_premiumapplisting(
         &self,
         app_id: impl Into<String>,
@@ -381,22 +291,11 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, or
     ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 408: The client did not produce a request within the server timeout limit. This can be caused by a slow network connection and/or large payloads.
     /// * 409: The request conflicts with the current state of the target resource.
-    /// * 413: The request is over the size limit. Maximum bytes: %s
-    /// * 415: Unsupported Media Type - Unsupported or incorrect media type, such as an incorrect Content-Type value in the header.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    /// * 504: The request timed out.
     ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_reports_billableusage(
         &self,
         start_date: impl Into<crate::runtime::DateTime>,
@@ -429,17 +328,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_reports_billableusagedata_report_id_csv(
         &self,
         report_id: impl Into<String>,
@@ -470,17 +359,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_reports_concurrentusagedata_report_id_csv(
         &self,
         report_id: impl Into<String>,
@@ -511,17 +390,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_reports_resourcesusagedata_report_id_csv(
         &self,
         report_id: impl Into<String>,
@@ -545,17 +414,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_signup_freetrial(&self) -> GetBillingSignupFreetrial {
         GetBillingSignupFreetrial {
             client: self.client.clone(),
@@ -577,17 +436,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_signup_freetrial_staging_free_trial_id(
         &self,
         free_trial_id: impl Into<String>,
@@ -613,17 +462,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_signup_provisioning_provisioning_id(
         &self,
         provisioning_id: impl Into<String>,
@@ -652,17 +491,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_subscriptionoverview(&self) -> GetBillingSubscriptionoverview {
         GetBillingSubscriptionoverview {
             client: self.client.clone(),
@@ -690,17 +519,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_task(&self, task_id: impl Into<String>) -> GetBillingTask {
         GetBillingTask {
             client: self.client.clone(),
@@ -731,22 +550,11 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, or
     ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 408: The client did not produce a request within the server timeout limit. This can be caused by a slow network connection and/or large payloads.
     /// * 409: The request conflicts with the current state of the target resource.
-    /// * 413: The request is over the size limit. Maximum bytes: %s
-    /// * 415: Unsupported Media Type - Unsupported or incorrect media type, such as an incorrect Content-Type value in the header.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    /// * 504: The request timed out.
     ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_trusteebillingoverview_trustor_org_id(
         &self,
         trustor_org_id: impl Into<String>,
@@ -777,17 +585,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_vendorusage_organization(
         &self,
         organization_id: impl Into<String>,
@@ -815,17 +613,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_vendorusage_organizations(
         &self,
     ) -> GetBillingVendorusageOrganizations {
@@ -856,17 +644,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn patch_billing_signup_freetrial_staging_free_trial_id(
         &self,
         free_trial_id: impl Into<String>,
@@ -895,17 +673,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn patch_billing_signup_provisioning_provisioning_id(
         &self,
         provisioning_id: impl Into<String>,
@@ -937,17 +705,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_activation(
         &self,
         billing_activation_job_id: impl Into<String>,
@@ -976,17 +734,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_carrierservices_usage_calls_csv(
         &self,
     ) -> PostBillingCarrierservicesUsageCallsCsv {
@@ -1013,17 +761,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_premise_licensestatus(
         &self,
         body: crate::models::SignedBillingData,
@@ -1049,17 +787,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_premise_uploadurl(
         &self,
         body: crate::models::SignedBillingData,
@@ -1086,17 +814,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_premiumapptrials(&self) -> PostBillingPremiumapptrials {
         PostBillingPremiumapptrials {
             client: self.client.clone(),
@@ -1126,17 +844,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_reports_billableusagedata_report_id_csv(
         &self,
         report_id: impl Into<String>,
@@ -1169,17 +877,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_reports_concurrentusagedata_report_id_csv(
         &self,
         report_id: impl Into<String>,
@@ -1212,17 +910,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_reports_hourlylicenseusagedata_report_id_csv(
         &self,
         report_id: impl Into<String>,
@@ -1255,17 +943,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_reports_resourcesusagedata_report_id_csv(
         &self,
         report_id: impl Into<String>,
@@ -1289,17 +967,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_signup_freetrial_staging(
         &self,
     ) -> PostBillingSignupFreetrialStaging {
@@ -1331,17 +999,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_signup_freetrial_staging_free_trial_id_otp(
         &self,
         free_trial_id: impl Into<String>,
@@ -1366,17 +1024,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_signup_provisioning(&self) -> PostBillingSignupProvisioning {
         PostBillingSignupProvisioning {
             client: self.client.clone(),
@@ -1406,17 +1054,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_signup_provisioning_provisioning_id_otp(
         &self,
         provisioning_id: impl Into<String>,
@@ -1444,17 +1082,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_subscriptionproductactivations(
         &self,
     ) -> PostBillingSubscriptionproductactivations {
@@ -1480,17 +1108,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_subscriptionproductcancellations(
         &self,
     ) -> PostBillingSubscriptionproductcancellations {
@@ -1519,17 +1137,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_vendorusage_organization(
         &self,
         organization_id: impl Into<String>,
@@ -1561,17 +1169,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn put_billing_account(
         &self,
         account_id: impl Into<String>,
@@ -1599,17 +1197,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
-    ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn put_billing_account0(&self) -> PutBillingAccount0 {
         PutBillingAccount0 {
             client: self.client.clone(),

@@ -38,22 +38,11 @@ impl<'a> OAuthApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, or
     ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 408: The client did not produce a request within the server timeout limit. This can be caused by a slow network connection and/or large payloads.
     /// * 409: The request conflicts with the current state of the target resource.
-    /// * 413: The request is over the size limit. Maximum bytes: %s
-    /// * 415: Unsupported Media Type - Unsupported or incorrect media type, such as an incorrect Content-Type value in the header.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    /// * 504: The request timed out.
     ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_oauth_client_usage_query_result(
         &self,
         client_id: impl Into<String>,
@@ -90,22 +79,11 @@ impl<'a> OAuthApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, or
     ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 408: The client did not produce a request within the server timeout limit. This can be caused by a slow network connection and/or large payloads.
     /// * 409: The request conflicts with the current state of the target resource.
-    /// * 413: The request is over the size limit. Maximum bytes: %s
-    /// * 415: Unsupported Media Type - Unsupported or incorrect media type, such as an incorrect Content-Type value in the header.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    /// * 504: The request timed out.
     ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_oauth_client_usage_summary(
         &self,
         client_id: impl Into<String>,
@@ -140,22 +118,11 @@ impl<'a> OAuthApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers:
+    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, or
     ///
-    /// * 400: The request could not be understood by the server due to malformed syntax.
-    /// * 401: No authentication bearer token specified in authorization header.
-    /// * 403: You are not authorized to perform the requested action.
-    /// * 404: The requested resource was not found.
-    /// * 408: The client did not produce a request within the server timeout limit. This can be caused by a slow network connection and/or large payloads.
     /// * 409: The request conflicts with the current state of the target resource.
-    /// * 413: The request is over the size limit. Maximum bytes: %s
-    /// * 415: Unsupported Media Type - Unsupported or incorrect media type, such as an incorrect Content-Type value in the header.
-    /// * 429: Rate limit exceeded the maximum. Retry the request in \[%s\] seconds
-    /// * 500: The server encountered an unexpected condition which prevented it from fulfilling the request.
-    /// * 503: Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance).
-    /// * 504: The request timed out.
     ///
-    /// and [`crate::Error::Transport`] when the request cannot be sent.
+    /// [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_oauth_client_usage_query(
         &self,
         client_id: impl Into<String>,

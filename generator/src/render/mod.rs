@@ -29,10 +29,6 @@ pub struct RenderedFile {
 /// Templates, embedded so the generator does not depend on the working directory.
 const TEMPLATES: &[(&str, &str)] = &[
     (
-        "_macros.tera",
-        include_str!("../../../templates/_macros.tera"),
-    ),
-    (
         "Cargo.toml.tera",
         include_str!("../../../templates/Cargo.toml.tera"),
     ),

@@ -176,20 +176,34 @@ fn module_features(api: &Api, group: &Group) -> Vec<String> {
     features_of(api, &tags)
 }
 
-/// Doc lines as `#[doc]` attribute values (each with its leading space).
-fn doc_lines(paragraphs: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// Paragraphs as `#[doc = "..."]` attributes, one per line, ready to print: templates do not
+/// loop over doc lines (rendering thousands of files, that is most of Tera's work).
+fn doc_attrs(paragraphs: &[String]) -> String {
+    attrs("#[doc = ", paragraphs)
+}
+
+/// Paragraphs as inner `#![doc = "..."]` attributes (module docs).
+fn inner_doc_attrs(paragraphs: &[String]) -> String {
+    attrs("#![doc = ", paragraphs)
+}
+
+fn attrs(open: &str, paragraphs: &[String]) -> String {
+    let mut out = String::new();
+    let mut first = true;
     for paragraph in paragraphs.iter().filter(|p| !p.trim().is_empty()) {
-        if !out.is_empty() {
-            out.push(String::new());
+        if !first {
+            out.push_str(open);
+            out.push_str("\"\"]\n");
         }
-        out.extend(paragraph.lines().map(|l| {
-            if l.is_empty() {
+        first = false;
+        for line in paragraph.lines() {
+            let text = if line.is_empty() {
                 String::new()
             } else {
-                format!(" {l}")
-            }
-        }));
+                format!(" {line}")
+            };
+            out.push_str(&format!("{open}{text:?}]\n"));
+        }
     }
     out
 }
@@ -229,7 +243,6 @@ pub struct CrateView {
     spec: String,
     fingerprint: String,
     base_url: String,
-    description: Vec<String>,
     groups: Vec<GroupSummary>,
     models: Vec<ModelSummary>,
     permissions: Vec<PermissionRow>,
@@ -317,7 +330,6 @@ pub fn crate_view(api: &Api, info: &CrateInfo) -> CrateView {
         spec: info.spec.clone(),
         fingerprint: info.fingerprint.clone(),
         base_url: api.base_url.clone(),
-        description: doc_lines(&[text(&api.description)]),
         groups: api
             .groups
             .iter()
@@ -345,10 +357,11 @@ pub fn crate_view(api: &Api, info: &CrateInfo) -> CrateView {
 
 #[derive(Serialize)]
 pub struct GroupView {
+    inner_doc: String,
     name: String,
     module: String,
     tag: String,
-    doc: Vec<String>,
+    doc: String,
     lib_name: String,
     base_url: String,
     feature: String,
@@ -364,7 +377,7 @@ pub struct GroupView {
 struct MethodView {
     name: String,
     operation_id: String,
-    doc: Vec<String>,
+    doc: String,
     deprecated: Option<String>,
     builder_path: String,
     args: Vec<ArgView>,
@@ -423,7 +436,7 @@ struct BuilderView {
     model_name: String,
     variants: Vec<VariantView>,
     response_enum: Option<String>,
-    response_doc: Vec<String>,
+    response_doc: String,
 }
 
 #[derive(Serialize)]
@@ -435,7 +448,7 @@ struct FieldView {
 #[derive(Serialize)]
 struct SetterView {
     name: String,
-    doc: Vec<String>,
+    doc: String,
     ty: String,
     conv: &'static str,
     deprecated: bool,
@@ -499,10 +512,11 @@ pub fn group_view(api: &Api, group: &Group, info: &CrateInfo) -> GroupView {
         doc_paras.push(doc(d));
     }
     GroupView {
+        inner_doc: inner_doc_attrs(&doc_paras),
         name: group.name.rust.clone(),
         module: group.module.clone(),
         tag: group.tag.clone(),
-        doc: doc_lines(&doc_paras),
+        doc: doc_attrs(&doc_paras),
         lib_name,
         base_url: api.base_url.clone(),
         feature: group.feature.clone(),
@@ -604,16 +618,7 @@ fn method_view(
     }
     paras.push(format!("# Returns\n\n{}", returns_doc(api, op)));
     if !op.errors.is_empty() {
-        let mut s = "# Errors\n\n[`crate::Error::Api`] when the API answers:\n".to_owned();
-        for e in &op.errors {
-            s.push_str(&format!(
-                "\n* {}: {}",
-                e.status,
-                one_line(&doc(&e.description))
-            ));
-        }
-        s.push_str("\n\nand [`crate::Error::Transport`] when the request cannot be sent.");
-        paras.push(s);
+        paras.push(errors_doc(op));
     }
     let mut args = Vec::new();
     let mut inits = Vec::new();
@@ -692,7 +697,7 @@ fn method_view(
     MethodView {
         name: method.to_owned(),
         operation_id: op.id.clone(),
-        doc: doc_lines(&paras),
+        doc: doc_attrs(&paras),
         deprecated,
         builder_path,
         args,
@@ -722,6 +727,48 @@ fn method_view(
         returns,
         anchor: bare(method).to_owned(),
     }
+}
+
+/// Statuses Genesys answers on most operations with boilerplate descriptions: listed by
+/// number only; any other status keeps its description.
+const COMMON_ERRORS: &[&str] = &[
+    "400", "401", "403", "404", "408", "413", "415", "429", "500", "503", "504",
+];
+
+fn errors_doc(op: &Operation) -> String {
+    let common: Vec<&str> = op
+        .errors
+        .iter()
+        .map(|e| e.status.as_str())
+        .filter(|s| COMMON_ERRORS.contains(s))
+        .collect();
+    let mut s = "# Errors\n\n[`crate::Error::Api`] when the API answers".to_owned();
+    if !common.is_empty() {
+        s.push_str(&format!(" {}", common.join(", ")));
+    }
+    let special: Vec<_> = op
+        .errors
+        .iter()
+        .filter(|e| !COMMON_ERRORS.contains(&e.status.as_str()))
+        .collect();
+    if !special.is_empty() {
+        if !common.is_empty() {
+            s.push_str(", or");
+        }
+        s.push('\n');
+        for e in special {
+            s.push_str(&format!(
+                "\n* {}: {}",
+                e.status,
+                one_line(&doc(&e.description))
+            ));
+        }
+        s.push_str("\n\n");
+    } else {
+        s.push_str("; ");
+    }
+    s.push_str("[`crate::Error::Transport`] when the request cannot be sent.");
+    s
 }
 
 fn one_line(s: &str) -> String {
@@ -877,7 +924,7 @@ fn builder_view(api: &Api, types: &Types, op: &Operation, group: &Group) -> Buil
             }
             setters.push(SetterView {
                 name: p.name.rust.clone(),
-                doc: doc_lines(&non_empty(paras, &p.name.wire)),
+                doc: doc_attrs(&non_empty(paras, &p.name.wire)),
                 ty: arg,
                 conv,
                 deprecated: p.deprecated,
@@ -925,7 +972,7 @@ fn builder_view(api: &Api, types: &Types, op: &Operation, group: &Group) -> Buil
                     let (arg, conv) = types.arg(ty);
                     setters.push(SetterView {
                         name: b.name.rust.clone(),
-                        doc: doc_lines(&non_empty(vec![text(&b.description)], "body")),
+                        doc: doc_attrs(&non_empty(vec![text(&b.description)], "body")),
                         ty: arg,
                         conv,
                         deprecated: false,
@@ -947,7 +994,7 @@ fn builder_view(api: &Api, types: &Types, op: &Operation, group: &Group) -> Buil
                         let (arg, conv) = types.arg(&f.ty);
                         setters.push(SetterView {
                             name: f.name.rust.clone(),
-                            doc: doc_lines(&non_empty(vec![text(&f.description)], &f.name.wire)),
+                            doc: doc_attrs(&non_empty(vec![text(&f.description)], &f.name.wire)),
                             ty: arg,
                             conv,
                             deprecated: false,
@@ -1003,7 +1050,7 @@ fn builder_view(api: &Api, types: &Types, op: &Operation, group: &Group) -> Buil
             (name.clone(), "enum", String::new(), variants, Some(name))
         }
     };
-    let response_doc = doc_lines(&[format!("What [`{method_path}`] answers, by status.")]);
+    let response_doc = doc_attrs(&[format!("What [`{method_path}`] answers, by status.")]);
     let features = features_of(api, &op.tags);
     BuilderView {
         cfg: (features != [group.feature.clone()]).then(|| cfg(&features)),
@@ -1102,7 +1149,7 @@ fn example_value(api: &Api, ty: &TypeRef, name: &str) -> String {
 #[derive(Serialize)]
 pub struct ModelView {
     name: String,
-    doc: Vec<String>,
+    doc: String,
     deprecated: bool,
     qualified: bool,
     derives: String,
@@ -1119,7 +1166,7 @@ pub struct ModelView {
 struct ModelFieldView {
     name: String,
     ty: String,
-    doc: Vec<String>,
+    doc: String,
     rename: Option<String>,
     deprecated: bool,
 }
@@ -1139,7 +1186,7 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
     }
     let mut view = ModelView {
         name: model.name.rust.clone(),
-        doc: Vec::new(),
+        doc: String::new(),
         deprecated: model.deprecated,
         qualified,
         derives: String::new(),
@@ -1177,7 +1224,7 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
                 view.fields.push(ModelFieldView {
                     name: f.name.rust.clone(),
                     ty: types.option(&ty),
-                    doc: doc_lines(&non_empty(fparas, &f.name.wire)),
+                    doc: doc_attrs(&non_empty(fparas, &f.name.wire)),
                     rename: (serde_camel(rust) != f.name.wire).then(|| f.name.wire.clone()),
                     deprecated: f.deprecated,
                 });
@@ -1226,6 +1273,6 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
             "model_alias.rs.tera"
         }
     };
-    view.doc = doc_lines(&paras);
+    view.doc = doc_attrs(&paras);
     (template, view)
 }
