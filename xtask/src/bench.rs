@@ -177,11 +177,12 @@ fn fmt_mib(kib: u64) -> String {
 
 /// Runs the benchmark and prints the figures.
 pub fn run(root: &Path, options: &Options) -> Result<()> {
-    let binary = release_binary(root)?;
     let work = root.join("target/bench");
     std::fs::create_dir_all(&work)?;
     let scratch = work.join("out");
     if options.smoke {
+        // The smoke run checks the bench works end to end without a release build.
+        let binary = std::env::current_exe()?;
         let spec = root.join("tests/fixtures/ok/petstore_min.json");
         let run = measure(&binary, &spec, &scratch)?;
         println!(
@@ -191,6 +192,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         );
         return Ok(());
     }
+    let binary = release_binary(root)?;
     let real_2018 = options.corpus.join("genesys-platform-api-2018-03-21.json");
     let real_2025 = options.corpus.join("genesys-platform-api-2025-07-28.json");
     if !real_2025.exists() || !real_2018.exists() {
@@ -403,4 +405,56 @@ fn which(name: &str) -> Result<PathBuf> {
         .map(|d| d.join(name))
         .find(|p| p.is_file())
         .context("not found")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    match (k.as_str(), v) {
+                        ("$ref", Value::String(r)) => out.push(r.clone()),
+                        _ => refs(v, out),
+                    }
+                }
+            }
+            Value::Array(list) => list.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn synthetic_definitions_scale_every_part_and_stay_consistent() {
+        let base = json!({
+            "swagger": "2.0",
+            "paths": {"/api/v2/things": {"get": {"operationId": "getThings", "x-purecloud-method-name": "getThings", "tags": ["Things"],
+                "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Thing"}}}}}},
+            "definitions": {"Thing": {"type": "object", "properties": {"owner": {"$ref": "#/definitions/User"}}}, "User": {"type": "object"}}
+        });
+        let big = synthesize(&base, 3);
+        assert_eq!(big["paths"].as_object().unwrap().len(), 3);
+        assert_eq!(big["definitions"].as_object().unwrap().len(), 6);
+        let mut ids: Vec<&str> = big["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|i| i["get"]["operationId"].as_str().unwrap())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 3, "operationIds must stay unique");
+        let mut all = Vec::new();
+        refs(&big, &mut all);
+        for r in all {
+            let name = r.trim_start_matches("#/definitions/");
+            assert!(big["definitions"].get(name).is_some(), "dangling {r}");
+        }
+        assert_eq!(
+            big["paths"]["/copy3/api/v2/things"]["get"]["tags"][0],
+            "ThingsCopy3"
+        );
+    }
 }
