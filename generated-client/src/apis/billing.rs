@@ -1631,8 +1631,13 @@ impl GetBillingAccount {
         self.fields = Some(value.into());
         self
     }
-    /// Sends `GET /api/v2/billing/accounts/{accountId}`.
-    pub async fn send(self) -> Result<crate::models::Account, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingAccount",
@@ -1642,7 +1647,19 @@ impl GetBillingAccount {
         if let Some(value) = &self.fields {
             request.query("fields", value);
         }
-        self.client.execute(request).await?.json("Account")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/accounts/{accountId}`.
+    pub async fn send(self) -> Result<crate::models::Account, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::runtime::ApiResponse<crate::models::Account>, crate::Error> {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("Account")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_account0`]: set optional parameters, then [`send`](Self::send).
@@ -1652,14 +1669,35 @@ pub struct GetBillingAccount0 {
     pub(crate) client: crate::Client,
 }
 impl GetBillingAccount0 {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        Ok(
+            crate::runtime::Request::new(
+                reqwest::Method::GET,
+                "getBillingAccount0",
+                "/api/v2/billing/account",
+            ),
+        )
+    }
     /// Sends `GET /api/v2/billing/account`.
     pub async fn send(self) -> Result<crate::models::CustomerAccount, crate::Error> {
-        let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            "getBillingAccount0",
-            "/api/v2/billing/account",
-        );
-        self.client.execute(request).await?.json("CustomerAccount")
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::CustomerAccount>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("CustomerAccount")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_carrierservices_usage_calls`]: set optional parameters, then [`send`](Self::send).
@@ -1689,8 +1727,13 @@ impl GetBillingCarrierservicesUsageCalls {
         self.limit = Some(value);
         self
     }
-    /// Sends `GET /api/v2/billing/carrierservices/usage/calls`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingCarrierservicesUsageCalls",
@@ -1705,7 +1748,19 @@ impl GetBillingCarrierservicesUsageCalls {
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-        self.client.execute(request).await?.json("UrlResponse")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/carrierservices/usage/calls`.
+    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::runtime::ApiResponse<crate::models::UrlResponse>, crate::Error> {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("UrlResponse")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_freetrial`]: set optional parameters, then [`send`](Self::send).
@@ -1715,14 +1770,32 @@ pub struct GetBillingFreetrial {
     pub(crate) client: crate::Client,
 }
 impl GetBillingFreetrial {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        Ok(
+            crate::runtime::Request::new(
+                reqwest::Method::GET,
+                "getBillingFreetrial",
+                "/api/v2/billing/freetrial",
+            ),
+        )
+    }
     /// Sends `GET /api/v2/billing/freetrial`.
     pub async fn send(self) -> Result<crate::models::FreeTrial, crate::Error> {
-        let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            "getBillingFreetrial",
-            "/api/v2/billing/freetrial",
-        );
-        self.client.execute(request).await?.json("FreeTrial")
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::runtime::ApiResponse<crate::models::FreeTrial>, crate::Error> {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("FreeTrial")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_invoice`]: set optional parameters, then [`send`](Self::send).
@@ -1733,15 +1806,32 @@ pub struct GetBillingInvoice {
     pub(crate) invoice_id: String,
 }
 impl GetBillingInvoice {
-    /// Sends `GET /api/v2/billing/invoices/{invoiceId}`.
-    pub async fn send(self) -> Result<crate::models::Invoice, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingInvoice",
             "/api/v2/billing/invoices/{invoiceId}",
         );
         request.path_param("invoiceId", &self.invoice_id);
-        self.client.execute(request).await?.json("Invoice")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/invoices/{invoiceId}`.
+    pub async fn send(self) -> Result<crate::models::Invoice, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::runtime::ApiResponse<crate::models::Invoice>, crate::Error> {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("Invoice")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_invoice_pdf`]: set optional parameters, then [`send`](Self::send).
@@ -1752,15 +1842,32 @@ pub struct GetBillingInvoicePdf {
     pub(crate) invoice_id: String,
 }
 impl GetBillingInvoicePdf {
-    /// Sends `GET /api/v2/billing/invoices/{invoiceId}/pdf`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingInvoicePdf",
             "/api/v2/billing/invoices/{invoiceId}/pdf",
         );
         request.path_param("invoiceId", &self.invoice_id);
-        self.client.execute(request).await?.json("UrlResponse")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/invoices/{invoiceId}/pdf`.
+    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::runtime::ApiResponse<crate::models::UrlResponse>, crate::Error> {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("UrlResponse")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_invoices`]: set optional parameters, then [`send`](Self::send).
@@ -1786,10 +1893,13 @@ impl GetBillingInvoices {
         self.page_number = Some(value);
         self
     }
-    /// Sends `GET /api/v2/billing/invoices`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DomainInvoiceEntityListing, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingInvoices",
@@ -1801,7 +1911,24 @@ impl GetBillingInvoices {
         if let Some(value) = &self.page_number {
             request.query("pageNumber", value);
         }
-        self.client.execute(request).await?.json("DomainInvoiceEntityListing")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/invoices`.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DomainInvoiceEntityListing, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::DomainInvoiceEntityListing>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("DomainInvoiceEntityListing")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_periods`]: set optional parameters, then [`send`](Self::send).
@@ -1833,10 +1960,13 @@ impl GetBillingPeriods {
         self.page_number = Some(value);
         self
     }
-    /// Sends `GET /api/v2/billing/periods`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DomainBillingPeriodEntityListing, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingPeriods",
@@ -1851,7 +1981,24 @@ impl GetBillingPeriods {
         if let Some(value) = &self.page_number {
             request.query("pageNumber", value);
         }
-        self.client.execute(request).await?.json("DomainBillingPeriodEntityListing")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/periods`.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::DomainBillingPeriodEntityListing, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::DomainBillingPeriodEntityListing>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("DomainBillingPeriodEntityListing")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_premiumapplisting`]: set optional parameters, then [`send`](Self::send).
@@ -1862,15 +2009,35 @@ pub struct GetBillingPremiumapplisting {
     pub(crate) app_id: String,
 }
 impl GetBillingPremiumapplisting {
-    /// Sends `GET /api/v2/billing/premiumapplistings/{appId}`.
-    pub async fn send(self) -> Result<crate::models::PremiumAppListing, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingPremiumapplisting",
             "/api/v2/billing/premiumapplistings/{appId}",
         );
         request.path_param("appId", &self.app_id);
-        self.client.execute(request).await?.json("PremiumAppListing")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/premiumapplistings/{appId}`.
+    pub async fn send(self) -> Result<crate::models::PremiumAppListing, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::PremiumAppListing>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("PremiumAppListing")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_reports_billableusage`]: set optional parameters, then [`send`](Self::send).
@@ -1882,8 +2049,13 @@ pub struct GetBillingReportsBillableusage {
     pub(crate) end_date: crate::runtime::DateTime,
 }
 impl GetBillingReportsBillableusage {
-    /// Sends `GET /api/v2/billing/reports/billableusage`.
-    pub async fn send(self) -> Result<crate::models::BillingUsageReport, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingReportsBillableusage",
@@ -1891,7 +2063,22 @@ impl GetBillingReportsBillableusage {
         );
         request.query("startDate", &self.start_date);
         request.query("endDate", &self.end_date);
-        self.client.execute(request).await?.json("BillingUsageReport")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/reports/billableusage`.
+    pub async fn send(self) -> Result<crate::models::BillingUsageReport, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::BillingUsageReport>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("BillingUsageReport")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_reports_billableusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -1902,15 +2089,32 @@ pub struct GetBillingReportsBillableusagedataReportIdCsv {
     pub(crate) report_id: String,
 }
 impl GetBillingReportsBillableusagedataReportIdCsv {
-    /// Sends `GET /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingReportsBillableusagedataReportIdCsv",
             "/api/v2/billing/reports/billableusagedata/{reportId}/csv",
         );
         request.path_param("reportId", &self.report_id);
-        self.client.execute(request).await?.json("UrlResponse")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
+    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::runtime::ApiResponse<crate::models::UrlResponse>, crate::Error> {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("UrlResponse")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_reports_concurrentusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -1921,15 +2125,32 @@ pub struct GetBillingReportsConcurrentusagedataReportIdCsv {
     pub(crate) report_id: String,
 }
 impl GetBillingReportsConcurrentusagedataReportIdCsv {
-    /// Sends `GET /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingReportsConcurrentusagedataReportIdCsv",
             "/api/v2/billing/reports/concurrentusagedata/{reportId}/csv",
         );
         request.path_param("reportId", &self.report_id);
-        self.client.execute(request).await?.json("UrlResponse")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
+    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::runtime::ApiResponse<crate::models::UrlResponse>, crate::Error> {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("UrlResponse")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_reports_resourcesusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -1940,15 +2161,32 @@ pub struct GetBillingReportsResourcesusagedataReportIdCsv {
     pub(crate) report_id: String,
 }
 impl GetBillingReportsResourcesusagedataReportIdCsv {
-    /// Sends `GET /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingReportsResourcesusagedataReportIdCsv",
             "/api/v2/billing/reports/resourcesusagedata/{reportId}/csv",
         );
         request.path_param("reportId", &self.report_id);
-        self.client.execute(request).await?.json("UrlResponse")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
+    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::runtime::ApiResponse<crate::models::UrlResponse>, crate::Error> {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("UrlResponse")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_signup_freetrial`]: set optional parameters, then [`send`](Self::send).
@@ -1958,14 +2196,35 @@ pub struct GetBillingSignupFreetrial {
     pub(crate) client: crate::Client,
 }
 impl GetBillingSignupFreetrial {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        Ok(
+            crate::runtime::Request::new(
+                reqwest::Method::GET,
+                "getBillingSignupFreetrial",
+                "/api/v2/billing/signup/freetrial",
+            ),
+        )
+    }
     /// Sends `GET /api/v2/billing/signup/freetrial`.
     pub async fn send(self) -> Result<crate::models::SignupFreeTrial, crate::Error> {
-        let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            "getBillingSignupFreetrial",
-            "/api/v2/billing/signup/freetrial",
-        );
-        self.client.execute(request).await?.json("SignupFreeTrial")
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::SignupFreeTrial>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("SignupFreeTrial")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_signup_freetrial_staging_free_trial_id`]: set optional parameters, then [`send`](Self::send).
@@ -1976,15 +2235,35 @@ pub struct GetBillingSignupFreetrialStagingFreeTrialId {
     pub(crate) free_trial_id: String,
 }
 impl GetBillingSignupFreetrialStagingFreeTrialId {
-    /// Sends `GET /api/v2/billing/signup/freetrial/staging/{freeTrialId}`.
-    pub async fn send(self) -> Result<crate::models::FreeTrialStaging, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingSignupFreetrialStagingFreeTrialId",
             "/api/v2/billing/signup/freetrial/staging/{freeTrialId}",
         );
         request.path_param("freeTrialId", &self.free_trial_id);
-        self.client.execute(request).await?.json("FreeTrialStaging")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/signup/freetrial/staging/{freeTrialId}`.
+    pub async fn send(self) -> Result<crate::models::FreeTrialStaging, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::FreeTrialStaging>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("FreeTrialStaging")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_signup_provisioning_provisioning_id`]: set optional parameters, then [`send`](Self::send).
@@ -1995,15 +2274,32 @@ pub struct GetBillingSignupProvisioningProvisioningId {
     pub(crate) provisioning_id: String,
 }
 impl GetBillingSignupProvisioningProvisioningId {
-    /// Sends `GET /api/v2/billing/signup/provisioning/{provisioningId}`.
-    pub async fn send(self) -> Result<crate::models::Provisioning, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingSignupProvisioningProvisioningId",
             "/api/v2/billing/signup/provisioning/{provisioningId}",
         );
         request.path_param("provisioningId", &self.provisioning_id);
-        self.client.execute(request).await?.json("Provisioning")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/signup/provisioning/{provisioningId}`.
+    pub async fn send(self) -> Result<crate::models::Provisioning, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::runtime::ApiResponse<crate::models::Provisioning>, crate::Error> {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("Provisioning")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_subscriptionoverview`]: set optional parameters, then [`send`](Self::send).
@@ -2019,10 +2315,13 @@ impl GetBillingSubscriptionoverview {
         self.period_ending_timestamp = Some(value.into());
         self
     }
-    /// Sends `GET /api/v2/billing/subscriptionoverview`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::SubscriptionOverview, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingSubscriptionoverview",
@@ -2031,7 +2330,24 @@ impl GetBillingSubscriptionoverview {
         if let Some(value) = &self.period_ending_timestamp {
             request.query("periodEndingTimestamp", value);
         }
-        self.client.execute(request).await?.json("SubscriptionOverview")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/subscriptionoverview`.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::SubscriptionOverview, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::SubscriptionOverview>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("SubscriptionOverview")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_task`]: set optional parameters, then [`send`](Self::send).
@@ -2042,15 +2358,32 @@ pub struct GetBillingTask {
     pub(crate) task_id: String,
 }
 impl GetBillingTask {
-    /// Sends `GET /api/v2/billing/tasks/{taskId}`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingTask",
             "/api/v2/billing/tasks/{taskId}",
         );
         request.path_param("taskId", &self.task_id);
-        self.client.execute(request).await?.json("UrlResponse")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/tasks/{taskId}`.
+    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::runtime::ApiResponse<crate::models::UrlResponse>, crate::Error> {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("UrlResponse")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_trusteebillingoverview_trustor_org_id`]: set optional parameters, then [`send`](Self::send).
@@ -2069,10 +2402,13 @@ impl GetBillingTrusteebillingoverviewTrustorOrgId {
         self.billing_period_index = Some(value);
         self
     }
-    /// Sends `GET /api/v2/billing/trusteebillingoverview/{trustorOrgId}`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::TrusteeBillingOverview, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingTrusteebillingoverviewTrustorOrgId",
@@ -2082,7 +2418,24 @@ impl GetBillingTrusteebillingoverviewTrustorOrgId {
         if let Some(value) = &self.billing_period_index {
             request.query("billingPeriodIndex", value);
         }
-        self.client.execute(request).await?.json("TrusteeBillingOverview")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/trusteebillingoverview/{trustorOrgId}`.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::TrusteeBillingOverview, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::TrusteeBillingOverview>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("TrusteeBillingOverview")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_vendorusage_organization`]: set optional parameters, then [`send`](Self::send).
@@ -2108,10 +2461,13 @@ impl GetBillingVendorusageOrganization {
         self.app_ids = Some(value.into());
         self
     }
-    /// Sends `GET /api/v2/billing/vendorusage/organizations/{organizationId}`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::MeteredAppOrganizationDetail, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingVendorusageOrganization",
@@ -2124,7 +2480,24 @@ impl GetBillingVendorusageOrganization {
         if let Some(value) = &self.app_ids {
             request.query("appIds", value);
         }
-        self.client.execute(request).await?.json("MeteredAppOrganizationDetail")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/vendorusage/organizations/{organizationId}`.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::MeteredAppOrganizationDetail, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::MeteredAppOrganizationDetail>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("MeteredAppOrganizationDetail")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::get_billing_vendorusage_organizations`]: set optional parameters, then [`send`](Self::send).
@@ -2167,10 +2540,13 @@ impl GetBillingVendorusageOrganizations {
         self.app_ids = Some(value.into());
         self
     }
-    /// Sends `GET /api/v2/billing/vendorusage/organizations`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::MeteredAppOrganizationList, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingVendorusageOrganizations",
@@ -2191,7 +2567,24 @@ impl GetBillingVendorusageOrganizations {
         if let Some(value) = &self.app_ids {
             request.query("appIds", value);
         }
-        self.client.execute(request).await?.json("MeteredAppOrganizationList")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/vendorusage/organizations`.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::MeteredAppOrganizationList, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::MeteredAppOrganizationList>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("MeteredAppOrganizationList")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::patch_billing_signup_freetrial_staging_free_trial_id`]: set optional parameters, then [`send`](Self::send).
@@ -2208,8 +2601,13 @@ impl PatchBillingSignupFreetrialStagingFreeTrialId {
         self.body = Some(value);
         self
     }
-    /// Sends `PATCH /api/v2/billing/signup/freetrial/staging/{freeTrialId}`.
-    pub async fn send(self) -> Result<crate::models::FreeTrialStaging, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PATCH,
             "patchBillingSignupFreetrialStagingFreeTrialId",
@@ -2219,7 +2617,22 @@ impl PatchBillingSignupFreetrialStagingFreeTrialId {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("FreeTrialStaging")
+        Ok(request)
+    }
+    /// Sends `PATCH /api/v2/billing/signup/freetrial/staging/{freeTrialId}`.
+    pub async fn send(self) -> Result<crate::models::FreeTrialStaging, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::FreeTrialStaging>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("FreeTrialStaging")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::patch_billing_signup_provisioning_provisioning_id`]: set optional parameters, then [`send`](Self::send).
@@ -2236,8 +2649,13 @@ impl PatchBillingSignupProvisioningProvisioningId {
         self.body = Some(value);
         self
     }
-    /// Sends `PATCH /api/v2/billing/signup/provisioning/{provisioningId}`.
-    pub async fn send(self) -> Result<crate::models::Provisioning, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PATCH,
             "patchBillingSignupProvisioningProvisioningId",
@@ -2247,7 +2665,19 @@ impl PatchBillingSignupProvisioningProvisioningId {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("Provisioning")
+        Ok(request)
+    }
+    /// Sends `PATCH /api/v2/billing/signup/provisioning/{provisioningId}`.
+    pub async fn send(self) -> Result<crate::models::Provisioning, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::runtime::ApiResponse<crate::models::Provisioning>, crate::Error> {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("Provisioning")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::post_billing_activation`]: set optional parameters, then [`send`](Self::send).
@@ -2258,15 +2688,35 @@ pub struct PostBillingActivation {
     pub(crate) billing_activation_job_id: String,
 }
 impl PostBillingActivation {
-    /// Sends `POST /api/v2/billing/activations/{billingActivationJobId}`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingActivation",
             "/api/v2/billing/activations/{billingActivationJobId}",
         );
         request.path_param("billingActivationJobId", &self.billing_activation_job_id);
-        self.client.execute(request).await?.json("BillingTaskResult")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/activations/{billingActivationJobId}`.
+    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("BillingTaskResult")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::post_billing_carrierservices_usage_calls_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2296,8 +2746,13 @@ impl PostBillingCarrierservicesUsageCallsCsv {
         self.limit = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/carrierservices/usage/calls/csv`.
-    pub async fn send(self) -> Result<crate::models::BillingPendingTask, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingCarrierservicesUsageCallsCsv",
@@ -2312,7 +2767,22 @@ impl PostBillingCarrierservicesUsageCallsCsv {
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-        self.client.execute(request).await?.json("BillingPendingTask")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/carrierservices/usage/calls/csv`.
+    pub async fn send(self) -> Result<crate::models::BillingPendingTask, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::BillingPendingTask>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("BillingPendingTask")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::post_billing_premise_licensestatus`]: set optional parameters, then [`send`](Self::send).
@@ -2323,15 +2793,35 @@ pub struct PostBillingPremiseLicensestatus {
     pub(crate) body: crate::models::SignedBillingData,
 }
 impl PostBillingPremiseLicensestatus {
-    /// Sends `POST /api/v2/billing/premise/licensestatus`.
-    pub async fn send(self) -> Result<crate::models::SignedBillingData, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingPremiseLicensestatus",
             "/api/v2/billing/premise/licensestatus",
         );
         request.json(&self.body)?;
-        self.client.execute(request).await?.json("SignedBillingData")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/premise/licensestatus`.
+    pub async fn send(self) -> Result<crate::models::SignedBillingData, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::SignedBillingData>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("SignedBillingData")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::post_billing_premise_uploadurl`]: set optional parameters, then [`send`](Self::send).
@@ -2342,15 +2832,35 @@ pub struct PostBillingPremiseUploadurl {
     pub(crate) body: crate::models::SignedBillingData,
 }
 impl PostBillingPremiseUploadurl {
-    /// Sends `POST /api/v2/billing/premise/uploadurl`.
-    pub async fn send(self) -> Result<crate::models::SignedBillingData, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingPremiseUploadurl",
             "/api/v2/billing/premise/uploadurl",
         );
         request.json(&self.body)?;
-        self.client.execute(request).await?.json("SignedBillingData")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/premise/uploadurl`.
+    pub async fn send(self) -> Result<crate::models::SignedBillingData, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::SignedBillingData>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("SignedBillingData")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::post_billing_premiumapptrials`]: set optional parameters, then [`send`](Self::send).
@@ -2366,8 +2876,13 @@ impl PostBillingPremiumapptrials {
         self.body = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/premiumapptrials`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingPremiumapptrials",
@@ -2376,7 +2891,22 @@ impl PostBillingPremiumapptrials {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("BillingTaskResult")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/premiumapptrials`.
+    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("BillingTaskResult")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::post_billing_reports_billableusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2387,15 +2917,35 @@ pub struct PostBillingReportsBillableusagedataReportIdCsv {
     pub(crate) report_id: String,
 }
 impl PostBillingReportsBillableusagedataReportIdCsv {
-    /// Sends `POST /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingReportsBillableusagedataReportIdCsv",
             "/api/v2/billing/reports/billableusagedata/{reportId}/csv",
         );
         request.path_param("reportId", &self.report_id);
-        self.client.execute(request).await?.json("BillingTaskResult")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
+    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("BillingTaskResult")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::post_billing_reports_concurrentusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2406,15 +2956,35 @@ pub struct PostBillingReportsConcurrentusagedataReportIdCsv {
     pub(crate) report_id: String,
 }
 impl PostBillingReportsConcurrentusagedataReportIdCsv {
-    /// Sends `POST /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingReportsConcurrentusagedataReportIdCsv",
             "/api/v2/billing/reports/concurrentusagedata/{reportId}/csv",
         );
         request.path_param("reportId", &self.report_id);
-        self.client.execute(request).await?.json("BillingTaskResult")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
+    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("BillingTaskResult")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::post_billing_reports_hourlylicenseusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2425,15 +2995,35 @@ pub struct PostBillingReportsHourlylicenseusagedataReportIdCsv {
     pub(crate) report_id: String,
 }
 impl PostBillingReportsHourlylicenseusagedataReportIdCsv {
-    /// Sends `POST /api/v2/billing/reports/hourlylicenseusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingReportsHourlylicenseusagedataReportIdCsv",
             "/api/v2/billing/reports/hourlylicenseusagedata/{reportId}/csv",
         );
         request.path_param("reportId", &self.report_id);
-        self.client.execute(request).await?.json("BillingTaskResult")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/reports/hourlylicenseusagedata/{reportId}/csv`.
+    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("BillingTaskResult")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::post_billing_reports_resourcesusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2444,15 +3034,35 @@ pub struct PostBillingReportsResourcesusagedataReportIdCsv {
     pub(crate) report_id: String,
 }
 impl PostBillingReportsResourcesusagedataReportIdCsv {
-    /// Sends `POST /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingReportsResourcesusagedataReportIdCsv",
             "/api/v2/billing/reports/resourcesusagedata/{reportId}/csv",
         );
         request.path_param("reportId", &self.report_id);
-        self.client.execute(request).await?.json("BillingTaskResult")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
+    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("BillingTaskResult")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::post_billing_signup_freetrial_staging`]: set optional parameters, then [`send`](Self::send).
@@ -2498,10 +3108,13 @@ impl PostBillingSignupFreetrialStaging {
         self.body = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/signup/freetrial/staging`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CreateFreeTrialStaging, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSignupFreetrialStaging",
@@ -2525,7 +3138,24 @@ impl PostBillingSignupFreetrialStaging {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("CreateFreeTrialStaging")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/signup/freetrial/staging`.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::CreateFreeTrialStaging, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::CreateFreeTrialStaging>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("CreateFreeTrialStaging")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::post_billing_signup_freetrial_staging_free_trial_id_otp`]: set optional parameters, then [`send`](Self::send).
@@ -2542,8 +3172,13 @@ impl PostBillingSignupFreetrialStagingFreeTrialIdOtp {
         self.body = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/signup/freetrial/staging/{freeTrialId}/otp`.
-    pub async fn send(self) -> Result<crate::models::CreateFreeTrialOtp, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSignupFreetrialStagingFreeTrialIdOtp",
@@ -2553,7 +3188,22 @@ impl PostBillingSignupFreetrialStagingFreeTrialIdOtp {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("CreateFreeTrialOtp")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/signup/freetrial/staging/{freeTrialId}/otp`.
+    pub async fn send(self) -> Result<crate::models::CreateFreeTrialOtp, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::CreateFreeTrialOtp>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("CreateFreeTrialOtp")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::post_billing_signup_provisioning`]: set optional parameters, then [`send`](Self::send).
@@ -2599,8 +3249,13 @@ impl PostBillingSignupProvisioning {
         self.body = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/signup/provisioning`.
-    pub async fn send(self) -> Result<crate::models::CreateProvisioning, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSignupProvisioning",
@@ -2624,7 +3279,22 @@ impl PostBillingSignupProvisioning {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("CreateProvisioning")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/signup/provisioning`.
+    pub async fn send(self) -> Result<crate::models::CreateProvisioning, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::CreateProvisioning>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("CreateProvisioning")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::post_billing_signup_provisioning_provisioning_id_otp`]: set optional parameters, then [`send`](Self::send).
@@ -2641,10 +3311,13 @@ impl PostBillingSignupProvisioningProvisioningIdOtp {
         self.body = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/signup/provisioning/{provisioningId}/otp`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CreateProvisioningOtp, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSignupProvisioningProvisioningIdOtp",
@@ -2654,7 +3327,24 @@ impl PostBillingSignupProvisioningProvisioningIdOtp {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("CreateProvisioningOtp")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/signup/provisioning/{provisioningId}/otp`.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::CreateProvisioningOtp, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::CreateProvisioningOtp>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("CreateProvisioningOtp")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::post_billing_subscriptionproductactivations`]: set optional parameters, then [`send`](Self::send).
@@ -2670,8 +3360,13 @@ impl PostBillingSubscriptionproductactivations {
         self.body = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/subscriptionproductactivations`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSubscriptionproductactivations",
@@ -2680,7 +3375,22 @@ impl PostBillingSubscriptionproductactivations {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("BillingTaskResult")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/subscriptionproductactivations`.
+    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("BillingTaskResult")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::post_billing_subscriptionproductcancellations`]: set optional parameters, then [`send`](Self::send).
@@ -2696,8 +3406,13 @@ impl PostBillingSubscriptionproductcancellations {
         self.body = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/subscriptionproductcancellations`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSubscriptionproductcancellations",
@@ -2706,7 +3421,22 @@ impl PostBillingSubscriptionproductcancellations {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("BillingTaskResult")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/subscriptionproductcancellations`.
+    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("BillingTaskResult")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::post_billing_vendorusage_organization`]: set optional parameters, then [`send`](Self::send).
@@ -2723,10 +3453,13 @@ impl PostBillingVendorusageOrganization {
         self.body = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/vendorusage/organizations/{organizationId}`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::MeteredAppUsageCreate, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingVendorusageOrganization",
@@ -2736,7 +3469,24 @@ impl PostBillingVendorusageOrganization {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("MeteredAppUsageCreate")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/vendorusage/organizations/{organizationId}`.
+    pub async fn send(
+        self,
+    ) -> Result<crate::models::MeteredAppUsageCreate, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::MeteredAppUsageCreate>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("MeteredAppUsageCreate")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::put_billing_account`]: set optional parameters, then [`send`](Self::send).
@@ -2753,8 +3503,13 @@ impl PutBillingAccount {
         self.body = Some(value);
         self
     }
-    /// Sends `PUT /api/v2/billing/accounts/{accountId}`.
-    pub async fn send(self) -> Result<crate::models::Account, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PUT,
             "putBillingAccount",
@@ -2764,7 +3519,19 @@ impl PutBillingAccount {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("Account")
+        Ok(request)
+    }
+    /// Sends `PUT /api/v2/billing/accounts/{accountId}`.
+    pub async fn send(self) -> Result<crate::models::Account, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::runtime::ApiResponse<crate::models::Account>, crate::Error> {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("Account")?;
+        Ok(response.with_body(body))
     }
 }
 /// Request builder for [`BillingApi::put_billing_account0`]: set optional parameters, then [`send`](Self::send).
@@ -2780,8 +3547,13 @@ impl PutBillingAccount0 {
         self.body = Some(value);
         self
     }
-    /// Sends `PUT /api/v2/billing/account`.
-    pub async fn send(self) -> Result<crate::models::CustomerAccount, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PUT,
             "putBillingAccount0",
@@ -2790,6 +3562,21 @@ impl PutBillingAccount0 {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("CustomerAccount")
+        Ok(request)
+    }
+    /// Sends `PUT /api/v2/billing/account`.
+    pub async fn send(self) -> Result<crate::models::CustomerAccount, crate::Error> {
+        Ok(self.send_with_response().await?.into_body())
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::models::CustomerAccount>,
+        crate::Error,
+    > {
+        let response = self.client.execute(self.request()?).await?;
+        let body = response.json("CustomerAccount")?;
+        Ok(response.with_body(body))
     }
 }
