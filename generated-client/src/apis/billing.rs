@@ -1643,7 +1643,7 @@ impl GetBillingAccount {
             "getBillingAccount",
             "/api/v2/billing/accounts/{accountId}",
         );
-        request.path_param("accountId", &self.account_id);
+        request.path_param("accountId", &self.account_id)?;
         if let Some(value) = &self.fields {
             request.query("fields", value);
         }
@@ -1818,7 +1818,7 @@ impl GetBillingInvoice {
             "getBillingInvoice",
             "/api/v2/billing/invoices/{invoiceId}",
         );
-        request.path_param("invoiceId", &self.invoice_id);
+        request.path_param("invoiceId", &self.invoice_id)?;
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/invoices/{invoiceId}`.
@@ -1854,7 +1854,7 @@ impl GetBillingInvoicePdf {
             "getBillingInvoicePdf",
             "/api/v2/billing/invoices/{invoiceId}/pdf",
         );
-        request.path_param("invoiceId", &self.invoice_id);
+        request.path_param("invoiceId", &self.invoice_id)?;
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/invoices/{invoiceId}/pdf`.
@@ -2021,7 +2021,7 @@ impl GetBillingPremiumapplisting {
             "getBillingPremiumapplisting",
             "/api/v2/billing/premiumapplistings/{appId}",
         );
-        request.path_param("appId", &self.app_id);
+        request.path_param("appId", &self.app_id)?;
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/premiumapplistings/{appId}`.
@@ -2101,7 +2101,7 @@ impl GetBillingReportsBillableusagedataReportIdCsv {
             "getBillingReportsBillableusagedataReportIdCsv",
             "/api/v2/billing/reports/billableusagedata/{reportId}/csv",
         );
-        request.path_param("reportId", &self.report_id);
+        request.path_param("reportId", &self.report_id)?;
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
@@ -2137,7 +2137,7 @@ impl GetBillingReportsConcurrentusagedataReportIdCsv {
             "getBillingReportsConcurrentusagedataReportIdCsv",
             "/api/v2/billing/reports/concurrentusagedata/{reportId}/csv",
         );
-        request.path_param("reportId", &self.report_id);
+        request.path_param("reportId", &self.report_id)?;
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
@@ -2173,7 +2173,7 @@ impl GetBillingReportsResourcesusagedataReportIdCsv {
             "getBillingReportsResourcesusagedataReportIdCsv",
             "/api/v2/billing/reports/resourcesusagedata/{reportId}/csv",
         );
-        request.path_param("reportId", &self.report_id);
+        request.path_param("reportId", &self.report_id)?;
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
@@ -2247,7 +2247,7 @@ impl GetBillingSignupFreetrialStagingFreeTrialId {
             "getBillingSignupFreetrialStagingFreeTrialId",
             "/api/v2/billing/signup/freetrial/staging/{freeTrialId}",
         );
-        request.path_param("freeTrialId", &self.free_trial_id);
+        request.path_param("freeTrialId", &self.free_trial_id)?;
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/signup/freetrial/staging/{freeTrialId}`.
@@ -2286,7 +2286,7 @@ impl GetBillingSignupProvisioningProvisioningId {
             "getBillingSignupProvisioningProvisioningId",
             "/api/v2/billing/signup/provisioning/{provisioningId}",
         );
-        request.path_param("provisioningId", &self.provisioning_id);
+        request.path_param("provisioningId", &self.provisioning_id)?;
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/signup/provisioning/{provisioningId}`.
@@ -2370,7 +2370,7 @@ impl GetBillingTask {
             "getBillingTask",
             "/api/v2/billing/tasks/{taskId}",
         );
-        request.path_param("taskId", &self.task_id);
+        request.path_param("taskId", &self.task_id)?;
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/tasks/{taskId}`.
@@ -2414,7 +2414,7 @@ impl GetBillingTrusteebillingoverviewTrustorOrgId {
             "getBillingTrusteebillingoverviewTrustorOrgId",
             "/api/v2/billing/trusteebillingoverview/{trustorOrgId}",
         );
-        request.path_param("trustorOrgId", &self.trustor_org_id);
+        request.path_param("trustorOrgId", &self.trustor_org_id)?;
         if let Some(value) = &self.billing_period_index {
             request.query("billingPeriodIndex", value);
         }
@@ -2473,7 +2473,7 @@ impl GetBillingVendorusageOrganization {
             "getBillingVendorusageOrganization",
             "/api/v2/billing/vendorusage/organizations/{organizationId}",
         );
-        request.path_param("organizationId", &self.organization_id);
+        request.path_param("organizationId", &self.organization_id)?;
         if let Some(value) = &self.region {
             request.query("region", value);
         }
@@ -2613,7 +2613,7 @@ impl PatchBillingSignupFreetrialStagingFreeTrialId {
             "patchBillingSignupFreetrialStagingFreeTrialId",
             "/api/v2/billing/signup/freetrial/staging/{freeTrialId}",
         );
-        request.path_param("freeTrialId", &self.free_trial_id);
+        request.path_param("freeTrialId", &self.free_trial_id)?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -2661,7 +2661,7 @@ impl PatchBillingSignupProvisioningProvisioningId {
             "patchBillingSignupProvisioningProvisioningId",
             "/api/v2/billing/signup/provisioning/{provisioningId}",
         );
-        request.path_param("provisioningId", &self.provisioning_id);
+        request.path_param("provisioningId", &self.provisioning_id)?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -2700,7 +2700,7 @@ impl PostBillingActivation {
             "postBillingActivation",
             "/api/v2/billing/activations/{billingActivationJobId}",
         );
-        request.path_param("billingActivationJobId", &self.billing_activation_job_id);
+        request.path_param("billingActivationJobId", &self.billing_activation_job_id)?;
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/activations/{billingActivationJobId}`.
@@ -2929,7 +2929,7 @@ impl PostBillingReportsBillableusagedataReportIdCsv {
             "postBillingReportsBillableusagedataReportIdCsv",
             "/api/v2/billing/reports/billableusagedata/{reportId}/csv",
         );
-        request.path_param("reportId", &self.report_id);
+        request.path_param("reportId", &self.report_id)?;
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
@@ -2968,7 +2968,7 @@ impl PostBillingReportsConcurrentusagedataReportIdCsv {
             "postBillingReportsConcurrentusagedataReportIdCsv",
             "/api/v2/billing/reports/concurrentusagedata/{reportId}/csv",
         );
-        request.path_param("reportId", &self.report_id);
+        request.path_param("reportId", &self.report_id)?;
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
@@ -3007,7 +3007,7 @@ impl PostBillingReportsHourlylicenseusagedataReportIdCsv {
             "postBillingReportsHourlylicenseusagedataReportIdCsv",
             "/api/v2/billing/reports/hourlylicenseusagedata/{reportId}/csv",
         );
-        request.path_param("reportId", &self.report_id);
+        request.path_param("reportId", &self.report_id)?;
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/reports/hourlylicenseusagedata/{reportId}/csv`.
@@ -3046,7 +3046,7 @@ impl PostBillingReportsResourcesusagedataReportIdCsv {
             "postBillingReportsResourcesusagedataReportIdCsv",
             "/api/v2/billing/reports/resourcesusagedata/{reportId}/csv",
         );
-        request.path_param("reportId", &self.report_id);
+        request.path_param("reportId", &self.report_id)?;
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
@@ -3184,7 +3184,7 @@ impl PostBillingSignupFreetrialStagingFreeTrialIdOtp {
             "postBillingSignupFreetrialStagingFreeTrialIdOtp",
             "/api/v2/billing/signup/freetrial/staging/{freeTrialId}/otp",
         );
-        request.path_param("freeTrialId", &self.free_trial_id);
+        request.path_param("freeTrialId", &self.free_trial_id)?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -3323,7 +3323,7 @@ impl PostBillingSignupProvisioningProvisioningIdOtp {
             "postBillingSignupProvisioningProvisioningIdOtp",
             "/api/v2/billing/signup/provisioning/{provisioningId}/otp",
         );
-        request.path_param("provisioningId", &self.provisioning_id);
+        request.path_param("provisioningId", &self.provisioning_id)?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -3465,7 +3465,7 @@ impl PostBillingVendorusageOrganization {
             "postBillingVendorusageOrganization",
             "/api/v2/billing/vendorusage/organizations/{organizationId}",
         );
-        request.path_param("organizationId", &self.organization_id);
+        request.path_param("organizationId", &self.organization_id)?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }
@@ -3515,7 +3515,7 @@ impl PutBillingAccount {
             "putBillingAccount",
             "/api/v2/billing/accounts/{accountId}",
         );
-        request.path_param("accountId", &self.account_id);
+        request.path_param("accountId", &self.account_id)?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }

@@ -187,8 +187,8 @@ impl GetOauthClientUsageQueryResult {
             "getOauthClientUsageQueryResult",
             "/api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}",
         );
-        request.path_param("clientId", &self.client_id);
-        request.path_param("executionId", &self.execution_id);
+        request.path_param("clientId", &self.client_id)?;
+        request.path_param("executionId", &self.execution_id)?;
         Ok(request)
     }
     /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}`.
@@ -235,7 +235,7 @@ impl GetOauthClientUsageSummary {
             "getOauthClientUsageSummary",
             "/api/v2/oauth/clients/{clientId}/usage/summary",
         );
-        request.path_param("clientId", &self.client_id);
+        request.path_param("clientId", &self.client_id)?;
         if let Some(value) = &self.days {
             request.query("days", value);
         }
@@ -280,7 +280,7 @@ impl PostOauthClientUsageQuery {
             "postOauthClientUsageQuery",
             "/api/v2/oauth/clients/{clientId}/usage/query",
         );
-        request.path_param("clientId", &self.client_id);
+        request.path_param("clientId", &self.client_id)?;
         request.json(&self.body)?;
         Ok(request)
     }

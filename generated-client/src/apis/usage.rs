@@ -378,7 +378,7 @@ impl GetUsageQueryExecutionIdResults {
             "getUsageQueryExecutionIdResults",
             "/api/v2/usage/query/{executionId}/results",
         );
-        request.path_param("executionId", &self.execution_id);
+        request.path_param("executionId", &self.execution_id)?;
         Ok(request)
     }
     /// Sends `GET /api/v2/usage/query/{executionId}/results`.
@@ -429,7 +429,7 @@ impl GetUsageSimplesearchExecutionIdResults {
             "getUsageSimplesearchExecutionIdResults",
             "/api/v2/usage/simplesearch/{executionId}/results",
         );
-        request.path_param("executionId", &self.execution_id);
+        request.path_param("executionId", &self.execution_id)?;
         if let Some(value) = &self.after {
             request.query("after", value);
         }

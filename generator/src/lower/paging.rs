@@ -5,8 +5,7 @@
 //! operation names; pure.
 
 use crate::ir::{
-    Api, AsyncJob, Field, Listing, Method, ModelKind, Operation, ParamLocation, Pagination,
-    TypeRef,
+    Api, AsyncJob, Field, Listing, Method, ModelKind, Operation, Pagination, ParamLocation, TypeRef,
 };
 
 /// Fills `Model::listing`, `Operation::pagination` and `Operation::job`.
@@ -44,8 +43,13 @@ fn field<'a>(fields: &'a [Field], wire: &str) -> Option<&'a Field> {
 /// Where a struct keeps the next page's cursor: its own `cursor` or `after` string, or the
 /// `after` string of its `cursors` object; empty when nowhere.
 fn cursor_path(api: &Api, fields: &[Field]) -> Vec<String> {
-    let string = |fields: &[Field], name: &str| field(fields, name).is_some_and(|f| f.ty == TypeRef::String && !f.boxed);
-    if let Some(name) = ["cursor", "after"].into_iter().find(|name| string(fields, name)) {
+    let string = |fields: &[Field], name: &str| {
+        field(fields, name).is_some_and(|f| f.ty == TypeRef::String && !f.boxed)
+    };
+    if let Some(name) = ["cursor", "after"]
+        .into_iter()
+        .find(|name| string(fields, name))
+    {
         return vec![name.to_owned()];
     }
     let cursors = field(fields, "cursors").and_then(|f| match &f.ty {
@@ -179,7 +183,8 @@ fn job(api: &Api, start: &Operation) -> Option<AsyncJob> {
                 p.location == ParamLocation::Path && p.name.wire == id && p.ty == TypeRef::String
             }) && poll.params.iter().all(|p| {
                 p.name.wire == id
-                    || (p.location == ParamLocation::Path && start_params.contains(&p.name.wire.as_str()))
+                    || (p.location == ParamLocation::Path
+                        && start_params.contains(&p.name.wire.as_str()))
                     || !p.required
             })
         })
@@ -190,15 +195,18 @@ fn job(api: &Api, start: &Operation) -> Option<AsyncJob> {
             };
             let results = field(fields, "results")
                 .filter(|f| matches!(f.ty, TypeRef::List(_)) && !f.boxed)?;
-            let (status, values) = ["queryStatus", "status", "state"].into_iter().find_map(|name| {
-                let f = field(fields, name).filter(|f| !f.boxed)?;
-                match &api.models.get(f.ty.model()?)?.kind {
-                    ModelKind::Enum { values } if matches!(f.ty, TypeRef::Model(_)) => {
-                        Some((name, values))
-                    }
-                    _ => None,
-                }
-            })?;
+            let (status, values) =
+                ["queryStatus", "status", "state"]
+                    .into_iter()
+                    .find_map(|name| {
+                        let f = field(fields, name).filter(|f| !f.boxed)?;
+                        match &api.models.get(f.ty.model()?)?.kind {
+                            ModelKind::Enum { values } if matches!(f.ty, TypeRef::Model(_)) => {
+                                Some((name, values))
+                            }
+                            _ => None,
+                        }
+                    })?;
             let wire = |set: &[&str]| -> Vec<String> {
                 values
                     .iter()

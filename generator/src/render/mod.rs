@@ -85,10 +85,7 @@ const TEMPLATES: &[(&str, &str)] = &[
 
 /// Runtime sources copied verbatim into `src/runtime/`.
 pub const RUNTIME: &[(&str, &str)] = &[
-    (
-        "mod.rs",
-        include_str!("../../../templates/runtime/mod.rs"),
-    ),
+    ("mod.rs", include_str!("../../../templates/runtime/mod.rs")),
     (
         "auth.rs",
         include_str!("../../../templates/runtime/auth.rs"),

@@ -1032,7 +1032,10 @@ fn paging_view(api: &Api, types: &Types, op: &Operation) -> Option<PagingView> {
         ),
         Pagination::Cursor { param } => (
             format!("Cursor({param:?})"),
-            format!("passing each page's `{}` as `{param}`", listing.cursor.join(".")),
+            format!(
+                "passing each page's `{}` as `{param}`",
+                listing.cursor.join(".")
+            ),
         ),
         Pagination::NextUri => ("NextUri".to_owned(), "following `nextUri`".to_owned()),
     };
@@ -1363,7 +1366,11 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
     (template, view)
 }
 
-fn listing_view(types: &Types, fields: &[Field], listing: &crate::ir::Listing) -> Option<ListingView> {
+fn listing_view(
+    types: &Types,
+    fields: &[Field],
+    listing: &crate::ir::Listing,
+) -> Option<ListingView> {
     const NONE: &str = "::std::option::Option::None";
     let get = |wire: &Option<String>, suffix: &str| match wire {
         Some(wire) => rust_field(fields, wire).map(|f| format!("self.{f}{suffix}")),

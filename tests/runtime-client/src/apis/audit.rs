@@ -95,7 +95,7 @@ impl GetAuditsQueryTransactionIdResults {
             "getAuditsQueryTransactionIdResults",
             "/api/v2/audits/query/{transactionId}/results",
         );
-        request.path_param("transactionId", &self.transaction_id);
+        request.path_param("transactionId", &self.transaction_id)?;
         if let Some(value) = &self.cursor {
             request.query("cursor", value);
         }

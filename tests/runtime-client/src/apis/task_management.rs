@@ -95,7 +95,7 @@ impl GetTaskmanagementWorkitemWrapups {
             "getTaskmanagementWorkitemWrapups",
             "/api/v2/taskmanagement/workitems/{workitemId}/wrapups",
         );
-        request.path_param("workitemId", &self.workitem_id);
+        request.path_param("workitemId", &self.workitem_id)?;
         if let Some(value) = &self.after {
             request.query("after", value);
         }

@@ -240,7 +240,7 @@ impl DeleteUser {
             "deleteUser",
             "/api/v2/users/{userId}",
         );
-        request.path_param("userId", &self.user_id);
+        request.path_param("userId", &self.user_id)?;
         Ok(request)
     }
     /// Sends `DELETE /api/v2/users/{userId}`.
@@ -282,7 +282,7 @@ impl GetUser {
             "getUser",
             "/api/v2/users/{userId}",
         );
-        request.path_param("userId", &self.user_id);
+        request.path_param("userId", &self.user_id)?;
         if let Some(value) = &self.expand {
             request.query_list("expand", value, crate::runtime::ArrayStyle::Multi);
         }
@@ -471,7 +471,7 @@ impl PutUser {
             "putUser",
             "/api/v2/users/{userId}",
         );
-        request.path_param("userId", &self.user_id);
+        request.path_param("userId", &self.user_id)?;
         request.json(&self.body)?;
         Ok(request)
     }

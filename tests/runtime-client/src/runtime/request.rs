@@ -112,10 +112,21 @@ impl Request {
         self.operation
     }
 
-    /// Fills `{name}` in the path with the value, percent-encoded as one segment.
-    pub fn path_param(&mut self, name: &str, value: &(impl ToParam + ?Sized)) {
-        let encoded = utf8_percent_encode(&value.to_param(), SEGMENT).to_string();
+    /// Fills `{name}` in the path with the value, percent-encoded as one segment: `/`, `?`,
+    /// `#`, spaces and non-ASCII characters cannot change the path. A value of `.` or `..`
+    /// (which URLs resolve as a path step even when encoded) or an empty one is an
+    /// [`Error::Encode`].
+    pub fn path_param(&mut self, name: &str, value: &(impl ToParam + ?Sized)) -> Result<(), Error> {
+        let text = value.to_param();
+        if matches!(text.as_str(), "" | "." | "..") {
+            return Err(Error::Encode {
+                operation: self.operation,
+                message: format!("path parameter {name} is {text:?}, which cannot be sent as a path segment"),
+            });
+        }
+        let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
         self.path = self.path.replace(&format!("{{{name}}}"), &encoded);
+        Ok(())
     }
 
     /// Adds a query parameter.
