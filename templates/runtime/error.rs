@@ -50,7 +50,10 @@ impl ApiError {
     /// The error message: the body's `message`, else the first line of the raw body.
     pub fn message(&self) -> Option<&str> {
         match &self.body {
-            Some(ErrorBody { message: Some(message), .. }) => Some(message),
+            Some(ErrorBody {
+                message: Some(message),
+                ..
+            }) => Some(message),
             _ => self.raw.lines().map(str::trim).find(|l| !l.is_empty()),
         }
     }
@@ -189,7 +192,12 @@ impl fmt::Display for Error {
                 write!(f, "{operation}: timed out: ")?;
                 one_line(f, &error_chain(source))
             }
-            Error::Decode { operation, model, field, message } => {
+            Error::Decode {
+                operation,
+                model,
+                field,
+                message,
+            } => {
                 write!(f, "{operation}: cannot decode {model}")?;
                 if let Some(field) = field {
                     write!(f, " at `{field}`")?;
@@ -209,9 +217,21 @@ impl fmt::Display for Error {
                 f.write_str("invalid client configuration: ")?;
                 one_line(f, message)
             }
-            Error::JobFailed { operation, id, state } => write!(f, "{operation}: job {id} ended {state}"),
-            Error::JobDeadline { operation, id, waited } => {
-                write!(f, "{operation}: job {id} still running after {:.1} s", waited.as_secs_f64())
+            Error::JobFailed {
+                operation,
+                id,
+                state,
+            } => write!(f, "{operation}: job {id} ended {state}"),
+            Error::JobDeadline {
+                operation,
+                id,
+                waited,
+            } => {
+                write!(
+                    f,
+                    "{operation}: job {id} still running after {:.1} s",
+                    waited.as_secs_f64()
+                )
             }
         }
     }

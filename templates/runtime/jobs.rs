@@ -17,7 +17,11 @@ pub struct PollOptions {
 impl Default for PollOptions {
     /// First poll after 1 s, waits doubling up to 10 s, giving up after 5 minutes.
     fn default() -> Self {
-        PollOptions { initial_delay: Duration::from_secs(1), max_delay: Duration::from_secs(10), deadline: Duration::from_secs(300) }
+        PollOptions {
+            initial_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(10),
+            deadline: Duration::from_secs(300),
+        }
     }
 }
 
@@ -63,7 +67,12 @@ pub enum JobState<T> {
 /// ([`Error::JobFailed`]), waiting with exponential backoff between polls, and giving up
 /// with [`Error::JobDeadline`] at the deadline. `operation` (the polled operationId) and
 /// `id` (the job's) name the job in errors. An error from `poll` ends polling.
-pub async fn poll_job<T, F, Fut>(operation: &'static str, id: &str, options: &PollOptions, mut poll: F) -> Result<T, Error>
+pub async fn poll_job<T, F, Fut>(
+    operation: &'static str,
+    id: &str,
+    options: &PollOptions,
+    mut poll: F,
+) -> Result<T, Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<JobState<T>, Error>>,
@@ -80,19 +89,34 @@ where
                 tracing::debug!(operation, polls, "job complete");
                 return Ok(results);
             }
-            JobState::Failed(state) => return Err(Error::JobFailed { operation, id: id.to_owned(), state }),
+            JobState::Failed(state) => {
+                return Err(Error::JobFailed {
+                    operation,
+                    id: id.to_owned(),
+                    state,
+                })
+            }
             JobState::Running => {}
         }
         let waited = started.elapsed();
         if waited >= options.deadline {
-            return Err(Error::JobDeadline { operation, id: id.to_owned(), waited });
+            return Err(Error::JobDeadline {
+                operation,
+                id: id.to_owned(),
+                waited,
+            });
         }
         delay = delay.saturating_mul(2).min(options.max_delay);
     }
 }
 
 /// A field the API must send, or a decode error naming it (`executionId` of a job start).
-pub fn required<T>(value: Option<T>, operation: &'static str, model: &'static str, field: &'static str) -> Result<T, Error> {
+pub fn required<T>(
+    value: Option<T>,
+    operation: &'static str,
+    model: &'static str,
+    field: &'static str,
+) -> Result<T, Error> {
     value.ok_or_else(|| Error::Decode {
         operation,
         model,

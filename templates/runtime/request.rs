@@ -10,7 +10,11 @@ use super::{Bytes, Error, ToParam};
 
 /// Characters left as they are in a path segment: RFC 3986 unreserved ones. Everything
 /// else, `/` and `?` included, is percent-encoded, so a value stays one segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// How an array parameter is serialized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +74,15 @@ impl Request {
     /// A request for `operation` (its operationId) to a path template such as
     /// `/api/v2/billing/trusteebillingoverview/{trustorOrgId}`.
     pub fn new(method: reqwest::Method, operation: &'static str, path: &'static str) -> Self {
-        Request { method, operation, template: path, path: path.to_owned(), query: Vec::new(), headers: Vec::new(), payload: Payload::Empty }
+        Request {
+            method,
+            operation,
+            template: path,
+            path: path.to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            payload: Payload::Empty,
+        }
     }
 
     /// The HTTP method.
@@ -90,7 +102,10 @@ impl Request {
 
     /// The value of the first query parameter of this name.
     pub fn query_value(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Replaces every query parameter of this name with one of this value (paging).
@@ -121,7 +136,9 @@ impl Request {
         if matches!(text.as_str(), "" | "." | "..") {
             return Err(Error::Encode {
                 operation: self.operation,
-                message: format!("path parameter {name} is {text:?}, which cannot be sent as a path segment"),
+                message: format!(
+                    "path parameter {name} is {text:?}, which cannot be sent as a path segment"
+                ),
             });
         }
         let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
@@ -157,7 +174,10 @@ impl Request {
 
     /// Sets a JSON body.
     pub fn json(&mut self, body: &impl serde::Serialize) -> Result<(), Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| Error::Encode { operation: self.operation, message: e.to_string() })?;
+        let bytes = serde_json::to_vec(body).map_err(|e| Error::Encode {
+            operation: self.operation,
+            message: e.to_string(),
+        })?;
         self.payload = Payload::Json(bytes);
         Ok(())
     }
@@ -196,12 +216,20 @@ impl Request {
 }
 
 fn join<T: ToParam>(values: &[T], style: ArrayStyle) -> String {
-    values.iter().map(ToParam::to_param).collect::<Vec<_>>().join(style.separator())
+    values
+        .iter()
+        .map(ToParam::to_param)
+        .collect::<Vec<_>>()
+        .join(style.separator())
 }
 
 /// Decodes `a=1&b=%2F` into pairs.
 fn url_pairs(query: &str) -> Vec<(Cow<'static, str>, String)> {
-    let decode = |s: &str| percent_encoding::percent_decode_str(&s.replace('+', " ")).decode_utf8_lossy().into_owned();
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
     query
         .split('&')
         .filter(|pair| !pair.is_empty())
@@ -241,7 +269,11 @@ impl Response {
     /// field where decoding failed. Unknown fields are ignored (or kept, by models that
     /// have `unknown_fields`); a missing field decodes as `None`.
     pub fn json<T: serde::de::DeserializeOwned>(&self, model: &'static str) -> Result<T, Error> {
-        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) { b"null" } else { &self.body };
+        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &self.body
+        };
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
             let path = e.path().to_string();
@@ -252,13 +284,22 @@ impl Response {
                 message: e.into_inner().to_string(),
             }
         })?;
-        deserializer.end().map_err(|e| Error::Decode { operation: self.operation, model, field: None, message: e.to_string() })?;
+        deserializer.end().map_err(|e| Error::Decode {
+            operation: self.operation,
+            model,
+            field: None,
+            message: e.to_string(),
+        })?;
         Ok(value)
     }
 
     /// The decoded body together with this response's status and headers.
     pub fn with_body<T>(self, body: T) -> ApiResponse<T> {
-        ApiResponse { status: self.status, headers: self.headers, body }
+        ApiResponse {
+            status: self.status,
+            headers: self.headers,
+            body,
+        }
     }
 }
 

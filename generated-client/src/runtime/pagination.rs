@@ -27,7 +27,13 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// A page holding these items and no paging information.
     pub fn new(items: Vec<T>) -> Self {
-        Page { items, page_number: None, page_count: None, next_uri: None, cursor: None }
+        Page {
+            items,
+            page_number: None,
+            page_count: None,
+            next_uri: None,
+            cursor: None,
+        }
     }
 }
 
@@ -89,14 +95,22 @@ impl<T> fmt::Debug for Pages<T> {
     }
 }
 
-fn decode_page<L: Listing>(response: &Response, model: &'static str) -> Result<Page<L::Item>, Error> {
+fn decode_page<L: Listing>(
+    response: &Response,
+    model: &'static str,
+) -> Result<Page<L::Item>, Error> {
     response.json::<L>(model).map(Listing::into_page)
 }
 
 impl<T: Send + 'static> Pages<T> {
     /// A stream over the pages of `first` (the first page's request), decoding each page as
     /// `L` (named `model` in errors).
-    pub fn new<L>(client: Client, first: Result<Request, Error>, paging: Paging, model: &'static str) -> Self
+    pub fn new<L>(
+        client: Client,
+        first: Result<Request, Error>,
+        paging: Paging,
+        model: &'static str,
+    ) -> Self
     where
         L: Listing<Item = T>,
     {
@@ -186,7 +200,10 @@ fn next_request<T>(current: &Request, paging: Paging, page: &Page<T>) -> Option<
             if page.items.is_empty() {
                 return None;
             }
-            let number = page.page_number.or_else(|| current.query_value(param).and_then(|v| v.parse().ok())).unwrap_or(1);
+            let number = page
+                .page_number
+                .or_else(|| current.query_value(param).and_then(|v| v.parse().ok()))
+                .unwrap_or(1);
             let more = match page.page_count {
                 Some(count) => number < count,
                 None => page.next_uri.is_some(),

@@ -59,23 +59,125 @@ pub enum Region {
 
 /// Code, domain, API base URL and login base URL of each region, in [`Region::ALL`] order.
 const TABLE: [(Region, &str, &str, &str, &str); 17] = [
-    (Region::UsEast1, "us-east-1", "mypurecloud.com", "https://api.mypurecloud.com", "https://login.mypurecloud.com"),
-    (Region::UsEast2, "us-east-2", "use2.us-gov-pure.cloud", "https://api.use2.us-gov-pure.cloud", "https://login.use2.us-gov-pure.cloud"),
-    (Region::UsWest2, "us-west-2", "usw2.pure.cloud", "https://api.usw2.pure.cloud", "https://login.usw2.pure.cloud"),
-    (Region::CaCentral1, "ca-central-1", "cac1.pure.cloud", "https://api.cac1.pure.cloud", "https://login.cac1.pure.cloud"),
-    (Region::SaEast1, "sa-east-1", "sae1.pure.cloud", "https://api.sae1.pure.cloud", "https://login.sae1.pure.cloud"),
-    (Region::MxCentral1, "mx-central-1", "mxc1.pure.cloud", "https://api.mxc1.pure.cloud", "https://login.mxc1.pure.cloud"),
-    (Region::EuWest1, "eu-west-1", "mypurecloud.ie", "https://api.mypurecloud.ie", "https://login.mypurecloud.ie"),
-    (Region::EuWest2, "eu-west-2", "euw2.pure.cloud", "https://api.euw2.pure.cloud", "https://login.euw2.pure.cloud"),
-    (Region::EuCentral1, "eu-central-1", "mypurecloud.de", "https://api.mypurecloud.de", "https://login.mypurecloud.de"),
-    (Region::EuCentral2, "eu-central-2", "euc2.pure.cloud", "https://api.euc2.pure.cloud", "https://login.euc2.pure.cloud"),
-    (Region::MeCentral1, "me-central-1", "mec1.pure.cloud", "https://api.mec1.pure.cloud", "https://login.mec1.pure.cloud"),
-    (Region::ApSouth1, "ap-south-1", "aps1.pure.cloud", "https://api.aps1.pure.cloud", "https://login.aps1.pure.cloud"),
-    (Region::ApSoutheast1, "ap-southeast-1", "apse1.pure.cloud", "https://api.apse1.pure.cloud", "https://login.apse1.pure.cloud"),
-    (Region::ApSoutheast2, "ap-southeast-2", "mypurecloud.com.au", "https://api.mypurecloud.com.au", "https://login.mypurecloud.com.au"),
-    (Region::ApNortheast1, "ap-northeast-1", "mypurecloud.jp", "https://api.mypurecloud.jp", "https://login.mypurecloud.jp"),
-    (Region::ApNortheast2, "ap-northeast-2", "apne2.pure.cloud", "https://api.apne2.pure.cloud", "https://login.apne2.pure.cloud"),
-    (Region::ApNortheast3, "ap-northeast-3", "apne3.pure.cloud", "https://api.apne3.pure.cloud", "https://login.apne3.pure.cloud"),
+    (
+        Region::UsEast1,
+        "us-east-1",
+        "mypurecloud.com",
+        "https://api.mypurecloud.com",
+        "https://login.mypurecloud.com",
+    ),
+    (
+        Region::UsEast2,
+        "us-east-2",
+        "use2.us-gov-pure.cloud",
+        "https://api.use2.us-gov-pure.cloud",
+        "https://login.use2.us-gov-pure.cloud",
+    ),
+    (
+        Region::UsWest2,
+        "us-west-2",
+        "usw2.pure.cloud",
+        "https://api.usw2.pure.cloud",
+        "https://login.usw2.pure.cloud",
+    ),
+    (
+        Region::CaCentral1,
+        "ca-central-1",
+        "cac1.pure.cloud",
+        "https://api.cac1.pure.cloud",
+        "https://login.cac1.pure.cloud",
+    ),
+    (
+        Region::SaEast1,
+        "sa-east-1",
+        "sae1.pure.cloud",
+        "https://api.sae1.pure.cloud",
+        "https://login.sae1.pure.cloud",
+    ),
+    (
+        Region::MxCentral1,
+        "mx-central-1",
+        "mxc1.pure.cloud",
+        "https://api.mxc1.pure.cloud",
+        "https://login.mxc1.pure.cloud",
+    ),
+    (
+        Region::EuWest1,
+        "eu-west-1",
+        "mypurecloud.ie",
+        "https://api.mypurecloud.ie",
+        "https://login.mypurecloud.ie",
+    ),
+    (
+        Region::EuWest2,
+        "eu-west-2",
+        "euw2.pure.cloud",
+        "https://api.euw2.pure.cloud",
+        "https://login.euw2.pure.cloud",
+    ),
+    (
+        Region::EuCentral1,
+        "eu-central-1",
+        "mypurecloud.de",
+        "https://api.mypurecloud.de",
+        "https://login.mypurecloud.de",
+    ),
+    (
+        Region::EuCentral2,
+        "eu-central-2",
+        "euc2.pure.cloud",
+        "https://api.euc2.pure.cloud",
+        "https://login.euc2.pure.cloud",
+    ),
+    (
+        Region::MeCentral1,
+        "me-central-1",
+        "mec1.pure.cloud",
+        "https://api.mec1.pure.cloud",
+        "https://login.mec1.pure.cloud",
+    ),
+    (
+        Region::ApSouth1,
+        "ap-south-1",
+        "aps1.pure.cloud",
+        "https://api.aps1.pure.cloud",
+        "https://login.aps1.pure.cloud",
+    ),
+    (
+        Region::ApSoutheast1,
+        "ap-southeast-1",
+        "apse1.pure.cloud",
+        "https://api.apse1.pure.cloud",
+        "https://login.apse1.pure.cloud",
+    ),
+    (
+        Region::ApSoutheast2,
+        "ap-southeast-2",
+        "mypurecloud.com.au",
+        "https://api.mypurecloud.com.au",
+        "https://login.mypurecloud.com.au",
+    ),
+    (
+        Region::ApNortheast1,
+        "ap-northeast-1",
+        "mypurecloud.jp",
+        "https://api.mypurecloud.jp",
+        "https://login.mypurecloud.jp",
+    ),
+    (
+        Region::ApNortheast2,
+        "ap-northeast-2",
+        "apne2.pure.cloud",
+        "https://api.apne2.pure.cloud",
+        "https://login.apne2.pure.cloud",
+    ),
+    (
+        Region::ApNortheast3,
+        "ap-northeast-3",
+        "apne3.pure.cloud",
+        "https://api.apne3.pure.cloud",
+        "https://login.apne3.pure.cloud",
+    ),
 ];
 
 impl Region {
@@ -100,7 +202,15 @@ impl Region {
         Region::ApNortheast3,
     ];
 
-    fn row(self) -> &'static (Region, &'static str, &'static str, &'static str, &'static str) {
+    fn row(
+        self,
+    ) -> &'static (
+        Region,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+    ) {
         &TABLE[self as usize]
     }
 
@@ -138,10 +248,14 @@ impl Region {
     /// host); `Ok(None)` when it is unset or empty.
     pub fn from_env() -> Result<Option<Region>, Error> {
         match std::env::var("GENESYS_REGION") {
-            Ok(value) if !value.trim().is_empty() => value
-                .parse()
-                .map(Some)
-                .map_err(|e: ParseRegionError| Error::Config { message: format!("GENESYS_REGION: {e}") }),
+            Ok(value) if !value.trim().is_empty() => {
+                value
+                    .parse()
+                    .map(Some)
+                    .map_err(|e: ParseRegionError| Error::Config {
+                        message: format!("GENESYS_REGION: {e}"),
+                    })
+            }
             _ => Ok(None),
         }
     }
@@ -176,11 +290,16 @@ impl FromStr for Region {
         let text = s.trim().to_ascii_lowercase();
         let text = text.strip_prefix("https://").unwrap_or(&text);
         let text = text.trim_end_matches('/');
-        let domain = text.strip_prefix("api.").or_else(|| text.strip_prefix("login.")).unwrap_or(text);
+        let domain = text
+            .strip_prefix("api.")
+            .or_else(|| text.strip_prefix("login."))
+            .unwrap_or(text);
         TABLE
             .iter()
             .find(|(_, code, dom, _, _)| *code == text || *dom == domain)
             .map(|row| row.0)
-            .ok_or_else(|| ParseRegionError { input: s.to_owned() })
+            .ok_or_else(|| ParseRegionError {
+                input: s.to_owned(),
+            })
     }
 }

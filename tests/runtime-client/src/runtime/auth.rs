@@ -51,12 +51,18 @@ pub struct AccessToken {
 impl AccessToken {
     /// A token with no known expiry.
     pub fn new(token: impl Into<String>) -> Self {
-        AccessToken { secret: Secret::new(token), expires_at: None }
+        AccessToken {
+            secret: Secret::new(token),
+            expires_at: None,
+        }
     }
 
     /// A token valid for `lifetime` from now.
     pub fn expiring_in(token: impl Into<String>, lifetime: Duration) -> Self {
-        AccessToken { secret: Secret::new(token), expires_at: Some(Instant::now() + lifetime) }
+        AccessToken {
+            secret: Secret::new(token),
+            expires_at: Some(Instant::now() + lifetime),
+        }
     }
 
     /// The token, to put in the `Authorization` header.
@@ -171,7 +177,12 @@ struct TokenError {
 impl ClientCredentials {
     /// The grant for this OAuth client, asking `login_base_url` (such as
     /// `https://login.mypurecloud.com`) for tokens through `http`.
-    pub fn new(http: reqwest::Client, login_base_url: &str, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+    pub fn new(
+        http: reqwest::Client,
+        login_base_url: &str,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
         ClientCredentials {
             http,
             token_url: format!("{}/oauth/token", login_base_url.trim_end_matches('/')),
@@ -193,7 +204,13 @@ impl ClientCredentials {
     /// The cached token, unless it is missing or due for refresh.
     fn fresh(&self) -> Option<AccessToken> {
         let cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
-        cached.as_ref().filter(|t| t.expires_at.map_or(true, |at| Instant::now() + self.refresh_before < at)).cloned()
+        cached
+            .as_ref()
+            .filter(|t| {
+                t.expires_at
+                    .map_or(true, |at| Instant::now() + self.refresh_before < at)
+            })
+            .cloned()
     }
 
     async fn fetch(&self) -> Result<AccessToken, Error> {
@@ -205,21 +222,53 @@ impl ClientCredentials {
             .form(&[("grant_type", "client_credentials")])
             .send()
             .await
-            .map_err(|e| auth_error(None, format!("token request to {} failed: {}", self.token_url, e.without_url())))?;
+            .map_err(|e| {
+                auth_error(
+                    None,
+                    format!(
+                        "token request to {} failed: {}",
+                        self.token_url,
+                        e.without_url()
+                    ),
+                )
+            })?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(|e| auth_error(Some(status), format!("token response unreadable: {}", e.without_url())))?;
+        let body = response.bytes().await.map_err(|e| {
+            auth_error(
+                Some(status),
+                format!("token response unreadable: {}", e.without_url()),
+            )
+        })?;
         if !(200..300).contains(&status) {
             let detail = serde_json::from_slice::<TokenError>(&body)
                 .ok()
-                .map(|e| [e.error, e.description].into_iter().flatten().collect::<Vec<_>>().join(": "))
+                .map(|e| {
+                    [e.error, e.description]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(": ")
+                })
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| "no OAuth error in the body".to_owned());
-            return Err(auth_error(Some(status), format!("token request to {} answered HTTP {status}: {detail}", self.token_url)));
+            return Err(auth_error(
+                Some(status),
+                format!(
+                    "token request to {} answered HTTP {status}: {detail}",
+                    self.token_url
+                ),
+            ));
         }
-        let token: TokenResponse = serde_json::from_slice(&body)
-            .map_err(|e| auth_error(Some(status), format!("token response from {} did not decode: {e}", self.token_url)))?;
+        let token: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
+            auth_error(
+                Some(status),
+                format!("token response from {} did not decode: {e}", self.token_url),
+            )
+        })?;
         Ok(match token.expires_in {
-            Some(seconds) => AccessToken::expiring_in(token.access_token, Duration::from_secs(seconds)),
+            Some(seconds) => {
+                AccessToken::expiring_in(token.access_token, Duration::from_secs(seconds))
+            }
             None => AccessToken::new(token.access_token),
         })
     }
@@ -251,6 +300,9 @@ impl TokenProvider for ClientCredentials {
     }
 
     fn describe(&self) -> String {
-        format!("client credentials (client id {}, token URL {})", self.client_id, self.token_url)
+        format!(
+            "client credentials (client id {}, token URL {})",
+            self.client_id, self.token_url
+        )
     }
 }

@@ -14,7 +14,12 @@ use super::retry::{is_idempotent, retry_after};
 use super::{ApiError, CallOptions, Error, ErrorBody, Region, Request, Response, RetryPolicy};
 
 /// The `User-Agent` every request carries (after any the caller adds).
-const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (Rust)");
+const USER_AGENT: &str = concat!(
+    env!("CARGO_PKG_NAME"),
+    "/",
+    env!("CARGO_PKG_VERSION"),
+    " (Rust)"
+);
 
 /// A Genesys Cloud API client. Cheap to clone (clones share the connection pool and the
 /// token cache) and `Send + Sync`.
@@ -83,7 +88,10 @@ impl Client {
             Some(current) => current.merged(options),
             None => options,
         };
-        Client { inner: Arc::clone(&self.inner), options: Some(Arc::new(merged)) }
+        Client {
+            inner: Arc::clone(&self.inner),
+            options: Some(Arc::new(merged)),
+        }
     }
 
     /// Sends a request, with retries and authentication, and reads the whole response; a
@@ -101,7 +109,10 @@ impl Client {
             latency_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = self.attempts(&request, &span, started).instrument(span.clone()).await;
+        let result = self
+            .attempts(&request, &span, started)
+            .instrument(span.clone())
+            .await;
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         match &result {
             Ok(response) => {
@@ -117,11 +128,19 @@ impl Client {
         result
     }
 
-    async fn attempts(&self, request: &Request, span: &tracing::Span, started: Instant) -> Result<Response, Error> {
+    async fn attempts(
+        &self,
+        request: &Request,
+        span: &tracing::Span,
+        started: Instant,
+    ) -> Result<Response, Error> {
         let options = self.options.as_deref();
         let policy = options.and_then(|o| o.retry).unwrap_or(self.inner.retry);
         let timeout = options.and_then(|o| o.timeout).or(self.inner.timeout);
-        let resend = is_idempotent(&request.method) || options.and_then(|o| o.retry_non_idempotent).unwrap_or(false);
+        let resend = is_idempotent(&request.method)
+            || options
+                .and_then(|o| o.retry_non_idempotent)
+                .unwrap_or(false);
         let deadline = started + policy.elapsed_budget();
         let mut attempts = 0u32;
         let mut retries = 0u32;
@@ -137,12 +156,17 @@ impl Client {
             let outcome = match builder.send().await {
                 Ok(response) => {
                     let status = response.status().as_u16();
-                    if let (401, Some(provider), Some(sent), false) = (status, &self.inner.auth, &token, reauthenticated) {
+                    if let (401, Some(provider), Some(sent), false) =
+                        (status, &self.inner.auth, &token, reauthenticated)
+                    {
                         // One refresh and one retry, when the provider has a new token.
                         reauthenticated = true;
                         provider.invalidate(sent);
                         if provider.token().await?.secret() != sent.secret() {
-                            tracing::debug!(status, "token rejected; retrying once with a new token");
+                            tracing::debug!(
+                                status,
+                                "token rejected; retrying once with a new token"
+                            );
                             continue;
                         }
                     }
@@ -158,7 +182,9 @@ impl Client {
                 }
             };
             let retry = match &outcome {
-                Outcome::Answer(429 | 503, headers, _) => Some(retry_after(headers, SystemTime::now())),
+                Outcome::Answer(429 | 503, headers, _) => {
+                    Some(retry_after(headers, SystemTime::now()))
+                }
                 Outcome::Answer(502 | 504, _, _) if resend => Some(None),
                 Outcome::Failed { sent, .. } if !sent || resend => Some(None),
                 _ => None,
@@ -182,21 +208,38 @@ impl Client {
         }
     }
 
-    fn build(&self, request: &Request, token: Option<&AccessToken>, options: Option<&CallOptions>, timeout: Option<Duration>) -> Result<reqwest::RequestBuilder, Error> {
+    fn build(
+        &self,
+        request: &Request,
+        token: Option<&AccessToken>,
+        options: Option<&CallOptions>,
+        timeout: Option<Duration>,
+    ) -> Result<reqwest::RequestBuilder, Error> {
         let url = format!("{}{}", self.inner.base_url, request.path);
-        let mut builder = self.inner.http.request(request.method.clone(), url).query(&request.query);
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method.clone(), url)
+            .query(&request.query);
         builder = builder.header(reqwest::header::USER_AGENT, self.inner.user_agent.clone());
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }
         for (name, value) in options.map(|o| o.headers.as_slice()).unwrap_or_default() {
-            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config { message: format!("invalid header name {name:?}") })?;
-            let value = HeaderValue::from_str(value).map_err(|_| Error::Config { message: format!("invalid value for header {name}") })?;
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config {
+                message: format!("invalid header name {name:?}"),
+            })?;
+            let value = HeaderValue::from_str(value).map_err(|_| Error::Config {
+                message: format!("invalid value for header {name}"),
+            })?;
             builder = builder.header(name, value);
         }
         if let Some(token) = token {
             let mut value = HeaderValue::from_str(&format!("Bearer {}", token.secret().expose()))
-                .map_err(|_| Error::Auth { status: None, message: "the access token is not a valid header value".into() })?;
+                .map_err(|_| Error::Auth {
+                status: None,
+                message: "the access token is not a valid header value".into(),
+            })?;
             value.set_sensitive(true);
             builder = builder.header(reqwest::header::AUTHORIZATION, value);
         }
@@ -205,17 +248,22 @@ impl Client {
         }
         Ok(match &request.payload {
             Payload::Empty => builder,
-            Payload::Json(bytes) => builder.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes.clone()),
+            Payload::Json(bytes) => builder
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes.clone()),
             Payload::Form(fields) => builder.form(fields),
-            Payload::Binary(bytes, content_type) => builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone()),
+            Payload::Binary(bytes, content_type) => builder
+                .header(reqwest::header::CONTENT_TYPE, *content_type)
+                .body(bytes.clone()),
             Payload::Multipart(parts) => {
                 let mut form = reqwest::multipart::Form::new();
                 for part in parts {
                     form = match part {
                         Part::Text(name, value) => form.text(*name, value.clone()),
-                        Part::File(name, bytes) => {
-                            form.part(*name, reqwest::multipart::Part::stream(bytes.clone()).file_name(*name))
-                        }
+                        Part::File(name, bytes) => form.part(
+                            *name,
+                            reqwest::multipart::Part::stream(bytes.clone()).file_name(*name),
+                        ),
                     };
                 }
                 builder.multipart(form)
@@ -226,16 +274,37 @@ impl Client {
     fn finish(&self, operation: &'static str, outcome: Outcome) -> Result<Response, Error> {
         match outcome {
             Outcome::Answer(status, headers, body) if (200..300).contains(&status) => {
-                Ok(Response { operation, status, headers, body })
+                Ok(Response {
+                    operation,
+                    status,
+                    headers,
+                    body,
+                })
             }
             Outcome::Answer(status, headers, body) => {
-                let correlation_id = headers.get("inin-correlation-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                let correlation_id = headers
+                    .get("inin-correlation-id")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
                 let decoded = serde_json::from_slice::<ErrorBody>(&body).ok();
                 let raw: String = String::from_utf8_lossy(&body).chars().take(2048).collect();
-                Err(Error::Api(Box::new(ApiError { operation, status, body: decoded, raw, correlation_id, headers })))
+                Err(Error::Api(Box::new(ApiError {
+                    operation,
+                    status,
+                    body: decoded,
+                    raw,
+                    correlation_id,
+                    headers,
+                })))
             }
-            Outcome::Failed { error, .. } if error.is_timeout() => Err(Error::Timeout { operation, source: error }),
-            Outcome::Failed { error, .. } => Err(Error::Transport { operation, source: error }),
+            Outcome::Failed { error, .. } if error.is_timeout() => Err(Error::Timeout {
+                operation,
+                source: error,
+            }),
+            Outcome::Failed { error, .. } => Err(Error::Transport {
+                operation,
+                source: error,
+            }),
         }
     }
 }
@@ -256,7 +325,11 @@ fn failure_kind(error: &reqwest::Error) -> &'static str {
 /// How the client authenticates.
 enum AuthConfig {
     None,
-    Credentials { client_id: String, client_secret: String, refresh_before: Option<Duration> },
+    Credentials {
+        client_id: String,
+        client_secret: String,
+        refresh_before: Option<Duration>,
+    },
     Provider(Arc<dyn TokenProvider>),
 }
 
@@ -293,7 +366,9 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let auth = match &self.auth {
             AuthConfig::None => "none".to_owned(),
-            AuthConfig::Credentials { client_id, .. } => format!("client credentials (client id {client_id})"),
+            AuthConfig::Credentials { client_id, .. } => {
+                format!("client credentials (client id {client_id})")
+            }
             AuthConfig::Provider(provider) => provider.describe(),
         };
         f.debug_struct("ClientBuilder")
@@ -336,8 +411,16 @@ impl ClientBuilder {
 
     /// Authenticates with the OAuth client-credentials grant, caching the token and
     /// refreshing it 60 s before it expires.
-    pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
-        self.auth = AuthConfig::Credentials { client_id: client_id.into(), client_secret: client_secret.into(), refresh_before: None };
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.auth = AuthConfig::Credentials {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            refresh_before: None,
+        };
         self
     }
 
@@ -403,24 +486,33 @@ impl ClientBuilder {
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }
-                builder.build().map_err(|e| Error::Config { message: e.to_string() })?
+                builder.build().map_err(|e| Error::Config {
+                    message: e.to_string(),
+                })?
             }
         };
         let user_agent = match &self.user_agent {
             Some(product) => format!("{product} {USER_AGENT}"),
             None => USER_AGENT.to_owned(),
         };
-        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| Error::Config { message: format!("invalid user agent {user_agent:?}") })?;
+        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| Error::Config {
+            message: format!("invalid user agent {user_agent:?}"),
+        })?;
         let auth: Option<Arc<dyn TokenProvider>> = match self.auth {
             AuthConfig::None => None,
             AuthConfig::Provider(provider) => Some(provider),
-            AuthConfig::Credentials { client_id, client_secret, refresh_before } => {
+            AuthConfig::Credentials {
+                client_id,
+                client_secret,
+                refresh_before,
+            } => {
                 let login = match (&self.login_url, self.region, self.base_url.is_some()) {
                     (Some(url), _, _) => checked_url(url, "login URL")?,
                     (None, Some(region), false) => region.login_base_url().to_owned(),
                     (None, _, _) => login_for(&base_url),
                 };
-                let mut provider = ClientCredentials::new(http.clone(), &login, client_id, client_secret);
+                let mut provider =
+                    ClientCredentials::new(http.clone(), &login, client_id, client_secret);
                 if let Some(margin) = refresh_before {
                     provider = provider.refresh_before(margin);
                 }
@@ -428,7 +520,14 @@ impl ClientBuilder {
             }
         };
         Ok(Client {
-            inner: Arc::new(Inner { http, base_url, user_agent, timeout: self.timeout, retry: self.retry, auth }),
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                user_agent,
+                timeout: self.timeout,
+                retry: self.retry,
+                auth,
+            }),
             options: None,
         })
     }
@@ -436,9 +535,13 @@ impl ClientBuilder {
 
 /// The URL without a trailing `/`, or a configuration error.
 fn checked_url(url: &str, what: &str) -> Result<String, Error> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| Error::Config { message: format!("{what} {url:?}: {e}") })?;
+    let parsed = reqwest::Url::parse(url).map_err(|e| Error::Config {
+        message: format!("{what} {url:?}: {e}"),
+    })?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
-        return Err(Error::Config { message: format!("{what} {url:?} must be an http:// or https:// URL") });
+        return Err(Error::Config {
+            message: format!("{what} {url:?} must be an http:// or https:// URL"),
+        });
     }
     Ok(url.trim_end_matches('/').to_owned())
 }
@@ -446,7 +549,10 @@ fn checked_url(url: &str, what: &str) -> Result<String, Error> {
 /// The login base URL that goes with an API base URL: `https://api.X` -> `https://login.X`.
 fn login_for(base_url: &str) -> String {
     match base_url.split_once("://api.") {
-        Some((scheme, rest)) => format!("{scheme}://login.{}", rest.split('/').next().unwrap_or(rest)),
+        Some((scheme, rest)) => format!(
+            "{scheme}://login.{}",
+            rest.split('/').next().unwrap_or(rest)
+        ),
         None => base_url.to_owned(),
     }
 }

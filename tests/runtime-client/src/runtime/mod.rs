@@ -64,7 +64,9 @@ mod request;
 mod retry;
 mod types;
 
-pub use self::auth::{AccessToken, BoxFuture, ClientCredentials, Secret, StaticToken, TokenProvider};
+pub use self::auth::{
+    AccessToken, BoxFuture, ClientCredentials, Secret, StaticToken, TokenProvider,
+};
 pub use self::client::{Client, ClientBuilder};
 pub use self::error::{ApiError, Error, ErrorBody};
 pub use self::jobs::{poll_job, required, JobState, PollOptions};
@@ -72,7 +74,9 @@ pub use self::pagination::{Listing, Page, Pages, Paging};
 pub use self::region::{ParseRegionError, Region};
 pub use self::request::{ApiResponse, ArrayStyle, Request, Response};
 pub use self::retry::{CallOptions, RetryPolicy};
-pub use self::types::{Bytes, Date, DateTime, Interval, LocalDateTime, LocalTime, StringEnum, ToParam};
+pub use self::types::{
+    Bytes, Date, DateTime, Interval, LocalDateTime, LocalTime, StringEnum, ToParam,
+};
 
 /// Implements `Display`, `FromStr`, `From<&str>`, `ToParam` and serde for a string enum that
 /// implements [`StringEnum`], so each generated enum carries no serde boilerplate of its own.
@@ -101,13 +105,20 @@ macro_rules! impl_string_enum {
             }
         }
         impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str($crate::runtime::StringEnum::as_str(self))
             }
         }
         impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(
+                    deserializer,
+                )?;
                 ::std::result::Result::Ok(<Self as $crate::runtime::StringEnum>::from_wire(&value))
             }
         }

@@ -48,7 +48,10 @@ impl RetryPolicy {
 
     /// A policy that never retries.
     pub fn never() -> Self {
-        RetryPolicy { max_attempts: 1, ..Self::default() }
+        RetryPolicy {
+            max_attempts: 1,
+            ..Self::default()
+        }
     }
 
     /// At most this many attempts, the first included (at least 1).
@@ -88,7 +91,10 @@ impl RetryPolicy {
     /// The wait before retry number `retry` (0 for the first retry): uniform in
     /// `[0, min(max_backoff, initial_backoff * 2^retry)]`.
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
-        let bound = self.initial_backoff.saturating_mul(1u32.checked_shl(retry.min(31)).unwrap_or(u32::MAX)).min(self.max_backoff);
+        let bound = self
+            .initial_backoff
+            .saturating_mul(1u32.checked_shl(retry.min(31)).unwrap_or(u32::MAX))
+            .min(self.max_backoff);
         bound.mul_f64(random_fraction())
     }
 }
@@ -98,28 +104,50 @@ impl RetryPolicy {
 pub(crate) fn random_fraction() -> f64 {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+    hasher.write_u128(
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
     (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// The wait a `Retry-After` header asks for: delay-seconds, or an HTTP date (a date in the
 /// past means no wait).
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
     if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds.min(86_400.0)));
+        return (seconds.is_finite() && seconds >= 0.0)
+            .then(|| Duration::from_secs_f64(seconds.min(86_400.0)));
     }
     let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    Some(SystemTime::from(date).duration_since(now).unwrap_or(Duration::ZERO))
+    Some(
+        SystemTime::from(date)
+            .duration_since(now)
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// Whether a method can be sent twice with the effect of once.
 pub(crate) fn is_idempotent(method: &reqwest::Method) -> bool {
     use reqwest::Method;
-    [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS, Method::TRACE].contains(method)
+    [
+        Method::GET,
+        Method::HEAD,
+        Method::PUT,
+        Method::DELETE,
+        Method::OPTIONS,
+        Method::TRACE,
+    ]
+    .contains(method)
 }
 
 /// Settings for one call (or for every call made through a [`Client`](super::Client) from
@@ -150,7 +178,14 @@ impl fmt::Debug for CallOptions {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("retry_non_idempotent", &self.retry_non_idempotent)
-            .field("headers", &self.headers.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>())
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(name, _)| name.as_str())
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
