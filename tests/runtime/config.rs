@@ -254,3 +254,17 @@ async fn extra_request_headers_are_sent_per_call() {
         .unwrap_err();
     assert!(matches!(error, Error::Config { .. }), "{error:?}");
 }
+
+#[test]
+fn tls_is_rustls_and_openssl_is_never_linked() {
+    // The workspace lock holds every crate any member (both generated clients included)
+    // can link: no OpenSSL binding and no native-tls may be among them.
+    let lock = std::fs::read_to_string(tests::workspace().join("Cargo.lock")).unwrap();
+    for name in ["openssl-sys", "openssl", "native-tls", "hyper-tls"] {
+        assert!(
+            !lock.contains(&format!("name = \"{name}\"")),
+            "{name} is in Cargo.lock"
+        );
+    }
+    assert!(lock.contains("name = \"rustls\""));
+}

@@ -67,6 +67,23 @@ async fn a_429_retry_after_http_date_is_honoured() {
 }
 
 #[tokio::test]
+async fn a_retry_after_date_in_the_past_means_no_wait() {
+    let server = Server::start(|n, _| match n {
+        0 => Reply::status(503).header("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"),
+        _ => Reply::json(200, user_json("u1", "Ann")),
+    })
+    .await;
+    let started = Instant::now();
+    client(&server).users().get_user("u1").send().await.unwrap();
+    assert_eq!(server.count(), 2);
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
 async fn a_503_twice_then_200_succeeds_in_three_attempts_with_the_body_resent_intact() {
     let server = Server::start(|n, _| match n {
         0 | 1 => Reply::status(503),

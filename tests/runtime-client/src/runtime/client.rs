@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::header::{HeaderName, HeaderValue};
 use tracing::Instrument;
 
-use super::auth::{AccessToken, ClientCredentials, StaticToken, TokenProvider};
+use super::auth::{AccessToken, ClientCredentials, Secret, StaticToken, TokenProvider};
 use super::request::{Part, Payload};
 use super::retry::{is_idempotent, retry_after};
 use super::{ApiError, CallOptions, Error, ErrorBody, Region, Request, Response, RetryPolicy};
@@ -327,8 +327,7 @@ enum AuthConfig {
     None,
     Credentials {
         client_id: String,
-        client_secret: String,
-        refresh_before: Option<Duration>,
+        client_secret: Secret,
     },
     Provider(Arc<dyn TokenProvider>),
 }
@@ -344,6 +343,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     user_agent: Option<String>,
     retry: RetryPolicy,
+    refresh_before: Option<Duration>,
 }
 
 impl Default for ClientBuilder {
@@ -358,6 +358,7 @@ impl Default for ClientBuilder {
             timeout: Some(Duration::from_secs(60)),
             user_agent: None,
             retry: RetryPolicy::default(),
+            refresh_before: None,
         }
     }
 }
@@ -418,8 +419,7 @@ impl ClientBuilder {
     ) -> Self {
         self.auth = AuthConfig::Credentials {
             client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            refresh_before: None,
+            client_secret: Secret::new(client_secret),
         };
         self
     }
@@ -427,9 +427,7 @@ impl ClientBuilder {
     /// With [`client_credentials`](Self::client_credentials): refresh the token this long
     /// before it expires instead of 60 s.
     pub fn refresh_before(mut self, margin: Duration) -> Self {
-        if let AuthConfig::Credentials { refresh_before, .. } = &mut self.auth {
-            *refresh_before = Some(margin);
-        }
+        self.refresh_before = Some(margin);
         self
     }
 
@@ -504,7 +502,6 @@ impl ClientBuilder {
             AuthConfig::Credentials {
                 client_id,
                 client_secret,
-                refresh_before,
             } => {
                 let login = match (&self.login_url, self.region, self.base_url.is_some()) {
                     (Some(url), _, _) => checked_url(url, "login URL")?,
@@ -512,8 +509,8 @@ impl ClientBuilder {
                     (None, _, _) => login_for(&base_url),
                 };
                 let mut provider =
-                    ClientCredentials::new(http.clone(), &login, client_id, client_secret);
-                if let Some(margin) = refresh_before {
+                    ClientCredentials::new(http.clone(), &login, client_id, client_secret.expose());
+                if let Some(margin) = self.refresh_before {
                     provider = provider.refresh_before(margin);
                 }
                 Some(Arc::new(provider))
