@@ -35,6 +35,7 @@ const RESERVED_PARAMS: &[&str] = &[
     "request",
     "into_stream",
     "send_and_wait",
+    "decode",
 ];
 const RESERVED_FIELDS: &[&str] = &["unknown_fields"];
 const RESERVED_VARIANTS: &[&str] = &["UnknownValue"];
@@ -47,6 +48,8 @@ const RESERVED_ACCESSORS: &[&str] = &[
     "fmt",
     "http_client",
     "with_options",
+    "call",
+    "call_body",
 ];
 
 /// A snake_case identifier (fields, parameters, methods, modules).

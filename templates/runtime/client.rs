@@ -11,7 +11,9 @@ use tracing::Instrument;
 use super::auth::{AccessToken, ClientCredentials, Secret, StaticToken, TokenProvider};
 use super::request::{Part, Payload};
 use super::retry::{is_idempotent, retry_after};
-use super::{ApiError, CallOptions, Error, ErrorBody, Region, Request, Response, RetryPolicy};
+use super::{
+    ApiError, ApiResponse, CallOptions, Error, ErrorBody, Region, Request, Response, RetryPolicy,
+};
 
 /// The `User-Agent` every request carries (after any the caller adds).
 const USER_AGENT: &str = concat!(
@@ -92,6 +94,29 @@ impl Client {
             inner: Arc::clone(&self.inner),
             options: Some(Arc::new(merged)),
         }
+    }
+
+    /// Sends `request` with [`execute`](Self::execute) and decodes a success with `decode`:
+    /// each generated `send_with_response` is this call. Generic over the decoded type
+    /// only, so operations answering the same model share one compiled future.
+    pub async fn call<T>(
+        self,
+        request: Result<Request, Error>,
+        decode: fn(&Response) -> Result<T, Error>,
+    ) -> Result<ApiResponse<T>, Error> {
+        let response = self.execute(request?).await?;
+        let body = decode(&response)?;
+        Ok(response.with_body(body))
+    }
+
+    /// [`call`](Self::call), keeping only the decoded body: each generated `send`.
+    pub async fn call_body<T>(
+        self,
+        request: Result<Request, Error>,
+        decode: fn(&Response) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let response = self.execute(request?).await?;
+        decode(&response)
     }
 
     /// Sends a request, with retries and authentication, and reads the whole response; a

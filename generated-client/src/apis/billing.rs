@@ -1650,16 +1650,30 @@ impl GetBillingAccount {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/accounts/{accountId}`.
-    pub async fn send(self) -> Result<crate::models::Account, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Account, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::runtime::ApiResponse<crate::models::Account>, crate::Error> {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("Account")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::Account>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::Account, crate::Error> {
+        response.json("Account")
     }
 }
 /// Request builder for [`BillingApi::get_billing_account0`]: set optional parameters, then [`send`](Self::send).
@@ -1685,19 +1699,30 @@ impl GetBillingAccount0 {
         )
     }
     /// Sends `GET /api/v2/billing/account`.
-    pub async fn send(self) -> Result<crate::models::CustomerAccount, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CustomerAccount, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::CustomerAccount>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("CustomerAccount")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::CustomerAccount>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::CustomerAccount, crate::Error> {
+        response.json("CustomerAccount")
     }
 }
 /// Request builder for [`BillingApi::get_billing_carrierservices_usage_calls`]: set optional parameters, then [`send`](Self::send).
@@ -1751,16 +1776,30 @@ impl GetBillingCarrierservicesUsageCalls {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/carrierservices/usage/calls`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UrlResponse, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::runtime::ApiResponse<crate::models::UrlResponse>, crate::Error> {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("UrlResponse")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UrlResponse>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UrlResponse, crate::Error> {
+        response.json("UrlResponse")
     }
 }
 /// Request builder for [`BillingApi::get_billing_freetrial`]: set optional parameters, then [`send`](Self::send).
@@ -1786,16 +1825,30 @@ impl GetBillingFreetrial {
         )
     }
     /// Sends `GET /api/v2/billing/freetrial`.
-    pub async fn send(self) -> Result<crate::models::FreeTrial, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::FreeTrial, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::runtime::ApiResponse<crate::models::FreeTrial>, crate::Error> {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("FreeTrial")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::FreeTrial>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::FreeTrial, crate::Error> {
+        response.json("FreeTrial")
     }
 }
 /// Request builder for [`BillingApi::get_billing_invoice`]: set optional parameters, then [`send`](Self::send).
@@ -1822,16 +1875,30 @@ impl GetBillingInvoice {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/invoices/{invoiceId}`.
-    pub async fn send(self) -> Result<crate::models::Invoice, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Invoice, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::runtime::ApiResponse<crate::models::Invoice>, crate::Error> {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("Invoice")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::Invoice>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::Invoice, crate::Error> {
+        response.json("Invoice")
     }
 }
 /// Request builder for [`BillingApi::get_billing_invoice_pdf`]: set optional parameters, then [`send`](Self::send).
@@ -1858,16 +1925,30 @@ impl GetBillingInvoicePdf {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/invoices/{invoiceId}/pdf`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UrlResponse, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::runtime::ApiResponse<crate::models::UrlResponse>, crate::Error> {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("UrlResponse")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UrlResponse>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UrlResponse, crate::Error> {
+        response.json("UrlResponse")
     }
 }
 /// Request builder for [`BillingApi::get_billing_invoices`]: set optional parameters, then [`send`](Self::send).
@@ -1914,21 +1995,30 @@ impl GetBillingInvoices {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/invoices`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::DomainInvoiceEntityListing, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::DomainInvoiceEntityListing, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::DomainInvoiceEntityListing>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("DomainInvoiceEntityListing")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::DomainInvoiceEntityListing>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::DomainInvoiceEntityListing, crate::Error> {
+        response.json("DomainInvoiceEntityListing")
     }
 }
 /// Request builder for [`BillingApi::get_billing_periods`]: set optional parameters, then [`send`](Self::send).
@@ -1984,21 +2074,30 @@ impl GetBillingPeriods {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/periods`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::DomainBillingPeriodEntityListing, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::DomainBillingPeriodEntityListing, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::DomainBillingPeriodEntityListing>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("DomainBillingPeriodEntityListing")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::DomainBillingPeriodEntityListing>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::DomainBillingPeriodEntityListing, crate::Error> {
+        response.json("DomainBillingPeriodEntityListing")
     }
 }
 /// Request builder for [`BillingApi::get_billing_premiumapplisting`]: set optional parameters, then [`send`](Self::send).
@@ -2025,19 +2124,30 @@ impl GetBillingPremiumapplisting {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/premiumapplistings/{appId}`.
-    pub async fn send(self) -> Result<crate::models::PremiumAppListing, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PremiumAppListing, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::PremiumAppListing>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("PremiumAppListing")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::PremiumAppListing>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::PremiumAppListing, crate::Error> {
+        response.json("PremiumAppListing")
     }
 }
 /// Request builder for [`BillingApi::get_billing_reports_billableusage`]: set optional parameters, then [`send`](Self::send).
@@ -2066,19 +2176,30 @@ impl GetBillingReportsBillableusage {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/reports/billableusage`.
-    pub async fn send(self) -> Result<crate::models::BillingUsageReport, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingUsageReport, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::BillingUsageReport>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("BillingUsageReport")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingUsageReport>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingUsageReport, crate::Error> {
+        response.json("BillingUsageReport")
     }
 }
 /// Request builder for [`BillingApi::get_billing_reports_billableusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2105,16 +2226,30 @@ impl GetBillingReportsBillableusagedataReportIdCsv {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UrlResponse, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::runtime::ApiResponse<crate::models::UrlResponse>, crate::Error> {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("UrlResponse")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UrlResponse>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UrlResponse, crate::Error> {
+        response.json("UrlResponse")
     }
 }
 /// Request builder for [`BillingApi::get_billing_reports_concurrentusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2141,16 +2276,30 @@ impl GetBillingReportsConcurrentusagedataReportIdCsv {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UrlResponse, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::runtime::ApiResponse<crate::models::UrlResponse>, crate::Error> {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("UrlResponse")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UrlResponse>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UrlResponse, crate::Error> {
+        response.json("UrlResponse")
     }
 }
 /// Request builder for [`BillingApi::get_billing_reports_resourcesusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2177,16 +2326,30 @@ impl GetBillingReportsResourcesusagedataReportIdCsv {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UrlResponse, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::runtime::ApiResponse<crate::models::UrlResponse>, crate::Error> {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("UrlResponse")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UrlResponse>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UrlResponse, crate::Error> {
+        response.json("UrlResponse")
     }
 }
 /// Request builder for [`BillingApi::get_billing_signup_freetrial`]: set optional parameters, then [`send`](Self::send).
@@ -2212,19 +2375,30 @@ impl GetBillingSignupFreetrial {
         )
     }
     /// Sends `GET /api/v2/billing/signup/freetrial`.
-    pub async fn send(self) -> Result<crate::models::SignupFreeTrial, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::SignupFreeTrial, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::SignupFreeTrial>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("SignupFreeTrial")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::SignupFreeTrial>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::SignupFreeTrial, crate::Error> {
+        response.json("SignupFreeTrial")
     }
 }
 /// Request builder for [`BillingApi::get_billing_signup_freetrial_staging_free_trial_id`]: set optional parameters, then [`send`](Self::send).
@@ -2251,19 +2425,30 @@ impl GetBillingSignupFreetrialStagingFreeTrialId {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/signup/freetrial/staging/{freeTrialId}`.
-    pub async fn send(self) -> Result<crate::models::FreeTrialStaging, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::FreeTrialStaging, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::FreeTrialStaging>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("FreeTrialStaging")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::FreeTrialStaging>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::FreeTrialStaging, crate::Error> {
+        response.json("FreeTrialStaging")
     }
 }
 /// Request builder for [`BillingApi::get_billing_signup_provisioning_provisioning_id`]: set optional parameters, then [`send`](Self::send).
@@ -2290,16 +2475,30 @@ impl GetBillingSignupProvisioningProvisioningId {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/signup/provisioning/{provisioningId}`.
-    pub async fn send(self) -> Result<crate::models::Provisioning, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Provisioning, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::runtime::ApiResponse<crate::models::Provisioning>, crate::Error> {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("Provisioning")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::Provisioning>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::Provisioning, crate::Error> {
+        response.json("Provisioning")
     }
 }
 /// Request builder for [`BillingApi::get_billing_subscriptionoverview`]: set optional parameters, then [`send`](Self::send).
@@ -2333,21 +2532,30 @@ impl GetBillingSubscriptionoverview {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/subscriptionoverview`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::SubscriptionOverview, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::SubscriptionOverview, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::SubscriptionOverview>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("SubscriptionOverview")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::SubscriptionOverview>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::SubscriptionOverview, crate::Error> {
+        response.json("SubscriptionOverview")
     }
 }
 /// Request builder for [`BillingApi::get_billing_task`]: set optional parameters, then [`send`](Self::send).
@@ -2374,16 +2582,30 @@ impl GetBillingTask {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/tasks/{taskId}`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UrlResponse, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::runtime::ApiResponse<crate::models::UrlResponse>, crate::Error> {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("UrlResponse")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UrlResponse>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UrlResponse, crate::Error> {
+        response.json("UrlResponse")
     }
 }
 /// Request builder for [`BillingApi::get_billing_trusteebillingoverview_trustor_org_id`]: set optional parameters, then [`send`](Self::send).
@@ -2421,21 +2643,30 @@ impl GetBillingTrusteebillingoverviewTrustorOrgId {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/trusteebillingoverview/{trustorOrgId}`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::TrusteeBillingOverview, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::TrusteeBillingOverview, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::TrusteeBillingOverview>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("TrusteeBillingOverview")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::TrusteeBillingOverview>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::TrusteeBillingOverview, crate::Error> {
+        response.json("TrusteeBillingOverview")
     }
 }
 /// Request builder for [`BillingApi::get_billing_vendorusage_organization`]: set optional parameters, then [`send`](Self::send).
@@ -2483,21 +2714,30 @@ impl GetBillingVendorusageOrganization {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/vendorusage/organizations/{organizationId}`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::MeteredAppOrganizationDetail, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::MeteredAppOrganizationDetail, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::MeteredAppOrganizationDetail>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("MeteredAppOrganizationDetail")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::MeteredAppOrganizationDetail>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::MeteredAppOrganizationDetail, crate::Error> {
+        response.json("MeteredAppOrganizationDetail")
     }
 }
 /// Request builder for [`BillingApi::get_billing_vendorusage_organizations`]: set optional parameters, then [`send`](Self::send).
@@ -2570,21 +2810,30 @@ impl GetBillingVendorusageOrganizations {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/vendorusage/organizations`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::MeteredAppOrganizationList, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::MeteredAppOrganizationList, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::MeteredAppOrganizationList>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("MeteredAppOrganizationList")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::MeteredAppOrganizationList>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::MeteredAppOrganizationList, crate::Error> {
+        response.json("MeteredAppOrganizationList")
     }
 }
 /// Request builder for [`BillingApi::patch_billing_signup_freetrial_staging_free_trial_id`]: set optional parameters, then [`send`](Self::send).
@@ -2620,19 +2869,30 @@ impl PatchBillingSignupFreetrialStagingFreeTrialId {
         Ok(request)
     }
     /// Sends `PATCH /api/v2/billing/signup/freetrial/staging/{freeTrialId}`.
-    pub async fn send(self) -> Result<crate::models::FreeTrialStaging, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::FreeTrialStaging, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::FreeTrialStaging>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("FreeTrialStaging")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::FreeTrialStaging>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::FreeTrialStaging, crate::Error> {
+        response.json("FreeTrialStaging")
     }
 }
 /// Request builder for [`BillingApi::patch_billing_signup_provisioning_provisioning_id`]: set optional parameters, then [`send`](Self::send).
@@ -2668,16 +2928,30 @@ impl PatchBillingSignupProvisioningProvisioningId {
         Ok(request)
     }
     /// Sends `PATCH /api/v2/billing/signup/provisioning/{provisioningId}`.
-    pub async fn send(self) -> Result<crate::models::Provisioning, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Provisioning, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::runtime::ApiResponse<crate::models::Provisioning>, crate::Error> {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("Provisioning")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::Provisioning>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::Provisioning, crate::Error> {
+        response.json("Provisioning")
     }
 }
 /// Request builder for [`BillingApi::post_billing_activation`]: set optional parameters, then [`send`](Self::send).
@@ -2704,19 +2978,30 @@ impl PostBillingActivation {
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/activations/{billingActivationJobId}`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaskResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("BillingTaskResult")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        response.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_carrierservices_usage_calls_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2770,19 +3055,30 @@ impl PostBillingCarrierservicesUsageCallsCsv {
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/carrierservices/usage/calls/csv`.
-    pub async fn send(self) -> Result<crate::models::BillingPendingTask, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingPendingTask, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::BillingPendingTask>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("BillingPendingTask")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingPendingTask>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingPendingTask, crate::Error> {
+        response.json("BillingPendingTask")
     }
 }
 /// Request builder for [`BillingApi::post_billing_premise_licensestatus`]: set optional parameters, then [`send`](Self::send).
@@ -2809,19 +3105,30 @@ impl PostBillingPremiseLicensestatus {
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/premise/licensestatus`.
-    pub async fn send(self) -> Result<crate::models::SignedBillingData, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::SignedBillingData, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::SignedBillingData>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("SignedBillingData")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::SignedBillingData>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::SignedBillingData, crate::Error> {
+        response.json("SignedBillingData")
     }
 }
 /// Request builder for [`BillingApi::post_billing_premise_uploadurl`]: set optional parameters, then [`send`](Self::send).
@@ -2848,19 +3155,30 @@ impl PostBillingPremiseUploadurl {
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/premise/uploadurl`.
-    pub async fn send(self) -> Result<crate::models::SignedBillingData, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::SignedBillingData, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::SignedBillingData>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("SignedBillingData")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::SignedBillingData>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::SignedBillingData, crate::Error> {
+        response.json("SignedBillingData")
     }
 }
 /// Request builder for [`BillingApi::post_billing_premiumapptrials`]: set optional parameters, then [`send`](Self::send).
@@ -2894,19 +3212,30 @@ impl PostBillingPremiumapptrials {
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/premiumapptrials`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaskResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("BillingTaskResult")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        response.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_reports_billableusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2933,19 +3262,30 @@ impl PostBillingReportsBillableusagedataReportIdCsv {
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaskResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("BillingTaskResult")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        response.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_reports_concurrentusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2972,19 +3312,30 @@ impl PostBillingReportsConcurrentusagedataReportIdCsv {
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaskResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("BillingTaskResult")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        response.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_reports_hourlylicenseusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -3011,19 +3362,30 @@ impl PostBillingReportsHourlylicenseusagedataReportIdCsv {
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/reports/hourlylicenseusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaskResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("BillingTaskResult")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        response.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_reports_resourcesusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -3050,19 +3412,30 @@ impl PostBillingReportsResourcesusagedataReportIdCsv {
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaskResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("BillingTaskResult")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        response.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_signup_freetrial_staging`]: set optional parameters, then [`send`](Self::send).
@@ -3141,21 +3514,30 @@ impl PostBillingSignupFreetrialStaging {
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/signup/freetrial/staging`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::CreateFreeTrialStaging, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CreateFreeTrialStaging, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::CreateFreeTrialStaging>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("CreateFreeTrialStaging")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::CreateFreeTrialStaging>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::CreateFreeTrialStaging, crate::Error> {
+        response.json("CreateFreeTrialStaging")
     }
 }
 /// Request builder for [`BillingApi::post_billing_signup_freetrial_staging_free_trial_id_otp`]: set optional parameters, then [`send`](Self::send).
@@ -3191,19 +3573,30 @@ impl PostBillingSignupFreetrialStagingFreeTrialIdOtp {
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/signup/freetrial/staging/{freeTrialId}/otp`.
-    pub async fn send(self) -> Result<crate::models::CreateFreeTrialOtp, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CreateFreeTrialOtp, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::CreateFreeTrialOtp>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("CreateFreeTrialOtp")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::CreateFreeTrialOtp>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::CreateFreeTrialOtp, crate::Error> {
+        response.json("CreateFreeTrialOtp")
     }
 }
 /// Request builder for [`BillingApi::post_billing_signup_provisioning`]: set optional parameters, then [`send`](Self::send).
@@ -3282,19 +3675,30 @@ impl PostBillingSignupProvisioning {
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/signup/provisioning`.
-    pub async fn send(self) -> Result<crate::models::CreateProvisioning, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CreateProvisioning, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::CreateProvisioning>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("CreateProvisioning")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::CreateProvisioning>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::CreateProvisioning, crate::Error> {
+        response.json("CreateProvisioning")
     }
 }
 /// Request builder for [`BillingApi::post_billing_signup_provisioning_provisioning_id_otp`]: set optional parameters, then [`send`](Self::send).
@@ -3330,21 +3734,30 @@ impl PostBillingSignupProvisioningProvisioningIdOtp {
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/signup/provisioning/{provisioningId}/otp`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::CreateProvisioningOtp, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CreateProvisioningOtp, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::CreateProvisioningOtp>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("CreateProvisioningOtp")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::CreateProvisioningOtp>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::CreateProvisioningOtp, crate::Error> {
+        response.json("CreateProvisioningOtp")
     }
 }
 /// Request builder for [`BillingApi::post_billing_subscriptionproductactivations`]: set optional parameters, then [`send`](Self::send).
@@ -3378,19 +3791,30 @@ impl PostBillingSubscriptionproductactivations {
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/subscriptionproductactivations`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaskResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("BillingTaskResult")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        response.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_subscriptionproductcancellations`]: set optional parameters, then [`send`](Self::send).
@@ -3424,19 +3848,30 @@ impl PostBillingSubscriptionproductcancellations {
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/subscriptionproductcancellations`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaskResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("BillingTaskResult")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        response.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_vendorusage_organization`]: set optional parameters, then [`send`](Self::send).
@@ -3472,21 +3907,30 @@ impl PostBillingVendorusageOrganization {
         Ok(request)
     }
     /// Sends `POST /api/v2/billing/vendorusage/organizations/{organizationId}`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::MeteredAppUsageCreate, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::MeteredAppUsageCreate, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::MeteredAppUsageCreate>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("MeteredAppUsageCreate")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::MeteredAppUsageCreate>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::MeteredAppUsageCreate, crate::Error> {
+        response.json("MeteredAppUsageCreate")
     }
 }
 /// Request builder for [`BillingApi::put_billing_account`]: set optional parameters, then [`send`](Self::send).
@@ -3522,16 +3966,30 @@ impl PutBillingAccount {
         Ok(request)
     }
     /// Sends `PUT /api/v2/billing/accounts/{accountId}`.
-    pub async fn send(self) -> Result<crate::models::Account, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Account, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::runtime::ApiResponse<crate::models::Account>, crate::Error> {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("Account")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::Account>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::Account, crate::Error> {
+        response.json("Account")
     }
 }
 /// Request builder for [`BillingApi::put_billing_account0`]: set optional parameters, then [`send`](Self::send).
@@ -3565,18 +4023,29 @@ impl PutBillingAccount0 {
         Ok(request)
     }
     /// Sends `PUT /api/v2/billing/account`.
-    pub async fn send(self) -> Result<crate::models::CustomerAccount, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CustomerAccount, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::CustomerAccount>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("CustomerAccount")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::CustomerAccount>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::CustomerAccount, crate::Error> {
+        response.json("CustomerAccount")
     }
 }

@@ -192,19 +192,30 @@ impl GetOauthClientUsageQueryResult {
         Ok(request)
     }
     /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}`.
-    pub async fn send(self) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiUsageQueryResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("ApiUsageQueryResult")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
+        response.json("ApiUsageQueryResult")
     }
 }
 /// Request builder for [`OAuthApi::get_oauth_client_usage_summary`]: set optional parameters, then [`send`](Self::send).
@@ -242,21 +253,30 @@ impl GetOauthClientUsageSummary {
         Ok(request)
     }
     /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/summary`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UsageExecutionResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("UsageExecutionResult")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+        response.json("UsageExecutionResult")
     }
 }
 /// Request builder for [`OAuthApi::post_oauth_client_usage_query`]: set optional parameters, then [`send`](Self::send).
@@ -285,21 +305,30 @@ impl PostOauthClientUsageQuery {
         Ok(request)
     }
     /// Sends `POST /api/v2/oauth/clients/{clientId}/usage/query`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UsageExecutionResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("UsageExecutionResult")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+        response.json("UsageExecutionResult")
     }
     /// Sends this request, then polls `getOauthClientUsageQueryResult` with the returned `executionId` until its `queryStatus` is `Complete`, and returns its `results`.
     ///

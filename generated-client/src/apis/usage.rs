@@ -382,19 +382,30 @@ impl GetUsageQueryExecutionIdResults {
         Ok(request)
     }
     /// Sends `GET /api/v2/usage/query/{executionId}/results`.
-    pub async fn send(self) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiUsageQueryResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("ApiUsageQueryResult")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
+        response.json("ApiUsageQueryResult")
     }
 }
 /// Request builder for [`UsageApi::get_usage_simplesearch_execution_id_results`]: set optional parameters, then [`send`](Self::send).
@@ -439,19 +450,30 @@ impl GetUsageSimplesearchExecutionIdResults {
         Ok(request)
     }
     /// Sends `GET /api/v2/usage/simplesearch/{executionId}/results`.
-    pub async fn send(self) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiUsageQueryResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("ApiUsageQueryResult")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
+        response.json("ApiUsageQueryResult")
     }
     /// Streams the `results` of every page, passing each page's `cursors.after` as `after`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
     ///
@@ -492,21 +514,30 @@ impl PostUsageQuery {
         Ok(request)
     }
     /// Sends `POST /api/v2/usage/query`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UsageExecutionResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("UsageExecutionResult")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+        response.json("UsageExecutionResult")
     }
     /// Sends this request, then polls `getUsageQueryExecutionIdResults` with the returned `executionId` until its `queryStatus` is `Complete`, and returns its `results`.
     ///
@@ -579,21 +610,30 @@ impl PostUsageSimplesearch {
         Ok(request)
     }
     /// Sends `POST /api/v2/usage/simplesearch`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UsageExecutionResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("UsageExecutionResult")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+        response.json("UsageExecutionResult")
     }
     /// Sends this request, then polls `getUsageSimplesearchExecutionIdResults` with the returned `executionId` until its `queryStatus` is `Complete`, and returns its `results`.
     ///

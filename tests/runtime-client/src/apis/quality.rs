@@ -147,21 +147,30 @@ impl GetQualityCalibrations {
         Ok(request)
     }
     /// Sends `GET /api/v2/quality/calibrations`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::CalibrationEntityListing, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CalibrationEntityListing, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::CalibrationEntityListing>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("CalibrationEntityListing")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::CalibrationEntityListing>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::CalibrationEntityListing, crate::Error> {
+        response.json("CalibrationEntityListing")
     }
     /// Streams the `entities` of every page, raising `pageNumber` until `pageCount`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
     ///

@@ -105,21 +105,30 @@ impl GetTaskmanagementWorkitemWrapups {
         Ok(request)
     }
     /// Sends `GET /api/v2/taskmanagement/workitems/{workitemId}/wrapups`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::models::WorkitemWrapupEntityListing, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::WorkitemWrapupEntityListing, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::WorkitemWrapupEntityListing>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("WorkitemWrapupEntityListing")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::WorkitemWrapupEntityListing>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::WorkitemWrapupEntityListing, crate::Error> {
+        response.json("WorkitemWrapupEntityListing")
     }
     /// Streams the `entities` of every page, following `nextUri`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
     ///

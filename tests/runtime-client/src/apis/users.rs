@@ -244,16 +244,23 @@ impl DeleteUser {
         Ok(request)
     }
     /// Sends `DELETE /api/v2/users/{userId}`.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await?;
-        Ok(())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<(), crate::Error>> + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::runtime::ApiResponse<()>, crate::Error> {
-        let response = self.client.execute(self.request()?).await?;
-        Ok(response.with_body(()))
+    ) -> impl std::future::Future<
+        Output = Result<crate::runtime::ApiResponse<()>, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(_: &crate::runtime::Response) -> Result<(), crate::Error> {
+        Ok(())
     }
 }
 /// Request builder for [`UsersApi::get_user`]: set optional parameters, then [`send`](Self::send).
@@ -289,16 +296,27 @@ impl GetUser {
         Ok(request)
     }
     /// Sends `GET /api/v2/users/{userId}`.
-    pub async fn send(self) -> Result<crate::models::User, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::User, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::runtime::ApiResponse<crate::models::User>, crate::Error> {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("User")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<crate::runtime::ApiResponse<crate::models::User>, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::User, crate::Error> {
+        response.json("User")
     }
 }
 /// Request builder for [`UsersApi::get_users`]: set optional parameters, then [`send`](Self::send).
@@ -385,19 +403,30 @@ impl GetUsers {
         Ok(request)
     }
     /// Sends `GET /api/v2/users`.
-    pub async fn send(self) -> Result<crate::models::UserEntityListing, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UserEntityListing, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::runtime::ApiResponse<crate::models::UserEntityListing>,
-        crate::Error,
-    > {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("UserEntityListing")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UserEntityListing>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UserEntityListing, crate::Error> {
+        response.json("UserEntityListing")
     }
     /// Streams the `entities` of every page, raising `pageNumber` until `pageCount`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
     ///
@@ -438,16 +467,27 @@ impl PostUsers {
         Ok(request)
     }
     /// Sends `POST /api/v2/users`.
-    pub async fn send(self) -> Result<crate::models::User, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::User, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::runtime::ApiResponse<crate::models::User>, crate::Error> {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("User")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<crate::runtime::ApiResponse<crate::models::User>, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::User, crate::Error> {
+        response.json("User")
     }
 }
 /// Request builder for [`UsersApi::put_user`]: set optional parameters, then [`send`](Self::send).
@@ -476,15 +516,26 @@ impl PutUser {
         Ok(request)
     }
     /// Sends `PUT /api/v2/users/{userId}`.
-    pub async fn send(self) -> Result<crate::models::User, crate::Error> {
-        Ok(self.send_with_response().await?.into_body())
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::User, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::runtime::ApiResponse<crate::models::User>, crate::Error> {
-        let response = self.client.execute(self.request()?).await?;
-        let body = response.json("User")?;
-        Ok(response.with_body(body))
+    ) -> impl std::future::Future<
+        Output = Result<crate::runtime::ApiResponse<crate::models::User>, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::User, crate::Error> {
+        response.json("User")
     }
 }
