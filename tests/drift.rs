@@ -1,5 +1,6 @@
-//! The committed `generated-client/` is exactly what `spec/` and the templates produce (the
-//! same check as `cargo xtask check`), and a one-operation change gives a local diff.
+//! The committed `generated-client/` and `tests/runtime-client/` are exactly what `spec/`,
+//! `tests/fixtures/runtime.json` and the templates produce (the same check as `cargo xtask
+//! check`), and a one-operation change gives a local diff.
 
 use generator::write::{apply, Mode};
 
@@ -17,6 +18,28 @@ fn committed_client_matches_a_fresh_generation() {
     assert!(
         drift.is_empty(),
         "generated-client is stale (run `cargo xtask generate`): stale {:?}, missing {:?}, extra {:?}\n{}",
+        drift.stale,
+        drift.missing,
+        drift.extra,
+        drift.diff.lines().take(80).collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[test]
+fn committed_runtime_client_matches_a_fresh_generation() {
+    let root = tests::workspace();
+    let mut config = generator::Config::new(root.join("tests/fixtures/runtime.json"));
+    config.crate_name = "runtime-client".into();
+    let generated = generator::generate(&config).unwrap_or_else(|e| panic!("{e}"));
+    let drift = apply(
+        &root.join("tests/runtime-client"),
+        &generated.files,
+        Mode::Check,
+    )
+    .unwrap();
+    assert!(
+        drift.is_empty(),
+        "tests/runtime-client is stale (run `cargo xtask generate`): stale {:?}, missing {:?}, extra {:?}\n{}",
         drift.stale,
         drift.missing,
         drift.extra,

@@ -23,6 +23,23 @@
 //! ```
 //!
 //! Models live in [`models`]; the permissions each operation needs are in [`permissions`].
+//!
+//! # Runtime behaviour
+//!
+//! The [`runtime`] module documents it in full. In short: [`ClientBuilder`] takes a
+//! [`runtime::Region`] or a base URL, client-credentials or bearer-token authentication (or
+//! any [`runtime::TokenProvider`]), timeouts and a [`runtime::RetryPolicy`]; each request
+//! builder also has `with_options` (per-call timeout, retries and headers such as
+//! `If-Match`) and `send_with_response` (the status and headers with the body). Listing
+//! operations have `into_stream`; operations that start an asynchronous job have
+//! `send_and_wait`.
+//!
+//! Every model field is an `Option`. A field the API definition marks required but a
+//! response leaves out decodes as `None` instead of failing the call, because Genesys
+//! omits such fields in some responses; required fields of request models are the
+//! arguments of their `new`. Unknown JSON fields never fail a decode, and models that are
+//! both read and sent back keep them in `unknown_fields`, so a GET-modify-PUT does not
+//! erase them. Unknown enum values are kept in `UnknownValue` and sent back unchanged.
 #![warn(missing_docs)]
 #![allow(
     clippy::too_many_arguments,

@@ -129,6 +129,43 @@ pub struct Operation {
     pub security: Vec<String>,
     /// JSON pointer of the operation in the source file.
     pub pointer: String,
+    /// How to page through the listing this GET operation answers, when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+    /// The asynchronous job this operation starts and another operation polls, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job: Option<AsyncJob>,
+}
+
+/// How an operation gets the next page of its listing (see [`Listing`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Pagination {
+    /// Increment this query parameter (`pageNumber`) until `pageCount`.
+    PageNumber { param: String },
+    /// Set this query parameter (`cursor`, `after`) to the listing's cursor.
+    Cursor { param: String },
+    /// Follow the listing's `nextUri`.
+    NextUri,
+}
+
+/// An operation that starts a job ("post a query") which another operation polls until the
+/// job's status says it is complete, with the results in the same answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AsyncJob {
+    /// The operationId of the polling operation.
+    pub poll: String,
+    /// The wire name of the job id: a field of this operation's response and a path
+    /// parameter of the polling one (`executionId`).
+    pub id: String,
+    /// The polling response's status field (`queryStatus`), a string enum.
+    pub status: String,
+    /// The status value meaning complete (`Complete`).
+    pub complete: String,
+    /// The status values meaning failed (`Failed`, `Cancelled`).
+    pub failed: Vec<String>,
+    /// The polling response's array of results (`results`).
+    pub results: String,
 }
 
 /// Where a parameter travels.
@@ -296,6 +333,28 @@ pub struct Model {
     /// The groups (tags) whose operations reach this model, sorted.
     pub groups: Vec<String>,
     pub pointer: String,
+    /// Set when the model is a Genesys listing (a page of items).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listing: Option<Listing>,
+}
+
+/// A Genesys listing: an array of items and the fields that lead to the next page. Field
+/// names are wire names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Listing {
+    /// The array field holding the items (`entities`, or `results`).
+    pub items: String,
+    /// The item type.
+    pub item: TypeRef,
+    /// `pageNumber`, when the model has it.
+    pub page_number: Option<String>,
+    /// `pageCount`, when the model has it.
+    pub page_count: Option<String>,
+    /// `nextUri`, when the model has it.
+    pub next_uri: Option<String>,
+    /// The path to the next page's cursor: `[cursor]`, `[after]` or `[cursors, after]`;
+    /// empty when there is none.
+    pub cursor: Vec<String>,
 }
 
 /// The shape of a model.

@@ -27,7 +27,17 @@ const KEYWORDS: &[&str] = &[
 const NOT_RAW: &[&str] = &["self", "Self", "crate", "super", "_"];
 
 /// Names the generated code uses itself inside a scope, so spec names must avoid them.
-const RESERVED_PARAMS: &[&str] = &["client", "send"];
+const RESERVED_PARAMS: &[&str] = &[
+    "client",
+    "send",
+    "send_with_response",
+    "with_options",
+    "request",
+    "into_stream",
+    "send_and_wait",
+    "decode",
+];
+const RESERVED_FIELDS: &[&str] = &["unknown_fields"];
 const RESERVED_VARIANTS: &[&str] = &["UnknownValue"];
 const RESERVED_ACCESSORS: &[&str] = &[
     "new",
@@ -37,6 +47,9 @@ const RESERVED_ACCESSORS: &[&str] = &[
     "clone",
     "fmt",
     "http_client",
+    "with_options",
+    "call",
+    "call_body",
 ];
 
 /// A snake_case identifier (fields, parameters, methods, modules).
@@ -198,7 +211,7 @@ pub fn name(api: &mut Api, map: &SourceMap, diags: &mut Diagnostics) {
         let pointer = model.pointer.clone();
         match &mut model.kind {
             crate::ir::ModelKind::Struct { fields, .. } => {
-                let mut scope = Scope::new(&[]);
+                let mut scope = Scope::new(RESERVED_FIELDS);
                 for field in fields {
                     let (rust, first) = scope.claim(snake(&field.name.wire), &field.pointer, "_");
                     collided(

@@ -85,9 +85,17 @@ impl FromStr for Interval {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (start, end) = s.split_once('/').ok_or_else(|| format!("interval {s:?} has no '/'"))?;
-        let parse = |part: &str| part.parse::<DateTime>().map_err(|e| format!("interval {s:?}: {e}"));
-        Ok(Interval { start: parse(start)?, end: parse(end)? })
+        let (start, end) = s
+            .split_once('/')
+            .ok_or_else(|| format!("interval {s:?} has no '/'"))?;
+        let parse = |part: &str| {
+            part.parse::<DateTime>()
+                .map_err(|e| format!("interval {s:?}: {e}"))
+        };
+        Ok(Interval {
+            start: parse(start)?,
+            end: parse(end)?,
+        })
     }
 }
 
@@ -129,7 +137,20 @@ macro_rules! to_param_display {
     };
 }
 
-to_param_display!(String, str, bool, i32, i64, f32, f64, DateTime, Date, LocalDateTime, LocalTime, Interval);
+to_param_display!(
+    String,
+    str,
+    bool,
+    i32,
+    i64,
+    f32,
+    f64,
+    DateTime,
+    Date,
+    LocalDateTime,
+    LocalTime,
+    Interval
+);
 
 impl<T: ToParam + ?Sized> ToParam for &T {
     fn to_param(&self) -> String {

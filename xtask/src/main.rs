@@ -6,6 +6,10 @@
 //! cargo xtask check       [--spec PATH] [--out DIR] [--tags ...]
 //! cargo xtask import-spec --from PATH --tags Billing,Usage [--to DIR]
 //! ```
+//!
+//! Without `--spec`, `--out`, `--tags` or `--name`, `generate` and `check` cover both
+//! committed crates: `generated-client/` (from `spec/`) and `tests/runtime-client/` (from
+//! `tests/fixtures/runtime.json`, the client the runtime tests run).
 
 mod bench;
 
@@ -111,6 +115,26 @@ impl Args {
         config.dump_dir = root().join("target").join("invalid-rust");
         config
     }
+
+    /// What `generate` and `check` cover: the crate the options name, or, with none of
+    /// them, both committed crates.
+    fn targets(&self) -> Vec<(generator::Config, PathBuf)> {
+        let chosen = ["spec", "out", "tags", "name"]
+            .iter()
+            .any(|k| self.value(k).is_some());
+        let out = self
+            .value("out")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root().join("generated-client"));
+        let mut targets = vec![(self.config(), out)];
+        if !chosen {
+            let mut config = generator::Config::new(root().join("tests/fixtures/runtime.json"));
+            config.crate_name = "runtime-client".into();
+            config.dump_dir = root().join("target").join("invalid-rust");
+            targets.push((config, root().join("tests/runtime-client")));
+        }
+        targets
+    }
 }
 
 fn run() -> Result<ExitCode> {
@@ -118,60 +142,30 @@ fn run() -> Result<ExitCode> {
     match args.command.as_str() {
         "generate" => {
             args.check_known(&["spec", "out", "tags", "name", "all-warnings"])?;
-            let out = args
-                .value("out")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| root().join("generated-client"));
-            let generated = generator::generate(&args.config())?;
-            print_warnings(&generated.diagnostics, args.flag("all-warnings"));
-            write::apply(&out, &generated.files, Mode::Write)?;
-            eprintln!(
-                "generated {} operations in {} groups and {} models: {} files in {}",
-                generated.api.operations.len(),
-                generated.api.groups.len(),
-                generated.api.models.len(),
-                generated.files.len(),
-                out.display()
-            );
+            for (config, out) in args.targets() {
+                let generated = generator::generate(&config)?;
+                print_warnings(&generated.diagnostics, args.flag("all-warnings"));
+                write::apply(&out, &generated.files, Mode::Write)?;
+                eprintln!(
+                    "generated {} operations in {} groups and {} models: {} files in {}",
+                    generated.api.operations.len(),
+                    generated.api.groups.len(),
+                    generated.api.models.len(),
+                    generated.files.len(),
+                    out.display()
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         "check" => {
             args.check_known(&["spec", "out", "tags", "name"])?;
-            let out = args
-                .value("out")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| root().join("generated-client"));
-            let generated = generator::generate(&args.config())?;
-            let drift = write::apply(&out, &generated.files, Mode::Check)?;
-            if drift.is_empty() {
-                eprintln!(
-                    "{} is up to date ({} files)",
-                    out.display(),
-                    generated.files.len()
-                );
-                return Ok(ExitCode::SUCCESS);
-            }
-            eprintln!(
-                "{} is stale: run `cargo xtask generate` and commit the result.",
-                out.display()
-            );
-            for (label, list) in [
-                ("stale", &drift.stale),
-                ("missing", &drift.missing),
-                ("extra", &drift.extra),
-            ] {
-                for file in list {
-                    eprintln!("  {label}: {file}");
+            let mut code = ExitCode::SUCCESS;
+            for (config, out) in args.targets() {
+                if !check(&config, &out)? {
+                    code = ExitCode::FAILURE;
                 }
             }
-            let lines: Vec<&str> = drift.diff.lines().collect();
-            for line in lines.iter().take(60) {
-                eprintln!("{line}");
-            }
-            if lines.len() > 60 {
-                eprintln!("... ({} more diff lines)", lines.len() - 60);
-            }
-            Ok(ExitCode::FAILURE)
+            Ok(code)
         }
         "import-spec" => {
             args.check_known(&["from", "tags", "to"])?;
@@ -219,6 +213,41 @@ fn run() -> Result<ExitCode> {
         }
         other => bail!("unknown command {other:?}\n{USAGE}"),
     }
+}
+
+/// Checks one committed crate against a fresh generation; `false` (with a report) on drift.
+fn check(config: &generator::Config, out: &Path) -> Result<bool> {
+    let generated = generator::generate(config)?;
+    let drift = write::apply(out, &generated.files, Mode::Check)?;
+    if drift.is_empty() {
+        eprintln!(
+            "{} is up to date ({} files)",
+            out.display(),
+            generated.files.len()
+        );
+        return Ok(true);
+    }
+    eprintln!(
+        "{} is stale: run `cargo xtask generate` and commit the result.",
+        out.display()
+    );
+    for (label, list) in [
+        ("stale", &drift.stale),
+        ("missing", &drift.missing),
+        ("extra", &drift.extra),
+    ] {
+        for file in list {
+            eprintln!("  {label}: {file}");
+        }
+    }
+    let lines: Vec<&str> = drift.diff.lines().collect();
+    for line in lines.iter().take(60) {
+        eprintln!("{line}");
+    }
+    if lines.len() > 60 {
+        eprintln!("... ({} more diff lines)", lines.len() - 60);
+    }
+    Ok(false)
 }
 
 fn print_warnings(diagnostics: &[generator::Diagnostic], all: bool) {

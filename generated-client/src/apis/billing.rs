@@ -1219,18 +1219,49 @@ impl GetBillingAccount {
         self.fields = Some(value.into());
         self
     }
-    /// Sends `GET /api/v2/billing/accounts/{accountId}`.
-    pub async fn send(self) -> Result<crate::models::Account, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingAccount",
             "/api/v2/billing/accounts/{accountId}",
         );
-        request.path_param("accountId", &self.account_id);
+        request.path_param("accountId", &self.account_id)?;
         if let Some(value) = &self.fields {
             request.query("fields", value);
         }
-        self.client.execute(request).await?.json("Account")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/accounts/{accountId}`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Account, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::Account>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::Account, crate::Error> {
+        response.json("Account")
     }
 }
 /// Request builder for [`BillingApi::get_billing_account0`]: set optional parameters, then [`send`](Self::send).
@@ -1240,14 +1271,46 @@ pub struct GetBillingAccount0 {
     pub(crate) client: crate::Client,
 }
 impl GetBillingAccount0 {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        Ok(
+            crate::runtime::Request::new(
+                reqwest::Method::GET,
+                "getBillingAccount0",
+                "/api/v2/billing/account",
+            ),
+        )
+    }
     /// Sends `GET /api/v2/billing/account`.
-    pub async fn send(self) -> Result<crate::models::CustomerAccount, crate::Error> {
-        let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            "getBillingAccount0",
-            "/api/v2/billing/account",
-        );
-        self.client.execute(request).await?.json("CustomerAccount")
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CustomerAccount, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::CustomerAccount>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::CustomerAccount, crate::Error> {
+        response.json("CustomerAccount")
     }
 }
 /// Request builder for [`BillingApi::get_billing_carrierservices_usage_calls`]: set optional parameters, then [`send`](Self::send).
@@ -1277,8 +1340,13 @@ impl GetBillingCarrierservicesUsageCalls {
         self.limit = Some(value);
         self
     }
-    /// Sends `GET /api/v2/billing/carrierservices/usage/calls`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingCarrierservicesUsageCalls",
@@ -1293,7 +1361,33 @@ impl GetBillingCarrierservicesUsageCalls {
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-        self.client.execute(request).await?.json("UrlResponse")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/carrierservices/usage/calls`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UrlResponse, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UrlResponse>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UrlResponse, crate::Error> {
+        response.json("UrlResponse")
     }
 }
 /// Request builder for [`BillingApi::get_billing_freetrial`]: set optional parameters, then [`send`](Self::send).
@@ -1303,14 +1397,46 @@ pub struct GetBillingFreetrial {
     pub(crate) client: crate::Client,
 }
 impl GetBillingFreetrial {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        Ok(
+            crate::runtime::Request::new(
+                reqwest::Method::GET,
+                "getBillingFreetrial",
+                "/api/v2/billing/freetrial",
+            ),
+        )
+    }
     /// Sends `GET /api/v2/billing/freetrial`.
-    pub async fn send(self) -> Result<crate::models::FreeTrial, crate::Error> {
-        let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            "getBillingFreetrial",
-            "/api/v2/billing/freetrial",
-        );
-        self.client.execute(request).await?.json("FreeTrial")
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::FreeTrial, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::FreeTrial>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::FreeTrial, crate::Error> {
+        response.json("FreeTrial")
     }
 }
 /// Request builder for [`BillingApi::get_billing_invoice`]: set optional parameters, then [`send`](Self::send).
@@ -1321,15 +1447,46 @@ pub struct GetBillingInvoice {
     pub(crate) invoice_id: String,
 }
 impl GetBillingInvoice {
-    /// Sends `GET /api/v2/billing/invoices/{invoiceId}`.
-    pub async fn send(self) -> Result<crate::models::Invoice, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingInvoice",
             "/api/v2/billing/invoices/{invoiceId}",
         );
-        request.path_param("invoiceId", &self.invoice_id);
-        self.client.execute(request).await?.json("Invoice")
+        request.path_param("invoiceId", &self.invoice_id)?;
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/invoices/{invoiceId}`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Invoice, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::Invoice>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::Invoice, crate::Error> {
+        response.json("Invoice")
     }
 }
 /// Request builder for [`BillingApi::get_billing_invoice_pdf`]: set optional parameters, then [`send`](Self::send).
@@ -1340,15 +1497,46 @@ pub struct GetBillingInvoicePdf {
     pub(crate) invoice_id: String,
 }
 impl GetBillingInvoicePdf {
-    /// Sends `GET /api/v2/billing/invoices/{invoiceId}/pdf`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingInvoicePdf",
             "/api/v2/billing/invoices/{invoiceId}/pdf",
         );
-        request.path_param("invoiceId", &self.invoice_id);
-        self.client.execute(request).await?.json("UrlResponse")
+        request.path_param("invoiceId", &self.invoice_id)?;
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/invoices/{invoiceId}/pdf`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UrlResponse, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UrlResponse>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UrlResponse, crate::Error> {
+        response.json("UrlResponse")
     }
 }
 /// Request builder for [`BillingApi::get_billing_invoices`]: set optional parameters, then [`send`](Self::send).
@@ -1374,10 +1562,13 @@ impl GetBillingInvoices {
         self.page_number = Some(value);
         self
     }
-    /// Sends `GET /api/v2/billing/invoices`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DomainInvoiceEntityListing, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingInvoices",
@@ -1389,7 +1580,33 @@ impl GetBillingInvoices {
         if let Some(value) = &self.page_number {
             request.query("pageNumber", value);
         }
-        self.client.execute(request).await?.json("DomainInvoiceEntityListing")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/invoices`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::DomainInvoiceEntityListing, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::DomainInvoiceEntityListing>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::DomainInvoiceEntityListing, crate::Error> {
+        response.json("DomainInvoiceEntityListing")
     }
 }
 /// Request builder for [`BillingApi::get_billing_periods`]: set optional parameters, then [`send`](Self::send).
@@ -1421,10 +1638,13 @@ impl GetBillingPeriods {
         self.page_number = Some(value);
         self
     }
-    /// Sends `GET /api/v2/billing/periods`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DomainBillingPeriodEntityListing, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingPeriods",
@@ -1439,7 +1659,33 @@ impl GetBillingPeriods {
         if let Some(value) = &self.page_number {
             request.query("pageNumber", value);
         }
-        self.client.execute(request).await?.json("DomainBillingPeriodEntityListing")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/periods`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::DomainBillingPeriodEntityListing, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::DomainBillingPeriodEntityListing>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::DomainBillingPeriodEntityListing, crate::Error> {
+        response.json("DomainBillingPeriodEntityListing")
     }
 }
 /// Request builder for [`BillingApi::get_billing_premiumapplisting`]: set optional parameters, then [`send`](Self::send).
@@ -1450,15 +1696,46 @@ pub struct GetBillingPremiumapplisting {
     pub(crate) app_id: String,
 }
 impl GetBillingPremiumapplisting {
-    /// Sends `GET /api/v2/billing/premiumapplistings/{appId}`.
-    pub async fn send(self) -> Result<crate::models::PremiumAppListing, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingPremiumapplisting",
             "/api/v2/billing/premiumapplistings/{appId}",
         );
-        request.path_param("appId", &self.app_id);
-        self.client.execute(request).await?.json("PremiumAppListing")
+        request.path_param("appId", &self.app_id)?;
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/premiumapplistings/{appId}`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::PremiumAppListing, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::PremiumAppListing>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::PremiumAppListing, crate::Error> {
+        response.json("PremiumAppListing")
     }
 }
 /// Request builder for [`BillingApi::get_billing_reports_billableusage`]: set optional parameters, then [`send`](Self::send).
@@ -1470,8 +1747,13 @@ pub struct GetBillingReportsBillableusage {
     pub(crate) end_date: crate::runtime::DateTime,
 }
 impl GetBillingReportsBillableusage {
-    /// Sends `GET /api/v2/billing/reports/billableusage`.
-    pub async fn send(self) -> Result<crate::models::BillingUsageReport, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingReportsBillableusage",
@@ -1479,7 +1761,33 @@ impl GetBillingReportsBillableusage {
         );
         request.query("startDate", &self.start_date);
         request.query("endDate", &self.end_date);
-        self.client.execute(request).await?.json("BillingUsageReport")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/reports/billableusage`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingUsageReport, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingUsageReport>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingUsageReport, crate::Error> {
+        response.json("BillingUsageReport")
     }
 }
 /// Request builder for [`BillingApi::get_billing_reports_billableusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -1490,15 +1798,46 @@ pub struct GetBillingReportsBillableusagedataReportIdCsv {
     pub(crate) report_id: String,
 }
 impl GetBillingReportsBillableusagedataReportIdCsv {
-    /// Sends `GET /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingReportsBillableusagedataReportIdCsv",
             "/api/v2/billing/reports/billableusagedata/{reportId}/csv",
         );
-        request.path_param("reportId", &self.report_id);
-        self.client.execute(request).await?.json("UrlResponse")
+        request.path_param("reportId", &self.report_id)?;
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UrlResponse, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UrlResponse>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UrlResponse, crate::Error> {
+        response.json("UrlResponse")
     }
 }
 /// Request builder for [`BillingApi::get_billing_reports_concurrentusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -1509,15 +1848,46 @@ pub struct GetBillingReportsConcurrentusagedataReportIdCsv {
     pub(crate) report_id: String,
 }
 impl GetBillingReportsConcurrentusagedataReportIdCsv {
-    /// Sends `GET /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingReportsConcurrentusagedataReportIdCsv",
             "/api/v2/billing/reports/concurrentusagedata/{reportId}/csv",
         );
-        request.path_param("reportId", &self.report_id);
-        self.client.execute(request).await?.json("UrlResponse")
+        request.path_param("reportId", &self.report_id)?;
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UrlResponse, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UrlResponse>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UrlResponse, crate::Error> {
+        response.json("UrlResponse")
     }
 }
 /// Request builder for [`BillingApi::get_billing_reports_resourcesusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -1528,15 +1898,46 @@ pub struct GetBillingReportsResourcesusagedataReportIdCsv {
     pub(crate) report_id: String,
 }
 impl GetBillingReportsResourcesusagedataReportIdCsv {
-    /// Sends `GET /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingReportsResourcesusagedataReportIdCsv",
             "/api/v2/billing/reports/resourcesusagedata/{reportId}/csv",
         );
-        request.path_param("reportId", &self.report_id);
-        self.client.execute(request).await?.json("UrlResponse")
+        request.path_param("reportId", &self.report_id)?;
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UrlResponse, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UrlResponse>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UrlResponse, crate::Error> {
+        response.json("UrlResponse")
     }
 }
 /// Request builder for [`BillingApi::get_billing_signup_freetrial`]: set optional parameters, then [`send`](Self::send).
@@ -1546,14 +1947,46 @@ pub struct GetBillingSignupFreetrial {
     pub(crate) client: crate::Client,
 }
 impl GetBillingSignupFreetrial {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        Ok(
+            crate::runtime::Request::new(
+                reqwest::Method::GET,
+                "getBillingSignupFreetrial",
+                "/api/v2/billing/signup/freetrial",
+            ),
+        )
+    }
     /// Sends `GET /api/v2/billing/signup/freetrial`.
-    pub async fn send(self) -> Result<crate::models::SignupFreeTrial, crate::Error> {
-        let request = crate::runtime::Request::new(
-            reqwest::Method::GET,
-            "getBillingSignupFreetrial",
-            "/api/v2/billing/signup/freetrial",
-        );
-        self.client.execute(request).await?.json("SignupFreeTrial")
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::SignupFreeTrial, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::SignupFreeTrial>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::SignupFreeTrial, crate::Error> {
+        response.json("SignupFreeTrial")
     }
 }
 /// Request builder for [`BillingApi::get_billing_signup_freetrial_staging_free_trial_id`]: set optional parameters, then [`send`](Self::send).
@@ -1564,15 +1997,46 @@ pub struct GetBillingSignupFreetrialStagingFreeTrialId {
     pub(crate) free_trial_id: String,
 }
 impl GetBillingSignupFreetrialStagingFreeTrialId {
-    /// Sends `GET /api/v2/billing/signup/freetrial/staging/{freeTrialId}`.
-    pub async fn send(self) -> Result<crate::models::FreeTrialStaging, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingSignupFreetrialStagingFreeTrialId",
             "/api/v2/billing/signup/freetrial/staging/{freeTrialId}",
         );
-        request.path_param("freeTrialId", &self.free_trial_id);
-        self.client.execute(request).await?.json("FreeTrialStaging")
+        request.path_param("freeTrialId", &self.free_trial_id)?;
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/signup/freetrial/staging/{freeTrialId}`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::FreeTrialStaging, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::FreeTrialStaging>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::FreeTrialStaging, crate::Error> {
+        response.json("FreeTrialStaging")
     }
 }
 /// Request builder for [`BillingApi::get_billing_signup_provisioning_provisioning_id`]: set optional parameters, then [`send`](Self::send).
@@ -1583,15 +2047,46 @@ pub struct GetBillingSignupProvisioningProvisioningId {
     pub(crate) provisioning_id: String,
 }
 impl GetBillingSignupProvisioningProvisioningId {
-    /// Sends `GET /api/v2/billing/signup/provisioning/{provisioningId}`.
-    pub async fn send(self) -> Result<crate::models::Provisioning, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingSignupProvisioningProvisioningId",
             "/api/v2/billing/signup/provisioning/{provisioningId}",
         );
-        request.path_param("provisioningId", &self.provisioning_id);
-        self.client.execute(request).await?.json("Provisioning")
+        request.path_param("provisioningId", &self.provisioning_id)?;
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/signup/provisioning/{provisioningId}`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Provisioning, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::Provisioning>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::Provisioning, crate::Error> {
+        response.json("Provisioning")
     }
 }
 /// Request builder for [`BillingApi::get_billing_subscriptionoverview`]: set optional parameters, then [`send`](Self::send).
@@ -1607,10 +2102,13 @@ impl GetBillingSubscriptionoverview {
         self.period_ending_timestamp = Some(value.into());
         self
     }
-    /// Sends `GET /api/v2/billing/subscriptionoverview`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::SubscriptionOverview, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingSubscriptionoverview",
@@ -1619,7 +2117,33 @@ impl GetBillingSubscriptionoverview {
         if let Some(value) = &self.period_ending_timestamp {
             request.query("periodEndingTimestamp", value);
         }
-        self.client.execute(request).await?.json("SubscriptionOverview")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/subscriptionoverview`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::SubscriptionOverview, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::SubscriptionOverview>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::SubscriptionOverview, crate::Error> {
+        response.json("SubscriptionOverview")
     }
 }
 /// Request builder for [`BillingApi::get_billing_task`]: set optional parameters, then [`send`](Self::send).
@@ -1630,15 +2154,46 @@ pub struct GetBillingTask {
     pub(crate) task_id: String,
 }
 impl GetBillingTask {
-    /// Sends `GET /api/v2/billing/tasks/{taskId}`.
-    pub async fn send(self) -> Result<crate::models::UrlResponse, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingTask",
             "/api/v2/billing/tasks/{taskId}",
         );
-        request.path_param("taskId", &self.task_id);
-        self.client.execute(request).await?.json("UrlResponse")
+        request.path_param("taskId", &self.task_id)?;
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/tasks/{taskId}`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UrlResponse, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UrlResponse>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UrlResponse, crate::Error> {
+        response.json("UrlResponse")
     }
 }
 /// Request builder for [`BillingApi::get_billing_trusteebillingoverview_trustor_org_id`]: set optional parameters, then [`send`](Self::send).
@@ -1657,20 +2212,49 @@ impl GetBillingTrusteebillingoverviewTrustorOrgId {
         self.billing_period_index = Some(value);
         self
     }
-    /// Sends `GET /api/v2/billing/trusteebillingoverview/{trustorOrgId}`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::TrusteeBillingOverview, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingTrusteebillingoverviewTrustorOrgId",
             "/api/v2/billing/trusteebillingoverview/{trustorOrgId}",
         );
-        request.path_param("trustorOrgId", &self.trustor_org_id);
+        request.path_param("trustorOrgId", &self.trustor_org_id)?;
         if let Some(value) = &self.billing_period_index {
             request.query("billingPeriodIndex", value);
         }
-        self.client.execute(request).await?.json("TrusteeBillingOverview")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/trusteebillingoverview/{trustorOrgId}`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::TrusteeBillingOverview, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::TrusteeBillingOverview>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::TrusteeBillingOverview, crate::Error> {
+        response.json("TrusteeBillingOverview")
     }
 }
 /// Request builder for [`BillingApi::get_billing_vendorusage_organization`]: set optional parameters, then [`send`](Self::send).
@@ -1696,23 +2280,52 @@ impl GetBillingVendorusageOrganization {
         self.app_ids = Some(value.into());
         self
     }
-    /// Sends `GET /api/v2/billing/vendorusage/organizations/{organizationId}`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::MeteredAppOrganizationDetail, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingVendorusageOrganization",
             "/api/v2/billing/vendorusage/organizations/{organizationId}",
         );
-        request.path_param("organizationId", &self.organization_id);
+        request.path_param("organizationId", &self.organization_id)?;
         if let Some(value) = &self.region {
             request.query("region", value);
         }
         if let Some(value) = &self.app_ids {
             request.query("appIds", value);
         }
-        self.client.execute(request).await?.json("MeteredAppOrganizationDetail")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/vendorusage/organizations/{organizationId}`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::MeteredAppOrganizationDetail, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::MeteredAppOrganizationDetail>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::MeteredAppOrganizationDetail, crate::Error> {
+        response.json("MeteredAppOrganizationDetail")
     }
 }
 /// Request builder for [`BillingApi::get_billing_vendorusage_organizations`]: set optional parameters, then [`send`](Self::send).
@@ -1755,10 +2368,13 @@ impl GetBillingVendorusageOrganizations {
         self.app_ids = Some(value.into());
         self
     }
-    /// Sends `GET /api/v2/billing/vendorusage/organizations`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::MeteredAppOrganizationList, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getBillingVendorusageOrganizations",
@@ -1779,7 +2395,33 @@ impl GetBillingVendorusageOrganizations {
         if let Some(value) = &self.app_ids {
             request.query("appIds", value);
         }
-        self.client.execute(request).await?.json("MeteredAppOrganizationList")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/billing/vendorusage/organizations`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::MeteredAppOrganizationList, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::MeteredAppOrganizationList>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::MeteredAppOrganizationList, crate::Error> {
+        response.json("MeteredAppOrganizationList")
     }
 }
 /// Request builder for [`BillingApi::patch_billing_signup_freetrial_staging_free_trial_id`]: set optional parameters, then [`send`](Self::send).
@@ -1796,18 +2438,49 @@ impl PatchBillingSignupFreetrialStagingFreeTrialId {
         self.body = Some(value);
         self
     }
-    /// Sends `PATCH /api/v2/billing/signup/freetrial/staging/{freeTrialId}`.
-    pub async fn send(self) -> Result<crate::models::FreeTrialStaging, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PATCH,
             "patchBillingSignupFreetrialStagingFreeTrialId",
             "/api/v2/billing/signup/freetrial/staging/{freeTrialId}",
         );
-        request.path_param("freeTrialId", &self.free_trial_id);
+        request.path_param("freeTrialId", &self.free_trial_id)?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("FreeTrialStaging")
+        Ok(request)
+    }
+    /// Sends `PATCH /api/v2/billing/signup/freetrial/staging/{freeTrialId}`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::FreeTrialStaging, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::FreeTrialStaging>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::FreeTrialStaging, crate::Error> {
+        response.json("FreeTrialStaging")
     }
 }
 /// Request builder for [`BillingApi::patch_billing_signup_provisioning_provisioning_id`]: set optional parameters, then [`send`](Self::send).
@@ -1824,18 +2497,49 @@ impl PatchBillingSignupProvisioningProvisioningId {
         self.body = Some(value);
         self
     }
-    /// Sends `PATCH /api/v2/billing/signup/provisioning/{provisioningId}`.
-    pub async fn send(self) -> Result<crate::models::Provisioning, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PATCH,
             "patchBillingSignupProvisioningProvisioningId",
             "/api/v2/billing/signup/provisioning/{provisioningId}",
         );
-        request.path_param("provisioningId", &self.provisioning_id);
+        request.path_param("provisioningId", &self.provisioning_id)?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("Provisioning")
+        Ok(request)
+    }
+    /// Sends `PATCH /api/v2/billing/signup/provisioning/{provisioningId}`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Provisioning, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::Provisioning>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::Provisioning, crate::Error> {
+        response.json("Provisioning")
     }
 }
 /// Request builder for [`BillingApi::post_billing_activation`]: set optional parameters, then [`send`](Self::send).
@@ -1846,15 +2550,46 @@ pub struct PostBillingActivation {
     pub(crate) billing_activation_job_id: String,
 }
 impl PostBillingActivation {
-    /// Sends `POST /api/v2/billing/activations/{billingActivationJobId}`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingActivation",
             "/api/v2/billing/activations/{billingActivationJobId}",
         );
-        request.path_param("billingActivationJobId", &self.billing_activation_job_id);
-        self.client.execute(request).await?.json("BillingTaskResult")
+        request.path_param("billingActivationJobId", &self.billing_activation_job_id)?;
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/activations/{billingActivationJobId}`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaskResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        response.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_carrierservices_usage_calls_csv`]: set optional parameters, then [`send`](Self::send).
@@ -1884,8 +2619,13 @@ impl PostBillingCarrierservicesUsageCallsCsv {
         self.limit = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/carrierservices/usage/calls/csv`.
-    pub async fn send(self) -> Result<crate::models::BillingPendingTask, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingCarrierservicesUsageCallsCsv",
@@ -1900,7 +2640,33 @@ impl PostBillingCarrierservicesUsageCallsCsv {
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-        self.client.execute(request).await?.json("BillingPendingTask")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/carrierservices/usage/calls/csv`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingPendingTask, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingPendingTask>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingPendingTask, crate::Error> {
+        response.json("BillingPendingTask")
     }
 }
 /// Request builder for [`BillingApi::post_billing_premise_licensestatus`]: set optional parameters, then [`send`](Self::send).
@@ -1911,15 +2677,46 @@ pub struct PostBillingPremiseLicensestatus {
     pub(crate) body: crate::models::SignedBillingData,
 }
 impl PostBillingPremiseLicensestatus {
-    /// Sends `POST /api/v2/billing/premise/licensestatus`.
-    pub async fn send(self) -> Result<crate::models::SignedBillingData, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingPremiseLicensestatus",
             "/api/v2/billing/premise/licensestatus",
         );
         request.json(&self.body)?;
-        self.client.execute(request).await?.json("SignedBillingData")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/premise/licensestatus`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::SignedBillingData, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::SignedBillingData>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::SignedBillingData, crate::Error> {
+        response.json("SignedBillingData")
     }
 }
 /// Request builder for [`BillingApi::post_billing_premise_uploadurl`]: set optional parameters, then [`send`](Self::send).
@@ -1930,15 +2727,46 @@ pub struct PostBillingPremiseUploadurl {
     pub(crate) body: crate::models::SignedBillingData,
 }
 impl PostBillingPremiseUploadurl {
-    /// Sends `POST /api/v2/billing/premise/uploadurl`.
-    pub async fn send(self) -> Result<crate::models::SignedBillingData, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingPremiseUploadurl",
             "/api/v2/billing/premise/uploadurl",
         );
         request.json(&self.body)?;
-        self.client.execute(request).await?.json("SignedBillingData")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/premise/uploadurl`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::SignedBillingData, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::SignedBillingData>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::SignedBillingData, crate::Error> {
+        response.json("SignedBillingData")
     }
 }
 /// Request builder for [`BillingApi::post_billing_premiumapptrials`]: set optional parameters, then [`send`](Self::send).
@@ -1954,8 +2782,13 @@ impl PostBillingPremiumapptrials {
         self.body = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/premiumapptrials`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingPremiumapptrials",
@@ -1964,7 +2797,33 @@ impl PostBillingPremiumapptrials {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("BillingTaskResult")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/premiumapptrials`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaskResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        response.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_reports_billableusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -1975,15 +2834,46 @@ pub struct PostBillingReportsBillableusagedataReportIdCsv {
     pub(crate) report_id: String,
 }
 impl PostBillingReportsBillableusagedataReportIdCsv {
-    /// Sends `POST /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingReportsBillableusagedataReportIdCsv",
             "/api/v2/billing/reports/billableusagedata/{reportId}/csv",
         );
-        request.path_param("reportId", &self.report_id);
-        self.client.execute(request).await?.json("BillingTaskResult")
+        request.path_param("reportId", &self.report_id)?;
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaskResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        response.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_reports_concurrentusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -1994,15 +2884,46 @@ pub struct PostBillingReportsConcurrentusagedataReportIdCsv {
     pub(crate) report_id: String,
 }
 impl PostBillingReportsConcurrentusagedataReportIdCsv {
-    /// Sends `POST /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingReportsConcurrentusagedataReportIdCsv",
             "/api/v2/billing/reports/concurrentusagedata/{reportId}/csv",
         );
-        request.path_param("reportId", &self.report_id);
-        self.client.execute(request).await?.json("BillingTaskResult")
+        request.path_param("reportId", &self.report_id)?;
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaskResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        response.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_reports_hourlylicenseusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2013,15 +2934,46 @@ pub struct PostBillingReportsHourlylicenseusagedataReportIdCsv {
     pub(crate) report_id: String,
 }
 impl PostBillingReportsHourlylicenseusagedataReportIdCsv {
-    /// Sends `POST /api/v2/billing/reports/hourlylicenseusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingReportsHourlylicenseusagedataReportIdCsv",
             "/api/v2/billing/reports/hourlylicenseusagedata/{reportId}/csv",
         );
-        request.path_param("reportId", &self.report_id);
-        self.client.execute(request).await?.json("BillingTaskResult")
+        request.path_param("reportId", &self.report_id)?;
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/reports/hourlylicenseusagedata/{reportId}/csv`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaskResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        response.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_reports_resourcesusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
@@ -2032,15 +2984,46 @@ pub struct PostBillingReportsResourcesusagedataReportIdCsv {
     pub(crate) report_id: String,
 }
 impl PostBillingReportsResourcesusagedataReportIdCsv {
-    /// Sends `POST /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingReportsResourcesusagedataReportIdCsv",
             "/api/v2/billing/reports/resourcesusagedata/{reportId}/csv",
         );
-        request.path_param("reportId", &self.report_id);
-        self.client.execute(request).await?.json("BillingTaskResult")
+        request.path_param("reportId", &self.report_id)?;
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaskResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        response.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_signup_freetrial_staging`]: set optional parameters, then [`send`](Self::send).
@@ -2086,10 +3069,13 @@ impl PostBillingSignupFreetrialStaging {
         self.body = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/signup/freetrial/staging`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CreateFreeTrialStaging, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSignupFreetrialStaging",
@@ -2113,7 +3099,33 @@ impl PostBillingSignupFreetrialStaging {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("CreateFreeTrialStaging")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/signup/freetrial/staging`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CreateFreeTrialStaging, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::CreateFreeTrialStaging>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::CreateFreeTrialStaging, crate::Error> {
+        response.json("CreateFreeTrialStaging")
     }
 }
 /// Request builder for [`BillingApi::post_billing_signup_freetrial_staging_free_trial_id_otp`]: set optional parameters, then [`send`](Self::send).
@@ -2130,18 +3142,49 @@ impl PostBillingSignupFreetrialStagingFreeTrialIdOtp {
         self.body = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/signup/freetrial/staging/{freeTrialId}/otp`.
-    pub async fn send(self) -> Result<crate::models::CreateFreeTrialOtp, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSignupFreetrialStagingFreeTrialIdOtp",
             "/api/v2/billing/signup/freetrial/staging/{freeTrialId}/otp",
         );
-        request.path_param("freeTrialId", &self.free_trial_id);
+        request.path_param("freeTrialId", &self.free_trial_id)?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("CreateFreeTrialOtp")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/signup/freetrial/staging/{freeTrialId}/otp`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CreateFreeTrialOtp, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::CreateFreeTrialOtp>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::CreateFreeTrialOtp, crate::Error> {
+        response.json("CreateFreeTrialOtp")
     }
 }
 /// Request builder for [`BillingApi::post_billing_signup_provisioning`]: set optional parameters, then [`send`](Self::send).
@@ -2187,8 +3230,13 @@ impl PostBillingSignupProvisioning {
         self.body = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/signup/provisioning`.
-    pub async fn send(self) -> Result<crate::models::CreateProvisioning, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSignupProvisioning",
@@ -2212,7 +3260,33 @@ impl PostBillingSignupProvisioning {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("CreateProvisioning")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/signup/provisioning`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CreateProvisioning, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::CreateProvisioning>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::CreateProvisioning, crate::Error> {
+        response.json("CreateProvisioning")
     }
 }
 /// Request builder for [`BillingApi::post_billing_signup_provisioning_provisioning_id_otp`]: set optional parameters, then [`send`](Self::send).
@@ -2229,20 +3303,49 @@ impl PostBillingSignupProvisioningProvisioningIdOtp {
         self.body = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/signup/provisioning/{provisioningId}/otp`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CreateProvisioningOtp, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSignupProvisioningProvisioningIdOtp",
             "/api/v2/billing/signup/provisioning/{provisioningId}/otp",
         );
-        request.path_param("provisioningId", &self.provisioning_id);
+        request.path_param("provisioningId", &self.provisioning_id)?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("CreateProvisioningOtp")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/signup/provisioning/{provisioningId}/otp`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CreateProvisioningOtp, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::CreateProvisioningOtp>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::CreateProvisioningOtp, crate::Error> {
+        response.json("CreateProvisioningOtp")
     }
 }
 /// Request builder for [`BillingApi::post_billing_subscriptionproductactivations`]: set optional parameters, then [`send`](Self::send).
@@ -2258,8 +3361,13 @@ impl PostBillingSubscriptionproductactivations {
         self.body = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/subscriptionproductactivations`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSubscriptionproductactivations",
@@ -2268,7 +3376,33 @@ impl PostBillingSubscriptionproductactivations {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("BillingTaskResult")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/subscriptionproductactivations`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaskResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        response.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_subscriptionproductcancellations`]: set optional parameters, then [`send`](Self::send).
@@ -2284,8 +3418,13 @@ impl PostBillingSubscriptionproductcancellations {
         self.body = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/subscriptionproductcancellations`.
-    pub async fn send(self) -> Result<crate::models::BillingTaskResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingSubscriptionproductcancellations",
@@ -2294,7 +3433,33 @@ impl PostBillingSubscriptionproductcancellations {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("BillingTaskResult")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/subscriptionproductcancellations`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::BillingTaskResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::BillingTaskResult, crate::Error> {
+        response.json("BillingTaskResult")
     }
 }
 /// Request builder for [`BillingApi::post_billing_vendorusage_organization`]: set optional parameters, then [`send`](Self::send).
@@ -2311,20 +3476,49 @@ impl PostBillingVendorusageOrganization {
         self.body = Some(value);
         self
     }
-    /// Sends `POST /api/v2/billing/vendorusage/organizations/{organizationId}`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::MeteredAppUsageCreate, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postBillingVendorusageOrganization",
             "/api/v2/billing/vendorusage/organizations/{organizationId}",
         );
-        request.path_param("organizationId", &self.organization_id);
+        request.path_param("organizationId", &self.organization_id)?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("MeteredAppUsageCreate")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/billing/vendorusage/organizations/{organizationId}`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::MeteredAppUsageCreate, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::MeteredAppUsageCreate>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::MeteredAppUsageCreate, crate::Error> {
+        response.json("MeteredAppUsageCreate")
     }
 }
 /// Request builder for [`BillingApi::put_billing_account`]: set optional parameters, then [`send`](Self::send).
@@ -2341,18 +3535,49 @@ impl PutBillingAccount {
         self.body = Some(value);
         self
     }
-    /// Sends `PUT /api/v2/billing/accounts/{accountId}`.
-    pub async fn send(self) -> Result<crate::models::Account, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PUT,
             "putBillingAccount",
             "/api/v2/billing/accounts/{accountId}",
         );
-        request.path_param("accountId", &self.account_id);
+        request.path_param("accountId", &self.account_id)?;
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("Account")
+        Ok(request)
+    }
+    /// Sends `PUT /api/v2/billing/accounts/{accountId}`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::Account, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::Account>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::Account, crate::Error> {
+        response.json("Account")
     }
 }
 /// Request builder for [`BillingApi::put_billing_account0`]: set optional parameters, then [`send`](Self::send).
@@ -2368,8 +3593,13 @@ impl PutBillingAccount0 {
         self.body = Some(value);
         self
     }
-    /// Sends `PUT /api/v2/billing/account`.
-    pub async fn send(self) -> Result<crate::models::CustomerAccount, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PUT,
             "putBillingAccount0",
@@ -2378,6 +3608,32 @@ impl PutBillingAccount0 {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-        self.client.execute(request).await?.json("CustomerAccount")
+        Ok(request)
+    }
+    /// Sends `PUT /api/v2/billing/account`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::CustomerAccount, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::CustomerAccount>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::CustomerAccount, crate::Error> {
+        response.json("CustomerAccount")
     }
 }

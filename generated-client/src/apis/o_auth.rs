@@ -146,16 +146,47 @@ pub struct GetOauthClientUsageQueryResult {
 }
 #[cfg(any(feature = "o_auth", feature = "usage"))]
 impl GetOauthClientUsageQueryResult {
-    /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}`.
-    pub async fn send(self) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getOauthClientUsageQueryResult",
             "/api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}",
         );
-        request.path_param("clientId", &self.client_id);
-        request.path_param("executionId", &self.execution_id);
-        self.client.execute(request).await?.json("ApiUsageQueryResult")
+        request.path_param("clientId", &self.client_id)?;
+        request.path_param("executionId", &self.execution_id)?;
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiUsageQueryResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
+        response.json("ApiUsageQueryResult")
     }
 }
 /// Request builder for [`OAuthApi::get_oauth_client_usage_summary`]: set optional parameters, then [`send`](Self::send).
@@ -176,20 +207,49 @@ impl GetOauthClientUsageSummary {
         self.days = Some(value.into());
         self
     }
-    /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/summary`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getOauthClientUsageSummary",
             "/api/v2/oauth/clients/{clientId}/usage/summary",
         );
-        request.path_param("clientId", &self.client_id);
+        request.path_param("clientId", &self.client_id)?;
         if let Some(value) = &self.days {
             request.query("days", value);
         }
-        self.client.execute(request).await?.json("UsageExecutionResult")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/summary`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UsageExecutionResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+        response.json("UsageExecutionResult")
     }
 }
 /// Request builder for [`OAuthApi::post_oauth_client_usage_query`]: set optional parameters, then [`send`](Self::send).
@@ -203,17 +263,94 @@ pub struct PostOauthClientUsageQuery {
 }
 #[cfg(any(feature = "o_auth", feature = "usage"))]
 impl PostOauthClientUsageQuery {
-    /// Sends `POST /api/v2/oauth/clients/{clientId}/usage/query`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postOauthClientUsageQuery",
             "/api/v2/oauth/clients/{clientId}/usage/query",
         );
-        request.path_param("clientId", &self.client_id);
+        request.path_param("clientId", &self.client_id)?;
         request.json(&self.body)?;
-        self.client.execute(request).await?.json("UsageExecutionResult")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/oauth/clients/{clientId}/usage/query`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UsageExecutionResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+        response.json("UsageExecutionResult")
+    }
+    /// Sends this request, then polls `getOauthClientUsageQueryResult` with the returned `executionId` until its `queryStatus` is `Complete`, and returns its `results`.
+    ///
+    /// Waits with backoff between polls as `options` say. A job that ends `Failed` is an [`crate::Error::JobFailed`]; one still running at the deadline an [`crate::Error::JobDeadline`].
+    pub async fn send_and_wait(
+        self,
+        options: crate::runtime::PollOptions,
+    ) -> Result<Vec<crate::models::ApiUsageRow>, crate::Error> {
+        let job_client = self.client.clone();
+        let job_param_client_id = self.client_id.clone();
+        let started = self.send().await?;
+        let job_id = crate::runtime::required(
+            started.execution_id,
+            "postOauthClientUsageQuery",
+            "UsageExecutionResult",
+            "executionId",
+        )?;
+        crate::runtime::poll_job(
+                "getOauthClientUsageQueryResult",
+                &job_id,
+                &options,
+                || {
+                    let poll = GetOauthClientUsageQueryResult {
+                        client: job_client.clone(),
+                        client_id: job_param_client_id.clone(),
+                        execution_id: job_id.clone(),
+                    };
+                    async move {
+                        let result = poll.send().await?;
+                        Ok(
+                            match result.query_status {
+                                Some(
+                                    crate::models::ApiUsageQueryResultQueryStatus::Complete,
+                                ) => {
+                                    crate::runtime::JobState::Complete(
+                                        result.results.unwrap_or_default(),
+                                    )
+                                }
+                                Some(
+                                    crate::models::ApiUsageQueryResultQueryStatus::Failed,
+                                ) => crate::runtime::JobState::Failed("Failed".to_owned()),
+                                _ => crate::runtime::JobState::Running,
+                            },
+                        )
+                    }
+                },
+            )
+            .await
     }
 }

@@ -289,15 +289,46 @@ pub struct GetUsageQueryExecutionIdResults {
     pub(crate) execution_id: String,
 }
 impl GetUsageQueryExecutionIdResults {
-    /// Sends `GET /api/v2/usage/query/{executionId}/results`.
-    pub async fn send(self) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getUsageQueryExecutionIdResults",
             "/api/v2/usage/query/{executionId}/results",
         );
-        request.path_param("executionId", &self.execution_id);
-        self.client.execute(request).await?.json("ApiUsageQueryResult")
+        request.path_param("executionId", &self.execution_id)?;
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/usage/query/{executionId}/results`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiUsageQueryResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
+        response.json("ApiUsageQueryResult")
     }
 }
 /// Request builder for [`UsageApi::get_usage_simplesearch_execution_id_results`]: set optional parameters, then [`send`](Self::send).
@@ -320,21 +351,66 @@ impl GetUsageSimplesearchExecutionIdResults {
         self.page_size = Some(value);
         self
     }
-    /// Sends `GET /api/v2/usage/simplesearch/{executionId}/results`.
-    pub async fn send(self) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
             "getUsageSimplesearchExecutionIdResults",
             "/api/v2/usage/simplesearch/{executionId}/results",
         );
-        request.path_param("executionId", &self.execution_id);
+        request.path_param("executionId", &self.execution_id)?;
         if let Some(value) = &self.after {
             request.query("after", value);
         }
         if let Some(value) = &self.page_size {
             request.query("pageSize", value);
         }
-        self.client.execute(request).await?.json("ApiUsageQueryResult")
+        Ok(request)
+    }
+    /// Sends `GET /api/v2/usage/simplesearch/{executionId}/results`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::ApiUsageQueryResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
+        response.json("ApiUsageQueryResult")
+    }
+    /// Streams the `results` of every page, passing each page's `cursors.after` as `after`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
+    ///
+    /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
+    pub fn into_stream(self) -> crate::runtime::Pages<crate::models::ApiUsageRow> {
+        let request = self.request();
+        crate::runtime::Pages::new::<
+            crate::models::ApiUsageQueryResult,
+        >(
+            self.client,
+            request,
+            crate::runtime::Paging::Cursor("after"),
+            "ApiUsageQueryResult",
+        )
     }
 }
 /// Request builder for [`UsageApi::post_usage_query`]: set optional parameters, then [`send`](Self::send).
@@ -345,17 +421,92 @@ pub struct PostUsageQuery {
     pub(crate) body: crate::models::ApiUsageOrganizationQuery,
 }
 impl PostUsageQuery {
-    /// Sends `POST /api/v2/usage/query`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postUsageQuery",
             "/api/v2/usage/query",
         );
         request.json(&self.body)?;
-        self.client.execute(request).await?.json("UsageExecutionResult")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/usage/query`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UsageExecutionResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+        response.json("UsageExecutionResult")
+    }
+    /// Sends this request, then polls `getUsageQueryExecutionIdResults` with the returned `executionId` until its `queryStatus` is `Complete`, and returns its `results`.
+    ///
+    /// Waits with backoff between polls as `options` say. A job that ends `Failed` is an [`crate::Error::JobFailed`]; one still running at the deadline an [`crate::Error::JobDeadline`].
+    pub async fn send_and_wait(
+        self,
+        options: crate::runtime::PollOptions,
+    ) -> Result<Vec<crate::models::ApiUsageRow>, crate::Error> {
+        let job_client = self.client.clone();
+        let started = self.send().await?;
+        let job_id = crate::runtime::required(
+            started.execution_id,
+            "postUsageQuery",
+            "UsageExecutionResult",
+            "executionId",
+        )?;
+        crate::runtime::poll_job(
+                "getUsageQueryExecutionIdResults",
+                &job_id,
+                &options,
+                || {
+                    let poll = GetUsageQueryExecutionIdResults {
+                        client: job_client.clone(),
+                        execution_id: job_id.clone(),
+                    };
+                    async move {
+                        let result = poll.send().await?;
+                        Ok(
+                            match result.query_status {
+                                Some(
+                                    crate::models::ApiUsageQueryResultQueryStatus::Complete,
+                                ) => {
+                                    crate::runtime::JobState::Complete(
+                                        result.results.unwrap_or_default(),
+                                    )
+                                }
+                                Some(
+                                    crate::models::ApiUsageQueryResultQueryStatus::Failed,
+                                ) => crate::runtime::JobState::Failed("Failed".to_owned()),
+                                _ => crate::runtime::JobState::Running,
+                            },
+                        )
+                    }
+                },
+            )
+            .await
     }
 }
 /// Request builder for [`UsageApi::post_usage_simplesearch`]: set optional parameters, then [`send`](Self::send).
@@ -366,16 +517,93 @@ pub struct PostUsageSimplesearch {
     pub(crate) body: crate::models::ApiUsageSimpleSearch,
 }
 impl PostUsageSimplesearch {
-    /// Sends `POST /api/v2/usage/simplesearch`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
             "postUsageSimplesearch",
             "/api/v2/usage/simplesearch",
         );
         request.json(&self.body)?;
-        self.client.execute(request).await?.json("UsageExecutionResult")
+        Ok(request)
+    }
+    /// Sends `POST /api/v2/usage/simplesearch`.
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<crate::models::UsageExecutionResult, crate::Error>,
+    > + Send {
+        let request = self.request();
+        self.client.call_body(request, Self::decode)
+    }
+    /// Sends the request; the decoded body comes with the status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<
+            crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
+            crate::Error,
+        >,
+    > + Send {
+        let request = self.request();
+        self.client.call(request, Self::decode)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+        response.json("UsageExecutionResult")
+    }
+    /// Sends this request, then polls `getUsageSimplesearchExecutionIdResults` with the returned `executionId` until its `queryStatus` is `Complete`, and returns its `results`.
+    ///
+    /// Waits with backoff between polls as `options` say. A job that ends `Failed` is an [`crate::Error::JobFailed`]; one still running at the deadline an [`crate::Error::JobDeadline`].
+    pub async fn send_and_wait(
+        self,
+        options: crate::runtime::PollOptions,
+    ) -> Result<Vec<crate::models::ApiUsageRow>, crate::Error> {
+        let job_client = self.client.clone();
+        let started = self.send().await?;
+        let job_id = crate::runtime::required(
+            started.execution_id,
+            "postUsageSimplesearch",
+            "UsageExecutionResult",
+            "executionId",
+        )?;
+        crate::runtime::poll_job(
+                "getUsageSimplesearchExecutionIdResults",
+                &job_id,
+                &options,
+                || {
+                    let poll = GetUsageSimplesearchExecutionIdResults {
+                        client: job_client.clone(),
+                        execution_id: job_id.clone(),
+                        after: None,
+                        page_size: None,
+                    };
+                    async move {
+                        let result = poll.send().await?;
+                        Ok(
+                            match result.query_status {
+                                Some(
+                                    crate::models::ApiUsageQueryResultQueryStatus::Complete,
+                                ) => {
+                                    crate::runtime::JobState::Complete(
+                                        result.results.unwrap_or_default(),
+                                    )
+                                }
+                                Some(
+                                    crate::models::ApiUsageQueryResultQueryStatus::Failed,
+                                ) => crate::runtime::JobState::Failed("Failed".to_owned()),
+                                _ => crate::runtime::JobState::Running,
+                            },
+                        )
+                    }
+                },
+            )
+            .await
     }
 }

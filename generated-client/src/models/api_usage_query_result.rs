@@ -14,3 +14,16 @@ pub struct ApiUsageQueryResult {
     /// Sets `cursors`.
     pub cursors: Option<crate::models::Cursors>,
 }
+#[allow(deprecated)]
+impl crate::runtime::Listing for ApiUsageQueryResult {
+    type Item = crate::models::ApiUsageRow;
+    fn into_page(self) -> crate::runtime::Page<Self::Item> {
+        crate::runtime::Page {
+            items: self.results.unwrap_or_default(),
+            page_number: ::std::option::Option::None,
+            page_count: ::std::option::Option::None,
+            next_uri: ::std::option::Option::None,
+            cursor: self.cursors.and_then(|cursors| cursors.after),
+        }
+    }
+}

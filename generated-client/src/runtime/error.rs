@@ -1,6 +1,9 @@
-//! The one error type every operation returns.
+//! The one error type every operation returns, and the Genesys error body it decodes.
 
 use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
 
 /// The error body Genesys returns with 4xx and 5xx responses.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
@@ -39,19 +42,41 @@ pub struct ApiError {
     pub raw: String,
     /// The `ININ-Correlation-Id` response header.
     pub correlation_id: Option<String>,
+    /// The response headers (rate-limit headers, `Retry-After`, ...).
+    pub headers: HeaderMap,
 }
 
-/// Why an operation failed.
+impl ApiError {
+    /// The error message: the body's `message`, else the first line of the raw body.
+    pub fn message(&self) -> Option<&str> {
+        match &self.body {
+            Some(ErrorBody {
+                message: Some(message),
+                ..
+            }) => Some(message),
+            _ => self.raw.lines().map(str::trim).find(|l| !l.is_empty()),
+        }
+    }
+}
+
+/// Why an operation failed. `Display` gives one line naming the operation.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with a non-success status.
     Api(Box<ApiError>),
-    /// The request could not be sent or the response not read.
+    /// The request could not be sent or the response not read (after any retries).
     Transport {
         /// The operationId that failed.
         operation: &'static str,
-/// The underlying HTTP error.
+        /// The underlying HTTP error.
+        source: reqwest::Error,
+    },
+    /// An attempt did not complete within its timeout (after any retries).
+    Timeout {
+        /// The operationId that failed.
+        operation: &'static str,
+        /// The underlying HTTP error.
         source: reqwest::Error,
     },
     /// A success response did not decode into the expected type.
@@ -60,6 +85,8 @@ pub enum Error {
         operation: &'static str,
         /// The Rust type the body should have decoded into.
         model: &'static str,
+        /// Where in the body decoding failed (`entities[2].dateCreated`), when known.
+        field: Option<String>,
         /// What did not match.
         message: String,
     },
@@ -70,58 +97,165 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
-    /// The client is configured wrongly (bad base URL, bad header value).
+    /// No access token could be obtained (the token endpoint refused or failed).
+    Auth {
+        /// The token endpoint's HTTP status, when it answered.
+        status: Option<u16>,
+        /// What went wrong; never the secret.
+        message: String,
+    },
+    /// The client or call is configured wrongly (bad base URL, bad header value).
     Config {
         /// What is wrong.
         message: String,
     },
+    /// An asynchronous job finished in a failed state.
+    JobFailed {
+        /// The operationId that reported the failure.
+        operation: &'static str,
+        /// The job's id (execution id).
+        id: String,
+        /// The state it reported.
+        state: String,
+    },
+    /// An asynchronous job had not finished when the caller's deadline passed.
+    JobDeadline {
+        /// The operationId that was polled.
+        operation: &'static str,
+        /// The job's id (execution id).
+        id: String,
+        /// How long it was waited for.
+        waited: Duration,
+    },
 }
 
 impl Error {
-    /// The HTTP status of an API error.
+    /// The HTTP status of an API error (or of the token endpoint for an auth error).
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
+            Error::Auth { status, .. } => *status,
             _ => None,
         }
     }
+
+    /// The API error, when the API answered with a non-success status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The correlation id Genesys support can trace, when the API answered.
+    pub fn correlation_id(&self) -> Option<&str> {
+        self.api().and_then(|api| api.correlation_id.as_deref())
+    }
+}
+
+/// Writes `text` on one line.
+fn one_line(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    let mut first = true;
+    for word in text.split_whitespace() {
+        if !first {
+            f.write_str(" ")?;
+        }
+        f.write_str(word)?;
+        first = false;
+    }
+    Ok(())
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(api) => {
-                let ApiError { operation, status, body, raw, correlation_id } = &**api;
-                write!(f, "{operation}: HTTP {status}")?;
-                match body {
-                    Some(ErrorBody { code, message, .. }) => {
-                        if let Some(code) = code {
-                            write!(f, " {code}")?;
-                        }
-                        if let Some(message) = message {
-                            write!(f, ": {message}")?;
-                        }
-                    }
-                    None if !raw.is_empty() => write!(f, ": {}", raw.lines().next().unwrap_or_default())?,
-                    None => {}
+                write!(f, "{}: HTTP {}", api.operation, api.status)?;
+                if let Some(code) = api.body.as_ref().and_then(|b| b.code.as_deref()) {
+                    write!(f, " {code}")?;
                 }
-                if let Some(id) = correlation_id {
+                if let Some(message) = api.message() {
+                    f.write_str(": ")?;
+                    let short: String = message.chars().take(300).collect();
+                    one_line(f, &short)?;
+                }
+                if let Some(id) = &api.correlation_id {
                     write!(f, " (correlation id {id})")?;
                 }
                 Ok(())
             }
-            Error::Transport { operation, source } => write!(f, "{operation}: transport error: {source}"),
-            Error::Decode { operation, model, message } => write!(f, "{operation}: cannot decode {model}: {message}"),
-            Error::Encode { operation, message } => write!(f, "{operation}: cannot encode the request: {message}"),
-            Error::Config { message } => write!(f, "invalid client configuration: {message}"),
+            Error::Transport { operation, source } => {
+                write!(f, "{operation}: transport error: ")?;
+                one_line(f, &error_chain(source))
+            }
+            Error::Timeout { operation, source } => {
+                write!(f, "{operation}: timed out: ")?;
+                one_line(f, &error_chain(source))
+            }
+            Error::Decode {
+                operation,
+                model,
+                field,
+                message,
+            } => {
+                write!(f, "{operation}: cannot decode {model}")?;
+                if let Some(field) = field {
+                    write!(f, " at `{field}`")?;
+                }
+                f.write_str(": ")?;
+                one_line(f, message)
+            }
+            Error::Encode { operation, message } => {
+                write!(f, "{operation}: cannot encode the request: ")?;
+                one_line(f, message)
+            }
+            Error::Auth { message, .. } => {
+                f.write_str("authentication failed: ")?;
+                one_line(f, message)
+            }
+            Error::Config { message } => {
+                f.write_str("invalid client configuration: ")?;
+                one_line(f, message)
+            }
+            Error::JobFailed {
+                operation,
+                id,
+                state,
+            } => write!(f, "{operation}: job {id} ended {state}"),
+            Error::JobDeadline {
+                operation,
+                id,
+                waited,
+            } => {
+                write!(
+                    f,
+                    "{operation}: job {id} still running after {:.1} s",
+                    waited.as_secs_f64()
+                )
+            }
         }
     }
+}
+
+/// An error and its sources, `: `-separated (reqwest's own message alone is terse).
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        let next = s.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = s.source();
+    }
+    text
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport { source, .. } => Some(source),
+            Error::Transport { source, .. } | Error::Timeout { source, .. } => Some(source),
             _ => None,
         }
     }

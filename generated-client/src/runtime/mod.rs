@@ -1,16 +1,82 @@
-//! Runtime support shared by every operation: the HTTP client, requests, responses, errors
-//! and the wire types. Hand-written and copied verbatim into each generated crate by
-//! `cargo xtask generate`, so the crate builds on its own.
+//! Runtime support shared by every operation: the HTTP client, authentication, retries,
+//! requests, responses, errors, paging, asynchronous jobs and the wire types. Hand-written
+//! and copied verbatim into each generated crate by `cargo xtask generate`, so the crate
+//! builds on its own.
+//!
+//! # Configuration
+//!
+//! [`Client::builder`] takes a [`Region`] (or a custom base URL), the authentication
+//! (client credentials, a bearer token, or any [`TokenProvider`]), connect and per-attempt
+//! timeouts, a product token for the `User-Agent`, a [`RetryPolicy`], or a whole
+//! `reqwest::Client` of the caller's (TLS is rustls; OpenSSL is never linked). Each
+//! operation's builder takes [`CallOptions`] through `with_options` (timeout, retries, extra
+//! headers such as `If-Match`).
+//!
+//! # Authentication
+//!
+//! Client-credentials tokens are cached and refreshed before they expire, by one token
+//! request however many calls are waiting. A 401 makes the client drop the token, get a new
+//! one, and retry once. Secrets are [`Secret`]s: `Debug`, logs and errors never show them.
+//!
+//! # Retries
+//!
+//! See [`RetryPolicy`]: 429 (after `Retry-After`), 503 and connection failures before
+//! sending are retried for every method; 502, 504 and failures after sending only for
+//! idempotent methods unless a call opts in; backoff is exponential with full jitter,
+//! bounded in attempts and total time. Request bodies are kept and re-sent intact.
+//!
+//! # Errors
+//!
+//! [`Error`] is the one error type; `Display` is one line. API errors carry the status,
+//! the decoded [`ErrorBody`], the correlation id and the headers; a success's status and
+//! headers come with `send_with_response()` as an [`ApiResponse`].
+//!
+//! # Models
+//!
+//! Every model field is an `Option`: a field the definition marks required but a response
+//! lacks decodes as `None` rather than failing the call (Genesys omits "required" fields in
+//! some responses), and `new(...)` takes the required fields of request models. A value of
+//! the wrong type is an [`Error::Decode`] naming the model and the field's path. Unknown
+//! fields never fail a decode; models that travel both ways (read, then sent back) keep them
+//! in `unknown_fields` and send them again, so a GET-modify-PUT does not erase fields
+//! Genesys added after the client was generated. Enum values the client does not know are
+//! kept in `UnknownValue` and sent back unchanged.
+//!
+//! # Paging and jobs
+//!
+//! Operations answering a Genesys listing have `into_stream()`, a [`Pages`] stream of the
+//! items of every page. Operations that start an asynchronous job polled by another have
+//! `send_and_wait(PollOptions)` (see [`poll_job`]).
+//!
+//! # Tracing
+//!
+//! Each call runs in one `tracing` span, `genesys_cloud.call`, recording the operation id,
+//! method, path template, status, attempts and latency; retries are `debug` events. Tokens
+//! and bodies are never recorded.
 
+mod auth;
 mod client;
 mod error;
+mod jobs;
+mod pagination;
+mod region;
 mod request;
+mod retry;
 mod types;
 
+pub use self::auth::{
+    AccessToken, BoxFuture, ClientCredentials, Secret, StaticToken, TokenProvider,
+};
 pub use self::client::{Client, ClientBuilder};
 pub use self::error::{ApiError, Error, ErrorBody};
-pub use self::request::{ArrayStyle, Request, Response};
-pub use self::types::{Bytes, Date, DateTime, Interval, LocalDateTime, LocalTime, StringEnum, ToParam};
+pub use self::jobs::{poll_job, required, JobState, PollOptions};
+pub use self::pagination::{Listing, Page, Pages, Paging};
+pub use self::region::{ParseRegionError, Region};
+pub use self::request::{ApiResponse, ArrayStyle, Request, Response};
+pub use self::retry::{CallOptions, RetryPolicy};
+pub use self::types::{
+    Bytes, Date, DateTime, Interval, LocalDateTime, LocalTime, StringEnum, ToParam,
+};
 
 /// Implements `Display`, `FromStr`, `From<&str>`, `ToParam` and serde for a string enum that
 /// implements [`StringEnum`], so each generated enum carries no serde boilerplate of its own.
@@ -39,13 +105,20 @@ macro_rules! impl_string_enum {
             }
         }
         impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str($crate::runtime::StringEnum::as_str(self))
             }
         }
         impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(
+                    deserializer,
+                )?;
                 ::std::result::Result::Ok(<Self as $crate::runtime::StringEnum>::from_wire(&value))
             }
         }

@@ -10,6 +10,7 @@ use crate::ir::{Api, Group, Ident, ModelKind, TypeRef};
 pub(super) fn finish(api: &mut Api, tag_docs: &IndexMap<String, Option<String>>, filtered: bool) {
     reach(api, filtered);
     box_recursive_fields(api);
+    super::paging::detect(api);
     api.groups = groups(api, tag_docs);
     api.models.sort_keys();
 }

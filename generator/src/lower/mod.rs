@@ -5,6 +5,7 @@
 
 mod analysis;
 mod operations;
+mod paging;
 mod schema;
 
 use indexmap::IndexMap;

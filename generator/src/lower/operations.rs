@@ -187,6 +187,8 @@ fn lower_operation(
         scopes,
         security,
         pointer: pointer.to_owned(),
+        pagination: None,
+        job: None,
     })
 }
 

@@ -60,6 +60,7 @@ fn insert_model(
             deprecated,
             groups: Vec::new(),
             pointer,
+            listing: None,
         },
     );
 }

@@ -2,7 +2,8 @@
 //!
 //! Templates are parsed once per process; each output file is one template rendered with a
 //! view built by [`views`], which holds every name and type expression precomputed. Runtime
-//! sources are copied verbatim. Nothing here formats, validates or writes.
+//! sources are copied verbatim (their doc examples' `genesys_cloud::` paths renamed to the
+//! crate's own). Nothing here formats, validates or writes.
 
 pub mod views;
 
@@ -82,6 +83,10 @@ const TEMPLATES: &[(&str, &str)] = &[
 pub const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../../templates/runtime/mod.rs")),
     (
+        "auth.rs",
+        include_str!("../../../templates/runtime/auth.rs"),
+    ),
+    (
         "client.rs",
         include_str!("../../../templates/runtime/client.rs"),
     ),
@@ -90,8 +95,24 @@ pub const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../../templates/runtime/error.rs"),
     ),
     (
+        "jobs.rs",
+        include_str!("../../../templates/runtime/jobs.rs"),
+    ),
+    (
+        "pagination.rs",
+        include_str!("../../../templates/runtime/pagination.rs"),
+    ),
+    (
+        "region.rs",
+        include_str!("../../../templates/runtime/region.rs"),
+    ),
+    (
         "request.rs",
         include_str!("../../../templates/runtime/request.rs"),
+    ),
+    (
+        "retry.rs",
+        include_str!("../../../templates/runtime/retry.rs"),
     ),
     (
         "types.rs",
@@ -230,12 +251,14 @@ pub fn render(api: &Api, info: &CrateInfo) -> Result<Vec<RenderedFile>, Error> {
             })
         })
         .collect::<Result<_, Error>>()?;
+    // Verbatim, except that doc examples name the crate being generated.
+    let lib_name = format!("{}::", info.name.replace('-', "_"));
     for (name, source) in RUNTIME {
         files.push(RenderedFile {
             path: format!("src/runtime/{name}"),
             template: "runtime",
             item: (*name).into(),
-            contents: (*source).to_owned(),
+            contents: source.replace("genesys_cloud::", &lib_name),
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));

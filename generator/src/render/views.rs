@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use crate::ir::{
-    Api, BodyKind, Group, Model, ModelKind, Operation, ParamLocation, PermissionKind, TypeRef,
+    Api, BodyKind, Field, Group, Model, ModelKind, Operation, Pagination, ParamLocation,
+    PermissionKind, TypeRef,
 };
 use crate::naming::{bare, doc, first_line, table_cell};
 use crate::render::CrateInfo;
@@ -437,6 +438,42 @@ struct BuilderView {
     variants: Vec<VariantView>,
     response_enum: Option<String>,
     response_doc: String,
+    paging: Option<PagingView>,
+    job: Option<JobView>,
+}
+
+/// `into_stream()` of a listing operation.
+#[derive(Serialize)]
+struct PagingView {
+    doc: String,
+    item: String,
+    listing: String,
+    model_name: String,
+    strategy: String,
+}
+
+/// `send_and_wait()` of an operation that starts an asynchronous job.
+#[derive(Serialize)]
+struct JobView {
+    doc: String,
+    results: String,
+    copies: Vec<CopyView>,
+    id_field: String,
+    id_wire: String,
+    poll_operation: String,
+    poll_builder: String,
+    inits: Vec<InitView>,
+    status_field: String,
+    status_enum: String,
+    complete: String,
+    failed: Vec<EnumVariantView>,
+    results_field: String,
+}
+
+#[derive(Serialize)]
+struct CopyView {
+    field: String,
+    var: String,
 }
 
 #[derive(Serialize)]
@@ -1052,6 +1089,8 @@ fn builder_view(api: &Api, types: &Types, op: &Operation, group: &Group) -> Buil
     };
     let response_doc = doc_attrs(&[format!("What [`{method_path}`] answers, by status.")]);
     let features = features_of(api, &op.tags);
+    let paging = paging_view(api, types, op);
+    let job = job_view(api, types, op);
     BuilderView {
         cfg: (features != [group.feature.clone()]).then(|| cfg(&features)),
         name: op.builder.clone(),
@@ -1069,7 +1108,147 @@ fn builder_view(api: &Api, types: &Types, op: &Operation, group: &Group) -> Buil
         variants,
         response_enum,
         response_doc,
+        paging,
+        job,
     }
+}
+
+/// The struct fields of a model, when it is a struct.
+fn struct_fields<'a>(api: &'a Api, ty: Option<&TypeRef>) -> Option<(&'a Model, &'a [Field])> {
+    let model = api.models.get(ty?.model()?)?;
+    match &model.kind {
+        ModelKind::Struct { fields, .. } => Some((model, fields)),
+        _ => None,
+    }
+}
+
+/// The Rust name of a struct field, by wire name.
+fn rust_field<'a>(fields: &'a [Field], wire: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|f| f.name.wire == wire)
+        .map(|f| f.name.rust.as_str())
+}
+
+fn paging_view(api: &Api, types: &Types, op: &Operation) -> Option<PagingView> {
+    let pagination = op.pagination.as_ref()?;
+    let ty = op.success.first()?.ty.as_ref()?;
+    let (model, _) = struct_fields(api, Some(ty))?;
+    let listing = model.listing.as_ref()?;
+    let (strategy, how) = match pagination {
+        Pagination::PageNumber { param } => (
+            format!("PageNumber({param:?})"),
+            format!("raising `{param}` until `pageCount`"),
+        ),
+        Pagination::Cursor { param } => (
+            format!("Cursor({param:?})"),
+            format!(
+                "passing each page's `{}` as `{param}`",
+                listing.cursor.join(".")
+            ),
+        ),
+        Pagination::NextUri => ("NextUri".to_owned(), "following `nextUri`".to_owned()),
+    };
+    Some(PagingView {
+        doc: doc_attrs(&[
+            format!(
+                "Streams the `{}` of every page, {how}: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.",
+                listing.items
+            ),
+            "Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.".to_owned(),
+        ]),
+        item: types.ty(&listing.item),
+        listing: types.ty(ty),
+        model_name: display_type(api, ty),
+        strategy,
+    })
+}
+
+fn job_view(api: &Api, types: &Types, op: &Operation) -> Option<JobView> {
+    let job = op.job.as_ref()?;
+    let (_, start_fields) = struct_fields(api, op.success.first()?.ty.as_ref())?;
+    let poll = api.operations.get(&job.poll)?;
+    let poll_ty = poll.success.first()?.ty.as_ref()?;
+    let (_, poll_fields) = struct_fields(api, Some(poll_ty))?;
+    let status = poll_fields.iter().find(|f| f.name.wire == job.status)?;
+    let status_model = api.models.get(status.ty.model()?)?;
+    let ModelKind::Enum { values } = &status_model.kind else {
+        return None;
+    };
+    let variant = |wire: &str| {
+        values
+            .iter()
+            .find(|v| v.name.wire == wire)
+            .map(|v| v.name.rust.clone())
+    };
+    let results = poll_fields.iter().find(|f| f.name.wire == job.results)?;
+    let mut copies = Vec::new();
+    let mut inits = Vec::new();
+    for p in &poll.params {
+        let value = if p.name.wire == job.id {
+            "job_id.clone()".to_owned()
+        } else if p.location == ParamLocation::Path {
+            let own = op.params.iter().find(|q| q.name.wire == p.name.wire)?;
+            let var = format!("job_param_{}", bare(&own.name.rust));
+            let value = format!("{var}.clone()");
+            copies.push(CopyView {
+                field: own.name.rust.clone(),
+                var,
+            });
+            value
+        } else {
+            "None".to_owned()
+        };
+        inits.push(InitView {
+            field: p.name.rust.clone(),
+            value,
+        });
+    }
+    if let Some(body) = &poll.body {
+        inits.push(InitView {
+            field: body.name.rust.clone(),
+            value: "None".to_owned(),
+        });
+    }
+    let poll_builder = if poll.home_module == op.home_module {
+        poll.builder.clone()
+    } else {
+        format!("crate::apis::{}::{}", poll.home_module, poll.builder)
+    };
+    let failed = job
+        .failed
+        .iter()
+        .filter_map(|wire| {
+            Some(EnumVariantView {
+                name: variant(wire)?,
+                wire: wire.clone(),
+            })
+        })
+        .collect();
+    Some(JobView {
+        doc: doc_attrs(&[
+            format!(
+                "Sends this request, then polls `{}` with the returned `{}` until its `{}` is `{}`, and returns its `{}`.",
+                poll.id, job.id, job.status, job.complete, job.results
+            ),
+            format!(
+                "Waits with backoff between polls as `options` say. A job that ends {} is an [`crate::Error::JobFailed`]; one still running at the deadline an [`crate::Error::JobDeadline`].",
+                if job.failed.is_empty() { "otherwise".to_owned() } else { job.failed.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" or ") }
+            ),
+        ]),
+        results: types.ty(&results.ty),
+        copies,
+        id_field: rust_field(start_fields, &job.id)?.to_owned(),
+        id_wire: job.id.clone(),
+        poll_operation: poll.id.clone(),
+        poll_builder,
+        inits,
+        status_field: status.name.rust.clone(),
+        status_enum: format!("crate::models::{}", status_model.name.rust),
+        complete: variant(&job.complete)?,
+        failed,
+        results_field: results.name.rust.clone(),
+    })
 }
 
 fn non_empty(paras: Vec<String>, name: &str) -> Vec<String> {
@@ -1160,6 +1339,19 @@ pub struct ModelView {
     required_inits: Vec<InitView>,
     variants: Vec<EnumVariantView>,
     alias: String,
+    keep_unknown: bool,
+    listing: Option<ListingView>,
+}
+
+/// The `Listing` impl of a listing model: each value is an expression on `self`.
+#[derive(Serialize)]
+struct ListingView {
+    item: String,
+    items: String,
+    page_number: String,
+    page_count: String,
+    next_uri: String,
+    cursor: String,
 }
 
 #[derive(Serialize)]
@@ -1197,6 +1389,8 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
         required_inits: Vec::new(),
         variants: Vec::new(),
         alias: String::new(),
+        keep_unknown: false,
+        listing: None,
     };
     let template = match &model.kind {
         ModelKind::Struct { fields, additional } => {
@@ -1249,6 +1443,11 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
                     });
                 }
             }
+            view.keep_unknown = model.usage.request && model.usage.response && additional.is_none();
+            view.listing = model
+                .listing
+                .as_ref()
+                .and_then(|l| listing_view(&types, fields, l));
             view.additional = additional.as_ref().map(|a| {
                 format!(
                     "std::collections::BTreeMap<{}, {}>",
@@ -1275,4 +1474,41 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
     };
     view.doc = doc_attrs(&paras);
     (template, view)
+}
+
+fn listing_view(
+    types: &Types,
+    fields: &[Field],
+    listing: &crate::ir::Listing,
+) -> Option<ListingView> {
+    const NONE: &str = "::std::option::Option::None";
+    let get = |wire: &Option<String>, suffix: &str| match wire {
+        Some(wire) => rust_field(fields, wire).map(|f| format!("self.{f}{suffix}")),
+        None => Some(NONE.to_owned()),
+    };
+    let cursor = match listing.cursor.as_slice() {
+        [] => NONE.to_owned(),
+        [own] => format!("self.{}", rust_field(fields, own)?),
+        [outer, inner] => {
+            let outer = rust_field(fields, outer)?;
+            let inner_name = inner_field(types.api, fields, outer, inner)?;
+            format!("self.{outer}.and_then(|cursors| cursors.{inner_name})")
+        }
+        _ => return None,
+    };
+    Some(ListingView {
+        item: types.ty(&listing.item),
+        items: rust_field(fields, &listing.items)?.to_owned(),
+        page_number: get(&listing.page_number, ".map(i64::from)")?,
+        page_count: get(&listing.page_count, ".map(i64::from)")?,
+        next_uri: get(&listing.next_uri, "")?,
+        cursor,
+    })
+}
+
+/// The Rust name of `inner` in the model of the field whose Rust name is `outer`.
+fn inner_field(api: &Api, fields: &[Field], outer: &str, inner: &str) -> Option<String> {
+    let field = fields.iter().find(|f| f.name.rust == outer)?;
+    let (_, inner_fields) = struct_fields(api, Some(&field.ty))?;
+    rust_field(inner_fields, inner).map(str::to_owned)
 }

@@ -1,0 +1,580 @@
+//! The client: base URL, authentication, timeouts, retries and the HTTP connection pool,
+//! shared by every operation; and the loop that sends one call's attempts.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{HeaderName, HeaderValue};
+use tracing::Instrument;
+
+use super::auth::{AccessToken, ClientCredentials, Secret, StaticToken, TokenProvider};
+use super::request::{Part, Payload};
+use super::retry::{is_idempotent, retry_after};
+use super::{
+    ApiError, ApiResponse, CallOptions, Error, ErrorBody, Region, Request, Response, RetryPolicy,
+};
+
+/// The `User-Agent` every request carries (after any the caller adds).
+const USER_AGENT: &str = concat!(
+    env!("CARGO_PKG_NAME"),
+    "/",
+    env!("CARGO_PKG_VERSION"),
+    " (Rust)"
+);
+
+/// A Genesys Cloud API client. Cheap to clone (clones share the connection pool and the
+/// token cache) and `Send + Sync`.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use runtime_client::runtime::Region;
+///
+/// let client = runtime_client::Client::builder()
+///     .region(Region::EuWest1)
+///     .client_credentials(std::env::var("GENESYS_CLIENT_ID")?, std::env::var("GENESYS_CLIENT_SECRET")?)
+///     .build()?;
+/// # let _ = client;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+    options: Option<Arc<CallOptions>>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    user_agent: HeaderValue,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    auth: Option<Arc<dyn TokenProvider>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("auth", &self.inner.auth.as_ref().map(|a| a.describe()))
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How an attempt ended.
+enum Outcome {
+    /// The API answered; the body was read.
+    Answer(u16, reqwest::header::HeaderMap, bytes::Bytes),
+    /// The attempt failed; `sent` when the request may have reached the server.
+    Failed { error: reqwest::Error, sent: bool },
+}
+
+impl Client {
+    /// A builder: US East (`api.mypurecloud.com`) unless told otherwise, no authentication.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL every path is appended to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// A client that applies `options` (timeout, retries, headers) to every call made
+    /// through it, over any options this one already has. Shares everything else.
+    pub fn with_options(&self, options: CallOptions) -> Client {
+        let merged = match &self.options {
+            Some(current) => current.merged(options),
+            None => options,
+        };
+        Client {
+            inner: Arc::clone(&self.inner),
+            options: Some(Arc::new(merged)),
+        }
+    }
+
+    /// Sends `request` with [`execute`](Self::execute) and decodes a success with `decode`:
+    /// each generated `send_with_response` is this call. Generic over the decoded type
+    /// only, so operations answering the same model share one compiled future.
+    pub async fn call<T>(
+        self,
+        request: Result<Request, Error>,
+        decode: fn(&Response) -> Result<T, Error>,
+    ) -> Result<ApiResponse<T>, Error> {
+        let response = self.execute(request?).await?;
+        let body = decode(&response)?;
+        Ok(response.with_body(body))
+    }
+
+    /// [`call`](Self::call), keeping only the decoded body: each generated `send`.
+    pub async fn call_body<T>(
+        self,
+        request: Result<Request, Error>,
+        decode: fn(&Response) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let response = self.execute(request?).await?;
+        decode(&response)
+    }
+
+    /// Sends a request, with retries and authentication, and reads the whole response; a
+    /// non-success status is an [`Error::Api`]. Runs in one `tracing` span,
+    /// `genesys_cloud.call`, with the operation id, method, path template, status, attempt
+    /// count and latency (never the token or a body).
+    pub async fn execute(&self, request: Request) -> Result<Response, Error> {
+        let span = tracing::info_span!(
+            "genesys_cloud.call",
+            operation = request.operation,
+            method = %request.method,
+            path = request.template,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = self
+            .attempts(&request, &span, started)
+            .instrument(span.clone())
+            .await;
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        match &result {
+            Ok(response) => {
+                span.record("status", response.status);
+            }
+            Err(error) => {
+                if let Some(status) = error.status() {
+                    span.record("status", status);
+                }
+                span.in_scope(|| tracing::debug!(error = %error, "call failed"));
+            }
+        }
+        result
+    }
+
+    async fn attempts(
+        &self,
+        request: &Request,
+        span: &tracing::Span,
+        started: Instant,
+    ) -> Result<Response, Error> {
+        let options = self.options.as_deref();
+        let policy = options.and_then(|o| o.retry).unwrap_or(self.inner.retry);
+        let timeout = options.and_then(|o| o.timeout).or(self.inner.timeout);
+        let resend = is_idempotent(&request.method)
+            || options
+                .and_then(|o| o.retry_non_idempotent)
+                .unwrap_or(false);
+        let deadline = started + policy.elapsed_budget();
+        let mut attempts = 0u32;
+        let mut retries = 0u32;
+        let mut reauthenticated = false;
+        loop {
+            attempts += 1;
+            span.record("attempts", attempts);
+            let token = match &self.inner.auth {
+                Some(provider) => Some(provider.token().await?),
+                None => None,
+            };
+            let builder = self.build(request, token.as_ref(), options, timeout)?;
+            let outcome = match builder.send().await {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    if let (401, Some(provider), Some(sent), false) =
+                        (status, &self.inner.auth, &token, reauthenticated)
+                    {
+                        // One refresh and one retry, when the provider has a new token.
+                        reauthenticated = true;
+                        provider.invalidate(sent);
+                        if provider.token().await?.secret() != sent.secret() {
+                            tracing::debug!(
+                                status,
+                                "token rejected; retrying once with a new token"
+                            );
+                            continue;
+                        }
+                    }
+                    let headers = response.headers().clone();
+                    match response.bytes().await {
+                        Ok(body) => Outcome::Answer(status, headers, body),
+                        Err(error) => Outcome::Failed { error, sent: true },
+                    }
+                }
+                Err(error) => {
+                    let sent = !error.is_connect();
+                    Outcome::Failed { error, sent }
+                }
+            };
+            let retry = match &outcome {
+                Outcome::Answer(429 | 503, headers, _) => {
+                    Some(retry_after(headers, SystemTime::now()))
+                }
+                Outcome::Answer(502 | 504, _, _) if resend => Some(None),
+                Outcome::Failed { sent, .. } if !sent || resend => Some(None),
+                _ => None,
+            };
+            if let Some(wait) = retry {
+                if retries + 1 < policy.attempts() {
+                    let wait = wait.unwrap_or_else(|| policy.backoff(retries));
+                    if Instant::now() + wait <= deadline {
+                        let reason = match &outcome {
+                            Outcome::Answer(status, _, _) => format!("HTTP {status}"),
+                            Outcome::Failed { error, .. } => failure_kind(error).to_owned(),
+                        };
+                        tracing::debug!(attempt = attempts, wait_ms = wait.as_millis() as u64, reason = %reason, "retrying");
+                        tokio::time::sleep(wait).await;
+                        retries += 1;
+                        continue;
+                    }
+                }
+            }
+            return self.finish(request.operation, outcome);
+        }
+    }
+
+    fn build(
+        &self,
+        request: &Request,
+        token: Option<&AccessToken>,
+        options: Option<&CallOptions>,
+        timeout: Option<Duration>,
+    ) -> Result<reqwest::RequestBuilder, Error> {
+        let url = format!("{}{}", self.inner.base_url, request.path);
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method.clone(), url)
+            .query(&request.query);
+        builder = builder.header(reqwest::header::USER_AGENT, self.inner.user_agent.clone());
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value);
+        }
+        for (name, value) in options.map(|o| o.headers.as_slice()).unwrap_or_default() {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config {
+                message: format!("invalid header name {name:?}"),
+            })?;
+            let value = HeaderValue::from_str(value).map_err(|_| Error::Config {
+                message: format!("invalid value for header {name}"),
+            })?;
+            builder = builder.header(name, value);
+        }
+        if let Some(token) = token {
+            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.secret().expose()))
+                .map_err(|_| Error::Auth {
+                status: None,
+                message: "the access token is not a valid header value".into(),
+            })?;
+            value.set_sensitive(true);
+            builder = builder.header(reqwest::header::AUTHORIZATION, value);
+        }
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
+        }
+        Ok(match &request.payload {
+            Payload::Empty => builder,
+            Payload::Json(bytes) => builder
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes.clone()),
+            Payload::Form(fields) => builder.form(fields),
+            Payload::Binary(bytes, content_type) => builder
+                .header(reqwest::header::CONTENT_TYPE, *content_type)
+                .body(bytes.clone()),
+            Payload::Multipart(parts) => {
+                let mut form = reqwest::multipart::Form::new();
+                for part in parts {
+                    form = match part {
+                        Part::Text(name, value) => form.text(*name, value.clone()),
+                        Part::File(name, bytes) => form.part(
+                            *name,
+                            reqwest::multipart::Part::stream(bytes.clone()).file_name(*name),
+                        ),
+                    };
+                }
+                builder.multipart(form)
+            }
+        })
+    }
+
+    fn finish(&self, operation: &'static str, outcome: Outcome) -> Result<Response, Error> {
+        match outcome {
+            Outcome::Answer(status, headers, body) if (200..300).contains(&status) => {
+                Ok(Response {
+                    operation,
+                    status,
+                    headers,
+                    body,
+                })
+            }
+            Outcome::Answer(status, headers, body) => {
+                let correlation_id = headers
+                    .get("inin-correlation-id")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                let decoded = serde_json::from_slice::<ErrorBody>(&body).ok();
+                let raw: String = String::from_utf8_lossy(&body).chars().take(2048).collect();
+                Err(Error::Api(Box::new(ApiError {
+                    operation,
+                    status,
+                    body: decoded,
+                    raw,
+                    correlation_id,
+                    headers,
+                })))
+            }
+            Outcome::Failed { error, .. } if error.is_timeout() => Err(Error::Timeout {
+                operation,
+                source: error,
+            }),
+            Outcome::Failed { error, .. } => Err(Error::Transport {
+                operation,
+                source: error,
+            }),
+        }
+    }
+}
+
+/// What kind of failure a `reqwest::Error` is, for logs (its text may hold the URL).
+fn failure_kind(error: &reqwest::Error) -> &'static str {
+    if error.is_connect() {
+        "connection failed"
+    } else if error.is_timeout() {
+        "timed out"
+    } else if error.is_body() || error.is_decode() {
+        "response body failed"
+    } else {
+        "request failed"
+    }
+}
+
+/// How the client authenticates.
+enum AuthConfig {
+    None,
+    Credentials {
+        client_id: String,
+        client_secret: Secret,
+    },
+    Provider(Arc<dyn TokenProvider>),
+}
+
+/// Configures a [`Client`]: region or base URL, authentication, timeouts, retries.
+pub struct ClientBuilder {
+    region: Option<Region>,
+    base_url: Option<String>,
+    login_url: Option<String>,
+    auth: AuthConfig,
+    http: Option<reqwest::Client>,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    user_agent: Option<String>,
+    retry: RetryPolicy,
+    refresh_before: Option<Duration>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            region: None,
+            base_url: None,
+            login_url: None,
+            auth: AuthConfig::None,
+            http: None,
+            connect_timeout: Some(Duration::from_secs(10)),
+            timeout: Some(Duration::from_secs(60)),
+            user_agent: None,
+            retry: RetryPolicy::default(),
+            refresh_before: None,
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let auth = match &self.auth {
+            AuthConfig::None => "none".to_owned(),
+            AuthConfig::Credentials { client_id, .. } => {
+                format!("client credentials (client id {client_id})")
+            }
+            AuthConfig::Provider(provider) => provider.describe(),
+        };
+        f.debug_struct("ClientBuilder")
+            .field("region", &self.region)
+            .field("base_url", &self.base_url)
+            .field("login_url", &self.login_url)
+            .field("auth", &auth)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Talks to this region's API host, and gets tokens from its login host.
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = Some(region);
+        self
+    }
+
+    /// Sends requests to this base URL instead of a region's (tests, proxies).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Asks this base URL for OAuth tokens. By default: the region's login host, else the
+    /// base URL with a leading `api.` host label replaced by `login.`, else the base URL.
+    pub fn login_url(mut self, url: impl Into<String>) -> Self {
+        self.login_url = Some(url.into());
+        self
+    }
+
+    /// Authenticates every request with this OAuth bearer token.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.auth = AuthConfig::Provider(Arc::new(StaticToken::new(token)));
+        self
+    }
+
+    /// Authenticates with the OAuth client-credentials grant, caching the token and
+    /// refreshing it 60 s before it expires.
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.auth = AuthConfig::Credentials {
+            client_id: client_id.into(),
+            client_secret: Secret::new(client_secret),
+        };
+        self
+    }
+
+    /// With [`client_credentials`](Self::client_credentials): refresh the token this long
+    /// before it expires instead of 60 s.
+    pub fn refresh_before(mut self, margin: Duration) -> Self {
+        self.refresh_before = Some(margin);
+        self
+    }
+
+    /// Gets tokens from this provider (any OAuth grant).
+    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+        self.auth = AuthConfig::Provider(Arc::new(provider));
+        self
+    }
+
+    /// Uses this `reqwest::Client` (proxies, root certificates, middleware) for the API and
+    /// for tokens. Its own connect timeout applies; [`connect_timeout`](Self::connect_timeout)
+    /// does not.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// How long establishing a connection may take (10 s by default).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How long each attempt may take, response body included (60 s by default).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Puts this product token (`my-app/1.2`) before the crate's own in `User-Agent`.
+    pub fn user_agent(mut self, product: impl Into<String>) -> Self {
+        self.user_agent = Some(product.into());
+        self
+    }
+
+    /// The retry policy of every call (see [`RetryPolicy`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = match (&self.base_url, self.region) {
+            (Some(url), _) => url.clone(),
+            (None, Some(region)) => region.api_base_url().to_owned(),
+            (None, None) => crate::DEFAULT_BASE_URL.to_owned(),
+        };
+        let base_url = checked_url(&base_url, "base URL")?;
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                let mut builder = reqwest::Client::builder().use_rustls_tls();
+                if let Some(timeout) = self.connect_timeout {
+                    builder = builder.connect_timeout(timeout);
+                }
+                builder.build().map_err(|e| Error::Config {
+                    message: e.to_string(),
+                })?
+            }
+        };
+        let user_agent = match &self.user_agent {
+            Some(product) => format!("{product} {USER_AGENT}"),
+            None => USER_AGENT.to_owned(),
+        };
+        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| Error::Config {
+            message: format!("invalid user agent {user_agent:?}"),
+        })?;
+        let auth: Option<Arc<dyn TokenProvider>> = match self.auth {
+            AuthConfig::None => None,
+            AuthConfig::Provider(provider) => Some(provider),
+            AuthConfig::Credentials {
+                client_id,
+                client_secret,
+            } => {
+                let login = match (&self.login_url, self.region, self.base_url.is_some()) {
+                    (Some(url), _, _) => checked_url(url, "login URL")?,
+                    (None, Some(region), false) => region.login_base_url().to_owned(),
+                    (None, _, _) => login_for(&base_url),
+                };
+                let mut provider =
+                    ClientCredentials::new(http.clone(), &login, client_id, client_secret.expose());
+                if let Some(margin) = self.refresh_before {
+                    provider = provider.refresh_before(margin);
+                }
+                Some(Arc::new(provider))
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                user_agent,
+                timeout: self.timeout,
+                retry: self.retry,
+                auth,
+            }),
+            options: None,
+        })
+    }
+}
+
+/// The URL without a trailing `/`, or a configuration error.
+fn checked_url(url: &str, what: &str) -> Result<String, Error> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| Error::Config {
+        message: format!("{what} {url:?}: {e}"),
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+        return Err(Error::Config {
+            message: format!("{what} {url:?} must be an http:// or https:// URL"),
+        });
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// The login base URL that goes with an API base URL: `https://api.X` -> `https://login.X`.
+fn login_for(base_url: &str) -> String {
+    match base_url.split_once("://api.") {
+        Some((scheme, rest)) => format!(
+            "{scheme}://login.{}",
+            rest.split('/').next().unwrap_or(rest)
+        ),
+        None => base_url.to_owned(),
+    }
+}

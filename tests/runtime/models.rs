@@ -1,0 +1,117 @@
+//! Forward-compatible models: unknown enum values round-trip, unknown fields never fail a
+//! decode and survive a GET-modify-PUT (nested ones too), and a field the definition marks
+//! required but a response lacks decodes as `None`.
+
+use runtime_client::models::{AuditLogMessageAction, UserState};
+
+use crate::client;
+use crate::server::{Reply, Server};
+
+#[tokio::test]
+async fn an_unknown_enum_value_decodes_and_is_sent_back_unchanged() {
+    let server = Server::start(|_, _| {
+        Reply::json(200, serde_json::json!({"id": "u1", "name": "Ann", "version": 2, "state": "suspended-pending-review"}))
+    })
+    .await;
+    let client = client(&server);
+    let user = client.users().get_user("u1").send().await.unwrap();
+    assert_eq!(
+        user.state,
+        Some(UserState::UnknownValue("suspended-pending-review".into()))
+    );
+    client.users().put_user("u1", user).send().await.unwrap();
+    assert_eq!(
+        server.requests()[1].json()["state"],
+        "suspended-pending-review"
+    );
+
+    let known: UserState = serde_json::from_str("\"inactive\"").unwrap();
+    assert_eq!(known, UserState::Inactive);
+    assert_eq!(
+        serde_json::to_string(&AuditLogMessageAction::from("Archive")).unwrap(),
+        "\"Archive\""
+    );
+}
+
+#[tokio::test]
+async fn unknown_fields_never_fail_a_decode() {
+    let server = Server::start(|_, _| {
+        Reply::json(
+            200,
+            serde_json::json!({
+                "entities": [{"id": "c1", "name": "Calibration", "brandNewScore": {"nested": [1, 2]}}],
+                "pageNumber": 1, "pageCount": 1, "someNewPagingHint": "x"
+            }),
+        )
+    })
+    .await;
+    let listing = client(&server)
+        .quality()
+        .get_quality_calibrations("cal")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        listing.entities.unwrap()[0].name.as_deref(),
+        Some("Calibration")
+    );
+}
+
+#[tokio::test]
+async fn a_get_modify_put_keeps_fields_the_client_does_not_know() {
+    let server = Server::start(|n, request| match n {
+        0 => Reply::json(
+            200,
+            serde_json::json!({
+                "id": "u1",
+                "name": "Ann",
+                "version": 4,
+                "division": {"id": "d1", "name": "Home", "homeRegion": "eu-west-1"},
+                "acdAutoAnswer": true,
+                "certifications": ["cx-1", "cx-2"],
+                "biography": {"hobbies": ["chess"], "spouse": null}
+            }),
+        ),
+        _ => Reply::json(200, request.json()),
+    })
+    .await;
+    let client = client(&server);
+    let mut user = client.users().get_user("u1").send().await.unwrap();
+    assert_eq!(
+        user.unknown_fields["acdAutoAnswer"],
+        serde_json::json!(true)
+    );
+    user.name = Some("Ann Smith".into());
+    user.version = Some(5);
+    let saved = client.users().put_user("u1", user).send().await.unwrap();
+
+    let sent = server.requests()[1].json();
+    assert_eq!(sent["name"], "Ann Smith");
+    assert_eq!(sent["version"], 5);
+    assert_eq!(sent["acdAutoAnswer"], true);
+    assert_eq!(sent["certifications"], serde_json::json!(["cx-1", "cx-2"]));
+    assert_eq!(
+        sent["biography"],
+        serde_json::json!({"hobbies": ["chess"], "spouse": null})
+    );
+    assert_eq!(
+        sent["division"]["homeRegion"], "eu-west-1",
+        "unknown fields of nested models are kept too"
+    );
+    assert_eq!(
+        saved.division.unwrap().unknown_fields["homeRegion"],
+        "eu-west-1"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_required_field_decodes_as_none() {
+    // The definition marks `name` and `version` required; Genesys omits such fields in
+    // some responses, so the client decodes them as None instead of failing the call.
+    let server = Server::start(|_, _| Reply::json(200, serde_json::json!({"id": "u1"}))).await;
+    let user = client(&server).users().get_user("u1").send().await.unwrap();
+    assert_eq!(user.id.as_deref(), Some("u1"));
+    assert_eq!(user.name, None);
+    assert_eq!(user.version, None);
+    assert!(user.unknown_fields.is_empty());
+}

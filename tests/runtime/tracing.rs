@@ -1,0 +1,157 @@
+//! Tracing: one `genesys_cloud.call` span per call with the operation id, method, path
+//! template, status, attempt count and latency; the token, the client secret and bodies
+//! never appear in what is logged, at any level.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use runtime_client::models::CreateUser;
+use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::fmt::MakeWriter;
+
+use crate::server::{Reply, Server};
+use crate::{fast_retries, user_json};
+
+/// Everything the subscriber writes, in one buffer.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Captured {
+        self.clone()
+    }
+}
+
+/// Captures every span close and event, at TRACE, on this thread (the tests run on a
+/// current-thread runtime, so the client's futures are polled here).
+fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(captured.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::CLOSE)
+        .finish();
+    (captured, tracing::subscriber::set_default(subscriber))
+}
+
+#[tokio::test]
+async fn each_call_has_one_span_with_operation_method_path_status_attempts_and_latency() {
+    let server = Server::start(|n, _| match n {
+        0 => Reply::status(503),
+        _ => Reply::json(200, user_json("u1", "Ann")).delay(Duration::from_millis(20)),
+    })
+    .await;
+    let client = crate::client(&server);
+    let (captured, _guard) = capture();
+    client.users().get_user("u1").send().await.unwrap();
+    client.users().get_user("u2").send().await.unwrap();
+    let text = captured.text();
+    let closes: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("genesys_cloud.call") && l.contains("close"))
+        .collect();
+    assert_eq!(closes.len(), 2, "one span per call:\n{text}");
+    let first = closes[0];
+    for expected in [
+        "getUser",
+        "method=GET",
+        "/api/v2/users/{userId}",
+        "status=200",
+        "attempts=2",
+        "latency_ms=",
+    ] {
+        assert!(
+            first.contains(expected),
+            "{expected:?} missing from {first}"
+        );
+    }
+    assert!(
+        !first.contains("/api/v2/users/u1"),
+        "the template, not the filled path: {first}"
+    );
+    assert!(
+        closes[1].contains("attempts=1") && closes[1].contains("status=200"),
+        "{}",
+        closes[1]
+    );
+    let latency: u64 = first
+        .split("latency_ms=")
+        .nth(1)
+        .unwrap()
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        latency >= 20,
+        "latency {latency} ms covers the 20 ms answer"
+    );
+}
+
+#[tokio::test]
+async fn secrets_and_bodies_never_reach_the_logs() {
+    const SECRET: &str = "CLIENT-SECRET-9f86d081884c";
+    const BODY_MARKER: &str = "BODY-MARKER-PASSWORD-e3b0c442";
+    let server = Server::start(|_, request| {
+        if request.path() == "/oauth/token" {
+            Reply::json(
+                200,
+                serde_json::json!({"access_token": "ACCESS-TOKEN-2c26b46b", "expires_in": 3600}),
+            )
+        } else if request.method == "POST" {
+            Reply::json(
+                400,
+                serde_json::json!({"message": "bad request", "status": 400}),
+            )
+        } else {
+            Reply::json(401, serde_json::json!({"message": "no", "status": 401}))
+        }
+    })
+    .await;
+    let client = runtime_client::Client::builder()
+        .base_url(server.url())
+        .client_credentials("client-id", SECRET)
+        .retry(fast_retries())
+        .build()
+        .unwrap();
+    let (captured, _guard) = capture();
+    let _ = client.users().get_user("u1").send().await;
+    let _ = client
+        .users()
+        .post_users(CreateUser::new("Ann", "ann@example.com", BODY_MARKER))
+        .send()
+        .await;
+    let text = captured.text();
+    assert!(
+        text.contains("genesys_cloud.call"),
+        "nothing was captured:\n{text}"
+    );
+    assert!(
+        text.contains("genesys_cloud.token"),
+        "the token request has its span:\n{text}"
+    );
+    for secret in [SECRET, "ACCESS-TOKEN-2c26b46b", BODY_MARKER] {
+        assert!(!text.contains(secret), "{secret} was logged:\n{text}");
+    }
+}
