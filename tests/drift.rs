@@ -50,7 +50,9 @@ fn removing_one_operation_changes_only_its_group_files() {
     // Named `spec` like the real one, since the preamble names the spec folder.
     let dir = tests::scratch("one-op").join("spec");
     std::fs::create_dir_all(dir.join("overlays")).unwrap();
-    std::fs::copy(root.join("spec/public.json"), dir.join("public.json")).unwrap();
+    for file in ["public.json", "VERSION", "CHANGELOG.md"] {
+        std::fs::copy(root.join("spec").join(file), dir.join(file)).unwrap();
+    }
     let mut overlay: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(root.join("spec/overlays/billing.json")).unwrap(),
     )
