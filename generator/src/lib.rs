@@ -4,6 +4,7 @@
 //! [`naming`] -> [`render`] -> [`format`] -> [`write`]. Only `load` reads and only `write`
 //! writes; everything between is a pure function of its input. [`generate`] calls them.
 
+pub mod diff;
 pub mod error;
 pub mod format;
 pub mod import;

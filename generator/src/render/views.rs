@@ -728,13 +728,14 @@ fn param_rows(api: &Api, op: &Operation) -> Vec<ParamRow> {
 }
 
 /// The success shapes: one type, nothing, or one variant per status.
-enum Success<'a> {
+pub(crate) enum Success<'a> {
     Unit,
     One(&'a TypeRef),
     ByStatus(Vec<(u16, Option<&'a TypeRef>)>),
 }
 
-fn success(op: &Operation) -> Success<'_> {
+/// How an operation's `send()` answers, from its success responses.
+pub(crate) fn success(op: &Operation) -> Success<'_> {
     let typed: Vec<(u16, Option<&TypeRef>)> = op
         .success
         .iter()
