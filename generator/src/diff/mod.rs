@@ -2,7 +2,7 @@
 //! crate sees it, and which semver bump that needs. Used by `cargo xtask diff` and
 //! `update-spec`.
 //!
-//! Pure: [`diff`] compares two named [`ir::Api`]s (so a Swagger 2.0 and an OpenAPI 3.0
+//! Pure: [`diff`] compares two named [`crate::ir::Api`]s (so a Swagger 2.0 and an OpenAPI 3.0
 //! rendering of one API compare equal) and returns a plain [`Report`]; [`markdown`] and
 //! [`json`] render it. Nothing here reads or writes files.
 //!
