@@ -73,7 +73,9 @@ fn removing_one_operation_changes_only_its_group_files() {
     // Named `spec` like the real one, since the preamble names the spec folder.
     let dir = tests::scratch("one-op").join("spec");
     std::fs::create_dir_all(dir.join("overlays")).unwrap();
-    std::fs::copy(root.join("spec/public.json"), dir.join("public.json")).unwrap();
+    for file in ["public.json", "VERSION", "CHANGELOG.md"] {
+        std::fs::copy(root.join("spec").join(file), dir.join(file)).unwrap();
+    }
     let mut overlay: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(root.join("spec/overlays/billing.json")).unwrap(),
     )
@@ -125,13 +127,22 @@ fn output_does_not_depend_on_where_the_spec_lives() {
     let root = tests::workspace();
     let here = generator::generate(&generator::Config::new(root.join("spec"))).unwrap();
     let copy = tests::scratch("spec-elsewhere").join("nested").join("spec");
-    std::fs::create_dir_all(copy.join("overlays")).unwrap();
-    for file in ["public.json", "overlays/billing.json"] {
-        std::fs::copy(root.join("spec").join(file), copy.join(file)).unwrap();
-    }
+    copy_dir(&root.join("spec"), &copy);
     let there = generator::generate(&generator::Config::new(&copy)).unwrap();
     for (a, b) in here.files.iter().zip(&there.files) {
         assert_eq!(a, b, "{} depends on the spec's location", a.path);
     }
     assert_eq!(here.files.len(), there.files.len());
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }

@@ -4,6 +4,7 @@
 //! [`naming`] -> [`render`] -> [`format`] -> [`write`]. Only `load` reads and only `write`
 //! writes; everything between is a pure function of its input. [`generate`] calls them.
 
+pub mod diff;
 pub mod error;
 pub mod format;
 pub mod import;
@@ -26,9 +27,11 @@ pub struct Config {
     pub spec: PathBuf,
     /// Keep only operations with one of these tags.
     pub tags: Option<Vec<String>>,
-    /// The generated crate's package name and version.
+    /// The generated crate's package name.
     pub crate_name: String,
-    pub crate_version: String,
+    /// The generated crate's version; `None` takes the spec directory's `VERSION` file,
+    /// else `0.1.0`.
+    pub crate_version: Option<String>,
     /// Where a template's invalid output is dumped for inspection.
     pub dump_dir: PathBuf,
 }
@@ -40,7 +43,7 @@ impl Config {
             spec: spec.into(),
             tags: None,
             crate_name: "genesys-cloud".into(),
-            crate_version: "0.1.0".into(),
+            crate_version: None,
             dump_dir: std::env::temp_dir().join("genesys-generator-invalid"),
         }
     }
@@ -99,13 +102,18 @@ pub fn generate_timed(config: &Config, timings: &mut Timings) -> Result<Generate
     let (api, diags, source) = front(config, timings)?;
     let info = render::CrateInfo {
         name: config.crate_name.clone(),
-        version: config.crate_version.clone(),
+        version: config
+            .crate_version
+            .clone()
+            .or_else(|| source.version.clone())
+            .unwrap_or_else(|| "0.1.0".into()),
         spec: config
             .spec
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
         fingerprint: source.fingerprint(),
+        changelog: source.changelog.clone(),
     };
     let rendered = timings.time("render", || render::render(&api, &info))?;
     let preamble = format!(

@@ -23,6 +23,10 @@ pub struct Source {
     pub inputs: Vec<Input>,
     /// Pointer prefixes (`/paths/~1x/get`, `/definitions/X`) that came from an overlay file.
     pub origins: BTreeMap<String, String>,
+    /// A spec directory's `VERSION`: the generated crate's version.
+    pub version: Option<String>,
+    /// A spec directory's `CHANGELOG.md`, copied into the generated crate.
+    pub changelog: Option<String>,
 }
 
 /// One file read by `load`.
@@ -47,19 +51,23 @@ impl Source {
         }
     }
 
-    /// A combined sha256 of every input, for the generated crate's preamble.
+    /// A combined sha256 of every input, for the generated crate's preamble. Files are
+    /// named relative to the first one's directory (`public.json`, `overlays/billing.json`),
+    /// so the fingerprint does not depend on where the checkout is.
     pub fn fingerprint(&self) -> String {
         if self.inputs.len() == 1 {
             return self.inputs[0].sha256.clone();
         }
+        let base = Path::new(&self.inputs[0].file)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let mut hasher = Sha256::new();
         // File names, not paths, so the fingerprint is the same wherever the spec lives.
         for input in &self.inputs {
-            let name = Path::new(&input.file)
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            hasher.update(name.as_bytes());
+            let path = Path::new(&input.file);
+            let relative = path.strip_prefix(&base).unwrap_or(path);
+            hasher.update(relative.to_string_lossy().replace('\\', "/").as_bytes());
             hasher.update(input.sha256.as_bytes());
         }
         hex(&hasher.finalize())
@@ -77,6 +85,8 @@ pub fn load(path: &Path) -> Result<Source, Error> {
             doc,
             inputs: vec![input],
             origins: BTreeMap::new(),
+            version: None,
+            changelog: None,
         })
     }
 }
@@ -89,6 +99,8 @@ fn load_dir(dir: &Path) -> Result<Source, Error> {
         doc: Value::Null,
         inputs: vec![input],
         origins: BTreeMap::new(),
+        version: read_version(&dir.join("VERSION"))?,
+        changelog: read_optional(&dir.join("CHANGELOG.md"))?,
     };
     for overlay in overlay_files(&dir.join("overlays"))? {
         let (overlay_doc, input) = read_document(&overlay)?;
@@ -97,6 +109,41 @@ fn load_dir(dir: &Path) -> Result<Source, Error> {
     }
     source.doc = doc;
     Ok(source)
+}
+
+/// A file's text, or `None` when it does not exist.
+fn read_optional(path: &Path) -> Result<Option<String>, Error> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::new(
+            &path.display().to_string(),
+            "",
+            ErrorKind::Io(e),
+        )),
+    }
+}
+
+/// `VERSION`: one `MAJOR.MINOR.PATCH` line.
+fn read_version(path: &Path) -> Result<Option<String>, Error> {
+    let Some(text) = read_optional(path)? else {
+        return Ok(None);
+    };
+    let version = text.trim();
+    let valid = version.split('.').count() == 3
+        && version
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if !valid {
+        return Err(Error::new(
+            &path.display().to_string(),
+            "",
+            ErrorKind::Invalid {
+                message: format!("expected one MAJOR.MINOR.PATCH version line, found {version:?}"),
+            },
+        ));
+    }
+    Ok(Some(version.to_owned()))
 }
 
 fn overlay_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {

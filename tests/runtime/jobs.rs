@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use genesys_cloud::models::{ApiUsageOrganizationQuery, ApiUsageClientQueryGranularity};
+use genesys_cloud::models::{ApiUsageOrganizationQuery, ApiUsageOrganizationQueryGranularity};
 use genesys_cloud::runtime::{Interval, PollOptions};
 use genesys_cloud::Error;
 use serde_json::json;
@@ -17,7 +17,7 @@ fn query() -> ApiUsageOrganizationQuery {
         .parse()
         .unwrap();
     let mut query = ApiUsageOrganizationQuery::new(interval);
-    query.granularity = Some(ApiUsageClientQueryGranularity::Day);
+    query.granularity = Some(ApiUsageOrganizationQueryGranularity::Day);
     query
 }
 

@@ -5,11 +5,17 @@
 //! cargo xtask generate    [--spec PATH] [--out DIR] [--tags Billing,Usage] [--name CRATE]
 //! cargo xtask check       [--spec PATH] [--out DIR] [--tags ...]
 //! cargo xtask import-spec --from PATH --tags Billing,Usage [--to DIR]
+//! cargo xtask diff        OLD NEW [--format md|json] [--tags ...]
+//! cargo xtask update-spec --from PATH_OR_URL [--tags ...] [--spec DIR] [--out DIR]
+//! cargo xtask bench       [--runs N] [--smoke] [--skip-check]
 //! ```
 //!
 //! Without `--spec`, `--out`, `--tags` or `--name`, `generate` and `check` cover both
 //! committed crates: `generated-client/` (from `spec/`) and `tests/runtime-client/` (from
 //! `tests/fixtures/runtime.json`, the client the runtime tests run).
+//!
+//! The command bodies live in the `xtask` library (`import`, `diff`, `update`) and in
+//! `bench.rs`.
 
 mod bench;
 
@@ -18,11 +24,14 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use generator::write::{self, Mode};
+use xtask::root;
 
 const USAGE: &str = "usage:
   cargo xtask generate    [--spec PATH] [--out DIR] [--tags T1,T2] [--name CRATE] [--all-warnings]
   cargo xtask check       [--spec PATH] [--out DIR] [--tags T1,T2] [--name CRATE]
   cargo xtask import-spec --from PATH --tags T1,T2 [--to DIR]
+  cargo xtask diff        OLD NEW [--format md|json] [--tags T1,T2]
+  cargo xtask update-spec --from PATH_OR_URL [--tags T1,T2] [--spec DIR] [--out DIR] [--name CRATE]
   cargo xtask bench       [--runs N] [--smoke] [--skip-check]";
 
 fn main() -> ExitCode {
@@ -35,17 +44,11 @@ fn main() -> ExitCode {
     }
 }
 
-/// The workspace root (the xtask crate's parent).
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
-}
-
 struct Args {
     command: String,
     options: Vec<(String, Option<String>)>,
+    /// Arguments that are not options (`diff OLD NEW`).
+    positional: Vec<String>,
 }
 
 impl Args {
@@ -53,12 +56,15 @@ impl Args {
         let mut raw = std::env::args().skip(1);
         let command = raw.next().unwrap_or_default();
         let mut options = Vec::new();
+        let mut positional = Vec::new();
         let rest: Vec<String> = raw.collect();
         let mut i = 0;
         while i < rest.len() {
             let arg = &rest[i];
             let Some(name) = arg.strip_prefix("--") else {
-                bail!("unexpected argument {arg:?}\n{USAGE}")
+                positional.push(arg.clone());
+                i += 1;
+                continue;
             };
             if let Some((k, v)) = name.split_once('=') {
                 options.push((k.to_owned(), Some(v.to_owned())));
@@ -70,7 +76,11 @@ impl Args {
             }
             i += 1;
         }
-        Ok(Args { command, options })
+        Ok(Args {
+            command,
+            options,
+            positional,
+        })
     }
 
     fn value(&self, name: &str) -> Option<&str> {
@@ -84,7 +94,19 @@ impl Args {
         self.options.iter().any(|(k, _)| k == name)
     }
 
-    fn check_known(&self, known: &[&str]) -> Result<()> {
+    /// Fails on an option the command does not take, or on the wrong number of positional
+    /// arguments.
+    fn check_known(&self, known: &[&str], positional: usize) -> Result<()> {
+        if self.positional.len() != positional {
+            match self.positional.get(positional) {
+                Some(extra) => bail!("unexpected argument {extra:?}\n{USAGE}"),
+                None => bail!(
+                    "`{}` takes {positional} arguments, got {}\n{USAGE}",
+                    self.command,
+                    self.positional.len()
+                ),
+            }
+        }
         for (k, _) in &self.options {
             if !known.contains(&k.as_str()) {
                 bail!("unknown option --{k} for `{}`\n{USAGE}", self.command);
@@ -141,7 +163,7 @@ fn run() -> Result<ExitCode> {
     let args = Args::parse()?;
     match args.command.as_str() {
         "generate" => {
-            args.check_known(&["spec", "out", "tags", "name", "all-warnings"])?;
+            args.check_known(&["spec", "out", "tags", "name", "all-warnings"], 0)?;
             for (config, out) in args.targets() {
                 let generated = generator::generate(&config)?;
                 print_warnings(&generated.diagnostics, args.flag("all-warnings"));
@@ -158,7 +180,7 @@ fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         "check" => {
-            args.check_known(&["spec", "out", "tags", "name"])?;
+            args.check_known(&["spec", "out", "tags", "name"], 0)?;
             let mut code = ExitCode::SUCCESS;
             for (config, out) in args.targets() {
                 if !check(&config, &out)? {
@@ -168,18 +190,77 @@ fn run() -> Result<ExitCode> {
             Ok(code)
         }
         "import-spec" => {
-            args.check_known(&["from", "tags", "to"])?;
+            args.check_known(&["from", "tags", "to"], 0)?;
             let from = PathBuf::from(args.value("from").context("--from PATH is required")?);
             let tags = args.tags().context("--tags T1,T2 is required")?;
             let to = args
                 .value("to")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| root().join("spec"));
-            import_spec(&from, &tags, &to)?;
+            let summary = xtask::import::import_spec(&from, None, &tags, &to)?;
+            eprintln!(
+                "imported {} operations and {} definitions from {} into {}",
+                summary.operations,
+                summary.definitions,
+                from.display(),
+                to.join("public.json").display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        "diff" => {
+            args.check_known(&["format", "tags"], 2)?;
+            let format = xtask::diff::Format::parse(args.value("format").unwrap_or("md"))?;
+            let tags = args.tags();
+            let (report, took) = xtask::diff::compare(
+                &PathBuf::from(&args.positional[0]),
+                &PathBuf::from(&args.positional[1]),
+                tags.as_deref(),
+            )?;
+            print!("{}", xtask::diff::render(&report, format));
+            eprintln!(
+                "{} breaking and {} non-breaking changes, semver {} (compared in {:.1} ms)",
+                report.summary.breaking,
+                report.summary.non_breaking,
+                report.bump.as_str(),
+                took.as_secs_f64() * 1000.0
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        "update-spec" => {
+            args.check_known(&["from", "tags", "spec", "out", "name"], 0)?;
+            let opts = xtask::update::UpdateOptions {
+                from: args
+                    .value("from")
+                    .context("--from PATH_OR_URL is required")?
+                    .to_owned(),
+                tags: args.tags(),
+                spec: args
+                    .value("spec")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| root().join("spec")),
+                out: args
+                    .value("out")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| root().join("generated-client")),
+                crate_name: args.config().crate_name,
+                dump_dir: root().join("target").join("invalid-rust"),
+            };
+            let updated = xtask::update::update_spec(&opts)?;
+            print!("{}", updated.entry);
+            eprintln!(
+                "updated {} from {}: version {} -> {} (semver {}), {} files in {}",
+                opts.spec.display(),
+                opts.from,
+                updated.old_version,
+                updated.new_version,
+                updated.report.bump.as_str(),
+                updated.files,
+                opts.out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         "bench" => {
-            args.check_known(&["runs", "smoke", "skip-check"])?;
+            args.check_known(&["runs", "smoke", "skip-check"], 0)?;
             let corpus = std::env::var_os("GENESYS_SPEC_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| root().join("../shared/specs/genesys"));
@@ -201,7 +282,7 @@ fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         "bench-one" => {
-            args.check_known(&["spec", "out"])?;
+            args.check_known(&["spec", "out"], 0)?;
             let spec = PathBuf::from(args.value("spec").context("--spec PATH is required")?);
             let out = PathBuf::from(args.value("out").context("--out DIR is required")?);
             bench::bench_one(&spec, &out)?;
@@ -212,6 +293,19 @@ fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         other => bail!("unknown command {other:?}\n{USAGE}"),
+    }
+}
+
+fn print_warnings(diagnostics: &[generator::Diagnostic], all: bool) {
+    let limit = if all { usize::MAX } else { 40 };
+    for d in diagnostics.iter().take(limit) {
+        eprintln!("{d}");
+    }
+    if diagnostics.len() > limit {
+        eprintln!(
+            "... and {} more warnings (--all-warnings lists them)",
+            diagnostics.len() - limit
+        );
     }
 }
 
@@ -248,43 +342,4 @@ fn check(config: &generator::Config, out: &Path) -> Result<bool> {
         eprintln!("... ({} more diff lines)", lines.len() - 60);
     }
     Ok(false)
-}
-
-fn print_warnings(diagnostics: &[generator::Diagnostic], all: bool) {
-    let limit = if all { usize::MAX } else { 40 };
-    for d in diagnostics.iter().take(limit) {
-        eprintln!("{d}");
-    }
-    if diagnostics.len() > limit {
-        eprintln!(
-            "... and {} more warnings (--all-warnings lists them)",
-            diagnostics.len() - limit
-        );
-    }
-}
-
-/// Writes `public.json` and `SOURCE` into `to`, after checking the result generates.
-fn import_spec(from: &Path, tags: &[String], to: &Path) -> Result<()> {
-    let (doc, input) = generator::load::read_document(from)?;
-    let name = from
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let imported = generator::import::import(&doc, &name, &input.sha256, tags)?;
-    let mut text = serde_json::to_string_pretty(&imported.doc)?;
-    text.push('\n');
-    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
-    let public = to.join("public.json");
-    let staging = to.join(".public.json.new");
-    std::fs::write(&staging, &text).with_context(|| format!("writing {}", staging.display()))?;
-    std::fs::rename(&staging, &public)?;
-    std::fs::write(to.join("SOURCE"), &imported.source_note)?;
-    eprintln!(
-        "imported {} operations and {} definitions from {} into {}",
-        imported.operations,
-        imported.definitions,
-        from.display(),
-        public.display()
-    );
-    Ok(())
 }

@@ -2336,7 +2336,7 @@ pub struct GetBillingVendorusageOrganizations {
     pub(crate) before: Option<String>,
     pub(crate) after: Option<String>,
     pub(crate) page_size: Option<String>,
-    pub(crate) region: Option<crate::models::GetBillingVendorusageOrganizationRegion>,
+    pub(crate) region: Option<crate::models::GetBillingVendorusageOrganizationsRegion>,
     pub(crate) app_ids: Option<String>,
 }
 impl GetBillingVendorusageOrganizations {
@@ -2358,7 +2358,7 @@ impl GetBillingVendorusageOrganizations {
     /// Genesys Cloud region (us-east-1, eu-central-1, ap-southeast-2, etc.)
     pub fn region(
         mut self,
-        value: crate::models::GetBillingVendorusageOrganizationRegion,
+        value: crate::models::GetBillingVendorusageOrganizationsRegion,
     ) -> Self {
         self.region = Some(value);
         self

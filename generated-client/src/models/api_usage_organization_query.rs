@@ -15,10 +15,10 @@ pub struct ApiUsageOrganizationQuery {
     pub interval: Option<crate::runtime::Interval>,
     /// Date granularity of the results
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub granularity: Option<crate::models::ApiUsageClientQueryGranularity>,
+    pub granularity: Option<crate::models::ApiUsageOrganizationQueryGranularity>,
     /// Behaves like a SQL SELECT clause. Enables retrieving only named metrics. If omitted, all metrics that are available will be returned (like SELECT *).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub metrics: Option<Vec<crate::models::ApiUsageClientQueryMetricsItem>>,
+    pub metrics: Option<Vec<crate::models::ApiUsageOrganizationQueryMetricsItem>>,
     /// Behaves like a SQL GROUPBY. Allows for multiple levels of grouping as a list of dimensions. Partitions resulting aggregate computations into distinct named subgroups rather than across the entire result set as if it were one group.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub group_by: Option<Vec<crate::models::ApiUsageOrganizationQueryGroupByItem>>,

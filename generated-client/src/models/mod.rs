@@ -15,7 +15,11 @@ mod api_usage_client_query_metrics_item;
 #[cfg(feature = "usage")]
 mod api_usage_organization_query;
 #[cfg(feature = "usage")]
+mod api_usage_organization_query_granularity;
+#[cfg(feature = "usage")]
 mod api_usage_organization_query_group_by_item;
+#[cfg(feature = "usage")]
+mod api_usage_organization_query_metrics_item;
 #[cfg(any(feature = "o_auth", feature = "usage"))]
 mod api_usage_query_result;
 #[cfg(any(feature = "o_auth", feature = "usage"))]
@@ -67,6 +71,8 @@ mod free_trial_staging;
 #[cfg(feature = "billing")]
 mod get_billing_vendorusage_organization_region;
 #[cfg(feature = "billing")]
+mod get_billing_vendorusage_organizations_region;
+#[cfg(feature = "billing")]
 mod invoice;
 #[cfg(any(feature = "billing", feature = "o_auth", feature = "usage"))]
 mod limit;
@@ -113,7 +119,11 @@ pub use self::api_usage_client_query_metrics_item::ApiUsageClientQueryMetricsIte
 #[cfg(feature = "usage")]
 pub use self::api_usage_organization_query::ApiUsageOrganizationQuery;
 #[cfg(feature = "usage")]
+pub use self::api_usage_organization_query_granularity::ApiUsageOrganizationQueryGranularity;
+#[cfg(feature = "usage")]
 pub use self::api_usage_organization_query_group_by_item::ApiUsageOrganizationQueryGroupByItem;
+#[cfg(feature = "usage")]
+pub use self::api_usage_organization_query_metrics_item::ApiUsageOrganizationQueryMetricsItem;
 #[cfg(any(feature = "o_auth", feature = "usage"))]
 pub use self::api_usage_query_result::ApiUsageQueryResult;
 #[cfg(any(feature = "o_auth", feature = "usage"))]
@@ -164,6 +174,8 @@ pub use self::free_trial::FreeTrial;
 pub use self::free_trial_staging::FreeTrialStaging;
 #[cfg(feature = "billing")]
 pub use self::get_billing_vendorusage_organization_region::GetBillingVendorusageOrganizationRegion;
+#[cfg(feature = "billing")]
+pub use self::get_billing_vendorusage_organizations_region::GetBillingVendorusageOrganizationsRegion;
 #[cfg(feature = "billing")]
 pub use self::invoice::Invoice;
 #[cfg(any(feature = "billing", feature = "o_auth", feature = "usage"))]

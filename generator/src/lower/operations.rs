@@ -347,6 +347,29 @@ fn lower_params(
 
 /// A parameter travels as text: objects (free-form or structs) cannot, so they are sent as
 /// strings, with a warning.
+/// Whether a model is text on the wire: an enum, or an alias (through any chain of
+/// aliases) of an enum or a scalar.
+fn travels_as_text(ctx: &Ctx, id: &str) -> bool {
+    use crate::ir::ModelKind;
+    let mut id = id.to_owned();
+    for _ in 0..ctx.models.len() + 1 {
+        match ctx.models.get(&id).map(|m| &m.kind) {
+            Some(ModelKind::Enum { .. }) => return true,
+            Some(ModelKind::Alias {
+                ty: TypeRef::Model(next),
+            }) => id = next.clone(),
+            Some(ModelKind::Alias { ty }) => {
+                return !matches!(
+                    ty,
+                    TypeRef::Json | TypeRef::Map(_) | TypeRef::List(_) | TypeRef::Binary
+                )
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
 fn sendable(ctx: &mut Ctx, ty: TypeRef, pointer: &str) -> TypeRef {
     match ty {
         TypeRef::List(inner) => {
@@ -359,12 +382,7 @@ fn sendable(ctx: &mut Ctx, ty: TypeRef, pointer: &str) -> TypeRef {
             );
             TypeRef::String
         }
-        TypeRef::Model(id)
-            if !matches!(
-                ctx.models.get(&id).map(|m| &m.kind),
-                Some(crate::ir::ModelKind::Enum { .. })
-            ) =>
-        {
+        TypeRef::Model(id) if !travels_as_text(ctx, &id) => {
             ctx.warn(
                 pointer,
                 format!("a parameter cannot carry the object model {id:?}; typed as a string"),

@@ -358,7 +358,16 @@ pub(super) fn type_of_schema(
         let values = enum_values(values);
         let key: Vec<String> = values.iter().map(|v| v.name.wire.clone()).collect();
         if let Some(id) = ctx.inline_enums.get(&key) {
-            return Ok(TypeRef::Model(id.clone()));
+            // One enum definition per value list, but each use keeps a name of its own (a
+            // type alias), so which use comes first never renames a caller's type.
+            let shared = TypeRef::Model(id.clone());
+            return Ok(inline_model(
+                ctx,
+                schema,
+                hint,
+                pointer,
+                ModelKind::Alias { ty: shared },
+            ));
         }
         let ty = inline_model(ctx, schema, hint, pointer, ModelKind::Enum { values });
         if let TypeRef::Model(id) = &ty {

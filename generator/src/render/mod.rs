@@ -77,6 +77,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "group_doc.md.tera",
         include_str!("../../../templates/group_doc.md.tera"),
     ),
+    (
+        "CHANGELOG.md.tera",
+        include_str!("../../../templates/CHANGELOG.md.tera"),
+    ),
 ];
 
 /// Runtime sources copied verbatim into `src/runtime/`.
@@ -172,6 +176,8 @@ pub struct CrateInfo {
     /// The spec files, for the preamble and README.
     pub spec: String,
     pub fingerprint: String,
+    /// The spec directory's `CHANGELOG.md`, rendered as the crate's `CHANGELOG.md`.
+    pub changelog: Option<String>,
 }
 
 struct Job {
@@ -202,6 +208,16 @@ pub fn render(api: &Api, info: &CrateInfo) -> Result<Vec<RenderedFile>, Error> {
             template,
             item: "crate".into(),
             context: crate_ctx.clone(),
+        });
+    }
+    if let Some(changelog) = &info.changelog {
+        let mut context = tera::Context::new();
+        context.insert("changelog", changelog.trim());
+        jobs.push(Job {
+            path: "CHANGELOG.md".into(),
+            template: "CHANGELOG.md.tera",
+            item: "crate".into(),
+            context,
         });
     }
     for group in &api.groups {

@@ -873,13 +873,14 @@ fn param_rows(api: &Api, op: &Operation) -> Vec<ParamRow> {
 }
 
 /// The success shapes: one type, nothing, or one variant per status.
-enum Success<'a> {
+pub(crate) enum Success<'a> {
     Unit,
     One(&'a TypeRef),
     ByStatus(Vec<(u16, Option<&'a TypeRef>)>),
 }
 
-fn success(op: &Operation) -> Success<'_> {
+/// How an operation's `send()` answers, from its success responses.
+pub(crate) fn success(op: &Operation) -> Success<'_> {
     let typed: Vec<(u16, Option<&TypeRef>)> = op
         .success
         .iter()
@@ -1469,6 +1470,11 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
         }
         ModelKind::Alias { ty } => {
             view.alias = types.ty(ty);
+            if let TypeRef::Model(id) = ty {
+                if matches!(api.models[id].kind, ModelKind::Enum { .. }) {
+                    paras.push(format!("The same enum as [`{}`](crate::models::{0}): the API uses these values in several places.", api.models[id].name.rust));
+                }
+            }
             "model_alias.rs.tera"
         }
     };

@@ -229,11 +229,11 @@ impl DeleteUser {
 pub struct GetUser {
     pub(crate) client: crate::Client,
     pub(crate) user_id: String,
-    pub(crate) expand: Option<Vec<crate::models::GetUsersExpandItem>>,
+    pub(crate) expand: Option<Vec<crate::models::GetUserExpandItem>>,
 }
 impl GetUser {
     /// Which fields, if any, to expand
-    pub fn expand(mut self, value: Vec<crate::models::GetUsersExpandItem>) -> Self {
+    pub fn expand(mut self, value: Vec<crate::models::GetUserExpandItem>) -> Self {
         self.expand = Some(value);
         self
     }

@@ -43,6 +43,8 @@ mod error_body;
 #[cfg(feature = "external_contacts")]
 mod external_contact;
 #[cfg(feature = "users")]
+mod get_user_expand_item;
+#[cfg(feature = "users")]
 mod get_users_expand_item;
 #[cfg(feature = "users")]
 mod get_users_sort_order;
@@ -108,6 +110,8 @@ pub use self::division::Division;
 pub use self::error_body::ErrorBody;
 #[cfg(feature = "external_contacts")]
 pub use self::external_contact::ExternalContact;
+#[cfg(feature = "users")]
+pub use self::get_user_expand_item::GetUserExpandItem;
 #[cfg(feature = "users")]
 pub use self::get_users_expand_item::GetUsersExpandItem;
 #[cfg(feature = "users")]
