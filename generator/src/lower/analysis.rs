@@ -51,6 +51,8 @@ fn reach(api: &mut Api, filtered: bool) {
     let mut request = vec![false; n];
     let mut response = vec![false; n];
     let mut groups: Vec<BTreeSet<String>> = vec![BTreeSet::new(); n];
+    let mut seen = vec![0usize; n];
+    let mut walk = 0;
     for op in api.operations.values() {
         let mut req_roots = Vec::new();
         let mut resp_roots = Vec::new();
@@ -73,10 +75,12 @@ fn reach(api: &mut Api, filtered: bool) {
             .filter_map(|id| index.get(id).copied())
             .collect();
         for (roots, flags) in [(req, &mut request), (resp, &mut response)] {
+            // One walk per operation and direction: `seen` holds the walk's number, so it is
+            // allocated once, not once per walk (which grew with operations x models).
+            walk += 1;
             let mut stack = roots;
-            let mut seen = vec![false; n];
             while let Some(i) = stack.pop() {
-                if std::mem::replace(&mut seen[i], true) {
+                if std::mem::replace(&mut seen[i], walk) == walk {
                     continue;
                 }
                 flags[i] = true;

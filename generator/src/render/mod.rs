@@ -180,20 +180,24 @@ pub struct CrateInfo {
     pub changelog: Option<String>,
 }
 
-struct Job {
-    path: String,
-    template: &'static str,
-    item: String,
-    context: tera::Context,
-}
-
 /// Renders every file of the crate.
 pub fn render(api: &Api, info: &CrateInfo) -> Result<Vec<RenderedFile>, Error> {
     let tera = tera()?;
     let crate_view = views::crate_view(api, info);
     let crate_ctx =
         tera::Context::from_serialize(&crate_view).map_err(|e| template_error("(context)", e))?;
-    let mut jobs: Vec<Job> = Vec::new();
+    let one = |path: &str, template: &'static str, item: &str, context: &tera::Context| {
+        let contents = tera
+            .render(template, context)
+            .map_err(|e| template_error(template, e))?;
+        Ok::<_, Error>(RenderedFile {
+            path: path.to_owned(),
+            template,
+            item: item.to_owned(),
+            contents,
+        })
+    };
+    let mut files = Vec::new();
     for (path, template) in [
         ("Cargo.toml", "Cargo.toml.tera"),
         ("README.md", "README.md.tera"),
@@ -203,70 +207,55 @@ pub fn render(api: &Api, info: &CrateInfo) -> Result<Vec<RenderedFile>, Error> {
         ("src/models/mod.rs", "models_mod.rs.tera"),
         ("src/permissions.rs", "permissions.rs.tera"),
     ] {
-        jobs.push(Job {
-            path: path.into(),
-            template,
-            item: "crate".into(),
-            context: crate_ctx.clone(),
-        });
+        files.push(one(path, template, "crate", &crate_ctx)?);
     }
     if let Some(changelog) = &info.changelog {
         let mut context = tera::Context::new();
         context.insert("changelog", changelog.trim());
-        jobs.push(Job {
-            path: "CHANGELOG.md".into(),
-            template: "CHANGELOG.md.tera",
-            item: "crate".into(),
-            context,
-        });
+        files.push(one("CHANGELOG.md", "CHANGELOG.md.tera", "crate", &context)?);
     }
-    for group in &api.groups {
-        let view = views::group_view(api, group, info);
-        let context = tera::Context::from_serialize(&view)
-            .map_err(|e| template_error("tag_module.rs.tera", e))?;
-        jobs.push(Job {
-            path: format!("src/apis/{}.rs", group.module),
-            template: "tag_module.rs.tera",
-            item: group.name.rust.clone(),
-            context: context.clone(),
-        });
-        jobs.push(Job {
-            path: format!("docs/{}.md", group.name.rust),
-            template: "group_doc.md.tera",
-            item: group.name.rust.clone(),
-            context,
-        });
-    }
-    let model_jobs: Vec<Job> = api
-        .models
-        .values()
+    // Views, contexts and rendering all run in parallel, one job per group or model.
+    let groups: Vec<Vec<RenderedFile>> = api
+        .groups
+        .par_iter()
+        .map(|group| {
+            let view = views::group_view(api, group, info);
+            let context = tera::Context::from_serialize(&view)
+                .map_err(|e| template_error("tag_module.rs.tera", e))?;
+            let item = &group.name.rust;
+            Ok(vec![
+                one(
+                    &format!("src/apis/{}.rs", group.module),
+                    "tag_module.rs.tera",
+                    item,
+                    &context,
+                )?,
+                one(
+                    &format!("docs/{item}.md"),
+                    "group_doc.md.tera",
+                    item,
+                    &context,
+                )?,
+            ])
+        })
+        .collect::<Result<_, Error>>()?;
+    files.extend(groups.into_iter().flatten());
+    let models: Vec<&crate::ir::Model> = api.models.values().collect();
+    let models: Vec<RenderedFile> = models
+        .into_par_iter()
         .map(|model| {
             let (template, view) = views::model_view(api, model);
             let context =
                 tera::Context::from_serialize(&view).map_err(|e| template_error(template, e))?;
-            Ok(Job {
-                path: format!("src/models/{}.rs", model.module),
+            one(
+                &format!("src/models/{}.rs", model.module),
                 template,
-                item: model.name.rust.clone(),
-                context,
-            })
+                &model.name.rust,
+                &context,
+            )
         })
         .collect::<Result<_, Error>>()?;
-    jobs.extend(model_jobs);
-    let mut files: Vec<RenderedFile> = jobs
-        .into_par_iter()
-        .map(|job| {
-            let contents = tera
-                .render(job.template, &job.context)
-                .map_err(|e| template_error(job.template, e))?;
-            Ok(RenderedFile {
-                path: job.path,
-                template: job.template,
-                item: job.item,
-                contents,
-            })
-        })
-        .collect::<Result<_, Error>>()?;
+    files.extend(models);
     // Verbatim, except that doc examples name the crate being generated.
     let lib_name = format!("{}::", info.name.replace('-', "_"));
     for (name, source) in RUNTIME {

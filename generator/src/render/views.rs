@@ -134,13 +134,17 @@ pub fn display_type(api: &Api, ty: &TypeRef) -> String {
     }
 }
 
-/// The cargo features of the groups carrying these tags, sorted.
+/// The cargo features of the groups carrying these tags, sorted. Groups are sorted by tag,
+/// so each tag is a binary search (this runs for every model and operation).
 fn features_of(api: &Api, tags: &[String]) -> Vec<String> {
-    let mut features: Vec<String> = api
-        .groups
+    let mut features: Vec<String> = tags
         .iter()
-        .filter(|g| tags.contains(&g.tag))
-        .map(|g| g.feature.clone())
+        .filter_map(|tag| {
+            api.groups
+                .binary_search_by(|g| g.tag.as_str().cmp(tag))
+                .ok()
+        })
+        .map(|i| api.groups[i].feature.clone())
         .collect();
     features.sort();
     features.dedup();
@@ -167,9 +171,11 @@ fn cfg(features: &[String]) -> String {
 /// whose operations it builds.
 fn module_features(api: &Api, group: &Group) -> Vec<String> {
     let mut tags = vec![group.tag.clone()];
-    for op in api
+    // Operations homed in a module are among its group's own.
+    for op in group
         .operations
-        .values()
+        .iter()
+        .map(|id| &api.operations[id])
         .filter(|op| op.home_module == group.module)
     {
         tags.extend(op.tags.iter().cloned());
@@ -1278,16 +1284,7 @@ fn usage_example(api: &Api, op: &Operation, module: &str, method: &str, lib_name
             }
         }
     }
-    let mut call = format!(
-        "client.{}().{}({})",
-        api.groups
-            .iter()
-            .find(|g| g.module == module)
-            .map(|g| g.module.clone())
-            .unwrap_or_default(),
-        bare(method),
-        args.join(", ")
-    );
+    let mut call = format!("client.{module}().{}({})", bare(method), args.join(", "));
     for p in op.params.iter().filter(|p| !p.required).take(2) {
         call.push_str(&format!(
             "\n        .{}({})",
