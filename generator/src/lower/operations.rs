@@ -95,6 +95,33 @@ fn methods(item: &PathItem) -> Vec<(Method, &openapiv3::Operation)> {
         .collect()
 }
 
+/// The item itself, or the `#/components/{section}/{name}` item a `$ref` names; an
+/// unresolved `$ref` is an error at `pointer`.
+fn component<'a, T>(
+    api: &'a openapiv3::OpenAPI,
+    map: &crate::upgrade::SourceMap,
+    item: &'a ReferenceOr<T>,
+    section: &str,
+    entries: impl Fn(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    pointer: &str,
+) -> Result<&'a T, Error> {
+    match item {
+        ReferenceOr::Item(item) => Ok(item),
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix(&format!("#/components/{section}/"))
+            .and_then(|name| entries(api.components.as_ref()?).get(name))
+            .and_then(ReferenceOr::as_item)
+            .ok_or_else(|| {
+                map.error(
+                    pointer,
+                    ErrorKind::UnresolvedRef {
+                        target: reference.clone(),
+                    },
+                )
+            }),
+    }
+}
+
 /// Fails on a path template whose braces do not pair up.
 fn check_template(ctx: &mut Ctx, path: &str, pointer: &str) -> Result<(), Error> {
     let mut open = false;
@@ -218,26 +245,14 @@ fn lower_params(
     for (list, list_pointer) in lists {
         for (i, param) in list.iter().enumerate() {
             let param_pointer = format!("{list_pointer}/{i}");
-            let param = match param {
-                ReferenceOr::Item(p) => p,
-                ReferenceOr::Reference { reference } => {
-                    let found = reference
-                        .strip_prefix("#/components/parameters/")
-                        .and_then(|name| api.components.as_ref()?.parameters.get(name))
-                        .and_then(|p| p.as_item());
-                    match found {
-                        Some(p) => p,
-                        None => {
-                            return Err(ctx.map.error(
-                                &param_pointer,
-                                ErrorKind::UnresolvedRef {
-                                    target: reference.clone(),
-                                },
-                            ))
-                        }
-                    }
-                }
-            };
+            let param = component(
+                api,
+                ctx.map,
+                param,
+                "parameters",
+                |c| &c.parameters,
+                &param_pointer,
+            )?;
             let (data, location, style) = match param {
                 Parameter::Path { parameter_data, .. } => {
                     (parameter_data, ParamLocation::Path, None)
@@ -421,26 +436,14 @@ fn lower_body(
     body: &ReferenceOr<RequestBody>,
     pointer: &str,
 ) -> Result<Option<Body>, Error> {
-    let body = match body {
-        ReferenceOr::Item(b) => b,
-        ReferenceOr::Reference { reference } => {
-            match reference
-                .strip_prefix("#/components/requestBodies/")
-                .and_then(|n| ctx.api.components.as_ref()?.request_bodies.get(n))
-                .and_then(|b| b.as_item())
-            {
-                Some(b) => b,
-                None => {
-                    return Err(ctx.map.error(
-                        pointer,
-                        ErrorKind::UnresolvedRef {
-                            target: reference.clone(),
-                        },
-                    ))
-                }
-            }
-        }
-    };
+    let body = component(
+        ctx.api,
+        ctx.map,
+        body,
+        "requestBodies",
+        |c| &c.request_bodies,
+        pointer,
+    )?;
     let Some((content_type, media)) = pick_media(&body.content) else {
         return Ok(None);
     };
@@ -555,26 +558,14 @@ fn lower_responses(
     }
     for (status, resp) in entries {
         let resp_pointer = format!("{pointer}/responses/{}", escape(&status));
-        let resp = match resp {
-            ReferenceOr::Item(r) => r,
-            ReferenceOr::Reference { reference } => {
-                match reference
-                    .strip_prefix("#/components/responses/")
-                    .and_then(|n| ctx.api.components.as_ref()?.responses.get(n))
-                    .and_then(|r| r.as_item())
-                {
-                    Some(r) => r,
-                    None => {
-                        return Err(ctx.map.error(
-                            &resp_pointer,
-                            ErrorKind::UnresolvedRef {
-                                target: reference.clone(),
-                            },
-                        ))
-                    }
-                }
-            }
-        };
+        let resp = component(
+            ctx.api,
+            ctx.map,
+            resp,
+            "responses",
+            |c| &c.responses,
+            &resp_pointer,
+        )?;
         let is_success = status.starts_with('2');
         let (ty, content_type) = match pick_media(&resp.content) {
             Some((content_type, media)) => {
