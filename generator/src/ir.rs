@@ -312,6 +312,22 @@ impl TypeRef {
     }
 }
 
+/// The model `id` names, after following aliases of other models (`type A = B;`) to the
+/// end of the chain: an enum, a struct, or an alias of a non-model type. `None` for an
+/// unknown id or a cycle of aliases.
+pub fn through_aliases<'a>(models: &'a IndexMap<String, Model>, id: &str) -> Option<&'a Model> {
+    let mut model = models.get(id)?;
+    for _ in 0..models.len() {
+        match &model.kind {
+            ModelKind::Alias {
+                ty: TypeRef::Model(next),
+            } => model = models.get(next)?,
+            _ => return Some(model),
+        }
+    }
+    None
+}
+
 /// Whether requests, responses, or both carry a model; decides which serde derives it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 pub struct Usage {

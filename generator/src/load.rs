@@ -37,20 +37,6 @@ pub struct Input {
 }
 
 impl Source {
-    /// The file a pointer (in source coordinates) belongs to.
-    pub fn file_for(&self, pointer: &str) -> &str {
-        let mut prefix = pointer;
-        loop {
-            if let Some(file) = self.origins.get(prefix) {
-                return file;
-            }
-            match prefix.rfind('/') {
-                Some(0) | None => return &self.file,
-                Some(i) => prefix = &prefix[..i],
-            }
-        }
-    }
-
     /// A combined sha256 of every input, for the generated crate's preamble. Files are
     /// named relative to the first one's directory (`public.json`, `overlays/billing.json`),
     /// so the fingerprint does not depend on where the checkout is.

@@ -33,6 +33,18 @@ impl SourceMap {
         (file, pointer)
     }
 
+    /// A warning at a pointer that is already in source coordinates (found while reading the
+    /// source document), attributed to the file that pointer came from.
+    pub fn diagnostic_at_source(&self, pointer: &str, message: String) -> crate::error::Diagnostic {
+        let file = file_for(&self.origins, &self.file, pointer).to_owned();
+        crate::error::Diagnostic {
+            file,
+            pointer: pointer.to_owned(),
+            message,
+            related: None,
+        }
+    }
+
     /// A `$ref` target as the source document spells it.
     pub fn source_ref(&self, target: &str) -> String {
         if self.swagger2 {
@@ -337,16 +349,9 @@ struct Upgrader<'a> {
 
 impl<'a> Upgrader<'a> {
     fn warn(&mut self, pointer: &str, message: String) {
-        let (file, pointer) = (
-            file_for(&self.map.origins, &self.map.file, pointer).to_owned(),
-            pointer.to_owned(),
-        );
-        self.diags.items.push(crate::error::Diagnostic {
-            file,
-            pointer,
-            message,
-            related: None,
-        });
+        self.diags
+            .items
+            .push(self.map.diagnostic_at_source(pointer, message));
     }
 
     fn object(&self, key: &str) -> Result<Option<&'a Map<String, Value>>, Error> {
@@ -454,11 +459,8 @@ impl<'a> Upgrader<'a> {
                 for (key, value) in item {
                     match key.as_str() {
                         "parameters" => {
-                            let (params, _) = self.parameters(
-                                value,
-                                &format!("{item_pointer}/parameters"),
-                                &item_pointer,
-                            )?;
+                            let (params, _) =
+                                self.parameters(value, &format!("{item_pointer}/parameters"))?;
                             out_item.insert(key.clone(), Value::Array(params));
                         }
                         "get" | "put" | "post" | "delete" | "options" | "head" | "patch" => {
@@ -528,8 +530,7 @@ impl<'a> Upgrader<'a> {
             }
         }
         if let Some(params) = op.get("parameters") {
-            let (params, body) =
-                self.parameters(params, &format!("{pointer}/parameters"), pointer)?;
+            let (params, body) = self.parameters(params, &format!("{pointer}/parameters"))?;
             out.insert("parameters".into(), Value::Array(params));
             if let Some(body) = body {
                 out.insert(
@@ -572,7 +573,6 @@ impl<'a> Upgrader<'a> {
         &mut self,
         params: &Value,
         pointer: &str,
-        owner: &str,
     ) -> Result<(Vec<Value>, Option<BodyParams>), Error> {
         let Some(list) = params.as_array() else {
             return Err(self.map.error(
@@ -635,7 +635,6 @@ impl<'a> Upgrader<'a> {
                 }
             }
         }
-        let _ = owner;
         Ok((out, body))
     }
 
@@ -804,8 +803,7 @@ impl<'a> Upgrader<'a> {
                     "application/x-www-form-urlencoded".into()
                 }
             });
-        for ((param, source), name) in body.form.iter().zip(properties.keys()) {
-            let _ = param;
+        for ((_, source), name) in body.form.iter().zip(properties.keys()) {
             self.map.moved.insert(
                 format!(
                     "{body_pointer}/content/{}/schema/properties/{}",
@@ -882,11 +880,7 @@ impl<'a> Upgrader<'a> {
     /// A Swagger schema as an OAS3 schema: refs rewritten, `type: file` made binary,
     /// non-standard keywords reported and dropped.
     fn schema(&mut self, schema: &Value, pointer: &str) -> Value {
-        upgrade_schema(schema, pointer, &mut |p, m| self.warn_later(p, m), true)
-    }
-
-    fn warn_later(&mut self, pointer: &str, message: String) {
-        self.warn(pointer, message);
+        upgrade_schema(schema, pointer, &mut |p, m| self.warn(p, m), true)
     }
 }
 
@@ -986,13 +980,7 @@ fn upgrade_schema(
 /// Applies the keyword checks and response-description repairs to an OpenAPI 3.0 input.
 fn normalize_oas3(doc: &mut Value, map: &SourceMap, diags: &mut Diagnostics) {
     let mut warn = |pointer: &str, message: String| {
-        let file = file_for(&map.origins, &map.file, pointer).to_owned();
-        diags.items.push(crate::error::Diagnostic {
-            file,
-            pointer: pointer.to_owned(),
-            message,
-            related: None,
-        });
+        diags.items.push(map.diagnostic_at_source(pointer, message));
     };
     if let Some(schemas) = doc
         .pointer_mut("/components/schemas")

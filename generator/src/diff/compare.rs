@@ -825,20 +825,16 @@ fn model_sink<'o>(out: &'o mut Vec<Change>, model: &Model) -> Sink<'o> {
 /// writes `Alias::Variant` and matches on it exactly as on the enum, so a shared inline enum
 /// moving between its use sites is no change.
 fn enum_through_aliases<'a>(api: &'a Api, model: &'a Model) -> &'a ModelKind {
-    let mut kind = &model.kind;
-    for _ in 0..=api.models.len() {
-        match kind {
-            ModelKind::Alias {
-                ty: crate::ir::TypeRef::Model(id),
-            } => match api.models.get(id) {
-                Some(target) => kind = &target.kind,
-                None => return &model.kind,
-            },
-            ModelKind::Enum { .. } => return kind,
-            _ => return &model.kind,
-        }
+    let ModelKind::Alias {
+        ty: crate::ir::TypeRef::Model(id),
+    } = &model.kind
+    else {
+        return &model.kind;
+    };
+    match crate::ir::through_aliases(&api.models, id).map(|m| &m.kind) {
+        Some(kind @ ModelKind::Enum { .. }) => kind,
+        _ => &model.kind,
     }
-    &model.kind
 }
 
 fn compare_model(old_api: &Api, o: &Model, new_api: &Api, n: &Model, out: &mut Vec<Change>) {

@@ -84,6 +84,7 @@ fn reach(api: &mut Api, filtered: bool) {
                     continue;
                 }
                 flags[i] = true;
+                // Checked first, so a tag is cloned only the first time it reaches a model.
                 for tag in &op.tags {
                     if !groups[i].contains(tag) {
                         groups[i].insert(tag.clone());

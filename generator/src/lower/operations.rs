@@ -322,14 +322,13 @@ fn lower_params(
             (ParamLocation::Query, Some(openapiv3::QueryStyle::PipeDelimited), _) => {
                 ArrayStyle::Pipes
             }
-            (ParamLocation::Query, _, explode)
+            (ParamLocation::Query, _, _)
                 if data
                     .extensions
                     .get("x-collection-format")
                     .and_then(|v| v.as_str())
                     == Some("tsv") =>
             {
-                let _ = explode;
                 ArrayStyle::Tsv
             }
             (ParamLocation::Query, _, Some(false)) => ArrayStyle::Csv,
@@ -366,23 +365,14 @@ fn lower_params(
 /// aliases) of an enum or a scalar.
 fn travels_as_text(ctx: &Ctx, id: &str) -> bool {
     use crate::ir::ModelKind;
-    let mut id = id.to_owned();
-    for _ in 0..ctx.models.len() + 1 {
-        match ctx.models.get(&id).map(|m| &m.kind) {
-            Some(ModelKind::Enum { .. }) => return true,
-            Some(ModelKind::Alias {
-                ty: TypeRef::Model(next),
-            }) => id = next.clone(),
-            Some(ModelKind::Alias { ty }) => {
-                return !matches!(
-                    ty,
-                    TypeRef::Json | TypeRef::Map(_) | TypeRef::List(_) | TypeRef::Binary
-                )
-            }
-            _ => return false,
-        }
+    match crate::ir::through_aliases(&ctx.models, id).map(|m| &m.kind) {
+        Some(ModelKind::Enum { .. }) => true,
+        Some(ModelKind::Alias { ty }) => !matches!(
+            ty,
+            TypeRef::Json | TypeRef::Map(_) | TypeRef::List(_) | TypeRef::Binary
+        ),
+        _ => false,
     }
-    false
 }
 
 fn sendable(ctx: &mut Ctx, ty: TypeRef, pointer: &str) -> TypeRef {

@@ -666,7 +666,6 @@ fn method_view(
     let mut args = Vec::new();
     let mut inits = Vec::new();
     for p in &op.params {
-        let field = bare(&p.name.rust).to_owned();
         if p.required {
             let (ty, conv) = types.arg(&p.ty);
             args.push(ArgView {
@@ -683,7 +682,6 @@ fn method_view(
                 value: "None".into(),
             });
         }
-        let _ = field;
     }
     if let Some(body) = &op.body {
         match body.kind {
@@ -1267,7 +1265,6 @@ fn non_empty(paras: Vec<String>, name: &str) -> Vec<String> {
 }
 
 fn usage_example(api: &Api, op: &Operation, module: &str, method: &str, lib_name: &str) -> String {
-    let _ = module;
     let mut args = Vec::new();
     for p in op.params.iter().filter(|p| p.required) {
         args.push(example_value(api, &p.ty, &p.name.wire));
