@@ -115,3 +115,36 @@ async fn a_missing_required_field_decodes_as_none() {
     assert_eq!(user.version, None);
     assert!(user.unknown_fields.is_empty());
 }
+
+#[test]
+fn escaped_field_names_nulls_and_wrong_shapes_decode_as_documented() {
+    use runtime_client::models::User;
+
+    // A name with escapes is not borrowed from the input; it must still match its field,
+    // and an unknown one is kept under its unescaped name.
+    let user: User = serde_json::from_str(
+        r#"{"na\u006de": "Ann", "version": null, "state": "inactive", "new\u0046ield": 1}"#,
+    )
+    .unwrap();
+    assert_eq!(user.name.as_deref(), Some("Ann"));
+    assert_eq!(user.version, None);
+    assert_eq!(user.state, Some(UserState::Inactive));
+    assert_eq!(user.unknown_fields["newField"], serde_json::json!(1));
+
+    let error = serde_json::from_str::<User>("[1, 2]").unwrap_err();
+    assert!(
+        error.to_string().contains("expected a User object"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_call_is_a_send_unpin_static_future() {
+    fn assert_spawnable<F: std::future::Future + Send + Unpin + 'static>(_: &F) {}
+    let client = runtime_client::Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    assert_spawnable(&client.users().get_user("u1").send());
+    assert_spawnable(&client.users().get_user("u1").send_with_response());
+}

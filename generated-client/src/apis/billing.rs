@@ -1238,23 +1238,16 @@ impl GetBillingAccount {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/accounts/{accountId}`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Account, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Account> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::Account>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::Account>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -1287,23 +1280,16 @@ impl GetBillingAccount0 {
         )
     }
     /// Sends `GET /api/v2/billing/account`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::CustomerAccount, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::CustomerAccount> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::CustomerAccount>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::CustomerAccount>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -1364,23 +1350,16 @@ impl GetBillingCarrierservicesUsageCalls {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/carrierservices/usage/calls`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::UrlResponse, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::UrlResponse> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::UrlResponse>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::UrlResponse>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -1413,23 +1392,16 @@ impl GetBillingFreetrial {
         )
     }
     /// Sends `GET /api/v2/billing/freetrial`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::FreeTrial, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::FreeTrial> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::FreeTrial>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::FreeTrial>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -1463,23 +1435,16 @@ impl GetBillingInvoice {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/invoices/{invoiceId}`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Invoice, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Invoice> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::Invoice>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::Invoice>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -1513,23 +1478,16 @@ impl GetBillingInvoicePdf {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/invoices/{invoiceId}/pdf`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::UrlResponse, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::UrlResponse> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::UrlResponse>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::UrlResponse>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -1585,21 +1543,16 @@ impl GetBillingInvoices {
     /// Sends `GET /api/v2/billing/invoices`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::DomainInvoiceEntityListing, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::DomainInvoiceEntityListing> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::DomainInvoiceEntityListing>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::DomainInvoiceEntityListing>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -1664,21 +1617,18 @@ impl GetBillingPeriods {
     /// Sends `GET /api/v2/billing/periods`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::DomainBillingPeriodEntityListing, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::models::DomainBillingPeriodEntityListing,
+    > {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::DomainBillingPeriodEntityListing>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::DomainBillingPeriodEntityListing>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -1714,21 +1664,16 @@ impl GetBillingPremiumapplisting {
     /// Sends `GET /api/v2/billing/premiumapplistings/{appId}`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PremiumAppListing, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::PremiumAppListing> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::PremiumAppListing>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::PremiumAppListing>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -1766,21 +1711,16 @@ impl GetBillingReportsBillableusage {
     /// Sends `GET /api/v2/billing/reports/billableusage`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::BillingUsageReport, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::BillingUsageReport> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::BillingUsageReport>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::BillingUsageReport>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -1814,23 +1754,16 @@ impl GetBillingReportsBillableusagedataReportIdCsv {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::UrlResponse, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::UrlResponse> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::UrlResponse>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::UrlResponse>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -1864,23 +1797,16 @@ impl GetBillingReportsConcurrentusagedataReportIdCsv {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::UrlResponse, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::UrlResponse> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::UrlResponse>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::UrlResponse>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -1914,23 +1840,16 @@ impl GetBillingReportsResourcesusagedataReportIdCsv {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::UrlResponse, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::UrlResponse> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::UrlResponse>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::UrlResponse>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -1963,23 +1882,16 @@ impl GetBillingSignupFreetrial {
         )
     }
     /// Sends `GET /api/v2/billing/signup/freetrial`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::SignupFreeTrial, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::SignupFreeTrial> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::SignupFreeTrial>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::SignupFreeTrial>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -2015,21 +1927,16 @@ impl GetBillingSignupFreetrialStagingFreeTrialId {
     /// Sends `GET /api/v2/billing/signup/freetrial/staging/{freeTrialId}`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::FreeTrialStaging, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::FreeTrialStaging> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::FreeTrialStaging>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::FreeTrialStaging>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -2063,23 +1970,16 @@ impl GetBillingSignupProvisioningProvisioningId {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/signup/provisioning/{provisioningId}`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Provisioning, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Provisioning> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::Provisioning>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::Provisioning>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -2122,21 +2022,16 @@ impl GetBillingSubscriptionoverview {
     /// Sends `GET /api/v2/billing/subscriptionoverview`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::SubscriptionOverview, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::SubscriptionOverview> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::SubscriptionOverview>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::SubscriptionOverview>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -2170,23 +2065,16 @@ impl GetBillingTask {
         Ok(request)
     }
     /// Sends `GET /api/v2/billing/tasks/{taskId}`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::UrlResponse, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::UrlResponse> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::UrlResponse>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::UrlResponse>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -2233,21 +2121,16 @@ impl GetBillingTrusteebillingoverviewTrustorOrgId {
     /// Sends `GET /api/v2/billing/trusteebillingoverview/{trustorOrgId}`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::TrusteeBillingOverview, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::TrusteeBillingOverview> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::TrusteeBillingOverview>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::TrusteeBillingOverview>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -2304,21 +2187,16 @@ impl GetBillingVendorusageOrganization {
     /// Sends `GET /api/v2/billing/vendorusage/organizations/{organizationId}`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::MeteredAppOrganizationDetail, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::MeteredAppOrganizationDetail> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::MeteredAppOrganizationDetail>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::MeteredAppOrganizationDetail>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -2400,21 +2278,16 @@ impl GetBillingVendorusageOrganizations {
     /// Sends `GET /api/v2/billing/vendorusage/organizations`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::MeteredAppOrganizationList, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::MeteredAppOrganizationList> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::MeteredAppOrganizationList>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::MeteredAppOrganizationList>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -2459,21 +2332,16 @@ impl PatchBillingSignupFreetrialStagingFreeTrialId {
     /// Sends `PATCH /api/v2/billing/signup/freetrial/staging/{freeTrialId}`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::FreeTrialStaging, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::FreeTrialStaging> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::FreeTrialStaging>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::FreeTrialStaging>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -2516,23 +2384,16 @@ impl PatchBillingSignupProvisioningProvisioningId {
         Ok(request)
     }
     /// Sends `PATCH /api/v2/billing/signup/provisioning/{provisioningId}`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Provisioning, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Provisioning> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::Provisioning>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::Provisioning>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -2568,21 +2429,16 @@ impl PostBillingActivation {
     /// Sends `POST /api/v2/billing/activations/{billingActivationJobId}`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::BillingTaskResult, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::BillingTaskResult> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -2645,21 +2501,16 @@ impl PostBillingCarrierservicesUsageCallsCsv {
     /// Sends `POST /api/v2/billing/carrierservices/usage/calls/csv`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::BillingPendingTask, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::BillingPendingTask> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::BillingPendingTask>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::BillingPendingTask>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -2695,21 +2546,16 @@ impl PostBillingPremiseLicensestatus {
     /// Sends `POST /api/v2/billing/premise/licensestatus`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::SignedBillingData, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::SignedBillingData> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::SignedBillingData>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::SignedBillingData>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -2745,21 +2591,16 @@ impl PostBillingPremiseUploadurl {
     /// Sends `POST /api/v2/billing/premise/uploadurl`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::SignedBillingData, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::SignedBillingData> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::SignedBillingData>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::SignedBillingData>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -2802,21 +2643,16 @@ impl PostBillingPremiumapptrials {
     /// Sends `POST /api/v2/billing/premiumapptrials`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::BillingTaskResult, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::BillingTaskResult> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -2852,21 +2688,16 @@ impl PostBillingReportsBillableusagedataReportIdCsv {
     /// Sends `POST /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::BillingTaskResult, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::BillingTaskResult> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -2902,21 +2733,16 @@ impl PostBillingReportsConcurrentusagedataReportIdCsv {
     /// Sends `POST /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::BillingTaskResult, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::BillingTaskResult> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -2952,21 +2778,16 @@ impl PostBillingReportsHourlylicenseusagedataReportIdCsv {
     /// Sends `POST /api/v2/billing/reports/hourlylicenseusagedata/{reportId}/csv`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::BillingTaskResult, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::BillingTaskResult> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -3002,21 +2823,16 @@ impl PostBillingReportsResourcesusagedataReportIdCsv {
     /// Sends `POST /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::BillingTaskResult, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::BillingTaskResult> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -3104,21 +2920,16 @@ impl PostBillingSignupFreetrialStaging {
     /// Sends `POST /api/v2/billing/signup/freetrial/staging`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::CreateFreeTrialStaging, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::CreateFreeTrialStaging> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::CreateFreeTrialStaging>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::CreateFreeTrialStaging>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -3163,21 +2974,16 @@ impl PostBillingSignupFreetrialStagingFreeTrialIdOtp {
     /// Sends `POST /api/v2/billing/signup/freetrial/staging/{freeTrialId}/otp`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::CreateFreeTrialOtp, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::CreateFreeTrialOtp> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::CreateFreeTrialOtp>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::CreateFreeTrialOtp>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -3265,21 +3071,16 @@ impl PostBillingSignupProvisioning {
     /// Sends `POST /api/v2/billing/signup/provisioning`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::CreateProvisioning, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::CreateProvisioning> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::CreateProvisioning>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::CreateProvisioning>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -3324,21 +3125,16 @@ impl PostBillingSignupProvisioningProvisioningIdOtp {
     /// Sends `POST /api/v2/billing/signup/provisioning/{provisioningId}/otp`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::CreateProvisioningOtp, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::CreateProvisioningOtp> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::CreateProvisioningOtp>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::CreateProvisioningOtp>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -3381,21 +3177,16 @@ impl PostBillingSubscriptionproductactivations {
     /// Sends `POST /api/v2/billing/subscriptionproductactivations`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::BillingTaskResult, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::BillingTaskResult> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -3438,21 +3229,16 @@ impl PostBillingSubscriptionproductcancellations {
     /// Sends `POST /api/v2/billing/subscriptionproductcancellations`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::BillingTaskResult, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::BillingTaskResult> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -3497,21 +3283,16 @@ impl PostBillingVendorusageOrganization {
     /// Sends `POST /api/v2/billing/vendorusage/organizations/{organizationId}`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::MeteredAppUsageCreate, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::MeteredAppUsageCreate> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::MeteredAppUsageCreate>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::MeteredAppUsageCreate>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -3554,23 +3335,16 @@ impl PutBillingAccount {
         Ok(request)
     }
     /// Sends `PUT /api/v2/billing/accounts/{accountId}`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::Account, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Account> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::Account>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::Account>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -3611,23 +3385,16 @@ impl PutBillingAccount0 {
         Ok(request)
     }
     /// Sends `PUT /api/v2/billing/account`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::CustomerAccount, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::CustomerAccount> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::CustomerAccount>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::CustomerAccount>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }

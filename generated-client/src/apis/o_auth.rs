@@ -165,21 +165,16 @@ impl GetOauthClientUsageQueryResult {
     /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::ApiUsageQueryResult, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::ApiUsageQueryResult> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -228,21 +223,16 @@ impl GetOauthClientUsageSummary {
     /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/summary`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::UsageExecutionResult, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::UsageExecutionResult> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -282,21 +272,16 @@ impl PostOauthClientUsageQuery {
     /// Sends `POST /api/v2/oauth/clients/{clientId}/usage/query`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::UsageExecutionResult, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::UsageExecutionResult> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }

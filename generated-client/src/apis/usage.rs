@@ -307,21 +307,16 @@ impl GetUsageQueryExecutionIdResults {
     /// Sends `GET /api/v2/usage/query/{executionId}/results`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::ApiUsageQueryResult, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::ApiUsageQueryResult> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -375,21 +370,16 @@ impl GetUsageSimplesearchExecutionIdResults {
     /// Sends `GET /api/v2/usage/simplesearch/{executionId}/results`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::ApiUsageQueryResult, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::ApiUsageQueryResult> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -439,21 +429,16 @@ impl PostUsageQuery {
     /// Sends `POST /api/v2/usage/query`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::UsageExecutionResult, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::UsageExecutionResult> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -535,21 +520,16 @@ impl PostUsageSimplesearch {
     /// Sends `POST /api/v2/usage/simplesearch`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::UsageExecutionResult, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::UsageExecutionResult> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }

@@ -4,8 +4,7 @@
 ///
 /// Construct it with `Default` and set fields, or with [`new`](Self::new) from the
 /// required ones: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BillingUsage {
     /// Identifies the billable usage.
@@ -36,3 +35,20 @@ impl BillingUsage {
         }
     }
 }
+impl crate::runtime::DecodeFields for BillingUsage {
+    const NAME: &'static str = "BillingUsage";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::FieldName<'de>,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key.as_str() {
+            "name" => self.name = map.next_value()?,
+            "totalUsage" => self.total_usage = map.next_value()?,
+            "resources" => self.resources = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+}
+crate::runtime::impl_deserialize!(BillingUsage);

@@ -4,8 +4,7 @@
 ///
 /// Construct it with `Default` and set fields, or with [`new`](Self::new) from the
 /// required ones: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BillingUsageReport {
     /// The globally unique identifier for the object.
@@ -48,3 +47,24 @@ impl BillingUsageReport {
         }
     }
 }
+impl crate::runtime::DecodeFields for BillingUsageReport {
+    const NAME: &'static str = "BillingUsageReport";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::FieldName<'de>,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key.as_str() {
+            "id" => self.id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "startDate" => self.start_date = map.next_value()?,
+            "endDate" => self.end_date = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "usages" => self.usages = map.next_value()?,
+            "selfUri" => self.self_uri = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+}
+crate::runtime::impl_deserialize!(BillingUsageReport);

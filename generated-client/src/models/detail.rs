@@ -3,8 +3,7 @@
 /// The `Detail` model.
 ///
 /// Construct it with `Default` and set fields: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Detail {
     /// Sets `errorCode`.
@@ -16,3 +15,21 @@ pub struct Detail {
     /// Sets `entityName`.
     pub entity_name: Option<String>,
 }
+impl crate::runtime::DecodeFields for Detail {
+    const NAME: &'static str = "Detail";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::FieldName<'de>,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key.as_str() {
+            "errorCode" => self.error_code = map.next_value()?,
+            "fieldName" => self.field_name = map.next_value()?,
+            "entityId" => self.entity_id = map.next_value()?,
+            "entityName" => self.entity_name = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+}
+crate::runtime::impl_deserialize!(Detail);

@@ -3,8 +3,7 @@
 /// The `ErrorBody` model.
 ///
 /// Construct it with `Default` and set fields: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// Sets `message`.
@@ -30,3 +29,28 @@ pub struct ErrorBody {
     /// Sets `limit`.
     pub limit: Option<crate::models::Limit>,
 }
+impl crate::runtime::DecodeFields for ErrorBody {
+    const NAME: &'static str = "ErrorBody";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::FieldName<'de>,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key.as_str() {
+            "message" => self.message = map.next_value()?,
+            "code" => self.code = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "entityId" => self.entity_id = map.next_value()?,
+            "entityName" => self.entity_name = map.next_value()?,
+            "messageWithParams" => self.message_with_params = map.next_value()?,
+            "messageParams" => self.message_params = map.next_value()?,
+            "contextId" => self.context_id = map.next_value()?,
+            "details" => self.details = map.next_value()?,
+            "errors" => self.errors = map.next_value()?,
+            "limit" => self.limit = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+}
+crate::runtime::impl_deserialize!(ErrorBody);

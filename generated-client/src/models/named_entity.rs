@@ -3,8 +3,7 @@
 /// The `NamedEntity` model.
 ///
 /// Construct it with `Default` and set fields: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct NamedEntity {
     /// The globally unique identifier for the object.
@@ -16,3 +15,19 @@ pub struct NamedEntity {
     /// Set by the server; ignored in requests.
     pub name: Option<String>,
 }
+impl crate::runtime::DecodeFields for NamedEntity {
+    const NAME: &'static str = "NamedEntity";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::FieldName<'de>,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key.as_str() {
+            "id" => self.id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+}
+crate::runtime::impl_deserialize!(NamedEntity);

@@ -4,8 +4,7 @@
 ///
 /// Construct it with `Default` and set fields, or with [`new`](Self::new) from the
 /// required ones: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubscriptionOverviewUsage {
     /// Product charge name
@@ -66,3 +65,29 @@ impl SubscriptionOverviewUsage {
         }
     }
 }
+impl crate::runtime::DecodeFields for SubscriptionOverviewUsage {
+    const NAME: &'static str = "SubscriptionOverviewUsage";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::FieldName<'de>,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key.as_str() {
+            "name" => self.name = map.next_value()?,
+            "partNumber" => self.part_number = map.next_value()?,
+            "grouping" => self.grouping = map.next_value()?,
+            "unitOfMeasureType" => self.unit_of_measure_type = map.next_value()?,
+            "usageQuantity" => self.usage_quantity = map.next_value()?,
+            "overagePrice" => self.overage_price = map.next_value()?,
+            "prepayQuantity" => self.prepay_quantity = map.next_value()?,
+            "prepayPrice" => self.prepay_price = map.next_value()?,
+            "usageNotes" => self.usage_notes = map.next_value()?,
+            "isCancellable" => self.is_cancellable = map.next_value()?,
+            "bundleQuantity" => self.bundle_quantity = map.next_value()?,
+            "isThirdParty" => self.is_third_party = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+}
+crate::runtime::impl_deserialize!(SubscriptionOverviewUsage);

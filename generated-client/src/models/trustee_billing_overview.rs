@@ -4,8 +4,7 @@
 ///
 /// Construct it with `Default` and set fields, or with [`new`](Self::new) from the
 /// required ones: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TrusteeBillingOverview {
     /// The globally unique identifier for the object.
@@ -74,3 +73,36 @@ impl TrusteeBillingOverview {
         }
     }
 }
+impl crate::runtime::DecodeFields for TrusteeBillingOverview {
+    const NAME: &'static str = "TrusteeBillingOverview";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::FieldName<'de>,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key.as_str() {
+            "id" => self.id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "organization" => self.organization = map.next_value()?,
+            "currency" => self.currency = map.next_value()?,
+            "enabledProducts" => self.enabled_products = map.next_value()?,
+            "subscriptionType" => self.subscription_type = map.next_value()?,
+            "rampPeriodStartDate" => self.ramp_period_start_date = map.next_value()?,
+            "rampPeriodEndDate" => self.ramp_period_end_date = map.next_value()?,
+            "billingPeriodStartDate" => {
+                self.billing_period_start_date = map.next_value()?;
+            }
+            "billingPeriodEndDate" => self.billing_period_end_date = map.next_value()?,
+            "usages" => self.usages = map.next_value()?,
+            "contractAmendmentDate" => self.contract_amendment_date = map.next_value()?,
+            "contractEffectiveDate" => self.contract_effective_date = map.next_value()?,
+            "contractEndDate" => self.contract_end_date = map.next_value()?,
+            "minimumMonthlyAmount" => self.minimum_monthly_amount = map.next_value()?,
+            "inRampPeriod" => self.in_ramp_period = map.next_value()?,
+            "selfUri" => self.self_uri = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+}
+crate::runtime::impl_deserialize!(TrusteeBillingOverview);

@@ -3,8 +3,7 @@
 /// The `UsageExecutionResult` model.
 ///
 /// Construct it with `Default` and set fields: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UsageExecutionResult {
     /// The id of the query execution
@@ -12,3 +11,19 @@ pub struct UsageExecutionResult {
     /// URI where the query results can be retrieved
     pub results_uri: Option<String>,
 }
+impl crate::runtime::DecodeFields for UsageExecutionResult {
+    const NAME: &'static str = "UsageExecutionResult";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::FieldName<'de>,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key.as_str() {
+            "executionId" => self.execution_id = map.next_value()?,
+            "resultsUri" => self.results_uri = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+}
+crate::runtime::impl_deserialize!(UsageExecutionResult);

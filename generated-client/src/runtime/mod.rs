@@ -67,7 +67,7 @@ mod types;
 pub use self::auth::{
     AccessToken, BoxFuture, ClientCredentials, Secret, StaticToken, TokenProvider,
 };
-pub use self::client::{Client, ClientBuilder};
+pub use self::client::{Client, ClientBuilder, ResponseFuture};
 pub use self::error::{ApiError, Error, ErrorBody};
 pub use self::jobs::{poll_job, required, JobState, PollOptions};
 pub use self::pagination::{Listing, Page, Pages, Paging};
@@ -75,7 +75,8 @@ pub use self::region::{ParseRegionError, Region};
 pub use self::request::{ApiResponse, ArrayStyle, Request, Response};
 pub use self::retry::{CallOptions, RetryPolicy};
 pub use self::types::{
-    Bytes, Date, DateTime, Interval, LocalDateTime, LocalTime, StringEnum, ToParam,
+    deserialize_object, Bytes, Date, DateTime, DecodeFields, FieldName, Interval, LocalDateTime,
+    LocalTime, StringEnum, ToParam,
 };
 
 /// Implements `Display`, `FromStr`, `From<&str>`, `ToParam` and serde for a string enum that
@@ -126,3 +127,21 @@ macro_rules! impl_string_enum {
 }
 #[allow(unused_imports)]
 pub(crate) use impl_string_enum;
+
+/// Implements `Deserialize` for a model that implements [`DecodeFields`], through
+/// [`deserialize_object`]: each generated model's decoding is one `match` on its wire names.
+#[allow(unused_macros)]
+macro_rules! impl_deserialize {
+    ($name:ident) => {
+        #[allow(deprecated)]
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                $crate::runtime::deserialize_object(deserializer)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use impl_deserialize;

@@ -1328,6 +1328,12 @@ pub struct ModelView {
     qualified: bool,
     derives: String,
     serialize: bool,
+    /// Decoded from responses: the model implements `DecodeFields`.
+    deserialize: bool,
+    /// The model's name in decode errors.
+    wire_name: String,
+    /// The model or one of its fields is deprecated: its impls allow `deprecated`.
+    uses_deprecated: bool,
     fields: Vec<ModelFieldView>,
     additional: Option<String>,
     required: Vec<ArgView>,
@@ -1355,6 +1361,7 @@ struct ModelFieldView {
     ty: String,
     doc: String,
     rename: Option<String>,
+    wire: String,
     deprecated: bool,
 }
 
@@ -1378,6 +1385,9 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
         qualified,
         derives: String::new(),
         serialize: model.usage.request,
+        deserialize: model.usage.response,
+        wire_name: model.name.wire.trim_start_matches('#').to_owned(),
+        uses_deprecated: model.deprecated,
         fields: Vec::new(),
         additional: None,
         required: Vec::new(),
@@ -1392,9 +1402,6 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
             let mut derives = vec!["Debug", "Clone", "PartialEq", "Default"];
             if model.usage.request {
                 derives.push("serde::Serialize");
-            }
-            if model.usage.response {
-                derives.push("serde::Deserialize");
             }
             view.derives = derives.join(", ");
             for f in fields {
@@ -1415,6 +1422,7 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
                     ty: types.option(&ty),
                     doc: doc_attrs(&non_empty(fparas, &f.name.wire)),
                     rename: (serde_camel(rust) != f.name.wire).then(|| f.name.wire.clone()),
+                    wire: f.name.wire.clone(),
                     deprecated: f.deprecated,
                 });
                 if f.required && !f.read_only {
@@ -1438,6 +1446,7 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
                     });
                 }
             }
+            view.uses_deprecated |= fields.iter().any(|f| f.deprecated);
             view.keep_unknown = model.usage.request && model.usage.response && additional.is_none();
             view.listing = model
                 .listing

@@ -99,23 +99,18 @@ impl GetAuditsQueryTransactionIdResults {
     /// Sends `GET /api/v2/audits/query/{transactionId}/results`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::AuditQueryExecutionResultsResponse, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::models::AuditQueryExecutionResultsResponse,
+    > {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<
-                crate::models::AuditQueryExecutionResultsResponse,
-            >,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::AuditQueryExecutionResultsResponse>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }

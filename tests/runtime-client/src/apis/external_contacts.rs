@@ -87,21 +87,16 @@ impl GetExternalcontactsScanContacts {
     /// Sends `GET /api/v2/externalcontacts/scan/contacts`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::CursorContactListing, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::CursorContactListing> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::CursorContactListing>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::CursorContactListing>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }

@@ -141,21 +141,16 @@ impl GetQualityCalibrations {
     /// Sends `GET /api/v2/quality/calibrations`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::CalibrationEntityListing, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::CalibrationEntityListing> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::CalibrationEntityListing>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::CalibrationEntityListing>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }

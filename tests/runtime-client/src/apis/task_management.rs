@@ -99,21 +99,16 @@ impl GetTaskmanagementWorkitemWrapups {
     /// Sends `GET /api/v2/taskmanagement/workitems/{workitemId}/wrapups`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::WorkitemWrapupEntityListing, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::WorkitemWrapupEntityListing> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::WorkitemWrapupEntityListing>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::WorkitemWrapupEntityListing>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }

@@ -204,18 +204,14 @@ impl DeleteUser {
         Ok(request)
     }
     /// Sends `DELETE /api/v2/users/{userId}`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<(), crate::Error>> + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<()> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::runtime::ApiResponse<()>, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::runtime::ApiResponse<()>> {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -256,20 +252,16 @@ impl GetUser {
         Ok(request)
     }
     /// Sends `GET /api/v2/users/{userId}`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::User, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::User> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::runtime::ApiResponse<crate::models::User>, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::User>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -365,21 +357,16 @@ impl GetUsers {
     /// Sends `GET /api/v2/users`.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::UserEntityListing, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<crate::models::UserEntityListing> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::runtime::ApiResponse<crate::models::UserEntityListing>,
-            crate::Error,
-        >,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::UserEntityListing>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -427,20 +414,16 @@ impl PostUsers {
         Ok(request)
     }
     /// Sends `POST /api/v2/users`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::User, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::User> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::runtime::ApiResponse<crate::models::User>, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::User>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }
@@ -476,20 +459,16 @@ impl PutUser {
         Ok(request)
     }
     /// Sends `PUT /api/v2/users/{userId}`.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::User, crate::Error>,
-    > + Send {
+    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::User> {
         let request = self.request();
         self.client.call_body(request, Self::decode)
     }
     /// Sends the request; the decoded body comes with the status and headers.
     pub fn send_with_response(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::runtime::ApiResponse<crate::models::User>, crate::Error>,
-    > + Send {
+    ) -> crate::runtime::ResponseFuture<
+        crate::runtime::ApiResponse<crate::models::User>,
+    > {
         let request = self.request();
         self.client.call(request, Self::decode)
     }

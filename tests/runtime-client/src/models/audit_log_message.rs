@@ -3,8 +3,7 @@
 /// The `AuditLogMessage` model.
 ///
 /// Construct it with `Default` and set fields: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuditLogMessage {
     /// Id of the audit message.
@@ -14,3 +13,20 @@ pub struct AuditLogMessage {
     /// Action that took place.
     pub action: Option<crate::models::AuditLogMessageAction>,
 }
+impl crate::runtime::DecodeFields for AuditLogMessage {
+    const NAME: &'static str = "AuditLogMessage";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::FieldName<'de>,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key.as_str() {
+            "id" => self.id = map.next_value()?,
+            "eventDate" => self.event_date = map.next_value()?,
+            "action" => self.action = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+}
+crate::runtime::impl_deserialize!(AuditLogMessage);

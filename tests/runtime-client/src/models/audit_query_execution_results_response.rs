@@ -3,8 +3,7 @@
 /// The `AuditQueryExecutionResultsResponse` model.
 ///
 /// Construct it with `Default` and set fields: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuditQueryExecutionResultsResponse {
     /// Transaction id.
@@ -16,6 +15,24 @@ pub struct AuditQueryExecutionResultsResponse {
     /// Sets `entities`.
     pub entities: Option<Vec<crate::models::AuditLogMessage>>,
 }
+impl crate::runtime::DecodeFields for AuditQueryExecutionResultsResponse {
+    const NAME: &'static str = "AuditQueryExecutionResultsResponse";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::FieldName<'de>,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key.as_str() {
+            "id" => self.id = map.next_value()?,
+            "pageSize" => self.page_size = map.next_value()?,
+            "cursor" => self.cursor = map.next_value()?,
+            "entities" => self.entities = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+}
+crate::runtime::impl_deserialize!(AuditQueryExecutionResultsResponse);
 #[allow(deprecated)]
 impl crate::runtime::Listing for AuditQueryExecutionResultsResponse {
     type Item = crate::models::AuditLogMessage;

@@ -3,8 +3,7 @@
 /// The `Cursors` model.
 ///
 /// Construct it with `Default` and set fields: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Cursors {
     /// Sets `before`.
@@ -12,3 +11,19 @@ pub struct Cursors {
     /// Sets `after`.
     pub after: Option<String>,
 }
+impl crate::runtime::DecodeFields for Cursors {
+    const NAME: &'static str = "Cursors";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::FieldName<'de>,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key.as_str() {
+            "before" => self.before = map.next_value()?,
+            "after" => self.after = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+}
+crate::runtime::impl_deserialize!(Cursors);

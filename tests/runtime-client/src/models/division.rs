@@ -3,7 +3,7 @@
 /// The `Division` model.
 ///
 /// Construct it with `Default` and set fields: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Division {
@@ -28,3 +28,22 @@ pub struct Division {
         ::serde_json::Value,
     >,
 }
+impl crate::runtime::DecodeFields for Division {
+    const NAME: &'static str = "Division";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::FieldName<'de>,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key.as_str() {
+            "id" => self.id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "selfUri" => self.self_uri = map.next_value()?,
+            _ => {
+                self.unknown_fields.insert(key.into_string(), map.next_value()?);
+            }
+        }
+        ::std::result::Result::Ok(true)
+    }
+}
+crate::runtime::impl_deserialize!(Division);

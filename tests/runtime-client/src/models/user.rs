@@ -4,7 +4,7 @@
 ///
 /// Construct it with `Default` and set fields, or with [`new`](Self::new) from the
 /// required ones: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct User {
@@ -61,3 +61,28 @@ impl User {
         }
     }
 }
+impl crate::runtime::DecodeFields for User {
+    const NAME: &'static str = "User";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::FieldName<'de>,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key.as_str() {
+            "id" => self.id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "division" => self.division = map.next_value()?,
+            "email" => self.email = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "title" => self.title = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            "dateModified" => self.date_modified = map.next_value()?,
+            "selfUri" => self.self_uri = map.next_value()?,
+            _ => {
+                self.unknown_fields.insert(key.into_string(), map.next_value()?);
+            }
+        }
+        ::std::result::Result::Ok(true)
+    }
+}
+crate::runtime::impl_deserialize!(User);

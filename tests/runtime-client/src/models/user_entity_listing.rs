@@ -3,8 +3,7 @@
 /// The `UserEntityListing` model.
 ///
 /// Construct it with `Default` and set fields: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserEntityListing {
     /// Sets `entities`.
@@ -28,6 +27,30 @@ pub struct UserEntityListing {
     /// Sets `pageCount`.
     pub page_count: Option<i32>,
 }
+impl crate::runtime::DecodeFields for UserEntityListing {
+    const NAME: &'static str = "UserEntityListing";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::FieldName<'de>,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key.as_str() {
+            "entities" => self.entities = map.next_value()?,
+            "pageSize" => self.page_size = map.next_value()?,
+            "pageNumber" => self.page_number = map.next_value()?,
+            "total" => self.total = map.next_value()?,
+            "firstUri" => self.first_uri = map.next_value()?,
+            "selfUri" => self.self_uri = map.next_value()?,
+            "nextUri" => self.next_uri = map.next_value()?,
+            "previousUri" => self.previous_uri = map.next_value()?,
+            "lastUri" => self.last_uri = map.next_value()?,
+            "pageCount" => self.page_count = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+}
+crate::runtime::impl_deserialize!(UserEntityListing);
 #[allow(deprecated)]
 impl crate::runtime::Listing for UserEntityListing {
     type Item = crate::models::User;

@@ -3,8 +3,7 @@
 /// The `WorkitemWrapupEntityListing` model.
 ///
 /// Construct it with `Default` and set fields: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WorkitemWrapupEntityListing {
     /// Sets `entities`.
@@ -16,6 +15,24 @@ pub struct WorkitemWrapupEntityListing {
     /// Sets `previousUri`.
     pub previous_uri: Option<String>,
 }
+impl crate::runtime::DecodeFields for WorkitemWrapupEntityListing {
+    const NAME: &'static str = "WorkitemWrapupEntityListing";
+    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::FieldName<'de>,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key.as_str() {
+            "entities" => self.entities = map.next_value()?,
+            "nextUri" => self.next_uri = map.next_value()?,
+            "selfUri" => self.self_uri = map.next_value()?,
+            "previousUri" => self.previous_uri = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+}
+crate::runtime::impl_deserialize!(WorkitemWrapupEntityListing);
 #[allow(deprecated)]
 impl crate::runtime::Listing for WorkitemWrapupEntityListing {
     type Item = crate::models::WorkitemWrapup;

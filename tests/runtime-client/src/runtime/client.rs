@@ -2,13 +2,18 @@
 //! shared by every operation; and the loop that sends one call's attempts.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderName, HeaderValue};
 use tracing::Instrument;
 
-use super::auth::{AccessToken, ClientCredentials, Secret, StaticToken, TokenProvider};
+use super::auth::{
+    AccessToken, BoxFuture, ClientCredentials, Secret, StaticToken, TokenProvider,
+};
 use super::request::{Part, Payload};
 use super::retry::{is_idempotent, retry_after};
 use super::{
@@ -72,6 +77,26 @@ enum Outcome {
     Failed { error: reqwest::Error, sent: bool },
 }
 
+/// The future of one call, as `send()` and `send_with_response()` return it: resolves to
+/// the decoded answer or an [`Error`]. `Send`, `'static` and `Unpin`, so it can be spawned,
+/// stored or polled anywhere.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct ResponseFuture<T>(BoxFuture<'static, Result<T, Error>>);
+
+impl<T> Future for ResponseFuture<T> {
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut().0.as_mut().poll(cx)
+    }
+}
+
+impl<T> fmt::Debug for ResponseFuture<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
+
 impl Client {
     /// A builder: US East (`api.mypurecloud.com`) unless told otherwise, no authentication.
     pub fn builder() -> ClientBuilder {
@@ -98,25 +123,30 @@ impl Client {
 
     /// Sends `request` with [`execute`](Self::execute) and decodes a success with `decode`:
     /// each generated `send_with_response` is this call. Generic over the decoded type
-    /// only, so operations answering the same model share one compiled future.
-    pub async fn call<T>(
+    /// only, and the future is boxed, so operations answering the same model share one
+    /// compiled future and no operation carries a future type of its own.
+    pub fn call<T: Send + 'static>(
         self,
         request: Result<Request, Error>,
         decode: fn(&Response) -> Result<T, Error>,
-    ) -> Result<ApiResponse<T>, Error> {
-        let response = self.execute(request?).await?;
-        let body = decode(&response)?;
-        Ok(response.with_body(body))
+    ) -> ResponseFuture<ApiResponse<T>> {
+        ResponseFuture(Box::pin(async move {
+            let response = self.execute(request?).await?;
+            let body = decode(&response)?;
+            Ok(response.with_body(body))
+        }))
     }
 
     /// [`call`](Self::call), keeping only the decoded body: each generated `send`.
-    pub async fn call_body<T>(
+    pub fn call_body<T: Send + 'static>(
         self,
         request: Result<Request, Error>,
         decode: fn(&Response) -> Result<T, Error>,
-    ) -> Result<T, Error> {
-        let response = self.execute(request?).await?;
-        decode(&response)
+    ) -> ResponseFuture<T> {
+        ResponseFuture(Box::pin(async move {
+            let response = self.execute(request?).await?;
+            decode(&response)
+        }))
     }
 
     /// Sends a request, with retries and authentication, and reads the whole response; a

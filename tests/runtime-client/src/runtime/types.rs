@@ -1,8 +1,11 @@
 //! Wire types: Genesys date-times, intervals, string enums, and how values become parameters.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 use std::str::FromStr;
 
+use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Raw bytes of a file download or upload.
@@ -119,6 +122,96 @@ pub trait StringEnum: Sized {
     fn as_str(&self) -> &str;
     /// The variant for a wire value; values this client does not know are kept as they are.
     fn from_wire(value: &str) -> Self;
+}
+
+/// A model decoded from a JSON object field by field: generated models implement this
+/// with one `match` on their wire names, and [`deserialize_object`] does the rest, so the
+/// thousands of models share one visitor. Fields absent from the object keep their
+/// `Default` (`None`); fields the model does not know are skipped, or kept by models that
+/// keep them.
+pub trait DecodeFields: Default {
+    /// The model's name, for "expected a ... object" in decode errors.
+    const NAME: &'static str;
+
+    /// Decodes the value of the field `key` into `self`; `Ok(false)` (value not read) when
+    /// the model has no such field.
+    fn decode_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: FieldName<'de>,
+        map: &mut A,
+    ) -> Result<bool, A::Error>;
+}
+
+/// Decodes a JSON object into a [`DecodeFields`] model: each generated model's
+/// `Deserialize` is this call.
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: DecodeFields>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: DecodeFields> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a {} object", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut value = T::default();
+        while let Some(key) = map.next_key::<FieldName<'de>>()? {
+            if !value.decode_field(key, &mut map)? {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(value)
+    }
+}
+
+/// A field name as decoded, borrowed from the input when it has no escapes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldName<'de>(Cow<'de, str>);
+
+impl FieldName<'_> {
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The name, owned.
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldName<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NameVisitor;
+
+        impl<'de> Visitor<'de> for NameVisitor {
+            type Value = FieldName<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(FieldName(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(FieldName(Cow::Owned(v.to_owned())))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(FieldName(Cow::Owned(v)))
+            }
+        }
+
+        deserializer.deserialize_str(NameVisitor)
+    }
 }
 
 /// A value that can be sent as a path, query or header parameter.
