@@ -19,6 +19,12 @@
 
 mod bench;
 
+/// Generation is allocation-bound (syn's and prettyplease's trees, the JSON document, the
+/// IR) on every thread at once; mimalloc's per-thread heaps take a third of the run's
+/// time off glibc's malloc (`BENCHMARKS.md`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -130,6 +130,7 @@ fn tera() -> Result<&'static Tera, Error> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![]);
         tera.register_filter("rust_str", rust_str);
+        tera.register_filter("doc_text", doc_text);
         tera.add_raw_templates(TEMPLATES.to_vec())
             .map_err(|e| format!("{e}: {}", source_chain(&e)))?;
         Ok(tera)
@@ -156,6 +157,20 @@ fn rust_str(
         .map(str::to_owned)
         .unwrap_or_else(|| value.to_string());
     Ok(tera::Value::String(format!("{text:?}")))
+}
+
+/// Text for the rest of a `///` line: control characters (which a line comment cannot
+/// hold) become spaces. `format` sets doc comments aside while it formats code, so doc
+/// text is written as comments, never as `#[doc]` strings to escape and unescape.
+fn doc_text(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = value
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| value.to_string());
+    Ok(tera::Value::String(views::comment_text(&text)))
 }
 
 fn source_chain(e: &dyn std::error::Error) -> String {

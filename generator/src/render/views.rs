@@ -186,33 +186,41 @@ fn module_features(api: &Api, group: &Group) -> Vec<String> {
 /// Paragraphs as `#[doc = "..."]` attributes, one per line, ready to print: templates do not
 /// loop over doc lines (rendering thousands of files, that is most of Tera's work).
 fn doc_attrs(paragraphs: &[String]) -> String {
-    attrs("#[doc = ", paragraphs)
+    doc_lines("///", paragraphs)
 }
 
-/// Paragraphs as inner `#![doc = "..."]` attributes (module docs).
+/// Paragraphs as inner `//!` doc comments (module docs).
 fn inner_doc_attrs(paragraphs: &[String]) -> String {
-    attrs("#![doc = ", paragraphs)
+    doc_lines("//!", paragraphs)
 }
 
-fn attrs(open: &str, paragraphs: &[String]) -> String {
+/// Paragraphs as doc-comment lines, a blank doc line between paragraphs.
+fn doc_lines(open: &str, paragraphs: &[String]) -> String {
     let mut out = String::new();
     let mut first = true;
     for paragraph in paragraphs.iter().filter(|p| !p.trim().is_empty()) {
         if !first {
             out.push_str(open);
-            out.push_str("\"\"]\n");
+            out.push('\n');
         }
         first = false;
         for line in paragraph.lines() {
-            let text = if line.is_empty() {
-                String::new()
-            } else {
-                format!(" {line}")
-            };
-            out.push_str(&format!("{open}{text:?}]\n"));
+            out.push_str(open);
+            if !line.is_empty() {
+                out.push(' ');
+                out.push_str(&comment_text(line));
+            }
+            out.push('\n');
         }
     }
     out
+}
+
+/// `text` as it can stand in a line comment: control characters become spaces.
+pub(crate) fn comment_text(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 fn text(t: &Option<String>) -> String {
