@@ -69,7 +69,7 @@ fn format_one(
 
 fn parse_or_dump(file: &RenderedFile, dump_dir: &std::path::Path) -> Result<syn::File, Error> {
     syn::parse_file(&file.contents).map_err(|e| {
-        let start = e.span().start();
+        let (line, message) = locate(&file.contents).unwrap_or((1, e.to_string()));
         let dump = dump_dir.join(file.path.replace('/', "__"));
         let _ = std::fs::create_dir_all(dump_dir);
         let _ = std::fs::write(&dump, &file.contents);
@@ -79,13 +79,43 @@ fn parse_or_dump(file: &RenderedFile, dump_dir: &std::path::Path) -> Result<syn:
             ErrorKind::InvalidRust {
                 template: file.template.to_owned(),
                 item: format!("{} ({})", file.item, file.path),
-                line: start.line,
-                column: start.column + 1,
-                message: e.to_string(),
+                line,
+                column: 1,
+                message,
                 dump: dump.display().to_string(),
             },
         )
     })
+}
+
+/// The line of the item that fails to parse, and syn's message for it. syn is built
+/// without span locations (tracking them costs a tenth of this stage and keeps a copy of
+/// every file), so the text is cut into top-level items, at each column-0 line that ends
+/// one with `}` or `;`, and the first item that does not parse alone is the culprit; its
+/// line is its first line that is not blank, a comment or an attribute.
+fn locate(text: &str) -> Option<(usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut start = 0;
+    for (n, line) in lines.iter().enumerate() {
+        let ends_item = !line.starts_with(char::is_whitespace)
+            && !line.starts_with("//")
+            && !line.starts_with('#')
+            && (line.ends_with('}') || line.ends_with(';'));
+        if !ends_item && n + 1 < lines.len() {
+            continue;
+        }
+        if let Err(e) = syn::parse_file(&lines[start..=n].join("\n")) {
+            let first = (start..=n)
+                .find(|&i| {
+                    let t = lines[i].trim_start();
+                    !(t.is_empty() || t.starts_with("//") || t.starts_with('#'))
+                })
+                .unwrap_or(start);
+            return Some((first + 1, e.to_string()));
+        }
+        start = n + 1;
+    }
+    None
 }
 
 /// Whether a trimmed line is a doc comment: `Some(false)` outer (`///`), `Some(true)`

@@ -195,32 +195,31 @@ fn deserialize(doc: Value, map: &SourceMap) -> Result<openapiv3::OpenAPI, Error>
         .into_iter()
         .collect();
     let mut api: openapiv3::OpenAPI = decode(&doc, "", map)?;
+    // Each part is freed as soon as it is decoded, which keeps the peak near one copy.
     let decoded_paths: Vec<(String, openapiv3::ReferenceOr<openapiv3::PathItem>)> = paths
-        .par_iter()
+        .into_par_iter()
         .map(|(path, item)| {
-            Ok((
-                path.clone(),
-                decode::<openapiv3::ReferenceOr<openapiv3::PathItem>>(
-                    item,
-                    &format!("/paths/{}", escape(path)),
-                    map,
-                )?,
-            ))
+            let decoded = decode::<openapiv3::ReferenceOr<openapiv3::PathItem>>(
+                &item,
+                &format!("/paths/{}", escape(&path)),
+                map,
+            )?;
+            drop(item);
+            Ok((path, decoded))
         })
         .collect::<Result<_, Error>>()?;
     api.paths.paths = decoded_paths.into_iter().collect();
     if !schemas.is_empty() {
         let decoded: Vec<(String, openapiv3::ReferenceOr<openapiv3::Schema>)> = schemas
-            .par_iter()
+            .into_par_iter()
             .map(|(name, schema)| {
-                Ok((
-                    name.clone(),
-                    decode::<openapiv3::ReferenceOr<openapiv3::Schema>>(
-                        schema,
-                        &format!("/components/schemas/{}", escape(name)),
-                        map,
-                    )?,
-                ))
+                let decoded = decode::<openapiv3::ReferenceOr<openapiv3::Schema>>(
+                    &schema,
+                    &format!("/components/schemas/{}", escape(&name)),
+                    map,
+                )?;
+                drop(schema);
+                Ok((name, decoded))
             })
             .collect::<Result<_, Error>>()?;
         api.components.get_or_insert_with(Default::default).schemas = decoded.into_iter().collect();
