@@ -195,12 +195,26 @@ pub struct CrateInfo {
     pub changelog: Option<String>,
 }
 
+/// The crate-level files and their templates.
+const CRATE_FILES: &[(&str, &str)] = &[
+    ("Cargo.toml", "Cargo.toml.tera"),
+    ("README.md", "README.md.tera"),
+    ("src/lib.rs", "lib.rs.tera"),
+    ("src/client.rs", "client.rs.tera"),
+    ("src/apis/mod.rs", "apis_mod.rs.tera"),
+    ("src/models/mod.rs", "models_mod.rs.tera"),
+    ("src/permissions.rs", "permissions.rs.tera"),
+];
+
+/// One rendering job: a group's module and page, or a model's module.
+enum Job<'a> {
+    Group(&'a crate::ir::Group),
+    Model(&'a crate::ir::Model),
+}
+
 /// Renders every file of the crate.
 pub fn render(api: &Api, info: &CrateInfo) -> Result<Vec<RenderedFile>, Error> {
     let tera = tera()?;
-    let crate_view = views::crate_view(api, info);
-    let crate_ctx =
-        tera::Context::from_serialize(&crate_view).map_err(|e| template_error("(context)", e))?;
     let one = |path: &str, template: &'static str, item: &str, context: &tera::Context| {
         let contents = tera
             .render(template, context)
@@ -212,65 +226,66 @@ pub fn render(api: &Api, info: &CrateInfo) -> Result<Vec<RenderedFile>, Error> {
             contents,
         })
     };
-    let mut files = Vec::new();
-    for (path, template) in [
-        ("Cargo.toml", "Cargo.toml.tera"),
-        ("README.md", "README.md.tera"),
-        ("src/lib.rs", "lib.rs.tera"),
-        ("src/client.rs", "client.rs.tera"),
-        ("src/apis/mod.rs", "apis_mod.rs.tera"),
-        ("src/models/mod.rs", "models_mod.rs.tera"),
-        ("src/permissions.rs", "permissions.rs.tera"),
-    ] {
-        files.push(one(path, template, "crate", &crate_ctx)?);
-    }
-    if let Some(changelog) = &info.changelog {
-        let mut context = tera::Context::new();
-        context.insert("changelog", changelog.trim());
-        files.push(one("CHANGELOG.md", "CHANGELOG.md.tera", "crate", &context)?);
-    }
-    // Views, contexts and rendering all run in parallel, one job per group or model.
-    let groups: Vec<Vec<RenderedFile>> = api
-        .groups
-        .par_iter()
-        .map(|group| {
-            let view = views::group_view(api, group, info);
-            let context = tera::Context::from_serialize(&view)
-                .map_err(|e| template_error("tag_module.rs.tera", e))?;
-            let item = &group.name.rust;
-            Ok(vec![
-                one(
-                    &format!("src/apis/{}.rs", group.module),
-                    "tag_module.rs.tera",
-                    item,
-                    &context,
-                )?,
-                one(
-                    &format!("docs/{item}.md"),
-                    "group_doc.md.tera",
-                    item,
-                    &context,
-                )?,
-            ])
-        })
-        .collect::<Result<_, Error>>()?;
-    files.extend(groups.into_iter().flatten());
-    let models: Vec<&crate::ir::Model> = api.models.values().collect();
-    let models: Vec<RenderedFile> = models
-        .into_par_iter()
-        .map(|model| {
-            let (template, view) = views::model_view(api, model);
-            let context =
-                tera::Context::from_serialize(&view).map_err(|e| template_error(template, e))?;
-            one(
-                &format!("src/models/{}.rs", model.module),
-                template,
-                &model.name.rust,
-                &context,
-            )
-        })
-        .collect::<Result<_, Error>>()?;
-    files.extend(models);
+    // Views, contexts and rendering all run in parallel: the crate-level files (whose
+    // view lists every model and operation) beside one job per group or model.
+    let crate_files = || -> Result<Vec<RenderedFile>, Error> {
+        let crate_view = views::crate_view(api, info);
+        let crate_ctx = tera::Context::from_serialize(&crate_view)
+            .map_err(|e| template_error("(context)", e))?;
+        let mut files: Vec<RenderedFile> = CRATE_FILES
+            .par_iter()
+            .map(|(path, template)| one(path, template, "crate", &crate_ctx))
+            .collect::<Result<_, Error>>()?;
+        if let Some(changelog) = &info.changelog {
+            let mut context = tera::Context::new();
+            context.insert("changelog", changelog.trim());
+            files.push(one("CHANGELOG.md", "CHANGELOG.md.tera", "crate", &context)?);
+        }
+        Ok(files)
+    };
+    let jobs: Vec<Job> = (api.groups.iter().map(Job::Group))
+        .chain(api.models.values().map(Job::Model))
+        .collect();
+    let item_files = || -> Result<Vec<Vec<RenderedFile>>, Error> {
+        jobs.par_iter()
+            .map(|job| match job {
+                Job::Group(group) => {
+                    let view = views::group_view(api, group, info);
+                    let context = tera::Context::from_serialize(&view)
+                        .map_err(|e| template_error("tag_module.rs.tera", e))?;
+                    let item = &group.name.rust;
+                    Ok(vec![
+                        one(
+                            &format!("src/apis/{}.rs", group.module),
+                            "tag_module.rs.tera",
+                            item,
+                            &context,
+                        )?,
+                        one(
+                            &format!("docs/{item}.md"),
+                            "group_doc.md.tera",
+                            item,
+                            &context,
+                        )?,
+                    ])
+                }
+                Job::Model(model) => {
+                    let (template, view) = views::model_view(api, model);
+                    let context = tera::Context::from_serialize(&view)
+                        .map_err(|e| template_error(template, e))?;
+                    Ok(vec![one(
+                        &format!("src/models/{}.rs", model.module),
+                        template,
+                        &model.name.rust,
+                        &context,
+                    )?])
+                }
+            })
+            .collect()
+    };
+    let (crate_files, item_files) = rayon::join(crate_files, item_files);
+    let mut files = crate_files?;
+    files.extend(item_files?.into_iter().flatten());
     // Verbatim, except that doc examples name the crate being generated.
     let lib_name = format!("{}::", info.name.replace('-', "_"));
     for (name, source) in RUNTIME {
