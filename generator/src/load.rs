@@ -155,9 +155,9 @@ fn overlay_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 pub fn read_document(path: &Path) -> Result<(Value, Input), Error> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::new(&file, "", ErrorKind::Io(e)))?;
-    let doc = parse(&file, &bytes)?;
-    let sha256 = hex(&Sha256::digest(&bytes));
-    Ok((doc, Input { file, sha256 }))
+    // The hash (for the preamble) is taken while the text is parsed.
+    let (doc, sha256) = rayon::join(|| parse(&file, &bytes), || hex(&Sha256::digest(&bytes)));
+    Ok((doc?, Input { file, sha256 }))
 }
 
 /// Parses JSON, or YAML when the file name says so or the text does not start like JSON.

@@ -135,7 +135,7 @@ pub fn upgrade(
             },
         ));
     };
-    let oas = if let Some(version) = root.get("swagger") {
+    if let Some(version) = root.get("swagger") {
         if version.as_str() != Some("2.0") {
             return Err(Error::new(
                 &source.file,
@@ -146,13 +146,16 @@ pub fn upgrade(
             ));
         }
         map.swagger2 = true;
-        Upgrader {
+        let converted = Upgrader {
             map: &mut map,
             diags,
             root,
         }
-        .document()?
-    } else if let Some(version) = root.get("openapi") {
+        .document()?;
+        let api = converted.assemble(&map)?;
+        return Ok((api, map));
+    }
+    let oas = if let Some(version) = root.get("openapi") {
         if !version.as_str().is_some_and(|v| v.starts_with("3.0")) {
             return Err(Error::new(
                 &source.file,
@@ -340,6 +343,27 @@ fn reason(status: &str) -> &'static str {
     }
 }
 
+/// What [`Upgrader::document`] gives: everything but the paths and schemas as JSON, and
+/// those decoded.
+struct Converted {
+    rest: Value,
+    paths: Vec<(String, openapiv3::ReferenceOr<openapiv3::PathItem>)>,
+    schemas: Vec<(String, openapiv3::ReferenceOr<openapiv3::Schema>)>,
+}
+
+impl Converted {
+    /// Decodes the rest and puts the decoded paths and schemas in it.
+    fn assemble(self, map: &SourceMap) -> Result<openapiv3::OpenAPI, Error> {
+        let mut api: openapiv3::OpenAPI = decode(&self.rest, "", map)?;
+        api.paths.paths = self.paths.into_iter().collect();
+        if !self.schemas.is_empty() {
+            api.components.get_or_insert_with(Default::default).schemas =
+                self.schemas.into_iter().collect();
+        }
+        Ok(api)
+    }
+}
+
 struct Upgrader<'a> {
     map: &'a mut SourceMap,
     diags: &'a mut Diagnostics,
@@ -367,7 +391,9 @@ impl<'a> Upgrader<'a> {
         }
     }
 
-    fn document(mut self) -> Result<Value, Error> {
+    /// The upgraded document: its paths and schemas (nearly all of it) already decoded,
+    /// each in the parallel job that converted it; the rest as JSON.
+    fn document(mut self) -> Result<Converted, Error> {
         let mut out = Map::new();
         out.insert("openapi".into(), json!("3.0.3"));
         out.insert(
@@ -407,13 +433,14 @@ impl<'a> Upgrader<'a> {
         let produces = media_types(self.root.get("produces"));
 
         let mut components = Map::new();
+        let mut schemas = Vec::new();
         if let Some(defs) = self.object("definitions")? {
-            let mut schemas = Map::new();
-            for (name, schema) in defs {
-                let pointer = format!("/definitions/{}", escape(name));
-                schemas.insert(name.clone(), self.schema(schema, &pointer));
-            }
-            components.insert("schemas".into(), Value::Object(schemas));
+            let defs: Vec<(&String, &Value)> = defs.iter().collect();
+            schemas = self.in_parallel(&defs, |up, (name, schema)| {
+                let converted = up.schema(schema, &format!("/definitions/{}", escape(name)));
+                let pointer = format!("/components/schemas/{}", escape(name));
+                Ok(((*name).clone(), decode(&converted, &pointer, up.map)?))
+            })?;
         }
         if let Some(params) = self.object("parameters")? {
             let mut out_params = Map::new();
@@ -442,54 +469,112 @@ impl<'a> Upgrader<'a> {
         }
         out.insert("components".into(), Value::Object(components));
 
-        let mut paths = Map::new();
+        let mut paths = Vec::new();
         if let Some(in_paths) = self.object("paths")? {
-            for (path, item) in in_paths {
-                let item_pointer = format!("/paths/{}", escape(path));
-                let Some(item) = item.as_object() else {
+            let in_paths: Vec<(&String, &Value)> = in_paths.iter().collect();
+            paths = self.in_parallel(&in_paths, |up, (path, item)| {
+                let converted = up.path_item(path, item, &consumes, &produces)?;
+                let pointer = format!("/paths/{}", escape(path));
+                Ok(((*path).clone(), decode(&converted, &pointer, up.map)?))
+            })?;
+        }
+        out.insert("paths".into(), Value::Object(Map::new()));
+        Ok(Converted {
+            rest: Value::Object(out),
+            paths,
+            schemas,
+        })
+    }
+
+    /// Converts one path item (its parameters and operations).
+    fn path_item(
+        &mut self,
+        path: &str,
+        item: &Value,
+        consumes: &[String],
+        produces: &[String],
+    ) -> Result<Value, Error> {
+        let item_pointer = format!("/paths/{}", escape(path));
+        let Some(item) = item.as_object() else {
+            return Err(self.map.error(
+                &item_pointer,
+                ErrorKind::Invalid {
+                    message: "a path item must be an object".into(),
+                },
+            ));
+        };
+        let mut out_item = Map::new();
+        for (key, value) in item {
+            match key.as_str() {
+                "parameters" => {
+                    let (params, _) =
+                        self.parameters(value, &format!("{item_pointer}/parameters"))?;
+                    out_item.insert(key.clone(), Value::Array(params));
+                }
+                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" => {
+                    let op = self.operation(
+                        value,
+                        &format!("{item_pointer}/{key}"),
+                        consumes,
+                        produces,
+                    )?;
+                    out_item.insert(key.clone(), op);
+                }
+                k if k.starts_with("x-") => {
+                    out_item.insert(key.clone(), value.clone());
+                }
+                "$ref" => {
                     return Err(self.map.error(
-                        &item_pointer,
-                        ErrorKind::Invalid {
-                            message: "a path item must be an object".into(),
+                        &format!("{item_pointer}/$ref"),
+                        ErrorKind::Unsupported {
+                            what: "path item $ref".into(),
                         },
                     ));
-                };
-                let mut out_item = Map::new();
-                for (key, value) in item {
-                    match key.as_str() {
-                        "parameters" => {
-                            let (params, _) =
-                                self.parameters(value, &format!("{item_pointer}/parameters"))?;
-                            out_item.insert(key.clone(), Value::Array(params));
-                        }
-                        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" => {
-                            let op = self.operation(
-                                value,
-                                &format!("{item_pointer}/{key}"),
-                                &consumes,
-                                &produces,
-                            )?;
-                            out_item.insert(key.clone(), op);
-                        }
-                        k if k.starts_with("x-") => {
-                            out_item.insert(key.clone(), value.clone());
-                        }
-                        "$ref" => {
-                            return Err(self.map.error(
-                                &format!("{item_pointer}/$ref"),
-                                ErrorKind::Unsupported {
-                                    what: "path item $ref".into(),
-                                },
-                            ));
-                        }
-                        _ => {}
-                    }
                 }
-                paths.insert(path.clone(), Value::Object(out_item));
+                _ => {}
             }
         }
-        out.insert("paths".into(), Value::Object(paths));
-        Ok(Value::Object(out))
+        Ok(Value::Object(out_item))
+    }
+
+    /// Runs `convert` on every part in parallel, each with an upgrader of its own (its own
+    /// pointer moves and warnings), then merges those in the parts' order, so warnings and
+    /// the first error are the same as converting one part after another.
+    fn in_parallel<P: Sync, T: Send>(
+        &mut self,
+        parts: &[P],
+        convert: impl Fn(&mut Upgrader<'_>, &P) -> Result<T, Error> + Sync,
+    ) -> Result<Vec<T>, Error> {
+        use rayon::prelude::*;
+        let root = self.root;
+        let base: &SourceMap = self.map;
+        let file = self.diags.file.clone();
+        let results: Vec<(Result<T, Error>, SourceMap, Diagnostics)> = parts
+            .par_iter()
+            .map(|part| {
+                let mut map = SourceMap {
+                    swagger2: base.swagger2,
+                    moved: BTreeMap::new(),
+                    origins: base.origins.clone(),
+                    file: base.file.clone(),
+                };
+                let mut diags = Diagnostics::new(&file);
+                let mut up = Upgrader {
+                    map: &mut map,
+                    diags: &mut diags,
+                    root,
+                };
+                let result = convert(&mut up, part);
+                (result, map, diags)
+            })
+            .collect();
+        let mut out = Vec::with_capacity(results.len());
+        for (result, map, diags) in results {
+            self.diags.items.extend(diags.items);
+            self.map.moved.extend(map.moved);
+            out.push(result?);
+        }
+        Ok(out)
     }
 
     fn operation(
