@@ -97,6 +97,68 @@ impl<T> fmt::Debug for ResponseFuture<T> {
     }
 }
 
+/// What each operation's generated parameters type knows: how to make its request and how
+/// to read its answer. [`RequestBuilder`] does the rest, once for every operation.
+pub trait Operation {
+    /// The decoded answer.
+    type Output: Send + 'static;
+
+    /// Builds the request from the parameters set so far.
+    fn request(&self) -> Result<Request, Error>;
+
+    /// Decodes a successful response.
+    fn decode(response: &Response) -> Result<Self::Output, Error>;
+}
+
+/// An operation's request builder, as each operation method returns it (every operation
+/// names its own, such as `GetBillingReportsBillableusage`): required parameters are set
+/// when it is made, optional ones through its setters; then [`send`](Self::send) it, or
+/// [`send_with_response`](Self::send_with_response) for the status and headers too.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct RequestBuilder<P> {
+    pub(crate) client: Client,
+    pub(crate) params: P,
+}
+
+impl<P> RequestBuilder<P> {
+    /// A builder for `params` on `client`.
+    pub(crate) fn new(client: Client, params: P) -> Self {
+        RequestBuilder { client, params }
+    }
+
+    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
+    /// over the client's.
+    pub fn with_options(mut self, options: CallOptions) -> Self {
+        self.client = self.client.with_options(options);
+        self
+    }
+}
+
+impl<P: Operation> RequestBuilder<P> {
+    /// Sends the request and decodes the answer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] when the API answers with an error status (see each operation's
+    /// documentation), [`Error::Transport`] or [`Error::Timeout`] when no answer arrives,
+    /// [`Error::Decode`] when the answer is not what the definition describes.
+    pub fn send(self) -> ResponseFuture<P::Output> {
+        let request = self.params.request();
+        self.client.call_body(request, P::decode)
+    }
+
+    /// Sends the request; the decoded body comes with the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> ResponseFuture<ApiResponse<P::Output>> {
+        let request = self.params.request();
+        self.client.call(request, P::decode)
+    }
+}
+
 impl Client {
     /// A builder: US East (`api.mypurecloud.com`) unless told otherwise, no authentication.
     pub fn builder() -> ClientBuilder {

@@ -38,11 +38,13 @@ impl<'a> BillingApi<'a> {
         &self,
         account_id: impl Into<String>,
     ) -> GetBillingAccount {
-        GetBillingAccount {
-            client: self.client.clone(),
-            account_id: account_id.into(),
-            fields: None,
-        }
+        GetBillingAccount::new(
+            self.client.clone(),
+            GetBillingAccountParams {
+                account_id: account_id.into(),
+                fields: None,
+            },
+        )
     }
     /// Get constumer account.
     ///
@@ -63,9 +65,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_account0(&self) -> GetBillingAccount0 {
-        GetBillingAccount0 {
-            client: self.client.clone(),
-        }
+        GetBillingAccount0::new(self.client.clone(), GetBillingAccount0Params {})
     }
     /// Get carrier services usage data.
     ///
@@ -90,12 +90,14 @@ impl<'a> BillingApi<'a> {
     pub fn get_billing_carrierservices_usage_calls(
         &self,
     ) -> GetBillingCarrierservicesUsageCalls {
-        GetBillingCarrierservicesUsageCalls {
-            client: self.client.clone(),
-            from: None,
-            to: None,
-            limit: None,
-        }
+        GetBillingCarrierservicesUsageCalls::new(
+            self.client.clone(),
+            GetBillingCarrierservicesUsageCallsParams {
+                from: None,
+                to: None,
+                limit: None,
+            },
+        )
     }
     /// Get customer free trial information.
     ///
@@ -116,9 +118,7 @@ impl<'a> BillingApi<'a> {
     ///
     /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_freetrial(&self) -> GetBillingFreetrial {
-        GetBillingFreetrial {
-            client: self.client.clone(),
-        }
+        GetBillingFreetrial::new(self.client.clone(), GetBillingFreetrialParams {})
     }
     /// Get invoice.
     ///
@@ -146,10 +146,12 @@ impl<'a> BillingApi<'a> {
         &self,
         invoice_id: impl Into<String>,
     ) -> GetBillingInvoice {
-        GetBillingInvoice {
-            client: self.client.clone(),
-            invoice_id: invoice_id.into(),
-        }
+        GetBillingInvoice::new(
+            self.client.clone(),
+            GetBillingInvoiceParams {
+                invoice_id: invoice_id.into(),
+            },
+        )
     }
     /// Get invoice PDF.
     ///
@@ -177,10 +179,12 @@ impl<'a> BillingApi<'a> {
         &self,
         invoice_id: impl Into<String>,
     ) -> GetBillingInvoicePdf {
-        GetBillingInvoicePdf {
-            client: self.client.clone(),
-            invoice_id: invoice_id.into(),
-        }
+        GetBillingInvoicePdf::new(
+            self.client.clone(),
+            GetBillingInvoicePdfParams {
+                invoice_id: invoice_id.into(),
+            },
+        )
     }
     /// Get invoices
     ///
@@ -205,11 +209,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_invoices(&self) -> GetBillingInvoices {
-        GetBillingInvoices {
-            client: self.client.clone(),
-            page_size: None,
-            page_number: None,
-        }
+        GetBillingInvoices::new(
+            self.client.clone(),
+            GetBillingInvoicesParams {
+                page_size: None,
+                page_number: None,
+            },
+        )
     }
     /// Get billing periods
     ///
@@ -234,12 +240,14 @@ impl<'a> BillingApi<'a> {
     ///
     /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_periods(&self) -> GetBillingPeriods {
-        GetBillingPeriods {
-            client: self.client.clone(),
-            period_granularity: None,
-            page_size: None,
-            page_number: None,
-        }
+        GetBillingPeriods::new(
+            self.client.clone(),
+            GetBillingPeriodsParams {
+                period_granularity: None,
+                page_size: None,
+                page_number: None,
+            },
+        )
     }
     /// Get Premium App listing.
     ///
@@ -262,10 +270,12 @@ impl<'a> BillingApi<'a> {
         &self,
         app_id: impl Into<String>,
     ) -> GetBillingPremiumapplisting {
-        GetBillingPremiumapplisting {
-            client: self.client.clone(),
-            app_id: app_id.into(),
-        }
+        GetBillingPremiumapplisting::new(
+            self.client.clone(),
+            GetBillingPremiumapplistingParams {
+                app_id: app_id.into(),
+            },
+        )
     }
     /// Get a report of the billable license usages
     ///
@@ -301,11 +311,13 @@ impl<'a> BillingApi<'a> {
         start_date: impl Into<crate::runtime::DateTime>,
         end_date: impl Into<crate::runtime::DateTime>,
     ) -> GetBillingReportsBillableusage {
-        GetBillingReportsBillableusage {
-            client: self.client.clone(),
-            start_date: start_date.into(),
-            end_date: end_date.into(),
-        }
+        GetBillingReportsBillableusage::new(
+            self.client.clone(),
+            GetBillingReportsBillableusageParams {
+                start_date: start_date.into(),
+                end_date: end_date.into(),
+            },
+        )
     }
     /// Get billable usage data report CSV.
     ///
@@ -333,10 +345,12 @@ impl<'a> BillingApi<'a> {
         &self,
         report_id: impl Into<String>,
     ) -> GetBillingReportsBillableusagedataReportIdCsv {
-        GetBillingReportsBillableusagedataReportIdCsv {
-            client: self.client.clone(),
-            report_id: report_id.into(),
-        }
+        GetBillingReportsBillableusagedataReportIdCsv::new(
+            self.client.clone(),
+            GetBillingReportsBillableusagedataReportIdCsvParams {
+                report_id: report_id.into(),
+            },
+        )
     }
     /// Get concurrent usage data report CSV.
     ///
@@ -364,10 +378,12 @@ impl<'a> BillingApi<'a> {
         &self,
         report_id: impl Into<String>,
     ) -> GetBillingReportsConcurrentusagedataReportIdCsv {
-        GetBillingReportsConcurrentusagedataReportIdCsv {
-            client: self.client.clone(),
-            report_id: report_id.into(),
-        }
+        GetBillingReportsConcurrentusagedataReportIdCsv::new(
+            self.client.clone(),
+            GetBillingReportsConcurrentusagedataReportIdCsvParams {
+                report_id: report_id.into(),
+            },
+        )
     }
     /// Get resources usage data report CSV.
     ///
@@ -395,10 +411,12 @@ impl<'a> BillingApi<'a> {
         &self,
         report_id: impl Into<String>,
     ) -> GetBillingReportsResourcesusagedataReportIdCsv {
-        GetBillingReportsResourcesusagedataReportIdCsv {
-            client: self.client.clone(),
-            report_id: report_id.into(),
-        }
+        GetBillingReportsResourcesusagedataReportIdCsv::new(
+            self.client.clone(),
+            GetBillingReportsResourcesusagedataReportIdCsvParams {
+                report_id: report_id.into(),
+            },
+        )
     }
     /// Get signup free trial for organization
     ///
@@ -416,9 +434,10 @@ impl<'a> BillingApi<'a> {
     ///
     /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_signup_freetrial(&self) -> GetBillingSignupFreetrial {
-        GetBillingSignupFreetrial {
-            client: self.client.clone(),
-        }
+        GetBillingSignupFreetrial::new(
+            self.client.clone(),
+            GetBillingSignupFreetrialParams {},
+        )
     }
     /// Get a free trial staging instance
     ///
@@ -441,10 +460,12 @@ impl<'a> BillingApi<'a> {
         &self,
         free_trial_id: impl Into<String>,
     ) -> GetBillingSignupFreetrialStagingFreeTrialId {
-        GetBillingSignupFreetrialStagingFreeTrialId {
-            client: self.client.clone(),
-            free_trial_id: free_trial_id.into(),
-        }
+        GetBillingSignupFreetrialStagingFreeTrialId::new(
+            self.client.clone(),
+            GetBillingSignupFreetrialStagingFreeTrialIdParams {
+                free_trial_id: free_trial_id.into(),
+            },
+        )
     }
     /// Get a provisioning record
     ///
@@ -467,10 +488,12 @@ impl<'a> BillingApi<'a> {
         &self,
         provisioning_id: impl Into<String>,
     ) -> GetBillingSignupProvisioningProvisioningId {
-        GetBillingSignupProvisioningProvisioningId {
-            client: self.client.clone(),
-            provisioning_id: provisioning_id.into(),
-        }
+        GetBillingSignupProvisioningProvisioningId::new(
+            self.client.clone(),
+            GetBillingSignupProvisioningProvisioningIdParams {
+                provisioning_id: provisioning_id.into(),
+            },
+        )
     }
     /// Get subscription overview.
     ///
@@ -493,10 +516,12 @@ impl<'a> BillingApi<'a> {
     ///
     /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_subscriptionoverview(&self) -> GetBillingSubscriptionoverview {
-        GetBillingSubscriptionoverview {
-            client: self.client.clone(),
-            period_ending_timestamp: None,
-        }
+        GetBillingSubscriptionoverview::new(
+            self.client.clone(),
+            GetBillingSubscriptionoverviewParams {
+                period_ending_timestamp: None,
+            },
+        )
     }
     /// Get the result of an asynchronous billing task.
     ///
@@ -521,10 +546,12 @@ impl<'a> BillingApi<'a> {
     ///
     /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_billing_task(&self, task_id: impl Into<String>) -> GetBillingTask {
-        GetBillingTask {
-            client: self.client.clone(),
-            task_id: task_id.into(),
-        }
+        GetBillingTask::new(
+            self.client.clone(),
+            GetBillingTaskParams {
+                task_id: task_id.into(),
+            },
+        )
     }
     /// Get the billing overview for an organization that is managed by a partner.
     ///
@@ -559,11 +586,13 @@ impl<'a> BillingApi<'a> {
         &self,
         trustor_org_id: impl Into<String>,
     ) -> GetBillingTrusteebillingoverviewTrustorOrgId {
-        GetBillingTrusteebillingoverviewTrustorOrgId {
-            client: self.client.clone(),
-            trustor_org_id: trustor_org_id.into(),
-            billing_period_index: None,
-        }
+        GetBillingTrusteebillingoverviewTrustorOrgId::new(
+            self.client.clone(),
+            GetBillingTrusteebillingoverviewTrustorOrgIdParams {
+                trustor_org_id: trustor_org_id.into(),
+                billing_period_index: None,
+            },
+        )
     }
     /// Get metered app customer usage details.
     ///
@@ -590,12 +619,14 @@ impl<'a> BillingApi<'a> {
         &self,
         organization_id: impl Into<String>,
     ) -> GetBillingVendorusageOrganization {
-        GetBillingVendorusageOrganization {
-            client: self.client.clone(),
-            organization_id: organization_id.into(),
-            region: None,
-            app_ids: None,
-        }
+        GetBillingVendorusageOrganization::new(
+            self.client.clone(),
+            GetBillingVendorusageOrganizationParams {
+                organization_id: organization_id.into(),
+                region: None,
+                app_ids: None,
+            },
+        )
     }
     /// Get metered app customer usage counts by Genesys Cloud region
     ///
@@ -617,14 +648,16 @@ impl<'a> BillingApi<'a> {
     pub fn get_billing_vendorusage_organizations(
         &self,
     ) -> GetBillingVendorusageOrganizations {
-        GetBillingVendorusageOrganizations {
-            client: self.client.clone(),
-            before: None,
-            after: None,
-            page_size: None,
-            region: None,
-            app_ids: None,
-        }
+        GetBillingVendorusageOrganizations::new(
+            self.client.clone(),
+            GetBillingVendorusageOrganizationsParams {
+                before: None,
+                after: None,
+                page_size: None,
+                region: None,
+                app_ids: None,
+            },
+        )
     }
     /// Update a free trial staging instance
     ///
@@ -649,11 +682,13 @@ impl<'a> BillingApi<'a> {
         &self,
         free_trial_id: impl Into<String>,
     ) -> PatchBillingSignupFreetrialStagingFreeTrialId {
-        PatchBillingSignupFreetrialStagingFreeTrialId {
-            client: self.client.clone(),
-            free_trial_id: free_trial_id.into(),
-            body: None,
-        }
+        PatchBillingSignupFreetrialStagingFreeTrialId::new(
+            self.client.clone(),
+            PatchBillingSignupFreetrialStagingFreeTrialIdParams {
+                free_trial_id: free_trial_id.into(),
+                body: None,
+            },
+        )
     }
     /// Update a provisioning record
     ///
@@ -678,11 +713,13 @@ impl<'a> BillingApi<'a> {
         &self,
         provisioning_id: impl Into<String>,
     ) -> PatchBillingSignupProvisioningProvisioningId {
-        PatchBillingSignupProvisioningProvisioningId {
-            client: self.client.clone(),
-            provisioning_id: provisioning_id.into(),
-            body: None,
-        }
+        PatchBillingSignupProvisioningProvisioningId::new(
+            self.client.clone(),
+            PatchBillingSignupProvisioningProvisioningIdParams {
+                provisioning_id: provisioning_id.into(),
+                body: None,
+            },
+        )
     }
     /// Apply billing activation
     ///
@@ -710,10 +747,12 @@ impl<'a> BillingApi<'a> {
         &self,
         billing_activation_job_id: impl Into<String>,
     ) -> PostBillingActivation {
-        PostBillingActivation {
-            client: self.client.clone(),
-            billing_activation_job_id: billing_activation_job_id.into(),
-        }
+        PostBillingActivation::new(
+            self.client.clone(),
+            PostBillingActivationParams {
+                billing_activation_job_id: billing_activation_job_id.into(),
+            },
+        )
     }
     /// Get carrier services usage data CSV.
     ///
@@ -738,12 +777,14 @@ impl<'a> BillingApi<'a> {
     pub fn post_billing_carrierservices_usage_calls_csv(
         &self,
     ) -> PostBillingCarrierservicesUsageCallsCsv {
-        PostBillingCarrierservicesUsageCallsCsv {
-            client: self.client.clone(),
-            from: None,
-            to: None,
-            limit: None,
-        }
+        PostBillingCarrierservicesUsageCallsCsv::new(
+            self.client.clone(),
+            PostBillingCarrierservicesUsageCallsCsvParams {
+                from: None,
+                to: None,
+                limit: None,
+            },
+        )
     }
     /// Request the organization's licensing standing.
     ///
@@ -766,10 +807,12 @@ impl<'a> BillingApi<'a> {
         &self,
         body: crate::models::SignedBillingData,
     ) -> PostBillingPremiseLicensestatus {
-        PostBillingPremiseLicensestatus {
-            client: self.client.clone(),
-            body,
-        }
+        PostBillingPremiseLicensestatus::new(
+            self.client.clone(),
+            PostBillingPremiseLicensestatusParams {
+                body,
+            },
+        )
     }
     /// Request Upload URL for billing files.
     ///
@@ -792,10 +835,12 @@ impl<'a> BillingApi<'a> {
         &self,
         body: crate::models::SignedBillingData,
     ) -> PostBillingPremiseUploadurl {
-        PostBillingPremiseUploadurl {
-            client: self.client.clone(),
-            body,
-        }
+        PostBillingPremiseUploadurl::new(
+            self.client.clone(),
+            PostBillingPremiseUploadurlParams {
+                body,
+            },
+        )
     }
     /// Activate a Premium App trial.
     ///
@@ -816,10 +861,12 @@ impl<'a> BillingApi<'a> {
     ///
     /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_premiumapptrials(&self) -> PostBillingPremiumapptrials {
-        PostBillingPremiumapptrials {
-            client: self.client.clone(),
-            body: None,
-        }
+        PostBillingPremiumapptrials::new(
+            self.client.clone(),
+            PostBillingPremiumapptrialsParams {
+                body: None,
+            },
+        )
     }
     /// Get billable usage data report CSV.
     ///
@@ -849,10 +896,12 @@ impl<'a> BillingApi<'a> {
         &self,
         report_id: impl Into<String>,
     ) -> PostBillingReportsBillableusagedataReportIdCsv {
-        PostBillingReportsBillableusagedataReportIdCsv {
-            client: self.client.clone(),
-            report_id: report_id.into(),
-        }
+        PostBillingReportsBillableusagedataReportIdCsv::new(
+            self.client.clone(),
+            PostBillingReportsBillableusagedataReportIdCsvParams {
+                report_id: report_id.into(),
+            },
+        )
     }
     /// Get concurrent data report CSV.
     ///
@@ -882,10 +931,12 @@ impl<'a> BillingApi<'a> {
         &self,
         report_id: impl Into<String>,
     ) -> PostBillingReportsConcurrentusagedataReportIdCsv {
-        PostBillingReportsConcurrentusagedataReportIdCsv {
-            client: self.client.clone(),
-            report_id: report_id.into(),
-        }
+        PostBillingReportsConcurrentusagedataReportIdCsv::new(
+            self.client.clone(),
+            PostBillingReportsConcurrentusagedataReportIdCsvParams {
+                report_id: report_id.into(),
+            },
+        )
     }
     /// Get hourly license usage data report CSV.
     ///
@@ -915,10 +966,12 @@ impl<'a> BillingApi<'a> {
         &self,
         report_id: impl Into<String>,
     ) -> PostBillingReportsHourlylicenseusagedataReportIdCsv {
-        PostBillingReportsHourlylicenseusagedataReportIdCsv {
-            client: self.client.clone(),
-            report_id: report_id.into(),
-        }
+        PostBillingReportsHourlylicenseusagedataReportIdCsv::new(
+            self.client.clone(),
+            PostBillingReportsHourlylicenseusagedataReportIdCsvParams {
+                report_id: report_id.into(),
+            },
+        )
     }
     /// Get resources data report CSV.
     ///
@@ -948,10 +1001,12 @@ impl<'a> BillingApi<'a> {
         &self,
         report_id: impl Into<String>,
     ) -> PostBillingReportsResourcesusagedataReportIdCsv {
-        PostBillingReportsResourcesusagedataReportIdCsv {
-            client: self.client.clone(),
-            report_id: report_id.into(),
-        }
+        PostBillingReportsResourcesusagedataReportIdCsv::new(
+            self.client.clone(),
+            PostBillingReportsResourcesusagedataReportIdCsvParams {
+                report_id: report_id.into(),
+            },
+        )
     }
     /// Create a new free trial staging instance
     ///
@@ -971,15 +1026,17 @@ impl<'a> BillingApi<'a> {
     pub fn post_billing_signup_freetrial_staging(
         &self,
     ) -> PostBillingSignupFreetrialStaging {
-        PostBillingSignupFreetrialStaging {
-            client: self.client.clone(),
-            utm_campaign: None,
-            utm_source: None,
-            utm_medium: None,
-            utm_content: None,
-            utm_term: None,
-            body: None,
-        }
+        PostBillingSignupFreetrialStaging::new(
+            self.client.clone(),
+            PostBillingSignupFreetrialStagingParams {
+                utm_campaign: None,
+                utm_source: None,
+                utm_medium: None,
+                utm_content: None,
+                utm_term: None,
+                body: None,
+            },
+        )
     }
     /// Generates a new OTP code for free trial signup
     ///
@@ -1004,11 +1061,13 @@ impl<'a> BillingApi<'a> {
         &self,
         free_trial_id: impl Into<String>,
     ) -> PostBillingSignupFreetrialStagingFreeTrialIdOtp {
-        PostBillingSignupFreetrialStagingFreeTrialIdOtp {
-            client: self.client.clone(),
-            free_trial_id: free_trial_id.into(),
-            body: None,
-        }
+        PostBillingSignupFreetrialStagingFreeTrialIdOtp::new(
+            self.client.clone(),
+            PostBillingSignupFreetrialStagingFreeTrialIdOtpParams {
+                free_trial_id: free_trial_id.into(),
+                body: None,
+            },
+        )
     }
     /// Create a new provisioning record
     ///
@@ -1026,15 +1085,17 @@ impl<'a> BillingApi<'a> {
     ///
     /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_billing_signup_provisioning(&self) -> PostBillingSignupProvisioning {
-        PostBillingSignupProvisioning {
-            client: self.client.clone(),
-            utm_campaign: None,
-            utm_source: None,
-            utm_medium: None,
-            utm_content: None,
-            utm_term: None,
-            body: None,
-        }
+        PostBillingSignupProvisioning::new(
+            self.client.clone(),
+            PostBillingSignupProvisioningParams {
+                utm_campaign: None,
+                utm_source: None,
+                utm_medium: None,
+                utm_content: None,
+                utm_term: None,
+                body: None,
+            },
+        )
     }
     /// Generates a new OTP code for a provisioning job
     ///
@@ -1059,11 +1120,13 @@ impl<'a> BillingApi<'a> {
         &self,
         provisioning_id: impl Into<String>,
     ) -> PostBillingSignupProvisioningProvisioningIdOtp {
-        PostBillingSignupProvisioningProvisioningIdOtp {
-            client: self.client.clone(),
-            provisioning_id: provisioning_id.into(),
-            body: None,
-        }
+        PostBillingSignupProvisioningProvisioningIdOtp::new(
+            self.client.clone(),
+            PostBillingSignupProvisioningProvisioningIdOtpParams {
+                provisioning_id: provisioning_id.into(),
+                body: None,
+            },
+        )
     }
     /// Activate a Subscription Product.
     ///
@@ -1086,10 +1149,12 @@ impl<'a> BillingApi<'a> {
     pub fn post_billing_subscriptionproductactivations(
         &self,
     ) -> PostBillingSubscriptionproductactivations {
-        PostBillingSubscriptionproductactivations {
-            client: self.client.clone(),
-            body: None,
-        }
+        PostBillingSubscriptionproductactivations::new(
+            self.client.clone(),
+            PostBillingSubscriptionproductactivationsParams {
+                body: None,
+            },
+        )
     }
     /// Cancel a Subscription Product.
     ///
@@ -1112,10 +1177,12 @@ impl<'a> BillingApi<'a> {
     pub fn post_billing_subscriptionproductcancellations(
         &self,
     ) -> PostBillingSubscriptionproductcancellations {
-        PostBillingSubscriptionproductcancellations {
-            client: self.client.clone(),
-            body: None,
-        }
+        PostBillingSubscriptionproductcancellations::new(
+            self.client.clone(),
+            PostBillingSubscriptionproductcancellationsParams {
+                body: None,
+            },
+        )
     }
     /// Submit metered app usage data.
     ///
@@ -1142,11 +1209,13 @@ impl<'a> BillingApi<'a> {
         &self,
         organization_id: impl Into<String>,
     ) -> PostBillingVendorusageOrganization {
-        PostBillingVendorusageOrganization {
-            client: self.client.clone(),
-            organization_id: organization_id.into(),
-            body: None,
-        }
+        PostBillingVendorusageOrganization::new(
+            self.client.clone(),
+            PostBillingVendorusageOrganizationParams {
+                organization_id: organization_id.into(),
+                body: None,
+            },
+        )
     }
     /// Updates the billing account.
     ///
@@ -1174,11 +1243,13 @@ impl<'a> BillingApi<'a> {
         &self,
         account_id: impl Into<String>,
     ) -> PutBillingAccount {
-        PutBillingAccount {
-            client: self.client.clone(),
-            account_id: account_id.into(),
-            body: None,
-        }
+        PutBillingAccount::new(
+            self.client.clone(),
+            PutBillingAccountParams {
+                account_id: account_id.into(),
+                body: None,
+            },
+        )
     }
     /// Update customer account.
     ///
@@ -1199,32 +1270,31 @@ impl<'a> BillingApi<'a> {
     ///
     /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
     pub fn put_billing_account0(&self) -> PutBillingAccount0 {
-        PutBillingAccount0 {
-            client: self.client.clone(),
-            body: None,
-        }
+        PutBillingAccount0::new(
+            self.client.clone(),
+            PutBillingAccount0Params {
+                body: None,
+            },
+        )
     }
 }
-/// Request builder for [`BillingApi::get_billing_account`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_account`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingAccount = crate::runtime::RequestBuilder<GetBillingAccountParams>;
+/// The parameters of [`GetBillingAccount`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingAccount {
-    pub(crate) client: crate::Client,
+pub struct GetBillingAccountParams {
     pub(crate) account_id: String,
     pub(crate) fields: Option<String>,
 }
 impl GetBillingAccount {
     /// Fields needed
     pub fn fields(mut self, value: impl Into<String>) -> Self {
-        self.fields = Some(value.into());
+        self.params.fields = Some(value.into());
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for GetBillingAccountParams {
+    type Output = crate::models::Account;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -1237,39 +1307,19 @@ impl GetBillingAccount {
         }
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/accounts/{accountId}`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Account> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::Account>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::Account, crate::Error> {
         response.json("Account")
     }
 }
-/// Request builder for [`BillingApi::get_billing_account0`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_account0`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingAccount0 = crate::runtime::RequestBuilder<GetBillingAccount0Params>;
+/// The parameters of [`GetBillingAccount0`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingAccount0 {
-    pub(crate) client: crate::Client,
-}
-impl GetBillingAccount0 {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+pub struct GetBillingAccount0Params {}
+impl crate::runtime::Operation for GetBillingAccount0Params {
+    type Output = crate::models::CustomerAccount;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         Ok(
             crate::runtime::Request::new(
@@ -1279,31 +1329,19 @@ impl GetBillingAccount0 {
             ),
         )
     }
-    /// Sends `GET /api/v2/billing/account`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::CustomerAccount> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::CustomerAccount>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::CustomerAccount, crate::Error> {
         response.json("CustomerAccount")
     }
 }
-/// Request builder for [`BillingApi::get_billing_carrierservices_usage_calls`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_carrierservices_usage_calls`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingCarrierservicesUsageCalls = crate::runtime::RequestBuilder<
+    GetBillingCarrierservicesUsageCallsParams,
+>;
+/// The parameters of [`GetBillingCarrierservicesUsageCalls`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingCarrierservicesUsageCalls {
-    pub(crate) client: crate::Client,
+pub struct GetBillingCarrierservicesUsageCallsParams {
     pub(crate) from: Option<crate::runtime::DateTime>,
     pub(crate) to: Option<crate::runtime::DateTime>,
     pub(crate) limit: Option<i32>,
@@ -1311,27 +1349,24 @@ pub struct GetBillingCarrierservicesUsageCalls {
 impl GetBillingCarrierservicesUsageCalls {
     /// startDateTime. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss\[.mmm\]Z
     pub fn from(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
-        self.from = Some(value.into());
+        self.params.from = Some(value.into());
         self
     }
     /// endDateTime. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss\[.mmm\]Z
     pub fn to(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
-        self.to = Some(value.into());
+        self.params.to = Some(value.into());
         self
     }
     /// Limit the number of results
     ///
     /// The server's default is `50`.
     pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
+        self.params.limit = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for GetBillingCarrierservicesUsageCallsParams {
+    type Output = crate::models::UrlResponse;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -1349,39 +1384,19 @@ impl GetBillingCarrierservicesUsageCalls {
         }
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/carrierservices/usage/calls`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::UrlResponse> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::UrlResponse>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::UrlResponse, crate::Error> {
         response.json("UrlResponse")
     }
 }
-/// Request builder for [`BillingApi::get_billing_freetrial`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_freetrial`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingFreetrial = crate::runtime::RequestBuilder<GetBillingFreetrialParams>;
+/// The parameters of [`GetBillingFreetrial`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingFreetrial {
-    pub(crate) client: crate::Client,
-}
-impl GetBillingFreetrial {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+pub struct GetBillingFreetrialParams {}
+impl crate::runtime::Operation for GetBillingFreetrialParams {
+    type Output = crate::models::FreeTrial;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         Ok(
             crate::runtime::Request::new(
@@ -1391,40 +1406,21 @@ impl GetBillingFreetrial {
             ),
         )
     }
-    /// Sends `GET /api/v2/billing/freetrial`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::FreeTrial> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::FreeTrial>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::FreeTrial, crate::Error> {
         response.json("FreeTrial")
     }
 }
-/// Request builder for [`BillingApi::get_billing_invoice`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_invoice`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingInvoice = crate::runtime::RequestBuilder<GetBillingInvoiceParams>;
+/// The parameters of [`GetBillingInvoice`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingInvoice {
-    pub(crate) client: crate::Client,
+pub struct GetBillingInvoiceParams {
     pub(crate) invoice_id: String,
 }
-impl GetBillingInvoice {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for GetBillingInvoiceParams {
+    type Output = crate::models::Invoice;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -1434,40 +1430,23 @@ impl GetBillingInvoice {
         request.path_param("invoiceId", &self.invoice_id)?;
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/invoices/{invoiceId}`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Invoice> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::Invoice>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::Invoice, crate::Error> {
         response.json("Invoice")
     }
 }
-/// Request builder for [`BillingApi::get_billing_invoice_pdf`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_invoice_pdf`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingInvoicePdf = crate::runtime::RequestBuilder<
+    GetBillingInvoicePdfParams,
+>;
+/// The parameters of [`GetBillingInvoicePdf`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingInvoicePdf {
-    pub(crate) client: crate::Client,
+pub struct GetBillingInvoicePdfParams {
     pub(crate) invoice_id: String,
 }
-impl GetBillingInvoicePdf {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for GetBillingInvoicePdfParams {
+    type Output = crate::models::UrlResponse;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -1477,31 +1456,17 @@ impl GetBillingInvoicePdf {
         request.path_param("invoiceId", &self.invoice_id)?;
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/invoices/{invoiceId}/pdf`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::UrlResponse> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::UrlResponse>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::UrlResponse, crate::Error> {
         response.json("UrlResponse")
     }
 }
-/// Request builder for [`BillingApi::get_billing_invoices`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_invoices`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingInvoices = crate::runtime::RequestBuilder<GetBillingInvoicesParams>;
+/// The parameters of [`GetBillingInvoices`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingInvoices {
-    pub(crate) client: crate::Client,
+pub struct GetBillingInvoicesParams {
     pub(crate) page_size: Option<i32>,
     pub(crate) page_number: Option<i32>,
 }
@@ -1510,22 +1475,19 @@ impl GetBillingInvoices {
     ///
     /// The server's default is `25`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = Some(value);
+        self.params.page_size = Some(value);
         self
     }
     /// Page number
     ///
     /// The server's default is `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = Some(value);
+        self.params.page_number = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for GetBillingInvoicesParams {
+    type Output = crate::models::DomainInvoiceEntityListing;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -1540,33 +1502,17 @@ impl GetBillingInvoices {
         }
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/invoices`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::DomainInvoiceEntityListing> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::DomainInvoiceEntityListing>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::DomainInvoiceEntityListing, crate::Error> {
         response.json("DomainInvoiceEntityListing")
     }
 }
-/// Request builder for [`BillingApi::get_billing_periods`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_periods`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingPeriods = crate::runtime::RequestBuilder<GetBillingPeriodsParams>;
+/// The parameters of [`GetBillingPeriods`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingPeriods {
-    pub(crate) client: crate::Client,
+pub struct GetBillingPeriodsParams {
     pub(crate) period_granularity: Option<String>,
     pub(crate) page_size: Option<i32>,
     pub(crate) page_number: Option<i32>,
@@ -1574,29 +1520,26 @@ pub struct GetBillingPeriods {
 impl GetBillingPeriods {
     /// Period granularity
     pub fn period_granularity(mut self, value: impl Into<String>) -> Self {
-        self.period_granularity = Some(value.into());
+        self.params.period_granularity = Some(value.into());
         self
     }
     /// Page size
     ///
     /// The server's default is `25`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = Some(value);
+        self.params.page_size = Some(value);
         self
     }
     /// Page number
     ///
     /// The server's default is `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = Some(value);
+        self.params.page_number = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for GetBillingPeriodsParams {
+    type Output = crate::models::DomainBillingPeriodEntityListing;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -1614,44 +1557,23 @@ impl GetBillingPeriods {
         }
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/periods`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::models::DomainBillingPeriodEntityListing,
-    > {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::DomainBillingPeriodEntityListing>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::DomainBillingPeriodEntityListing, crate::Error> {
         response.json("DomainBillingPeriodEntityListing")
     }
 }
-/// Request builder for [`BillingApi::get_billing_premiumapplisting`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_premiumapplisting`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingPremiumapplisting = crate::runtime::RequestBuilder<
+    GetBillingPremiumapplistingParams,
+>;
+/// The parameters of [`GetBillingPremiumapplisting`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingPremiumapplisting {
-    pub(crate) client: crate::Client,
+pub struct GetBillingPremiumapplistingParams {
     pub(crate) app_id: String,
 }
-impl GetBillingPremiumapplisting {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for GetBillingPremiumapplistingParams {
+    type Output = crate::models::PremiumAppListing;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -1661,43 +1583,24 @@ impl GetBillingPremiumapplisting {
         request.path_param("appId", &self.app_id)?;
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/premiumapplistings/{appId}`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::PremiumAppListing> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::PremiumAppListing>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::PremiumAppListing, crate::Error> {
         response.json("PremiumAppListing")
     }
 }
-/// Request builder for [`BillingApi::get_billing_reports_billableusage`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_reports_billableusage`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingReportsBillableusage = crate::runtime::RequestBuilder<
+    GetBillingReportsBillableusageParams,
+>;
+/// The parameters of [`GetBillingReportsBillableusage`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingReportsBillableusage {
-    pub(crate) client: crate::Client,
+pub struct GetBillingReportsBillableusageParams {
     pub(crate) start_date: crate::runtime::DateTime,
     pub(crate) end_date: crate::runtime::DateTime,
 }
-impl GetBillingReportsBillableusage {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for GetBillingReportsBillableusageParams {
+    type Output = crate::models::BillingUsageReport;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -1708,42 +1611,23 @@ impl GetBillingReportsBillableusage {
         request.query("endDate", &self.end_date);
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/reports/billableusage`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::BillingUsageReport> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::BillingUsageReport>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::BillingUsageReport, crate::Error> {
         response.json("BillingUsageReport")
     }
 }
-/// Request builder for [`BillingApi::get_billing_reports_billableusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_reports_billableusagedata_report_id_csv`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingReportsBillableusagedataReportIdCsv = crate::runtime::RequestBuilder<
+    GetBillingReportsBillableusagedataReportIdCsvParams,
+>;
+/// The parameters of [`GetBillingReportsBillableusagedataReportIdCsv`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingReportsBillableusagedataReportIdCsv {
-    pub(crate) client: crate::Client,
+pub struct GetBillingReportsBillableusagedataReportIdCsvParams {
     pub(crate) report_id: String,
 }
-impl GetBillingReportsBillableusagedataReportIdCsv {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for GetBillingReportsBillableusagedataReportIdCsvParams {
+    type Output = crate::models::UrlResponse;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -1753,40 +1637,24 @@ impl GetBillingReportsBillableusagedataReportIdCsv {
         request.path_param("reportId", &self.report_id)?;
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::UrlResponse> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::UrlResponse>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::UrlResponse, crate::Error> {
         response.json("UrlResponse")
     }
 }
-/// Request builder for [`BillingApi::get_billing_reports_concurrentusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_reports_concurrentusagedata_report_id_csv`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingReportsConcurrentusagedataReportIdCsv = crate::runtime::RequestBuilder<
+    GetBillingReportsConcurrentusagedataReportIdCsvParams,
+>;
+/// The parameters of [`GetBillingReportsConcurrentusagedataReportIdCsv`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingReportsConcurrentusagedataReportIdCsv {
-    pub(crate) client: crate::Client,
+pub struct GetBillingReportsConcurrentusagedataReportIdCsvParams {
     pub(crate) report_id: String,
 }
-impl GetBillingReportsConcurrentusagedataReportIdCsv {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation
+for GetBillingReportsConcurrentusagedataReportIdCsvParams {
+    type Output = crate::models::UrlResponse;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -1796,40 +1664,23 @@ impl GetBillingReportsConcurrentusagedataReportIdCsv {
         request.path_param("reportId", &self.report_id)?;
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::UrlResponse> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::UrlResponse>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::UrlResponse, crate::Error> {
         response.json("UrlResponse")
     }
 }
-/// Request builder for [`BillingApi::get_billing_reports_resourcesusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_reports_resourcesusagedata_report_id_csv`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingReportsResourcesusagedataReportIdCsv = crate::runtime::RequestBuilder<
+    GetBillingReportsResourcesusagedataReportIdCsvParams,
+>;
+/// The parameters of [`GetBillingReportsResourcesusagedataReportIdCsv`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingReportsResourcesusagedataReportIdCsv {
-    pub(crate) client: crate::Client,
+pub struct GetBillingReportsResourcesusagedataReportIdCsvParams {
     pub(crate) report_id: String,
 }
-impl GetBillingReportsResourcesusagedataReportIdCsv {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for GetBillingReportsResourcesusagedataReportIdCsvParams {
+    type Output = crate::models::UrlResponse;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -1839,39 +1690,21 @@ impl GetBillingReportsResourcesusagedataReportIdCsv {
         request.path_param("reportId", &self.report_id)?;
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::UrlResponse> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::UrlResponse>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::UrlResponse, crate::Error> {
         response.json("UrlResponse")
     }
 }
-/// Request builder for [`BillingApi::get_billing_signup_freetrial`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_signup_freetrial`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingSignupFreetrial = crate::runtime::RequestBuilder<
+    GetBillingSignupFreetrialParams,
+>;
+/// The parameters of [`GetBillingSignupFreetrial`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingSignupFreetrial {
-    pub(crate) client: crate::Client,
-}
-impl GetBillingSignupFreetrial {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+pub struct GetBillingSignupFreetrialParams {}
+impl crate::runtime::Operation for GetBillingSignupFreetrialParams {
+    type Output = crate::models::SignupFreeTrial;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         Ok(
             crate::runtime::Request::new(
@@ -1881,40 +1714,23 @@ impl GetBillingSignupFreetrial {
             ),
         )
     }
-    /// Sends `GET /api/v2/billing/signup/freetrial`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::SignupFreeTrial> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::SignupFreeTrial>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::SignupFreeTrial, crate::Error> {
         response.json("SignupFreeTrial")
     }
 }
-/// Request builder for [`BillingApi::get_billing_signup_freetrial_staging_free_trial_id`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_signup_freetrial_staging_free_trial_id`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingSignupFreetrialStagingFreeTrialId = crate::runtime::RequestBuilder<
+    GetBillingSignupFreetrialStagingFreeTrialIdParams,
+>;
+/// The parameters of [`GetBillingSignupFreetrialStagingFreeTrialId`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingSignupFreetrialStagingFreeTrialId {
-    pub(crate) client: crate::Client,
+pub struct GetBillingSignupFreetrialStagingFreeTrialIdParams {
     pub(crate) free_trial_id: String,
 }
-impl GetBillingSignupFreetrialStagingFreeTrialId {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for GetBillingSignupFreetrialStagingFreeTrialIdParams {
+    type Output = crate::models::FreeTrialStaging;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -1924,42 +1740,23 @@ impl GetBillingSignupFreetrialStagingFreeTrialId {
         request.path_param("freeTrialId", &self.free_trial_id)?;
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/signup/freetrial/staging/{freeTrialId}`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::FreeTrialStaging> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::FreeTrialStaging>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::FreeTrialStaging, crate::Error> {
         response.json("FreeTrialStaging")
     }
 }
-/// Request builder for [`BillingApi::get_billing_signup_provisioning_provisioning_id`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_signup_provisioning_provisioning_id`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingSignupProvisioningProvisioningId = crate::runtime::RequestBuilder<
+    GetBillingSignupProvisioningProvisioningIdParams,
+>;
+/// The parameters of [`GetBillingSignupProvisioningProvisioningId`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingSignupProvisioningProvisioningId {
-    pub(crate) client: crate::Client,
+pub struct GetBillingSignupProvisioningProvisioningIdParams {
     pub(crate) provisioning_id: String,
 }
-impl GetBillingSignupProvisioningProvisioningId {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for GetBillingSignupProvisioningProvisioningIdParams {
+    type Output = crate::models::Provisioning;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -1969,45 +1766,30 @@ impl GetBillingSignupProvisioningProvisioningId {
         request.path_param("provisioningId", &self.provisioning_id)?;
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/signup/provisioning/{provisioningId}`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Provisioning> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::Provisioning>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::Provisioning, crate::Error> {
         response.json("Provisioning")
     }
 }
-/// Request builder for [`BillingApi::get_billing_subscriptionoverview`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_subscriptionoverview`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingSubscriptionoverview = crate::runtime::RequestBuilder<
+    GetBillingSubscriptionoverviewParams,
+>;
+/// The parameters of [`GetBillingSubscriptionoverview`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingSubscriptionoverview {
-    pub(crate) client: crate::Client,
+pub struct GetBillingSubscriptionoverviewParams {
     pub(crate) period_ending_timestamp: Option<String>,
 }
 impl GetBillingSubscriptionoverview {
     /// Period ending timestamp
     pub fn period_ending_timestamp(mut self, value: impl Into<String>) -> Self {
-        self.period_ending_timestamp = Some(value.into());
+        self.params.period_ending_timestamp = Some(value.into());
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for GetBillingSubscriptionoverviewParams {
+    type Output = crate::models::SubscriptionOverview;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -2019,42 +1801,21 @@ impl GetBillingSubscriptionoverview {
         }
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/subscriptionoverview`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::SubscriptionOverview> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::SubscriptionOverview>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::SubscriptionOverview, crate::Error> {
         response.json("SubscriptionOverview")
     }
 }
-/// Request builder for [`BillingApi::get_billing_task`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_task`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingTask = crate::runtime::RequestBuilder<GetBillingTaskParams>;
+/// The parameters of [`GetBillingTask`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingTask {
-    pub(crate) client: crate::Client,
+pub struct GetBillingTaskParams {
     pub(crate) task_id: String,
 }
-impl GetBillingTask {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for GetBillingTaskParams {
+    type Output = crate::models::UrlResponse;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -2064,31 +1825,19 @@ impl GetBillingTask {
         request.path_param("taskId", &self.task_id)?;
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/tasks/{taskId}`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::UrlResponse> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::UrlResponse>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::UrlResponse, crate::Error> {
         response.json("UrlResponse")
     }
 }
-/// Request builder for [`BillingApi::get_billing_trusteebillingoverview_trustor_org_id`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_trusteebillingoverview_trustor_org_id`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingTrusteebillingoverviewTrustorOrgId = crate::runtime::RequestBuilder<
+    GetBillingTrusteebillingoverviewTrustorOrgIdParams,
+>;
+/// The parameters of [`GetBillingTrusteebillingoverviewTrustorOrgId`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingTrusteebillingoverviewTrustorOrgId {
-    pub(crate) client: crate::Client,
+pub struct GetBillingTrusteebillingoverviewTrustorOrgIdParams {
     pub(crate) trustor_org_id: String,
     pub(crate) billing_period_index: Option<i32>,
 }
@@ -2097,15 +1846,12 @@ impl GetBillingTrusteebillingoverviewTrustorOrgId {
     ///
     /// The server's default is `0`.
     pub fn billing_period_index(mut self, value: i32) -> Self {
-        self.billing_period_index = Some(value);
+        self.params.billing_period_index = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for GetBillingTrusteebillingoverviewTrustorOrgIdParams {
+    type Output = crate::models::TrusteeBillingOverview;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -2118,33 +1864,19 @@ impl GetBillingTrusteebillingoverviewTrustorOrgId {
         }
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/trusteebillingoverview/{trustorOrgId}`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::TrusteeBillingOverview> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::TrusteeBillingOverview>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::TrusteeBillingOverview, crate::Error> {
         response.json("TrusteeBillingOverview")
     }
 }
-/// Request builder for [`BillingApi::get_billing_vendorusage_organization`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_vendorusage_organization`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingVendorusageOrganization = crate::runtime::RequestBuilder<
+    GetBillingVendorusageOrganizationParams,
+>;
+/// The parameters of [`GetBillingVendorusageOrganization`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingVendorusageOrganization {
-    pub(crate) client: crate::Client,
+pub struct GetBillingVendorusageOrganizationParams {
     pub(crate) organization_id: String,
     pub(crate) region: Option<crate::models::GetBillingVendorusageOrganizationRegion>,
     pub(crate) app_ids: Option<String>,
@@ -2155,20 +1887,17 @@ impl GetBillingVendorusageOrganization {
         mut self,
         value: crate::models::GetBillingVendorusageOrganizationRegion,
     ) -> Self {
-        self.region = Some(value);
+        self.params.region = Some(value);
         self
     }
     /// Comma-separated list of app IDs to return usage for
     pub fn app_ids(mut self, value: impl Into<String>) -> Self {
-        self.app_ids = Some(value.into());
+        self.params.app_ids = Some(value.into());
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for GetBillingVendorusageOrganizationParams {
+    type Output = crate::models::MeteredAppOrganizationDetail;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -2184,33 +1913,19 @@ impl GetBillingVendorusageOrganization {
         }
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/vendorusage/organizations/{organizationId}`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::MeteredAppOrganizationDetail> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::MeteredAppOrganizationDetail>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::MeteredAppOrganizationDetail, crate::Error> {
         response.json("MeteredAppOrganizationDetail")
     }
 }
-/// Request builder for [`BillingApi::get_billing_vendorusage_organizations`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::get_billing_vendorusage_organizations`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetBillingVendorusageOrganizations = crate::runtime::RequestBuilder<
+    GetBillingVendorusageOrganizationsParams,
+>;
+/// The parameters of [`GetBillingVendorusageOrganizations`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetBillingVendorusageOrganizations {
-    pub(crate) client: crate::Client,
+pub struct GetBillingVendorusageOrganizationsParams {
     pub(crate) before: Option<String>,
     pub(crate) after: Option<String>,
     pub(crate) page_size: Option<String>,
@@ -2220,17 +1935,17 @@ pub struct GetBillingVendorusageOrganizations {
 impl GetBillingVendorusageOrganizations {
     /// The cursor that points to the start of the set of entities that has been returned.
     pub fn before(mut self, value: impl Into<String>) -> Self {
-        self.before = Some(value.into());
+        self.params.before = Some(value.into());
         self
     }
     /// The cursor that points to the end of the set of entities that has been returned.
     pub fn after(mut self, value: impl Into<String>) -> Self {
-        self.after = Some(value.into());
+        self.params.after = Some(value.into());
         self
     }
     /// Number of entities to return. Maximum of 200.
     pub fn page_size(mut self, value: impl Into<String>) -> Self {
-        self.page_size = Some(value.into());
+        self.params.page_size = Some(value.into());
         self
     }
     /// Genesys Cloud region (us-east-1, eu-central-1, ap-southeast-2, etc.)
@@ -2238,20 +1953,17 @@ impl GetBillingVendorusageOrganizations {
         mut self,
         value: crate::models::GetBillingVendorusageOrganizationsRegion,
     ) -> Self {
-        self.region = Some(value);
+        self.params.region = Some(value);
         self
     }
     /// Comma-separated list of app IDs to return usage for
     pub fn app_ids(mut self, value: impl Into<String>) -> Self {
-        self.app_ids = Some(value.into());
+        self.params.app_ids = Some(value.into());
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for GetBillingVendorusageOrganizationsParams {
+    type Output = crate::models::MeteredAppOrganizationList;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -2275,48 +1987,31 @@ impl GetBillingVendorusageOrganizations {
         }
         Ok(request)
     }
-    /// Sends `GET /api/v2/billing/vendorusage/organizations`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::MeteredAppOrganizationList> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::MeteredAppOrganizationList>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::MeteredAppOrganizationList, crate::Error> {
         response.json("MeteredAppOrganizationList")
     }
 }
-/// Request builder for [`BillingApi::patch_billing_signup_freetrial_staging_free_trial_id`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::patch_billing_signup_freetrial_staging_free_trial_id`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PatchBillingSignupFreetrialStagingFreeTrialId = crate::runtime::RequestBuilder<
+    PatchBillingSignupFreetrialStagingFreeTrialIdParams,
+>;
+/// The parameters of [`PatchBillingSignupFreetrialStagingFreeTrialId`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PatchBillingSignupFreetrialStagingFreeTrialId {
-    pub(crate) client: crate::Client,
+pub struct PatchBillingSignupFreetrialStagingFreeTrialIdParams {
     pub(crate) free_trial_id: String,
     pub(crate) body: Option<serde_json::Value>,
 }
 impl PatchBillingSignupFreetrialStagingFreeTrialId {
     /// Input used to update a free trial
     pub fn body(mut self, value: serde_json::Value) -> Self {
-        self.body = Some(value);
+        self.params.body = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for PatchBillingSignupFreetrialStagingFreeTrialIdParams {
+    type Output = crate::models::FreeTrialStaging;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -2329,48 +2024,31 @@ impl PatchBillingSignupFreetrialStagingFreeTrialId {
         }
         Ok(request)
     }
-    /// Sends `PATCH /api/v2/billing/signup/freetrial/staging/{freeTrialId}`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::FreeTrialStaging> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::FreeTrialStaging>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::FreeTrialStaging, crate::Error> {
         response.json("FreeTrialStaging")
     }
 }
-/// Request builder for [`BillingApi::patch_billing_signup_provisioning_provisioning_id`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::patch_billing_signup_provisioning_provisioning_id`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PatchBillingSignupProvisioningProvisioningId = crate::runtime::RequestBuilder<
+    PatchBillingSignupProvisioningProvisioningIdParams,
+>;
+/// The parameters of [`PatchBillingSignupProvisioningProvisioningId`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PatchBillingSignupProvisioningProvisioningId {
-    pub(crate) client: crate::Client,
+pub struct PatchBillingSignupProvisioningProvisioningIdParams {
     pub(crate) provisioning_id: String,
     pub(crate) body: Option<serde_json::Value>,
 }
 impl PatchBillingSignupProvisioningProvisioningId {
     /// Input used to update a provisioning record
     pub fn body(mut self, value: serde_json::Value) -> Self {
-        self.body = Some(value);
+        self.params.body = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for PatchBillingSignupProvisioningProvisioningIdParams {
+    type Output = crate::models::Provisioning;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PATCH,
@@ -2383,40 +2061,23 @@ impl PatchBillingSignupProvisioningProvisioningId {
         }
         Ok(request)
     }
-    /// Sends `PATCH /api/v2/billing/signup/provisioning/{provisioningId}`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Provisioning> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::Provisioning>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::Provisioning, crate::Error> {
         response.json("Provisioning")
     }
 }
-/// Request builder for [`BillingApi::post_billing_activation`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::post_billing_activation`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostBillingActivation = crate::runtime::RequestBuilder<
+    PostBillingActivationParams,
+>;
+/// The parameters of [`PostBillingActivation`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostBillingActivation {
-    pub(crate) client: crate::Client,
+pub struct PostBillingActivationParams {
     pub(crate) billing_activation_job_id: String,
 }
-impl PostBillingActivation {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for PostBillingActivationParams {
+    type Output = crate::models::BillingTaskResult;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -2426,33 +2087,19 @@ impl PostBillingActivation {
         request.path_param("billingActivationJobId", &self.billing_activation_job_id)?;
         Ok(request)
     }
-    /// Sends `POST /api/v2/billing/activations/{billingActivationJobId}`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::BillingTaskResult> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::BillingTaskResult, crate::Error> {
         response.json("BillingTaskResult")
     }
 }
-/// Request builder for [`BillingApi::post_billing_carrierservices_usage_calls_csv`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::post_billing_carrierservices_usage_calls_csv`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostBillingCarrierservicesUsageCallsCsv = crate::runtime::RequestBuilder<
+    PostBillingCarrierservicesUsageCallsCsvParams,
+>;
+/// The parameters of [`PostBillingCarrierservicesUsageCallsCsv`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostBillingCarrierservicesUsageCallsCsv {
-    pub(crate) client: crate::Client,
+pub struct PostBillingCarrierservicesUsageCallsCsvParams {
     pub(crate) from: Option<crate::runtime::DateTime>,
     pub(crate) to: Option<crate::runtime::DateTime>,
     pub(crate) limit: Option<i32>,
@@ -2460,27 +2107,24 @@ pub struct PostBillingCarrierservicesUsageCallsCsv {
 impl PostBillingCarrierservicesUsageCallsCsv {
     /// startDateTime. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss\[.mmm\]Z
     pub fn from(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
-        self.from = Some(value.into());
+        self.params.from = Some(value.into());
         self
     }
     /// endDateTime. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss\[.mmm\]Z
     pub fn to(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
-        self.to = Some(value.into());
+        self.params.to = Some(value.into());
         self
     }
     /// Limit the number of results
     ///
     /// The server's default is `-1`.
     pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
+        self.params.limit = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for PostBillingCarrierservicesUsageCallsCsvParams {
+    type Output = crate::models::BillingPendingTask;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -2498,42 +2142,23 @@ impl PostBillingCarrierservicesUsageCallsCsv {
         }
         Ok(request)
     }
-    /// Sends `POST /api/v2/billing/carrierservices/usage/calls/csv`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::BillingPendingTask> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::BillingPendingTask>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::BillingPendingTask, crate::Error> {
         response.json("BillingPendingTask")
     }
 }
-/// Request builder for [`BillingApi::post_billing_premise_licensestatus`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::post_billing_premise_licensestatus`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostBillingPremiseLicensestatus = crate::runtime::RequestBuilder<
+    PostBillingPremiseLicensestatusParams,
+>;
+/// The parameters of [`PostBillingPremiseLicensestatus`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostBillingPremiseLicensestatus {
-    pub(crate) client: crate::Client,
+pub struct PostBillingPremiseLicensestatusParams {
     pub(crate) body: crate::models::SignedBillingData,
 }
-impl PostBillingPremiseLicensestatus {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for PostBillingPremiseLicensestatusParams {
+    type Output = crate::models::SignedBillingData;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -2543,42 +2168,23 @@ impl PostBillingPremiseLicensestatus {
         request.json(&self.body)?;
         Ok(request)
     }
-    /// Sends `POST /api/v2/billing/premise/licensestatus`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::SignedBillingData> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::SignedBillingData>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::SignedBillingData, crate::Error> {
         response.json("SignedBillingData")
     }
 }
-/// Request builder for [`BillingApi::post_billing_premise_uploadurl`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::post_billing_premise_uploadurl`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostBillingPremiseUploadurl = crate::runtime::RequestBuilder<
+    PostBillingPremiseUploadurlParams,
+>;
+/// The parameters of [`PostBillingPremiseUploadurl`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostBillingPremiseUploadurl {
-    pub(crate) client: crate::Client,
+pub struct PostBillingPremiseUploadurlParams {
     pub(crate) body: crate::models::SignedBillingData,
 }
-impl PostBillingPremiseUploadurl {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for PostBillingPremiseUploadurlParams {
+    type Output = crate::models::SignedBillingData;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -2588,47 +2194,30 @@ impl PostBillingPremiseUploadurl {
         request.json(&self.body)?;
         Ok(request)
     }
-    /// Sends `POST /api/v2/billing/premise/uploadurl`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::SignedBillingData> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::SignedBillingData>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::SignedBillingData, crate::Error> {
         response.json("SignedBillingData")
     }
 }
-/// Request builder for [`BillingApi::post_billing_premiumapptrials`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::post_billing_premiumapptrials`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostBillingPremiumapptrials = crate::runtime::RequestBuilder<
+    PostBillingPremiumapptrialsParams,
+>;
+/// The parameters of [`PostBillingPremiumapptrials`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostBillingPremiumapptrials {
-    pub(crate) client: crate::Client,
+pub struct PostBillingPremiumapptrialsParams {
     pub(crate) body: Option<serde_json::Value>,
 }
 impl PostBillingPremiumapptrials {
     /// The Premium App trial details
     pub fn body(mut self, value: serde_json::Value) -> Self {
-        self.body = Some(value);
+        self.params.body = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for PostBillingPremiumapptrialsParams {
+    type Output = crate::models::BillingTaskResult;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -2640,42 +2229,23 @@ impl PostBillingPremiumapptrials {
         }
         Ok(request)
     }
-    /// Sends `POST /api/v2/billing/premiumapptrials`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::BillingTaskResult> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::BillingTaskResult, crate::Error> {
         response.json("BillingTaskResult")
     }
 }
-/// Request builder for [`BillingApi::post_billing_reports_billableusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::post_billing_reports_billableusagedata_report_id_csv`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostBillingReportsBillableusagedataReportIdCsv = crate::runtime::RequestBuilder<
+    PostBillingReportsBillableusagedataReportIdCsvParams,
+>;
+/// The parameters of [`PostBillingReportsBillableusagedataReportIdCsv`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostBillingReportsBillableusagedataReportIdCsv {
-    pub(crate) client: crate::Client,
+pub struct PostBillingReportsBillableusagedataReportIdCsvParams {
     pub(crate) report_id: String,
 }
-impl PostBillingReportsBillableusagedataReportIdCsv {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for PostBillingReportsBillableusagedataReportIdCsvParams {
+    type Output = crate::models::BillingTaskResult;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -2685,42 +2255,24 @@ impl PostBillingReportsBillableusagedataReportIdCsv {
         request.path_param("reportId", &self.report_id)?;
         Ok(request)
     }
-    /// Sends `POST /api/v2/billing/reports/billableusagedata/{reportId}/csv`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::BillingTaskResult> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::BillingTaskResult, crate::Error> {
         response.json("BillingTaskResult")
     }
 }
-/// Request builder for [`BillingApi::post_billing_reports_concurrentusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::post_billing_reports_concurrentusagedata_report_id_csv`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostBillingReportsConcurrentusagedataReportIdCsv = crate::runtime::RequestBuilder<
+    PostBillingReportsConcurrentusagedataReportIdCsvParams,
+>;
+/// The parameters of [`PostBillingReportsConcurrentusagedataReportIdCsv`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostBillingReportsConcurrentusagedataReportIdCsv {
-    pub(crate) client: crate::Client,
+pub struct PostBillingReportsConcurrentusagedataReportIdCsvParams {
     pub(crate) report_id: String,
 }
-impl PostBillingReportsConcurrentusagedataReportIdCsv {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation
+for PostBillingReportsConcurrentusagedataReportIdCsvParams {
+    type Output = crate::models::BillingTaskResult;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -2730,42 +2282,24 @@ impl PostBillingReportsConcurrentusagedataReportIdCsv {
         request.path_param("reportId", &self.report_id)?;
         Ok(request)
     }
-    /// Sends `POST /api/v2/billing/reports/concurrentusagedata/{reportId}/csv`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::BillingTaskResult> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::BillingTaskResult, crate::Error> {
         response.json("BillingTaskResult")
     }
 }
-/// Request builder for [`BillingApi::post_billing_reports_hourlylicenseusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::post_billing_reports_hourlylicenseusagedata_report_id_csv`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostBillingReportsHourlylicenseusagedataReportIdCsv = crate::runtime::RequestBuilder<
+    PostBillingReportsHourlylicenseusagedataReportIdCsvParams,
+>;
+/// The parameters of [`PostBillingReportsHourlylicenseusagedataReportIdCsv`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostBillingReportsHourlylicenseusagedataReportIdCsv {
-    pub(crate) client: crate::Client,
+pub struct PostBillingReportsHourlylicenseusagedataReportIdCsvParams {
     pub(crate) report_id: String,
 }
-impl PostBillingReportsHourlylicenseusagedataReportIdCsv {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation
+for PostBillingReportsHourlylicenseusagedataReportIdCsvParams {
+    type Output = crate::models::BillingTaskResult;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -2775,42 +2309,24 @@ impl PostBillingReportsHourlylicenseusagedataReportIdCsv {
         request.path_param("reportId", &self.report_id)?;
         Ok(request)
     }
-    /// Sends `POST /api/v2/billing/reports/hourlylicenseusagedata/{reportId}/csv`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::BillingTaskResult> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::BillingTaskResult, crate::Error> {
         response.json("BillingTaskResult")
     }
 }
-/// Request builder for [`BillingApi::post_billing_reports_resourcesusagedata_report_id_csv`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::post_billing_reports_resourcesusagedata_report_id_csv`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostBillingReportsResourcesusagedataReportIdCsv = crate::runtime::RequestBuilder<
+    PostBillingReportsResourcesusagedataReportIdCsvParams,
+>;
+/// The parameters of [`PostBillingReportsResourcesusagedataReportIdCsv`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostBillingReportsResourcesusagedataReportIdCsv {
-    pub(crate) client: crate::Client,
+pub struct PostBillingReportsResourcesusagedataReportIdCsvParams {
     pub(crate) report_id: String,
 }
-impl PostBillingReportsResourcesusagedataReportIdCsv {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation
+for PostBillingReportsResourcesusagedataReportIdCsvParams {
+    type Output = crate::models::BillingTaskResult;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -2820,33 +2336,19 @@ impl PostBillingReportsResourcesusagedataReportIdCsv {
         request.path_param("reportId", &self.report_id)?;
         Ok(request)
     }
-    /// Sends `POST /api/v2/billing/reports/resourcesusagedata/{reportId}/csv`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::BillingTaskResult> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::BillingTaskResult, crate::Error> {
         response.json("BillingTaskResult")
     }
 }
-/// Request builder for [`BillingApi::post_billing_signup_freetrial_staging`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::post_billing_signup_freetrial_staging`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostBillingSignupFreetrialStaging = crate::runtime::RequestBuilder<
+    PostBillingSignupFreetrialStagingParams,
+>;
+/// The parameters of [`PostBillingSignupFreetrialStaging`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostBillingSignupFreetrialStaging {
-    pub(crate) client: crate::Client,
+pub struct PostBillingSignupFreetrialStagingParams {
     pub(crate) utm_campaign: Option<String>,
     pub(crate) utm_source: Option<String>,
     pub(crate) utm_medium: Option<String>,
@@ -2857,40 +2359,37 @@ pub struct PostBillingSignupFreetrialStaging {
 impl PostBillingSignupFreetrialStaging {
     /// Marketing campaign identifier
     pub fn utm_campaign(mut self, value: impl Into<String>) -> Self {
-        self.utm_campaign = Some(value.into());
+        self.params.utm_campaign = Some(value.into());
         self
     }
     /// Source where traffic is coming from
     pub fn utm_source(mut self, value: impl Into<String>) -> Self {
-        self.utm_source = Some(value.into());
+        self.params.utm_source = Some(value.into());
         self
     }
     /// General channel where the traffic came from
     pub fn utm_medium(mut self, value: impl Into<String>) -> Self {
-        self.utm_medium = Some(value.into());
+        self.params.utm_medium = Some(value.into());
         self
     }
     /// What type of content initiated the event
     pub fn utm_content(mut self, value: impl Into<String>) -> Self {
-        self.utm_content = Some(value.into());
+        self.params.utm_content = Some(value.into());
         self
     }
     /// Which query term was used to access the page
     pub fn utm_term(mut self, value: impl Into<String>) -> Self {
-        self.utm_term = Some(value.into());
+        self.params.utm_term = Some(value.into());
         self
     }
     /// Input used to create a free trial
     pub fn body(mut self, value: serde_json::Value) -> Self {
-        self.body = Some(value);
+        self.params.body = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for PostBillingSignupFreetrialStagingParams {
+    type Output = crate::models::CreateFreeTrialStaging;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -2917,48 +2416,32 @@ impl PostBillingSignupFreetrialStaging {
         }
         Ok(request)
     }
-    /// Sends `POST /api/v2/billing/signup/freetrial/staging`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::CreateFreeTrialStaging> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::CreateFreeTrialStaging>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::CreateFreeTrialStaging, crate::Error> {
         response.json("CreateFreeTrialStaging")
     }
 }
-/// Request builder for [`BillingApi::post_billing_signup_freetrial_staging_free_trial_id_otp`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::post_billing_signup_freetrial_staging_free_trial_id_otp`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostBillingSignupFreetrialStagingFreeTrialIdOtp = crate::runtime::RequestBuilder<
+    PostBillingSignupFreetrialStagingFreeTrialIdOtpParams,
+>;
+/// The parameters of [`PostBillingSignupFreetrialStagingFreeTrialIdOtp`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostBillingSignupFreetrialStagingFreeTrialIdOtp {
-    pub(crate) client: crate::Client,
+pub struct PostBillingSignupFreetrialStagingFreeTrialIdOtpParams {
     pub(crate) free_trial_id: String,
     pub(crate) body: Option<serde_json::Value>,
 }
 impl PostBillingSignupFreetrialStagingFreeTrialIdOtp {
     /// Input used to activate a free trial
     pub fn body(mut self, value: serde_json::Value) -> Self {
-        self.body = Some(value);
+        self.params.body = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation
+for PostBillingSignupFreetrialStagingFreeTrialIdOtpParams {
+    type Output = crate::models::CreateFreeTrialOtp;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -2971,33 +2454,19 @@ impl PostBillingSignupFreetrialStagingFreeTrialIdOtp {
         }
         Ok(request)
     }
-    /// Sends `POST /api/v2/billing/signup/freetrial/staging/{freeTrialId}/otp`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::CreateFreeTrialOtp> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::CreateFreeTrialOtp>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::CreateFreeTrialOtp, crate::Error> {
         response.json("CreateFreeTrialOtp")
     }
 }
-/// Request builder for [`BillingApi::post_billing_signup_provisioning`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::post_billing_signup_provisioning`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostBillingSignupProvisioning = crate::runtime::RequestBuilder<
+    PostBillingSignupProvisioningParams,
+>;
+/// The parameters of [`PostBillingSignupProvisioning`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostBillingSignupProvisioning {
-    pub(crate) client: crate::Client,
+pub struct PostBillingSignupProvisioningParams {
     pub(crate) utm_campaign: Option<String>,
     pub(crate) utm_source: Option<String>,
     pub(crate) utm_medium: Option<String>,
@@ -3008,40 +2477,37 @@ pub struct PostBillingSignupProvisioning {
 impl PostBillingSignupProvisioning {
     /// Marketing campaign identifier
     pub fn utm_campaign(mut self, value: impl Into<String>) -> Self {
-        self.utm_campaign = Some(value.into());
+        self.params.utm_campaign = Some(value.into());
         self
     }
     /// Source where traffic is coming from
     pub fn utm_source(mut self, value: impl Into<String>) -> Self {
-        self.utm_source = Some(value.into());
+        self.params.utm_source = Some(value.into());
         self
     }
     /// General channel where the traffic came from
     pub fn utm_medium(mut self, value: impl Into<String>) -> Self {
-        self.utm_medium = Some(value.into());
+        self.params.utm_medium = Some(value.into());
         self
     }
     /// What type of content initiated the event
     pub fn utm_content(mut self, value: impl Into<String>) -> Self {
-        self.utm_content = Some(value.into());
+        self.params.utm_content = Some(value.into());
         self
     }
     /// Which query term was used to access the page
     pub fn utm_term(mut self, value: impl Into<String>) -> Self {
-        self.utm_term = Some(value.into());
+        self.params.utm_term = Some(value.into());
         self
     }
     /// Input used to create a provisioning
     pub fn body(mut self, value: serde_json::Value) -> Self {
-        self.body = Some(value);
+        self.params.body = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for PostBillingSignupProvisioningParams {
+    type Output = crate::models::CreateProvisioning;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -3068,48 +2534,31 @@ impl PostBillingSignupProvisioning {
         }
         Ok(request)
     }
-    /// Sends `POST /api/v2/billing/signup/provisioning`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::CreateProvisioning> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::CreateProvisioning>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::CreateProvisioning, crate::Error> {
         response.json("CreateProvisioning")
     }
 }
-/// Request builder for [`BillingApi::post_billing_signup_provisioning_provisioning_id_otp`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::post_billing_signup_provisioning_provisioning_id_otp`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostBillingSignupProvisioningProvisioningIdOtp = crate::runtime::RequestBuilder<
+    PostBillingSignupProvisioningProvisioningIdOtpParams,
+>;
+/// The parameters of [`PostBillingSignupProvisioningProvisioningIdOtp`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostBillingSignupProvisioningProvisioningIdOtp {
-    pub(crate) client: crate::Client,
+pub struct PostBillingSignupProvisioningProvisioningIdOtpParams {
     pub(crate) provisioning_id: String,
     pub(crate) body: Option<serde_json::Value>,
 }
 impl PostBillingSignupProvisioningProvisioningIdOtp {
     /// Input used to create a new one-time passcode exchange
     pub fn body(mut self, value: serde_json::Value) -> Self {
-        self.body = Some(value);
+        self.params.body = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for PostBillingSignupProvisioningProvisioningIdOtpParams {
+    type Output = crate::models::CreateProvisioningOtp;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -3122,47 +2571,30 @@ impl PostBillingSignupProvisioningProvisioningIdOtp {
         }
         Ok(request)
     }
-    /// Sends `POST /api/v2/billing/signup/provisioning/{provisioningId}/otp`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::CreateProvisioningOtp> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::CreateProvisioningOtp>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::CreateProvisioningOtp, crate::Error> {
         response.json("CreateProvisioningOtp")
     }
 }
-/// Request builder for [`BillingApi::post_billing_subscriptionproductactivations`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::post_billing_subscriptionproductactivations`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostBillingSubscriptionproductactivations = crate::runtime::RequestBuilder<
+    PostBillingSubscriptionproductactivationsParams,
+>;
+/// The parameters of [`PostBillingSubscriptionproductactivations`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostBillingSubscriptionproductactivations {
-    pub(crate) client: crate::Client,
+pub struct PostBillingSubscriptionproductactivationsParams {
     pub(crate) body: Option<serde_json::Value>,
 }
 impl PostBillingSubscriptionproductactivations {
     /// The Subscription Product activation details
     pub fn body(mut self, value: serde_json::Value) -> Self {
-        self.body = Some(value);
+        self.params.body = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for PostBillingSubscriptionproductactivationsParams {
+    type Output = crate::models::BillingTaskResult;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -3174,47 +2606,30 @@ impl PostBillingSubscriptionproductactivations {
         }
         Ok(request)
     }
-    /// Sends `POST /api/v2/billing/subscriptionproductactivations`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::BillingTaskResult> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::BillingTaskResult, crate::Error> {
         response.json("BillingTaskResult")
     }
 }
-/// Request builder for [`BillingApi::post_billing_subscriptionproductcancellations`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::post_billing_subscriptionproductcancellations`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostBillingSubscriptionproductcancellations = crate::runtime::RequestBuilder<
+    PostBillingSubscriptionproductcancellationsParams,
+>;
+/// The parameters of [`PostBillingSubscriptionproductcancellations`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostBillingSubscriptionproductcancellations {
-    pub(crate) client: crate::Client,
+pub struct PostBillingSubscriptionproductcancellationsParams {
     pub(crate) body: Option<serde_json::Value>,
 }
 impl PostBillingSubscriptionproductcancellations {
     /// The Subscription Product cancellation details
     pub fn body(mut self, value: serde_json::Value) -> Self {
-        self.body = Some(value);
+        self.params.body = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for PostBillingSubscriptionproductcancellationsParams {
+    type Output = crate::models::BillingTaskResult;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -3226,48 +2641,31 @@ impl PostBillingSubscriptionproductcancellations {
         }
         Ok(request)
     }
-    /// Sends `POST /api/v2/billing/subscriptionproductcancellations`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::BillingTaskResult> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::BillingTaskResult>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::BillingTaskResult, crate::Error> {
         response.json("BillingTaskResult")
     }
 }
-/// Request builder for [`BillingApi::post_billing_vendorusage_organization`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::post_billing_vendorusage_organization`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostBillingVendorusageOrganization = crate::runtime::RequestBuilder<
+    PostBillingVendorusageOrganizationParams,
+>;
+/// The parameters of [`PostBillingVendorusageOrganization`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostBillingVendorusageOrganization {
-    pub(crate) client: crate::Client,
+pub struct PostBillingVendorusageOrganizationParams {
     pub(crate) organization_id: String,
     pub(crate) body: Option<serde_json::Value>,
 }
 impl PostBillingVendorusageOrganization {
     /// App usage submission detail
     pub fn body(mut self, value: serde_json::Value) -> Self {
-        self.body = Some(value);
+        self.params.body = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for PostBillingVendorusageOrganizationParams {
+    type Output = crate::models::MeteredAppUsageCreate;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -3280,48 +2678,29 @@ impl PostBillingVendorusageOrganization {
         }
         Ok(request)
     }
-    /// Sends `POST /api/v2/billing/vendorusage/organizations/{organizationId}`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::MeteredAppUsageCreate> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::MeteredAppUsageCreate>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::MeteredAppUsageCreate, crate::Error> {
         response.json("MeteredAppUsageCreate")
     }
 }
-/// Request builder for [`BillingApi::put_billing_account`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::put_billing_account`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PutBillingAccount = crate::runtime::RequestBuilder<PutBillingAccountParams>;
+/// The parameters of [`PutBillingAccount`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PutBillingAccount {
-    pub(crate) client: crate::Client,
+pub struct PutBillingAccountParams {
     pub(crate) account_id: String,
     pub(crate) body: Option<serde_json::Value>,
 }
 impl PutBillingAccount {
     /// The account to be updated
     pub fn body(mut self, value: serde_json::Value) -> Self {
-        self.body = Some(value);
+        self.params.body = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for PutBillingAccountParams {
+    type Output = crate::models::Account;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PUT,
@@ -3334,45 +2713,28 @@ impl PutBillingAccount {
         }
         Ok(request)
     }
-    /// Sends `PUT /api/v2/billing/accounts/{accountId}`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::Account> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::Account>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::Account, crate::Error> {
         response.json("Account")
     }
 }
-/// Request builder for [`BillingApi::put_billing_account0`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`BillingApi::put_billing_account0`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PutBillingAccount0 = crate::runtime::RequestBuilder<PutBillingAccount0Params>;
+/// The parameters of [`PutBillingAccount0`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PutBillingAccount0 {
-    pub(crate) client: crate::Client,
+pub struct PutBillingAccount0Params {
     pub(crate) body: Option<serde_json::Value>,
 }
 impl PutBillingAccount0 {
     /// The account to be updated
     pub fn body(mut self, value: serde_json::Value) -> Self {
-        self.body = Some(value);
+        self.params.body = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for PutBillingAccount0Params {
+    type Output = crate::models::CustomerAccount;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PUT,
@@ -3383,20 +2745,6 @@ impl PutBillingAccount0 {
             request.json(body)?;
         }
         Ok(request)
-    }
-    /// Sends `PUT /api/v2/billing/account`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::CustomerAccount> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::CustomerAccount>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
     }
     fn decode(
         response: &crate::runtime::Response,

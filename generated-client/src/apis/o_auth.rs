@@ -48,11 +48,13 @@ impl<'a> OAuthApi<'a> {
         client_id: impl Into<String>,
         execution_id: impl Into<String>,
     ) -> GetOauthClientUsageQueryResult {
-        GetOauthClientUsageQueryResult {
-            client: self.client.clone(),
-            client_id: client_id.into(),
-            execution_id: execution_id.into(),
-        }
+        GetOauthClientUsageQueryResult::new(
+            self.client.clone(),
+            GetOauthClientUsageQueryResultParams {
+                client_id: client_id.into(),
+                execution_id: execution_id.into(),
+            },
+        )
     }
     /// Get a summary of OAuth client API usage
     ///
@@ -88,11 +90,13 @@ impl<'a> OAuthApi<'a> {
         &self,
         client_id: impl Into<String>,
     ) -> GetOauthClientUsageSummary {
-        GetOauthClientUsageSummary {
-            client: self.client.clone(),
-            client_id: client_id.into(),
-            days: None,
-        }
+        GetOauthClientUsageSummary::new(
+            self.client.clone(),
+            GetOauthClientUsageSummaryParams {
+                client_id: client_id.into(),
+                days: None,
+            },
+        )
     }
     /// Query for OAuth client API usage
     ///
@@ -128,30 +132,30 @@ impl<'a> OAuthApi<'a> {
         client_id: impl Into<String>,
         body: crate::models::ApiUsageClientQuery,
     ) -> PostOauthClientUsageQuery {
-        PostOauthClientUsageQuery {
-            client: self.client.clone(),
-            client_id: client_id.into(),
-            body,
-        }
+        PostOauthClientUsageQuery::new(
+            self.client.clone(),
+            PostOauthClientUsageQueryParams {
+                client_id: client_id.into(),
+                body,
+            },
+        )
     }
 }
-/// Request builder for [`OAuthApi::get_oauth_client_usage_query_result`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`OAuthApi::get_oauth_client_usage_query_result`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+#[cfg(any(feature = "o_auth", feature = "usage"))]
+pub type GetOauthClientUsageQueryResult = crate::runtime::RequestBuilder<
+    GetOauthClientUsageQueryResultParams,
+>;
+/// The parameters of [`GetOauthClientUsageQueryResult`], set through its methods.
 #[cfg(any(feature = "o_auth", feature = "usage"))]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetOauthClientUsageQueryResult {
-    pub(crate) client: crate::Client,
+pub struct GetOauthClientUsageQueryResultParams {
     pub(crate) client_id: String,
     pub(crate) execution_id: String,
 }
 #[cfg(any(feature = "o_auth", feature = "usage"))]
-impl GetOauthClientUsageQueryResult {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for GetOauthClientUsageQueryResultParams {
+    type Output = crate::models::ApiUsageQueryResult;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -162,34 +166,21 @@ impl GetOauthClientUsageQueryResult {
         request.path_param("executionId", &self.execution_id)?;
         Ok(request)
     }
-    /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::ApiUsageQueryResult> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
         response.json("ApiUsageQueryResult")
     }
 }
-/// Request builder for [`OAuthApi::get_oauth_client_usage_summary`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`OAuthApi::get_oauth_client_usage_summary`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+#[cfg(any(feature = "o_auth", feature = "usage"))]
+pub type GetOauthClientUsageSummary = crate::runtime::RequestBuilder<
+    GetOauthClientUsageSummaryParams,
+>;
+/// The parameters of [`GetOauthClientUsageSummary`], set through its methods.
 #[cfg(any(feature = "o_auth", feature = "usage"))]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetOauthClientUsageSummary {
-    pub(crate) client: crate::Client,
+pub struct GetOauthClientUsageSummaryParams {
     pub(crate) client_id: String,
     pub(crate) days: Option<String>,
 }
@@ -199,15 +190,13 @@ impl GetOauthClientUsageSummary {
     ///
     /// The server's default is `7`.
     pub fn days(mut self, value: impl Into<String>) -> Self {
-        self.days = Some(value.into());
+        self.params.days = Some(value.into());
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+#[cfg(any(feature = "o_auth", feature = "usage"))]
+impl crate::runtime::Operation for GetOauthClientUsageSummaryParams {
+    type Output = crate::models::UsageExecutionResult;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -220,76 +209,26 @@ impl GetOauthClientUsageSummary {
         }
         Ok(request)
     }
-    /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/summary`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::UsageExecutionResult> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
         response.json("UsageExecutionResult")
     }
 }
-/// Request builder for [`OAuthApi::post_oauth_client_usage_query`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`OAuthApi::post_oauth_client_usage_query`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+#[cfg(any(feature = "o_auth", feature = "usage"))]
+pub type PostOauthClientUsageQuery = crate::runtime::RequestBuilder<
+    PostOauthClientUsageQueryParams,
+>;
+/// The parameters of [`PostOauthClientUsageQuery`], set through its methods.
 #[cfg(any(feature = "o_auth", feature = "usage"))]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostOauthClientUsageQuery {
-    pub(crate) client: crate::Client,
+pub struct PostOauthClientUsageQueryParams {
     pub(crate) client_id: String,
     pub(crate) body: crate::models::ApiUsageClientQuery,
 }
 #[cfg(any(feature = "o_auth", feature = "usage"))]
 impl PostOauthClientUsageQuery {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            "postOauthClientUsageQuery",
-            "/api/v2/oauth/clients/{clientId}/usage/query",
-        );
-        request.path_param("clientId", &self.client_id)?;
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends `POST /api/v2/oauth/clients/{clientId}/usage/query`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::UsageExecutionResult> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
-    fn decode(
-        response: &crate::runtime::Response,
-    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
-        response.json("UsageExecutionResult")
-    }
     /// Sends this request, then polls `getOauthClientUsageQueryResult` with the returned `executionId` until its `queryStatus` is `Complete`, and returns its `results`.
     ///
     /// Waits with backoff between polls as `options` say. A job that ends `Failed` is an [`crate::Error::JobFailed`]; one still running at the deadline an [`crate::Error::JobDeadline`].
@@ -298,7 +237,7 @@ impl PostOauthClientUsageQuery {
         options: crate::runtime::PollOptions,
     ) -> Result<Vec<crate::models::ApiUsageRow>, crate::Error> {
         let job_client = self.client.clone();
-        let job_param_client_id = self.client_id.clone();
+        let job_param_client_id = self.params.client_id.clone();
         let started = self.send().await?;
         let job_id = crate::runtime::required(
             started.execution_id,
@@ -311,11 +250,13 @@ impl PostOauthClientUsageQuery {
                 &job_id,
                 &options,
                 || {
-                    let poll = GetOauthClientUsageQueryResult {
-                        client: job_client.clone(),
-                        client_id: job_param_client_id.clone(),
-                        execution_id: job_id.clone(),
-                    };
+                    let poll = GetOauthClientUsageQueryResult::new(
+                        job_client.clone(),
+                        GetOauthClientUsageQueryResultParams {
+                            client_id: job_param_client_id.clone(),
+                            execution_id: job_id.clone(),
+                        },
+                    );
                     async move {
                         let result = poll.send().await?;
                         Ok(
@@ -337,5 +278,24 @@ impl PostOauthClientUsageQuery {
                 },
             )
             .await
+    }
+}
+#[cfg(any(feature = "o_auth", feature = "usage"))]
+impl crate::runtime::Operation for PostOauthClientUsageQueryParams {
+    type Output = crate::models::UsageExecutionResult;
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            reqwest::Method::POST,
+            "postOauthClientUsageQuery",
+            "/api/v2/oauth/clients/{clientId}/usage/query",
+        );
+        request.path_param("clientId", &self.client_id)?;
+        request.json(&self.body)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+        response.json("UsageExecutionResult")
     }
 }

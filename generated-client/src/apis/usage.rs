@@ -46,11 +46,13 @@ impl<'a> UsageApi<'a> {
         client_id: impl Into<String>,
         execution_id: impl Into<String>,
     ) -> crate::apis::o_auth::GetOauthClientUsageQueryResult {
-        crate::apis::o_auth::GetOauthClientUsageQueryResult {
-            client: self.client.clone(),
-            client_id: client_id.into(),
-            execution_id: execution_id.into(),
-        }
+        crate::apis::o_auth::GetOauthClientUsageQueryResult::new(
+            self.client.clone(),
+            crate::apis::o_auth::GetOauthClientUsageQueryResultParams {
+                client_id: client_id.into(),
+                execution_id: execution_id.into(),
+            },
+        )
     }
     /// Get a summary of OAuth client API usage
     ///
@@ -86,11 +88,13 @@ impl<'a> UsageApi<'a> {
         &self,
         client_id: impl Into<String>,
     ) -> crate::apis::o_auth::GetOauthClientUsageSummary {
-        crate::apis::o_auth::GetOauthClientUsageSummary {
-            client: self.client.clone(),
-            client_id: client_id.into(),
-            days: None,
-        }
+        crate::apis::o_auth::GetOauthClientUsageSummary::new(
+            self.client.clone(),
+            crate::apis::o_auth::GetOauthClientUsageSummaryParams {
+                client_id: client_id.into(),
+                days: None,
+            },
+        )
     }
     /// Get the results of a usage query
     ///
@@ -122,10 +126,12 @@ impl<'a> UsageApi<'a> {
         &self,
         execution_id: impl Into<String>,
     ) -> GetUsageQueryExecutionIdResults {
-        GetUsageQueryExecutionIdResults {
-            client: self.client.clone(),
-            execution_id: execution_id.into(),
-        }
+        GetUsageQueryExecutionIdResults::new(
+            self.client.clone(),
+            GetUsageQueryExecutionIdResultsParams {
+                execution_id: execution_id.into(),
+            },
+        )
     }
     /// Get the results of a usage search. Number of records to be returned is limited to 20,000 results.
     ///
@@ -159,12 +165,14 @@ impl<'a> UsageApi<'a> {
         &self,
         execution_id: impl Into<String>,
     ) -> GetUsageSimplesearchExecutionIdResults {
-        GetUsageSimplesearchExecutionIdResults {
-            client: self.client.clone(),
-            execution_id: execution_id.into(),
-            after: None,
-            page_size: None,
-        }
+        GetUsageSimplesearchExecutionIdResults::new(
+            self.client.clone(),
+            GetUsageSimplesearchExecutionIdResultsParams {
+                execution_id: execution_id.into(),
+                after: None,
+                page_size: None,
+            },
+        )
     }
     /// Query for OAuth client API usage
     ///
@@ -200,11 +208,13 @@ impl<'a> UsageApi<'a> {
         client_id: impl Into<String>,
         body: crate::models::ApiUsageClientQuery,
     ) -> crate::apis::o_auth::PostOauthClientUsageQuery {
-        crate::apis::o_auth::PostOauthClientUsageQuery {
-            client: self.client.clone(),
-            client_id: client_id.into(),
-            body,
-        }
+        crate::apis::o_auth::PostOauthClientUsageQuery::new(
+            self.client.clone(),
+            crate::apis::o_auth::PostOauthClientUsageQueryParams {
+                client_id: client_id.into(),
+                body,
+            },
+        )
     }
     /// Query organization API Usage -
     ///
@@ -238,10 +248,7 @@ impl<'a> UsageApi<'a> {
         &self,
         body: crate::models::ApiUsageOrganizationQuery,
     ) -> PostUsageQuery {
-        PostUsageQuery {
-            client: self.client.clone(),
-            body,
-        }
+        PostUsageQuery::new(self.client.clone(), PostUsageQueryParams { body })
     }
     /// Search organization API Usage
     ///
@@ -275,26 +282,25 @@ impl<'a> UsageApi<'a> {
         &self,
         body: crate::models::ApiUsageSimpleSearch,
     ) -> PostUsageSimplesearch {
-        PostUsageSimplesearch {
-            client: self.client.clone(),
-            body,
-        }
+        PostUsageSimplesearch::new(
+            self.client.clone(),
+            PostUsageSimplesearchParams {
+                body,
+            },
+        )
     }
 }
-/// Request builder for [`UsageApi::get_usage_query_execution_id_results`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`UsageApi::get_usage_query_execution_id_results`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetUsageQueryExecutionIdResults = crate::runtime::RequestBuilder<
+    GetUsageQueryExecutionIdResultsParams,
+>;
+/// The parameters of [`GetUsageQueryExecutionIdResults`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetUsageQueryExecutionIdResults {
-    pub(crate) client: crate::Client,
+pub struct GetUsageQueryExecutionIdResultsParams {
     pub(crate) execution_id: String,
 }
-impl GetUsageQueryExecutionIdResults {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for GetUsageQueryExecutionIdResultsParams {
+    type Output = crate::models::ApiUsageQueryResult;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -304,33 +310,19 @@ impl GetUsageQueryExecutionIdResults {
         request.path_param("executionId", &self.execution_id)?;
         Ok(request)
     }
-    /// Sends `GET /api/v2/usage/query/{executionId}/results`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::ApiUsageQueryResult> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
         response.json("ApiUsageQueryResult")
     }
 }
-/// Request builder for [`UsageApi::get_usage_simplesearch_execution_id_results`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`UsageApi::get_usage_simplesearch_execution_id_results`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetUsageSimplesearchExecutionIdResults = crate::runtime::RequestBuilder<
+    GetUsageSimplesearchExecutionIdResultsParams,
+>;
+/// The parameters of [`GetUsageSimplesearchExecutionIdResults`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetUsageSimplesearchExecutionIdResults {
-    pub(crate) client: crate::Client,
+pub struct GetUsageSimplesearchExecutionIdResultsParams {
     pub(crate) execution_id: String,
     pub(crate) after: Option<String>,
     pub(crate) page_size: Option<i32>,
@@ -338,20 +330,31 @@ pub struct GetUsageSimplesearchExecutionIdResults {
 impl GetUsageSimplesearchExecutionIdResults {
     /// The cursor that points to the end of the set of entities that has been returned
     pub fn after(mut self, value: impl Into<String>) -> Self {
-        self.after = Some(value.into());
+        self.params.after = Some(value.into());
         self
     }
     /// The max number of entities to be returned per request. Maximum page size of 1000
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = Some(value);
+        self.params.page_size = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
+    /// Streams the `results` of every page, passing each page's `cursors.after` as `after`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
+    ///
+    /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
+    pub fn into_stream(self) -> crate::runtime::Pages<crate::models::ApiUsageRow> {
+        let request = crate::runtime::Operation::request(&self.params);
+        crate::runtime::Pages::new::<
+            crate::models::ApiUsageQueryResult,
+        >(
+            self.client,
+            request,
+            crate::runtime::Paging::Cursor("after"),
+            "ApiUsageQueryResult",
+        )
     }
+}
+impl crate::runtime::Operation for GetUsageSimplesearchExecutionIdResultsParams {
+    type Output = crate::models::ApiUsageQueryResult;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -367,86 +370,20 @@ impl GetUsageSimplesearchExecutionIdResults {
         }
         Ok(request)
     }
-    /// Sends `GET /api/v2/usage/simplesearch/{executionId}/results`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::ApiUsageQueryResult> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::ApiUsageQueryResult>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
         response.json("ApiUsageQueryResult")
     }
-    /// Streams the `results` of every page, passing each page's `cursors.after` as `after`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
-    ///
-    /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
-    pub fn into_stream(self) -> crate::runtime::Pages<crate::models::ApiUsageRow> {
-        let request = self.request();
-        crate::runtime::Pages::new::<
-            crate::models::ApiUsageQueryResult,
-        >(
-            self.client,
-            request,
-            crate::runtime::Paging::Cursor("after"),
-            "ApiUsageQueryResult",
-        )
-    }
 }
-/// Request builder for [`UsageApi::post_usage_query`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`UsageApi::post_usage_query`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostUsageQuery = crate::runtime::RequestBuilder<PostUsageQueryParams>;
+/// The parameters of [`PostUsageQuery`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostUsageQuery {
-    pub(crate) client: crate::Client,
+pub struct PostUsageQueryParams {
     pub(crate) body: crate::models::ApiUsageOrganizationQuery,
 }
 impl PostUsageQuery {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            "postUsageQuery",
-            "/api/v2/usage/query",
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends `POST /api/v2/usage/query`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::UsageExecutionResult> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
-    fn decode(
-        response: &crate::runtime::Response,
-    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
-        response.json("UsageExecutionResult")
-    }
     /// Sends this request, then polls `getUsageQueryExecutionIdResults` with the returned `executionId` until its `queryStatus` is `Complete`, and returns its `results`.
     ///
     /// Waits with backoff between polls as `options` say. A job that ends `Failed` is an [`crate::Error::JobFailed`]; one still running at the deadline an [`crate::Error::JobDeadline`].
@@ -467,10 +404,12 @@ impl PostUsageQuery {
                 &job_id,
                 &options,
                 || {
-                    let poll = GetUsageQueryExecutionIdResults {
-                        client: job_client.clone(),
-                        execution_id: job_id.clone(),
-                    };
+                    let poll = GetUsageQueryExecutionIdResults::new(
+                        job_client.clone(),
+                        GetUsageQueryExecutionIdResultsParams {
+                            execution_id: job_id.clone(),
+                        },
+                    );
                     async move {
                         let result = poll.send().await?;
                         Ok(
@@ -494,50 +433,33 @@ impl PostUsageQuery {
             .await
     }
 }
-/// Request builder for [`UsageApi::post_usage_simplesearch`]: set optional parameters, then [`send`](Self::send).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostUsageSimplesearch {
-    pub(crate) client: crate::Client,
-    pub(crate) body: crate::models::ApiUsageSimpleSearch,
-}
-impl PostUsageSimplesearch {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for PostUsageQueryParams {
+    type Output = crate::models::UsageExecutionResult;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
-            "postUsageSimplesearch",
-            "/api/v2/usage/simplesearch",
+            "postUsageQuery",
+            "/api/v2/usage/query",
         );
         request.json(&self.body)?;
         Ok(request)
-    }
-    /// Sends `POST /api/v2/usage/simplesearch`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::UsageExecutionResult> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::UsageExecutionResult>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
     }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
         response.json("UsageExecutionResult")
     }
+}
+/// Request builder for [`UsageApi::post_usage_simplesearch`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostUsageSimplesearch = crate::runtime::RequestBuilder<
+    PostUsageSimplesearchParams,
+>;
+/// The parameters of [`PostUsageSimplesearch`], set through its methods.
+#[derive(Debug, Clone)]
+pub struct PostUsageSimplesearchParams {
+    pub(crate) body: crate::models::ApiUsageSimpleSearch,
+}
+impl PostUsageSimplesearch {
     /// Sends this request, then polls `getUsageSimplesearchExecutionIdResults` with the returned `executionId` until its `queryStatus` is `Complete`, and returns its `results`.
     ///
     /// Waits with backoff between polls as `options` say. A job that ends `Failed` is an [`crate::Error::JobFailed`]; one still running at the deadline an [`crate::Error::JobDeadline`].
@@ -558,12 +480,14 @@ impl PostUsageSimplesearch {
                 &job_id,
                 &options,
                 || {
-                    let poll = GetUsageSimplesearchExecutionIdResults {
-                        client: job_client.clone(),
-                        execution_id: job_id.clone(),
-                        after: None,
-                        page_size: None,
-                    };
+                    let poll = GetUsageSimplesearchExecutionIdResults::new(
+                        job_client.clone(),
+                        GetUsageSimplesearchExecutionIdResultsParams {
+                            execution_id: job_id.clone(),
+                            after: None,
+                            page_size: None,
+                        },
+                    );
                     async move {
                         let result = poll.send().await?;
                         Ok(
@@ -585,5 +509,22 @@ impl PostUsageSimplesearch {
                 },
             )
             .await
+    }
+}
+impl crate::runtime::Operation for PostUsageSimplesearchParams {
+    type Output = crate::models::UsageExecutionResult;
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            reqwest::Method::POST,
+            "postUsageSimplesearch",
+            "/api/v2/usage/simplesearch",
+        );
+        request.json(&self.body)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::runtime::Response,
+    ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
+        response.json("UsageExecutionResult")
     }
 }

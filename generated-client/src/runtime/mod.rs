@@ -67,7 +67,7 @@ mod types;
 pub use self::auth::{
     AccessToken, BoxFuture, ClientCredentials, Secret, StaticToken, TokenProvider,
 };
-pub use self::client::{Client, ClientBuilder, ResponseFuture};
+pub use self::client::{Client, ClientBuilder, Operation, RequestBuilder, ResponseFuture};
 pub use self::error::{ApiError, Error, ErrorBody};
 pub use self::jobs::{poll_job, required, JobState, PollOptions};
 pub use self::pagination::{Listing, Page, Pages, Paging};

@@ -395,6 +395,8 @@ struct MethodView {
     doc: String,
     deprecated: Option<String>,
     builder_path: String,
+    /// The path of the builder's parameters type.
+    params_path: String,
     args: Vec<ArgView>,
     inits: Vec<InitView>,
     // For the Markdown page:
@@ -438,6 +440,8 @@ struct BuilderView {
     /// Set when the builder serves other groups too: the `cfg` it compiles under.
     cfg: Option<String>,
     name: String,
+    /// The name of its parameters type (the `Operation`).
+    params_type: String,
     method_path: String,
     operation_id: String,
     http_method: String,
@@ -476,6 +480,7 @@ struct JobView {
     id_wire: String,
     poll_operation: String,
     poll_builder: String,
+    poll_params: String,
     inits: Vec<InitView>,
     status_field: String,
     status_enum: String,
@@ -605,10 +610,14 @@ fn method_view(
     lib_name: &str,
 ) -> MethodView {
     let home = op.home_module == group.module;
-    let builder_path = if home {
-        op.builder.clone()
+    let (builder_path, params_path) = if home {
+        (op.builder.clone(), params_name(&op.builder))
     } else {
-        format!("crate::apis::{}::{}", op.home_module, op.builder)
+        let module = format!("crate::apis::{}", op.home_module);
+        (
+            format!("{module}::{}", op.builder),
+            format!("{module}::{}", params_name(&op.builder)),
+        )
     };
     let mut paras = Vec::new();
     paras.push(
@@ -749,6 +758,7 @@ fn method_view(
         doc: doc_attrs(&paras),
         deprecated,
         builder_path,
+        params_path,
         args,
         inits,
         http_method: op.method.as_str().to_owned(),
@@ -1107,6 +1117,7 @@ fn builder_view(api: &Api, types: &Types, op: &Operation, group: &Group) -> Buil
     BuilderView {
         cfg: (features != [group.feature.clone()]).then(|| cfg(&features)),
         name: op.builder.clone(),
+        params_type: params_name(&op.builder),
         method_path,
         operation_id: op.id.clone(),
         http_method: op.method.as_str().to_owned(),
@@ -1223,10 +1234,14 @@ fn job_view(api: &Api, types: &Types, op: &Operation) -> Option<JobView> {
             value: "None".to_owned(),
         });
     }
-    let poll_builder = if poll.home_module == op.home_module {
-        poll.builder.clone()
+    let (poll_builder, poll_params) = if poll.home_module == op.home_module {
+        (poll.builder.clone(), params_name(&poll.builder))
     } else {
-        format!("crate::apis::{}::{}", poll.home_module, poll.builder)
+        let module = format!("crate::apis::{}", poll.home_module);
+        (
+            format!("{module}::{}", poll.builder),
+            format!("{module}::{}", params_name(&poll.builder)),
+        )
     };
     let failed = job
         .failed
@@ -1255,6 +1270,7 @@ fn job_view(api: &Api, types: &Types, op: &Operation) -> Option<JobView> {
         id_wire: job.id.clone(),
         poll_operation: poll.id.clone(),
         poll_builder,
+        poll_params,
         inits,
         status_field: status.name.rust.clone(),
         status_enum: format!("crate::models::{}", status_model.name.rust),
@@ -1326,6 +1342,12 @@ fn example_value(api: &Api, ty: &TypeRef, name: &str) -> String {
         TypeRef::Binary => "Vec::<u8>::new()".into(),
         _ => "Default::default()".into(),
     }
+}
+
+/// The parameters type of an operation's builder: `GetUsersParams` (`Self_` gives
+/// `SelfParams`, not a non-camel-case name).
+fn params_name(builder: &str) -> String {
+    format!("{}Params", builder.trim_end_matches('_'))
 }
 
 #[derive(Serialize)]

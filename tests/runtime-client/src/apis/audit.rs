@@ -45,19 +45,23 @@ impl<'a> AuditApi<'a> {
         &self,
         transaction_id: impl Into<String>,
     ) -> GetAuditsQueryTransactionIdResults {
-        GetAuditsQueryTransactionIdResults {
-            client: self.client.clone(),
-            transaction_id: transaction_id.into(),
-            cursor: None,
-            page_size: None,
-        }
+        GetAuditsQueryTransactionIdResults::new(
+            self.client.clone(),
+            GetAuditsQueryTransactionIdResultsParams {
+                transaction_id: transaction_id.into(),
+                cursor: None,
+                page_size: None,
+            },
+        )
     }
 }
-/// Request builder for [`AuditApi::get_audits_query_transaction_id_results`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`AuditApi::get_audits_query_transaction_id_results`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetAuditsQueryTransactionIdResults = crate::runtime::RequestBuilder<
+    GetAuditsQueryTransactionIdResultsParams,
+>;
+/// The parameters of [`GetAuditsQueryTransactionIdResults`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetAuditsQueryTransactionIdResults {
-    pub(crate) client: crate::Client,
+pub struct GetAuditsQueryTransactionIdResultsParams {
     pub(crate) transaction_id: String,
     pub(crate) cursor: Option<String>,
     pub(crate) page_size: Option<i32>,
@@ -65,22 +69,33 @@ pub struct GetAuditsQueryTransactionIdResults {
 impl GetAuditsQueryTransactionIdResults {
     /// Indicates where to resume query results (not required for first page)
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.cursor = Some(value.into());
+        self.params.cursor = Some(value.into());
         self
     }
     /// Indicates maximum number of results in response. Default page size is 25 results.
     ///
     /// The server's default is `25`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = Some(value);
+        self.params.page_size = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
+    /// Streams the `entities` of every page, passing each page's `cursor` as `cursor`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
+    ///
+    /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
+    pub fn into_stream(self) -> crate::runtime::Pages<crate::models::AuditLogMessage> {
+        let request = crate::runtime::Operation::request(&self.params);
+        crate::runtime::Pages::new::<
+            crate::models::AuditQueryExecutionResultsResponse,
+        >(
+            self.client,
+            request,
+            crate::runtime::Paging::Cursor("cursor"),
+            "AuditQueryExecutionResultsResponse",
+        )
     }
+}
+impl crate::runtime::Operation for GetAuditsQueryTransactionIdResultsParams {
+    type Output = crate::models::AuditQueryExecutionResultsResponse;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -96,41 +111,9 @@ impl GetAuditsQueryTransactionIdResults {
         }
         Ok(request)
     }
-    /// Sends `GET /api/v2/audits/query/{transactionId}/results`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::models::AuditQueryExecutionResultsResponse,
-    > {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::AuditQueryExecutionResultsResponse>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::AuditQueryExecutionResultsResponse, crate::Error> {
         response.json("AuditQueryExecutionResultsResponse")
-    }
-    /// Streams the `entities` of every page, passing each page's `cursor` as `cursor`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
-    ///
-    /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
-    pub fn into_stream(self) -> crate::runtime::Pages<crate::models::AuditLogMessage> {
-        let request = self.request();
-        crate::runtime::Pages::new::<
-            crate::models::AuditQueryExecutionResultsResponse,
-        >(
-            self.client,
-            request,
-            crate::runtime::Paging::Cursor("cursor"),
-            "AuditQueryExecutionResultsResponse",
-        )
     }
 }

@@ -38,38 +38,53 @@ impl<'a> ExternalContactsApi<'a> {
     ///
     /// [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_externalcontacts_scan_contacts(&self) -> GetExternalcontactsScanContacts {
-        GetExternalcontactsScanContacts {
-            client: self.client.clone(),
-            limit: None,
-            cursor: None,
-        }
+        GetExternalcontactsScanContacts::new(
+            self.client.clone(),
+            GetExternalcontactsScanContactsParams {
+                limit: None,
+                cursor: None,
+            },
+        )
     }
 }
-/// Request builder for [`ExternalContactsApi::get_externalcontacts_scan_contacts`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`ExternalContactsApi::get_externalcontacts_scan_contacts`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetExternalcontactsScanContacts = crate::runtime::RequestBuilder<
+    GetExternalcontactsScanContactsParams,
+>;
+/// The parameters of [`GetExternalcontactsScanContacts`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetExternalcontactsScanContacts {
-    pub(crate) client: crate::Client,
+pub struct GetExternalcontactsScanContactsParams {
     pub(crate) limit: Option<i32>,
     pub(crate) cursor: Option<String>,
 }
 impl GetExternalcontactsScanContacts {
     /// The number of contacts per page; must be between 10 and 200, default is 100
     pub fn limit(mut self, value: i32) -> Self {
-        self.limit = Some(value);
+        self.params.limit = Some(value);
         self
     }
     /// Indicates where to resume query results (not required for first page), each page returns a new cursor with a 24h TTL
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
-        self.cursor = Some(value.into());
+        self.params.cursor = Some(value.into());
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
+    /// Streams the `entities` of every page, passing each page's `cursors.after` as `cursor`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
+    ///
+    /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
+    pub fn into_stream(self) -> crate::runtime::Pages<crate::models::ExternalContact> {
+        let request = crate::runtime::Operation::request(&self.params);
+        crate::runtime::Pages::new::<
+            crate::models::CursorContactListing,
+        >(
+            self.client,
+            request,
+            crate::runtime::Paging::Cursor("cursor"),
+            "CursorContactListing",
+        )
     }
+}
+impl crate::runtime::Operation for GetExternalcontactsScanContactsParams {
+    type Output = crate::models::CursorContactListing;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -84,39 +99,9 @@ impl GetExternalcontactsScanContacts {
         }
         Ok(request)
     }
-    /// Sends `GET /api/v2/externalcontacts/scan/contacts`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::CursorContactListing> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::CursorContactListing>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::CursorContactListing, crate::Error> {
         response.json("CursorContactListing")
-    }
-    /// Streams the `entities` of every page, passing each page's `cursors.after` as `cursor`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
-    ///
-    /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
-    pub fn into_stream(self) -> crate::runtime::Pages<crate::models::ExternalContact> {
-        let request = self.request();
-        crate::runtime::Pages::new::<
-            crate::models::CursorContactListing,
-        >(
-            self.client,
-            request,
-            crate::runtime::Paging::Cursor("cursor"),
-            "CursorContactListing",
-        )
     }
 }

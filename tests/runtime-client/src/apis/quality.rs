@@ -45,23 +45,27 @@ impl<'a> QualityApi<'a> {
         &self,
         calibrator_id: impl Into<String>,
     ) -> GetQualityCalibrations {
-        GetQualityCalibrations {
-            client: self.client.clone(),
-            page_size: None,
-            page_number: None,
-            expand: None,
-            conversation_id: None,
-            start_time: None,
-            end_time: None,
-            calibrator_id: calibrator_id.into(),
-        }
+        GetQualityCalibrations::new(
+            self.client.clone(),
+            GetQualityCalibrationsParams {
+                page_size: None,
+                page_number: None,
+                expand: None,
+                conversation_id: None,
+                start_time: None,
+                end_time: None,
+                calibrator_id: calibrator_id.into(),
+            },
+        )
     }
 }
-/// Request builder for [`QualityApi::get_quality_calibrations`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`QualityApi::get_quality_calibrations`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetQualityCalibrations = crate::runtime::RequestBuilder<
+    GetQualityCalibrationsParams,
+>;
+/// The parameters of [`GetQualityCalibrations`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetQualityCalibrations {
-    pub(crate) client: crate::Client,
+pub struct GetQualityCalibrationsParams {
     pub(crate) page_size: Option<i32>,
     pub(crate) page_number: Option<i32>,
     pub(crate) expand: Option<Vec<String>>,
@@ -75,42 +79,53 @@ impl GetQualityCalibrations {
     ///
     /// The server's default is `25`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = Some(value);
+        self.params.page_size = Some(value);
         self
     }
     /// Page number
     ///
     /// The server's default is `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = Some(value);
+        self.params.page_number = Some(value);
         self
     }
     /// variable name requested by expand list
     pub fn expand(mut self, value: Vec<String>) -> Self {
-        self.expand = Some(value);
+        self.params.expand = Some(value);
         self
     }
     /// conversation id
     pub fn conversation_id(mut self, value: impl Into<String>) -> Self {
-        self.conversation_id = Some(value.into());
+        self.params.conversation_id = Some(value.into());
         self
     }
     /// Beginning of the calibration query. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss\[.mmm\]Z
     pub fn start_time(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
-        self.start_time = Some(value.into());
+        self.params.start_time = Some(value.into());
         self
     }
     /// End of the calibration query. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss\[.mmm\]Z
     pub fn end_time(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
-        self.end_time = Some(value.into());
+        self.params.end_time = Some(value.into());
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
+    /// Streams the `entities` of every page, raising `pageNumber` until `pageCount`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
+    ///
+    /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
+    pub fn into_stream(self) -> crate::runtime::Pages<crate::models::Calibration> {
+        let request = crate::runtime::Operation::request(&self.params);
+        crate::runtime::Pages::new::<
+            crate::models::CalibrationEntityListing,
+        >(
+            self.client,
+            request,
+            crate::runtime::Paging::PageNumber("pageNumber"),
+            "CalibrationEntityListing",
+        )
     }
+}
+impl crate::runtime::Operation for GetQualityCalibrationsParams {
+    type Output = crate::models::CalibrationEntityListing;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -138,39 +153,9 @@ impl GetQualityCalibrations {
         request.query("calibratorId", &self.calibrator_id);
         Ok(request)
     }
-    /// Sends `GET /api/v2/quality/calibrations`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::CalibrationEntityListing> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::CalibrationEntityListing>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::CalibrationEntityListing, crate::Error> {
         response.json("CalibrationEntityListing")
-    }
-    /// Streams the `entities` of every page, raising `pageNumber` until `pageCount`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
-    ///
-    /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
-    pub fn into_stream(self) -> crate::runtime::Pages<crate::models::Calibration> {
-        let request = self.request();
-        crate::runtime::Pages::new::<
-            crate::models::CalibrationEntityListing,
-        >(
-            self.client,
-            request,
-            crate::runtime::Paging::PageNumber("pageNumber"),
-            "CalibrationEntityListing",
-        )
     }
 }

@@ -45,19 +45,23 @@ impl<'a> TaskManagementApi<'a> {
         &self,
         workitem_id: impl Into<String>,
     ) -> GetTaskmanagementWorkitemWrapups {
-        GetTaskmanagementWorkitemWrapups {
-            client: self.client.clone(),
-            workitem_id: workitem_id.into(),
-            after: None,
-            page_size: None,
-        }
+        GetTaskmanagementWorkitemWrapups::new(
+            self.client.clone(),
+            GetTaskmanagementWorkitemWrapupsParams {
+                workitem_id: workitem_id.into(),
+                after: None,
+                page_size: None,
+            },
+        )
     }
 }
-/// Request builder for [`TaskManagementApi::get_taskmanagement_workitem_wrapups`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`TaskManagementApi::get_taskmanagement_workitem_wrapups`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetTaskmanagementWorkitemWrapups = crate::runtime::RequestBuilder<
+    GetTaskmanagementWorkitemWrapupsParams,
+>;
+/// The parameters of [`GetTaskmanagementWorkitemWrapups`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetTaskmanagementWorkitemWrapups {
-    pub(crate) client: crate::Client,
+pub struct GetTaskmanagementWorkitemWrapupsParams {
     pub(crate) workitem_id: String,
     pub(crate) after: Option<String>,
     pub(crate) page_size: Option<i32>,
@@ -65,22 +69,33 @@ pub struct GetTaskmanagementWorkitemWrapups {
 impl GetTaskmanagementWorkitemWrapups {
     /// The cursor that points to the end of the set of entities that has been returned.
     pub fn after(mut self, value: impl Into<String>) -> Self {
-        self.after = Some(value.into());
+        self.params.after = Some(value.into());
         self
     }
     /// Limit the number of entities to return. It is not guaranteed that the requested number of entities will be filled in a single request.
     ///
     /// The server's default is `25`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = Some(value);
+        self.params.page_size = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
+    /// Streams the `entities` of every page, following `nextUri`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
+    ///
+    /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
+    pub fn into_stream(self) -> crate::runtime::Pages<crate::models::WorkitemWrapup> {
+        let request = crate::runtime::Operation::request(&self.params);
+        crate::runtime::Pages::new::<
+            crate::models::WorkitemWrapupEntityListing,
+        >(
+            self.client,
+            request,
+            crate::runtime::Paging::NextUri,
+            "WorkitemWrapupEntityListing",
+        )
     }
+}
+impl crate::runtime::Operation for GetTaskmanagementWorkitemWrapupsParams {
+    type Output = crate::models::WorkitemWrapupEntityListing;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -96,39 +111,9 @@ impl GetTaskmanagementWorkitemWrapups {
         }
         Ok(request)
     }
-    /// Sends `GET /api/v2/taskmanagement/workitems/{workitemId}/wrapups`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::WorkitemWrapupEntityListing> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::WorkitemWrapupEntityListing>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::WorkitemWrapupEntityListing, crate::Error> {
         response.json("WorkitemWrapupEntityListing")
-    }
-    /// Streams the `entities` of every page, following `nextUri`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
-    ///
-    /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
-    pub fn into_stream(self) -> crate::runtime::Pages<crate::models::WorkitemWrapup> {
-        let request = self.request();
-        crate::runtime::Pages::new::<
-            crate::models::WorkitemWrapupEntityListing,
-        >(
-            self.client,
-            request,
-            crate::runtime::Paging::NextUri,
-            "WorkitemWrapupEntityListing",
-        )
     }
 }

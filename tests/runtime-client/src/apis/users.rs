@@ -40,10 +40,12 @@ impl<'a> UsersApi<'a> {
     ///
     /// [`crate::Error::Transport`] when the request cannot be sent.
     pub fn delete_user(&self, user_id: impl Into<String>) -> DeleteUser {
-        DeleteUser {
-            client: self.client.clone(),
-            user_id: user_id.into(),
-        }
+        DeleteUser::new(
+            self.client.clone(),
+            DeleteUserParams {
+                user_id: user_id.into(),
+            },
+        )
     }
     /// Get user.
     ///
@@ -71,11 +73,13 @@ impl<'a> UsersApi<'a> {
     ///
     /// [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_user(&self, user_id: impl Into<String>) -> GetUser {
-        GetUser {
-            client: self.client.clone(),
-            user_id: user_id.into(),
-            expand: None,
-        }
+        GetUser::new(
+            self.client.clone(),
+            GetUserParams {
+                user_id: user_id.into(),
+                expand: None,
+            },
+        )
     }
     /// Get the list of available users.
     ///
@@ -101,15 +105,17 @@ impl<'a> UsersApi<'a> {
     ///
     /// [`crate::Error::Transport`] when the request cannot be sent.
     pub fn get_users(&self) -> GetUsers {
-        GetUsers {
-            client: self.client.clone(),
-            page_size: None,
-            page_number: None,
-            id: None,
-            sort_order: None,
-            expand: None,
-            state: None,
-        }
+        GetUsers::new(
+            self.client.clone(),
+            GetUsersParams {
+                page_size: None,
+                page_number: None,
+                id: None,
+                sort_order: None,
+                expand: None,
+                state: None,
+            },
+        )
     }
     /// Create user
     ///
@@ -137,10 +143,7 @@ impl<'a> UsersApi<'a> {
     ///
     /// [`crate::Error::Transport`] when the request cannot be sent.
     pub fn post_users(&self, body: crate::models::CreateUser) -> PostUsers {
-        PostUsers {
-            client: self.client.clone(),
-            body,
-        }
+        PostUsers::new(self.client.clone(), PostUsersParams { body })
     }
     /// Update user
     ///
@@ -173,27 +176,24 @@ impl<'a> UsersApi<'a> {
         user_id: impl Into<String>,
         body: crate::models::User,
     ) -> PutUser {
-        PutUser {
-            client: self.client.clone(),
-            user_id: user_id.into(),
-            body,
-        }
+        PutUser::new(
+            self.client.clone(),
+            PutUserParams {
+                user_id: user_id.into(),
+                body,
+            },
+        )
     }
 }
-/// Request builder for [`UsersApi::delete_user`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`UsersApi::delete_user`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type DeleteUser = crate::runtime::RequestBuilder<DeleteUserParams>;
+/// The parameters of [`DeleteUser`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteUser {
-    pub(crate) client: crate::Client,
+pub struct DeleteUserParams {
     pub(crate) user_id: String,
 }
-impl DeleteUser {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for DeleteUserParams {
+    type Output = ();
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::DELETE,
@@ -203,42 +203,27 @@ impl DeleteUser {
         request.path_param("userId", &self.user_id)?;
         Ok(request)
     }
-    /// Sends `DELETE /api/v2/users/{userId}`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<()> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::runtime::ApiResponse<()>> {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(_: &crate::runtime::Response) -> Result<(), crate::Error> {
         Ok(())
     }
 }
-/// Request builder for [`UsersApi::get_user`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`UsersApi::get_user`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetUser = crate::runtime::RequestBuilder<GetUserParams>;
+/// The parameters of [`GetUser`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetUser {
-    pub(crate) client: crate::Client,
+pub struct GetUserParams {
     pub(crate) user_id: String,
     pub(crate) expand: Option<Vec<crate::models::GetUserExpandItem>>,
 }
 impl GetUser {
     /// Which fields, if any, to expand
     pub fn expand(mut self, value: Vec<crate::models::GetUserExpandItem>) -> Self {
-        self.expand = Some(value);
+        self.params.expand = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+}
+impl crate::runtime::Operation for GetUserParams {
+    type Output = crate::models::User;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -251,31 +236,17 @@ impl GetUser {
         }
         Ok(request)
     }
-    /// Sends `GET /api/v2/users/{userId}`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::User> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::User>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::User, crate::Error> {
         response.json("User")
     }
 }
-/// Request builder for [`UsersApi::get_users`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`UsersApi::get_users`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type GetUsers = crate::runtime::RequestBuilder<GetUsersParams>;
+/// The parameters of [`GetUsers`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct GetUsers {
-    pub(crate) client: crate::Client,
+pub struct GetUsersParams {
     pub(crate) page_size: Option<i32>,
     pub(crate) page_number: Option<i32>,
     pub(crate) id: Option<Vec<String>>,
@@ -288,46 +259,57 @@ impl GetUsers {
     ///
     /// The server's default is `25`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = Some(value);
+        self.params.page_size = Some(value);
         self
     }
     /// Page number
     ///
     /// The server's default is `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = Some(value);
+        self.params.page_number = Some(value);
         self
     }
     /// A list of user IDs to fetch by bulk
     pub fn id(mut self, value: Vec<String>) -> Self {
-        self.id = Some(value);
+        self.params.id = Some(value);
         self
     }
     /// Ascending or descending sort order
     ///
     /// The server's default is `ascending`.
     pub fn sort_order(mut self, value: crate::models::GetUsersSortOrder) -> Self {
-        self.sort_order = Some(value);
+        self.params.sort_order = Some(value);
         self
     }
     /// Which fields, if any, to expand
     pub fn expand(mut self, value: Vec<crate::models::GetUsersExpandItem>) -> Self {
-        self.expand = Some(value);
+        self.params.expand = Some(value);
         self
     }
     /// Only list users of this state
     ///
     /// The server's default is `active`.
     pub fn state(mut self, value: crate::models::GetUsersState) -> Self {
-        self.state = Some(value);
+        self.params.state = Some(value);
         self
     }
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
+    /// Streams the `entities` of every page, raising `pageNumber` until `pageCount`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
+    ///
+    /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
+    pub fn into_stream(self) -> crate::runtime::Pages<crate::models::User> {
+        let request = crate::runtime::Operation::request(&self.params);
+        crate::runtime::Pages::new::<
+            crate::models::UserEntityListing,
+        >(
+            self.client,
+            request,
+            crate::runtime::Paging::PageNumber("pageNumber"),
+            "UserEntityListing",
+        )
     }
+}
+impl crate::runtime::Operation for GetUsersParams {
+    type Output = crate::models::UserEntityListing;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::GET,
@@ -354,56 +336,21 @@ impl GetUsers {
         }
         Ok(request)
     }
-    /// Sends `GET /api/v2/users`.
-    pub fn send(
-        self,
-    ) -> crate::runtime::ResponseFuture<crate::models::UserEntityListing> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::UserEntityListing>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::UserEntityListing, crate::Error> {
         response.json("UserEntityListing")
     }
-    /// Streams the `entities` of every page, raising `pageNumber` until `pageCount`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
-    ///
-    /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
-    pub fn into_stream(self) -> crate::runtime::Pages<crate::models::User> {
-        let request = self.request();
-        crate::runtime::Pages::new::<
-            crate::models::UserEntityListing,
-        >(
-            self.client,
-            request,
-            crate::runtime::Paging::PageNumber("pageNumber"),
-            "UserEntityListing",
-        )
-    }
 }
-/// Request builder for [`UsersApi::post_users`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`UsersApi::post_users`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PostUsers = crate::runtime::RequestBuilder<PostUsersParams>;
+/// The parameters of [`PostUsers`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PostUsers {
-    pub(crate) client: crate::Client,
+pub struct PostUsersParams {
     pub(crate) body: crate::models::CreateUser,
 }
-impl PostUsers {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for PostUsersParams {
+    type Output = crate::models::User;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::POST,
@@ -413,41 +360,22 @@ impl PostUsers {
         request.json(&self.body)?;
         Ok(request)
     }
-    /// Sends `POST /api/v2/users`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::User> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::User>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
-    }
     fn decode(
         response: &crate::runtime::Response,
     ) -> Result<crate::models::User, crate::Error> {
         response.json("User")
     }
 }
-/// Request builder for [`UsersApi::put_user`]: set optional parameters, then [`send`](Self::send).
+/// Request builder for [`UsersApi::put_user`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+pub type PutUser = crate::runtime::RequestBuilder<PutUserParams>;
+/// The parameters of [`PutUser`], set through its methods.
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct PutUser {
-    pub(crate) client: crate::Client,
+pub struct PutUserParams {
     pub(crate) user_id: String,
     pub(crate) body: crate::models::User,
 }
-impl PutUser {
-    /// Applies these per-call settings (timeout, retries, extra headers such as `If-Match`)
-    /// over the client's.
-    pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-        self.client = self.client.with_options(options);
-        self
-    }
+impl crate::runtime::Operation for PutUserParams {
+    type Output = crate::models::User;
     fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
         let mut request = crate::runtime::Request::new(
             reqwest::Method::PUT,
@@ -457,20 +385,6 @@ impl PutUser {
         request.path_param("userId", &self.user_id)?;
         request.json(&self.body)?;
         Ok(request)
-    }
-    /// Sends `PUT /api/v2/users/{userId}`.
-    pub fn send(self) -> crate::runtime::ResponseFuture<crate::models::User> {
-        let request = self.request();
-        self.client.call_body(request, Self::decode)
-    }
-    /// Sends the request; the decoded body comes with the status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> crate::runtime::ResponseFuture<
-        crate::runtime::ApiResponse<crate::models::User>,
-    > {
-        let request = self.request();
-        self.client.call(request, Self::decode)
     }
     fn decode(
         response: &crate::runtime::Response,
