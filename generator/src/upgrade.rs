@@ -191,43 +191,34 @@ fn display(value: &Value) -> String {
 /// Deserializes into `openapiv3`, reporting the failing pointer. Paths and schemas (nearly
 /// all of a Genesys definition) are deserialized in parallel, each on its own.
 fn deserialize(doc: Value, map: &SourceMap) -> Result<openapiv3::OpenAPI, Error> {
-    use rayon::prelude::*;
-    let mut doc = doc;
-    let paths: Vec<(String, Value)> = take_object(&mut doc, &["paths"]).into_iter().collect();
-    let schemas: Vec<(String, Value)> = take_object(&mut doc, &["components", "schemas"])
-        .into_iter()
-        .collect();
-    let mut api: openapiv3::OpenAPI = decode(&doc, "", map)?;
-    // Each part is freed as soon as it is decoded, which keeps the peak near one copy.
-    let decoded_paths: Vec<(String, openapiv3::ReferenceOr<openapiv3::PathItem>)> = paths
-        .into_par_iter()
-        .map(|(path, item)| {
-            let decoded = decode::<openapiv3::ReferenceOr<openapiv3::PathItem>>(
-                &item,
-                &format!("/paths/{}", escape(&path)),
-                map,
-            )?;
-            drop(item);
-            Ok((path, decoded))
-        })
-        .collect::<Result<_, Error>>()?;
-    api.paths.paths = decoded_paths.into_iter().collect();
-    if !schemas.is_empty() {
-        let decoded: Vec<(String, openapiv3::ReferenceOr<openapiv3::Schema>)> = schemas
-            .into_par_iter()
-            .map(|(name, schema)| {
-                let decoded = decode::<openapiv3::ReferenceOr<openapiv3::Schema>>(
-                    &schema,
-                    &format!("/components/schemas/{}", escape(&name)),
-                    map,
-                )?;
-                drop(schema);
-                Ok((name, decoded))
-            })
-            .collect::<Result<_, Error>>()?;
-        api.components.get_or_insert_with(Default::default).schemas = decoded.into_iter().collect();
+    let mut rest = doc;
+    let paths = take_object(&mut rest, &["paths"]);
+    let schemas = take_object(&mut rest, &["components", "schemas"]);
+    Converted {
+        paths: decode_each(paths, "/paths", map)?,
+        schemas: decode_each(schemas, "/components/schemas", map)?,
+        rest,
     }
-    Ok(api)
+    .assemble(map)
+}
+
+/// Decodes the members of a map in parallel, each freed as soon as it is decoded, which
+/// keeps the peak near one copy; `prefix` is the map's pointer.
+fn decode_each<T: serde::de::DeserializeOwned + Send>(
+    members: Map<String, Value>,
+    prefix: &str,
+    map: &SourceMap,
+) -> Result<Vec<(String, T)>, Error> {
+    use rayon::prelude::*;
+    let members: Vec<(String, Value)> = members.into_iter().collect();
+    members
+        .into_par_iter()
+        .map(|(key, value)| {
+            let decoded = decode(&value, &format!("{prefix}/{}", escape(&key)), map)?;
+            drop(value);
+            Ok((key, decoded))
+        })
+        .collect()
 }
 
 /// Removes and returns the object at `path` (empty when absent or not an object; a

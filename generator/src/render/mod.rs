@@ -152,11 +152,15 @@ fn rust_str(
     value: &tera::Value,
     _: &std::collections::HashMap<String, tera::Value>,
 ) -> tera::Result<tera::Value> {
-    let text = value
+    Ok(tera::Value::String(format!("{:?}", text_of(value))))
+}
+
+/// A filter's input as text: a string as it is, anything else as JSON.
+fn text_of(value: &tera::Value) -> String {
+    value
         .as_str()
         .map(str::to_owned)
-        .unwrap_or_else(|| value.to_string());
-    Ok(tera::Value::String(format!("{text:?}")))
+        .unwrap_or_else(|| value.to_string())
 }
 
 /// Text for the rest of a `///` line: control characters (which a line comment cannot
@@ -166,11 +170,7 @@ fn doc_text(
     value: &tera::Value,
     _: &std::collections::HashMap<String, tera::Value>,
 ) -> tera::Result<tera::Value> {
-    let text = value
-        .as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(|| value.to_string());
-    Ok(tera::Value::String(views::comment_text(&text)))
+    Ok(tera::Value::String(views::comment_text(&text_of(value))))
 }
 
 fn source_chain(e: &dyn std::error::Error) -> String {
