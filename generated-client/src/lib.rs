@@ -7,7 +7,8 @@
 //! Each API group is a module of [`apis`], reached from a [`Client`] by its accessor
 //! ([`Client::billing`], [`Client::o_auth`], [`Client::usage`]). Every
 //! operation is a method that takes the required parameters and returns a request builder:
-//! optional parameters are chained setters and `.send().await` runs the request.
+//! optional parameters are chained setters and `.send().await` (or awaiting the builder
+//! itself) runs the request.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {

@@ -148,3 +148,17 @@ fn a_call_is_a_send_unpin_static_future() {
     assert_spawnable(&client.users().get_user("u1").send());
     assert_spawnable(&client.users().get_user("u1").send_with_response());
 }
+
+#[tokio::test]
+async fn awaiting_a_builder_sends_it() {
+    let server = Server::start(|_, _| {
+        Reply::json(
+            200,
+            serde_json::json!({"id": "u1", "name": "Ann", "version": 2}),
+        )
+    })
+    .await;
+    let user = client(&server).users().get_user("u1").await.unwrap();
+    assert_eq!(user.name.as_deref(), Some("Ann"));
+    assert_eq!(server.requests().len(), 1);
+}

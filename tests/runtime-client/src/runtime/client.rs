@@ -159,6 +159,16 @@ impl<P: Operation> RequestBuilder<P> {
     }
 }
 
+/// Awaiting a builder sends it: `api.get_user(id).await` is `api.get_user(id).send().await`.
+impl<P: Operation> std::future::IntoFuture for RequestBuilder<P> {
+    type Output = Result<P::Output, Error>;
+    type IntoFuture = ResponseFuture<P::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
 impl Client {
     /// A builder: US East (`api.mypurecloud.com`) unless told otherwise, no authentication.
     pub fn builder() -> ClientBuilder {
