@@ -183,14 +183,14 @@ fn module_features(api: &Api, group: &Group) -> Vec<String> {
     features_of(api, &tags)
 }
 
-/// Paragraphs as `#[doc = "..."]` attributes, one per line, ready to print: templates do not
-/// loop over doc lines (rendering thousands of files, that is most of Tera's work).
-fn doc_attrs(paragraphs: &[String]) -> String {
+/// Paragraphs as `///` doc comments, ready to print: templates do not loop over doc lines
+/// (rendering thousands of files, that is most of Tera's work).
+fn doc_comments(paragraphs: &[String]) -> String {
     doc_lines("///", paragraphs)
 }
 
 /// Paragraphs as inner `//!` doc comments (module docs).
-fn inner_doc_attrs(paragraphs: &[String]) -> String {
+fn inner_doc_comments(paragraphs: &[String]) -> String {
     doc_lines("//!", paragraphs)
 }
 
@@ -568,11 +568,11 @@ pub fn group_view(api: &Api, group: &Group, info: &CrateInfo) -> GroupView {
         doc_paras.push(doc(d));
     }
     GroupView {
-        inner_doc: inner_doc_attrs(&doc_paras),
+        inner_doc: inner_doc_comments(&doc_paras),
         name: group.name.rust.clone(),
         module: group.module.clone(),
         tag: group.tag.clone(),
-        doc: doc_attrs(&doc_paras),
+        doc: doc_comments(&doc_paras),
         lib_name,
         base_url: api.base_url.clone(),
         feature: group.feature.clone(),
@@ -609,16 +609,7 @@ fn method_view(
     method: &str,
     lib_name: &str,
 ) -> MethodView {
-    let home = op.home_module == group.module;
-    let (builder_path, params_path) = if home {
-        (op.builder.clone(), params_name(&op.builder))
-    } else {
-        let module = format!("crate::apis::{}", op.home_module);
-        (
-            format!("{module}::{}", op.builder),
-            format!("{module}::{}", params_name(&op.builder)),
-        )
-    };
+    let (builder_path, params_path) = builder_paths(op, &group.module);
     let mut paras = Vec::new();
     paras.push(
         op.summary
@@ -755,7 +746,7 @@ fn method_view(
     MethodView {
         name: method.to_owned(),
         operation_id: op.id.clone(),
-        doc: doc_attrs(&paras),
+        doc: doc_comments(&paras),
         deprecated,
         builder_path,
         params_path,
@@ -984,7 +975,7 @@ fn builder_view(api: &Api, types: &Types, op: &Operation, group: &Group) -> Buil
             }
             setters.push(SetterView {
                 name: p.name.rust.clone(),
-                doc: doc_attrs(&non_empty(paras, &p.name.wire)),
+                doc: doc_comments(&non_empty(paras, &p.name.wire)),
                 ty: arg,
                 conv,
                 deprecated: p.deprecated,
@@ -1032,7 +1023,7 @@ fn builder_view(api: &Api, types: &Types, op: &Operation, group: &Group) -> Buil
                     let (arg, conv) = types.arg(ty);
                     setters.push(SetterView {
                         name: b.name.rust.clone(),
-                        doc: doc_attrs(&non_empty(vec![text(&b.description)], "body")),
+                        doc: doc_comments(&non_empty(vec![text(&b.description)], "body")),
                         ty: arg,
                         conv,
                         deprecated: false,
@@ -1054,7 +1045,7 @@ fn builder_view(api: &Api, types: &Types, op: &Operation, group: &Group) -> Buil
                         let (arg, conv) = types.arg(&f.ty);
                         setters.push(SetterView {
                             name: f.name.rust.clone(),
-                            doc: doc_attrs(&non_empty(vec![text(&f.description)], &f.name.wire)),
+                            doc: doc_comments(&non_empty(vec![text(&f.description)], &f.name.wire)),
                             ty: arg,
                             conv,
                             deprecated: false,
@@ -1110,7 +1101,7 @@ fn builder_view(api: &Api, types: &Types, op: &Operation, group: &Group) -> Buil
             (name.clone(), "enum", String::new(), variants, Some(name))
         }
     };
-    let response_doc = doc_attrs(&[format!("What [`{method_path}`] answers, by status.")]);
+    let response_doc = doc_comments(&[format!("What [`{method_path}`] answers, by status.")]);
     let features = features_of(api, &op.tags);
     let paging = paging_view(api, types, op);
     let job = job_view(api, types, op);
@@ -1174,7 +1165,7 @@ fn paging_view(api: &Api, types: &Types, op: &Operation) -> Option<PagingView> {
         Pagination::NextUri => ("NextUri".to_owned(), "following `nextUri`".to_owned()),
     };
     Some(PagingView {
-        doc: doc_attrs(&[
+        doc: doc_comments(&[
             format!(
                 "Streams the `{}` of every page, {how}: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.",
                 listing.items
@@ -1234,15 +1225,7 @@ fn job_view(api: &Api, types: &Types, op: &Operation) -> Option<JobView> {
             value: "None".to_owned(),
         });
     }
-    let (poll_builder, poll_params) = if poll.home_module == op.home_module {
-        (poll.builder.clone(), params_name(&poll.builder))
-    } else {
-        let module = format!("crate::apis::{}", poll.home_module);
-        (
-            format!("{module}::{}", poll.builder),
-            format!("{module}::{}", params_name(&poll.builder)),
-        )
-    };
+    let (poll_builder, poll_params) = builder_paths(poll, &op.home_module);
     let failed = job
         .failed
         .iter()
@@ -1254,7 +1237,7 @@ fn job_view(api: &Api, types: &Types, op: &Operation) -> Option<JobView> {
         })
         .collect();
     Some(JobView {
-        doc: doc_attrs(&[
+        doc: doc_comments(&[
             format!(
                 "Sends this request, then polls `{}` with the returned `{}` until its `{}` is `{}`, and returns its `{}`.",
                 poll.id, job.id, job.status, job.complete, job.results
@@ -1348,6 +1331,21 @@ fn example_value(api: &Api, ty: &TypeRef, name: &str) -> String {
 /// `SelfParams`, not a non-camel-case name).
 fn params_name(builder: &str) -> String {
     format!("{}Params", builder.trim_end_matches('_'))
+}
+
+/// How code in `module` names an operation's builder and its parameters type: bare in the
+/// builder's home module, by path from any other.
+fn builder_paths(op: &Operation, module: &str) -> (String, String) {
+    let params = params_name(&op.builder);
+    if op.home_module == module {
+        (op.builder.clone(), params)
+    } else {
+        let home = format!("crate::apis::{}", op.home_module);
+        (
+            format!("{home}::{}", op.builder),
+            format!("{home}::{params}"),
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -1450,7 +1448,7 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
                 view.fields.push(ModelFieldView {
                     name: f.name.rust.clone(),
                     ty: types.option(&ty),
-                    doc: doc_attrs(&non_empty(fparas, &f.name.wire)),
+                    doc: doc_comments(&non_empty(fparas, &f.name.wire)),
                     rename: (serde_camel(rust) != f.name.wire).then(|| f.name.wire.clone()),
                     wire: f.name.wire.clone(),
                     deprecated: f.deprecated,
@@ -1511,7 +1509,7 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
             "model_alias.rs.tera"
         }
     };
-    view.doc = doc_attrs(&paras);
+    view.doc = doc_comments(&paras);
     (template, view)
 }
 
