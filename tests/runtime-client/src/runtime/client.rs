@@ -194,7 +194,7 @@ impl Client {
     }
 
     /// Sends `request` with [`execute`](Self::execute) and decodes a success with `decode`:
-    /// each generated `send_with_response` is this call. Generic over the decoded type
+    /// [`RequestBuilder::send_with_response`] is this call. Generic over the decoded type
     /// only, and the future is boxed, so operations answering the same model share one
     /// compiled future and no operation carries a future type of its own.
     pub fn call<T: Send + 'static>(
@@ -209,7 +209,7 @@ impl Client {
         }))
     }
 
-    /// [`call`](Self::call), keeping only the decoded body: each generated `send`.
+    /// [`call`](Self::call), keeping only the decoded body: [`RequestBuilder::send`].
     pub fn call_body<T: Send + 'static>(
         self,
         request: Result<Request, Error>,
