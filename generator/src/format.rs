@@ -39,10 +39,10 @@ fn format_one(
         });
     }
     if file.path.ends_with(".rs") {
-        let (code, docs) = set_docs_aside(&file.contents);
-        let formatted = syn::parse_file(&code)
-            .ok()
-            .and_then(|parsed| restore_docs(&prettyplease::unparse(&parsed), &docs));
+        let formatted = set_aside(&file.contents).and_then(|(code, asides)| {
+            let parsed = syn::parse_file(&code).ok()?;
+            restore(&prettyplease::unparse(&parsed), &asides)
+        });
         let formatted = match formatted {
             Some(formatted) => formatted,
             // The slow path: errors then point into the text as rendered.
@@ -130,16 +130,58 @@ fn doc_kind(trimmed: &str) -> Option<bool> {
     }
 }
 
-/// Sets doc comments aside while syn parses and prettyplease prints the code: each run of
-/// `///` (or `//!`) lines becomes one `#[doc = "@N"]` (or `#![doc = "@N"]`) placeholder.
-/// Docs are a third of the text, and the costliest part to parse (every line a string
-/// literal the lexer escapes and syn unescapes), while prettyplease would print them back
-/// as they are, at their item's indentation, which is what [`restore_docs`] does.
-fn set_docs_aside(text: &str) -> (String, Vec<Vec<&str>>) {
+/// Lines the formatter does not parse or print, put back as they were.
+#[derive(Debug)]
+enum Aside<'a> {
+    /// A run of `///` or `//!` lines, put back at its item's indentation.
+    Docs(Vec<&'a str>),
+    /// The body of a top-level brace macro (a model's `decode_fields!` or an enum's
+    /// `string_enum!` table), put back verbatim.
+    Table(Vec<&'a str>),
+}
+
+/// Whether a line opens a top-level brace macro whose body is a table: `path::name! {`
+/// at column zero, the body laid out by its template and ending at a `}` line.
+fn opens_table(line: &str) -> bool {
+    line.strip_suffix("! {").is_some_and(|path| {
+        !path.is_empty()
+            && path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+    })
+}
+
+/// Sets aside what prettyplease would print back unchanged, while syn parses and
+/// prettyplease prints the rest:
+/// - each run of `///` (or `//!`) lines becomes one `#[doc = "@N"]` (or `#![doc = "@N"]`)
+///   placeholder. Docs are a third of the text, and the costliest part to parse (every line
+///   a string literal the lexer escapes and syn unescapes).
+/// - the body of each top-level table macro ([`opens_table`]) becomes one `__aside_N`
+///   token. These tables are a third of a model's code; syn would only keep their tokens,
+///   and prettyplease would reflow their one-entry-per-line layout into paragraphs, so they
+///   are left as the template lays them out, as rustfmt leaves brace macro bodies. Their
+///   tokens are still checked, so a template that renders an invalid token is an error.
+///
+/// `None` when a table is not closed or its tokens do not lex; the caller then formats the
+/// text as it is and reports what is wrong.
+fn set_aside(text: &str) -> Option<(String, Vec<Aside<'_>>)> {
     let mut code = String::with_capacity(text.len());
-    let mut runs: Vec<Vec<&str>> = Vec::new();
+    let mut asides: Vec<Aside<'_>> = Vec::new();
     let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
+        if opens_table(line) {
+            let mut body = Vec::new();
+            loop {
+                match lines.next()? {
+                    "}" => break,
+                    next => body.push(next),
+                }
+            }
+            body.join("\n").parse::<proc_macro2::TokenStream>().ok()?;
+            code.push_str(&format!("{line}\n__aside_{}\n}}\n", asides.len()));
+            asides.push(Aside::Table(body));
+            continue;
+        }
         let trimmed = line.trim_start();
         let Some(inner) = doc_kind(trimmed) else {
             code.push_str(line);
@@ -155,17 +197,23 @@ fn set_docs_aside(text: &str) -> (String, Vec<Vec<&str>>) {
             lines.next();
         }
         let bang = if inner { "!" } else { "" };
-        code.push_str(&format!("#{bang}[doc = \"@{}\"]\n", runs.len()));
-        runs.push(run);
+        code.push_str(&format!("#{bang}[doc = \"@{}\"]\n", asides.len()));
+        asides.push(Aside::Docs(run));
     }
-    (code, runs)
+    Some((code, asides))
 }
 
-/// Puts each run of doc lines back in place of its printed placeholder, at the
-/// placeholder's indentation; `None` if the placeholders did not come back one by one in
-/// order (the caller then formats the text with its docs).
-fn restore_docs(formatted: &str, runs: &[Vec<&str>]) -> Option<String> {
-    let extra: usize = runs.iter().flatten().map(|l| l.len() + 8).sum();
+/// Puts back what [`set_aside`] took out, in place of its printed placeholder: doc lines
+/// at the placeholder's indentation, a table's body as it was. `None` if the placeholders
+/// did not come back one by one in order (the caller then formats the text as it is).
+fn restore(formatted: &str, asides: &[Aside<'_>]) -> Option<String> {
+    let extra: usize = asides
+        .iter()
+        .flat_map(|a| match a {
+            Aside::Docs(lines) | Aside::Table(lines) => lines,
+        })
+        .map(|l| l.len() + 8)
+        .sum();
     let mut out = String::with_capacity(formatted.len() + extra);
     let mut next = 0;
     for line in formatted.lines() {
@@ -173,25 +221,33 @@ fn restore_docs(formatted: &str, runs: &[Vec<&str>]) -> Option<String> {
         let placeholder = trimmed
             .strip_prefix("///@")
             .or_else(|| trimmed.strip_prefix("//!@"))
+            .or_else(|| trimmed.strip_prefix("__aside_"))
             .and_then(|n| n.parse::<usize>().ok());
-        match placeholder {
-            Some(n) if n == next && next < runs.len() => {
+        match (placeholder, asides.get(next)) {
+            (Some(n), Some(Aside::Docs(lines))) if n == next && trimmed.starts_with("//") => {
                 let indent = &line[..line.len() - trimmed.len()];
-                for doc in &runs[n] {
+                for doc in lines {
                     out.push_str(indent);
                     out.push_str(doc.trim_end());
                     out.push('\n');
                 }
                 next += 1;
             }
-            Some(_) => return None,
-            None => {
+            (Some(n), Some(Aside::Table(lines))) if n == next && trimmed.starts_with("__") => {
+                for body in lines {
+                    out.push_str(body.trim_end());
+                    out.push('\n');
+                }
+                next += 1;
+            }
+            (Some(_), _) => return None,
+            (None, _) => {
                 out.push_str(line);
                 out.push('\n');
             }
         }
     }
-    (next == runs.len()).then_some(out)
+    (next == asides.len()).then_some(out)
 }
 
 /// Collapses runs of blank lines left by template control flow and ends with one newline.
@@ -257,6 +313,37 @@ impl Sample {
             ours.contains("    /// A field, oddly indented.\n"),
             "{ours}"
         );
+    }
+
+    #[test]
+    fn table_macro_bodies_keep_their_layout_and_the_rest_is_formatted() {
+        let table = "    Sample \"Sample\" {\n        \"id\" => id,\n        \"type\" => r#type,\n        _ => unknown_fields,\n    }";
+        let text = format!(
+            "/// A struct.\npub struct Sample {{ pub id: Option<String> }}\ncrate::runtime::decode_fields! {{\n{table}\n}}\n/// After.\nfn after( ) {{ }}\n"
+        );
+        let dir = std::env::temp_dir();
+        let ours = format_one(rendered(&text), "P", &dir).unwrap().contents;
+        assert_eq!(
+            ours,
+            format!(
+                "// P\n\n/// A struct.\npub struct Sample {{\n    pub id: Option<String>,\n}}\ncrate::runtime::decode_fields! {{\n{table}\n}}\n/// After.\nfn after() {{}}\n"
+            )
+        );
+        // Without the set-aside, prettyplease would have reflowed the table.
+        let plain = prettyplease::unparse(&syn::parse_file(&text).unwrap());
+        assert!(!plain.contains(table), "{plain}");
+    }
+
+    #[test]
+    fn a_table_with_a_bad_token_is_invalid_rust_at_its_line() {
+        let dir = std::env::temp_dir().join(format!("format-table-{}", std::process::id()));
+        let text = "pub struct Fine;\ncrate::runtime::string_enum! {\n    Fine {\n        A => \"a,\n    }\n}\n";
+        let error = format_one(rendered(text), "P", &dir).unwrap_err();
+        match &*error.kind {
+            ErrorKind::InvalidRust { line, .. } => assert_eq!(*line, 2, "{error}"),
+            other => panic!("unexpected error {other:?}"),
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

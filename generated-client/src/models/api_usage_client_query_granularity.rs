@@ -16,22 +16,10 @@ pub enum ApiUsageClientQueryGranularity {
     /// A value this version of the client does not know, kept as sent.
     UnknownValue(String),
 }
-impl crate::runtime::StringEnum for ApiUsageClientQueryGranularity {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "Day",
-            Self::Week => "Week",
-            Self::Month => "Month",
-            Self::UnknownValue(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Day" => Self::Day,
-            "Week" => Self::Week,
-            "Month" => Self::Month,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::string_enum! {
+    ApiUsageClientQueryGranularity {
+        Day => "Day",
+        Week => "Week",
+        Month => "Month",
     }
 }
-crate::runtime::impl_string_enum!(ApiUsageClientQueryGranularity);

@@ -18,24 +18,11 @@ pub enum ApiUsageClientQueryGroupByItem {
     /// A value this version of the client does not know, kept as sent.
     UnknownValue(String),
 }
-impl crate::runtime::StringEnum for ApiUsageClientQueryGroupByItem {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::OAuthClientId => "OAuthClientId",
-            Self::OrganizationId => "OrganizationId",
-            Self::TemplateUri => "TemplateUri",
-            Self::HttpMethod => "HttpMethod",
-            Self::UnknownValue(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "OAuthClientId" => Self::OAuthClientId,
-            "OrganizationId" => Self::OrganizationId,
-            "TemplateUri" => Self::TemplateUri,
-            "HttpMethod" => Self::HttpMethod,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::string_enum! {
+    ApiUsageClientQueryGroupByItem {
+        OAuthClientId => "OAuthClientId",
+        OrganizationId => "OrganizationId",
+        TemplateUri => "TemplateUri",
+        HttpMethod => "HttpMethod",
     }
 }
-crate::runtime::impl_string_enum!(ApiUsageClientQueryGroupByItem);

@@ -22,28 +22,13 @@ pub enum ApiUsageClientQueryMetricsItem {
     /// A value this version of the client does not know, kept as sent.
     UnknownValue(String),
 }
-impl crate::runtime::StringEnum for ApiUsageClientQueryMetricsItem {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Status200 => "Status200",
-            Self::Status300 => "Status300",
-            Self::Status400 => "Status400",
-            Self::Status500 => "Status500",
-            Self::Status429 => "Status429",
-            Self::Requests => "Requests",
-            Self::UnknownValue(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Status200" => Self::Status200,
-            "Status300" => Self::Status300,
-            "Status400" => Self::Status400,
-            "Status500" => Self::Status500,
-            "Status429" => Self::Status429,
-            "Requests" => Self::Requests,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::string_enum! {
+    ApiUsageClientQueryMetricsItem {
+        Status200 => "Status200",
+        Status300 => "Status300",
+        Status400 => "Status400",
+        Status500 => "Status500",
+        Status429 => "Status429",
+        Requests => "Requests",
     }
 }
-crate::runtime::impl_string_enum!(ApiUsageClientQueryMetricsItem);

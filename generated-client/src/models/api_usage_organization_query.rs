@@ -4,23 +4,18 @@
 ///
 /// Construct it with `Default` and set fields, or with [`new`](Self::new) from the
 /// required ones: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiUsageOrganizationQuery {
     /// Behaves like one clause in a SQL WHERE. Specifies the date and time range of data being queried. Intervals are represented as an ISO-8601 string. For example: YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss
     ///
     /// Required by the API.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: Option<crate::runtime::Interval>,
     /// Date granularity of the results
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub granularity: Option<crate::models::ApiUsageOrganizationQueryGranularity>,
     /// Behaves like a SQL SELECT clause. Enables retrieving only named metrics. If omitted, all metrics that are available will be returned (like SELECT *).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metrics: Option<Vec<crate::models::ApiUsageOrganizationQueryMetricsItem>>,
     /// Behaves like a SQL GROUPBY. Allows for multiple levels of grouping as a list of dimensions. Partitions resulting aggregate computations into distinct named subgroups rather than across the entire result set as if it were one group.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub group_by: Option<Vec<crate::models::ApiUsageOrganizationQueryGroupByItem>>,
 }
 impl ApiUsageOrganizationQuery {
@@ -30,5 +25,13 @@ impl ApiUsageOrganizationQuery {
             interval: Some(interval),
             ..Default::default()
         }
+    }
+}
+crate::runtime::json_object! {
+    ApiUsageOrganizationQuery "ApiUsageOrganizationQuery" (Serialize) {
+        "interval" => interval,
+        "granularity" => granularity,
+        "metrics" => metrics,
+        "groupBy" => group_by,
     }
 }

@@ -20,26 +20,12 @@ pub enum ApiUsageOrganizationQueryGroupByItem {
     /// A value this version of the client does not know, kept as sent.
     UnknownValue(String),
 }
-impl crate::runtime::StringEnum for ApiUsageOrganizationQueryGroupByItem {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::OAuthClientId => "OAuthClientId",
-            Self::OrganizationId => "OrganizationId",
-            Self::UserId => "UserId",
-            Self::TemplateUri => "TemplateUri",
-            Self::HttpMethod => "HttpMethod",
-            Self::UnknownValue(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "OAuthClientId" => Self::OAuthClientId,
-            "OrganizationId" => Self::OrganizationId,
-            "UserId" => Self::UserId,
-            "TemplateUri" => Self::TemplateUri,
-            "HttpMethod" => Self::HttpMethod,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::string_enum! {
+    ApiUsageOrganizationQueryGroupByItem {
+        OAuthClientId => "OAuthClientId",
+        OrganizationId => "OrganizationId",
+        UserId => "UserId",
+        TemplateUri => "TemplateUri",
+        HttpMethod => "HttpMethod",
     }
 }
-crate::runtime::impl_string_enum!(ApiUsageOrganizationQueryGroupByItem);

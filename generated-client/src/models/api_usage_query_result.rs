@@ -13,23 +13,13 @@ pub struct ApiUsageQueryResult {
     /// Sets `cursors`.
     pub cursors: Option<crate::models::Cursors>,
 }
-impl crate::runtime::DecodeFields for ApiUsageQueryResult {
-    const NAME: &'static str = "ApiUsageQueryResult";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "results" => self.results = map.next_value()?,
-            "queryStatus" => self.query_status = map.next_value()?,
-            "cursors" => self.cursors = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    ApiUsageQueryResult "ApiUsageQueryResult" (Deserialize) {
+        "results" => results,
+        "queryStatus" => query_status,
+        "cursors" => cursors,
     }
 }
-crate::runtime::impl_deserialize!(ApiUsageQueryResult);
 #[allow(deprecated)]
 impl crate::runtime::Listing for ApiUsageQueryResult {
     type Item = crate::models::ApiUsageRow;

@@ -16,22 +16,10 @@ pub enum ApiUsageQueryResultQueryStatus {
     /// A value this version of the client does not know, kept as sent.
     UnknownValue(String),
 }
-impl crate::runtime::StringEnum for ApiUsageQueryResultQueryStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Complete => "Complete",
-            Self::Failed => "Failed",
-            Self::Running => "Running",
-            Self::UnknownValue(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Complete" => Self::Complete,
-            "Failed" => Self::Failed,
-            "Running" => Self::Running,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::string_enum! {
+    ApiUsageQueryResultQueryStatus {
+        Complete => "Complete",
+        Failed => "Failed",
+        Running => "Running",
     }
 }
-crate::runtime::impl_string_enum!(ApiUsageQueryResultQueryStatus);

@@ -33,30 +33,20 @@ pub struct ApiUsageRow {
     /// Date of requests, based on granularity. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss\[.mmm\]Z
     pub date: Option<crate::runtime::DateTime>,
 }
-impl crate::runtime::DecodeFields for ApiUsageRow {
-    const NAME: &'static str = "ApiUsageRow";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "clientId" => self.client_id = map.next_value()?,
-            "clientName" => self.client_name = map.next_value()?,
-            "organizationId" => self.organization_id = map.next_value()?,
-            "userId" => self.user_id = map.next_value()?,
-            "templateUri" => self.template_uri = map.next_value()?,
-            "httpMethod" => self.http_method = map.next_value()?,
-            "status200" => self.status200 = map.next_value()?,
-            "status300" => self.status300 = map.next_value()?,
-            "status400" => self.status400 = map.next_value()?,
-            "status500" => self.status500 = map.next_value()?,
-            "status429" => self.status429 = map.next_value()?,
-            "requests" => self.requests = map.next_value()?,
-            "date" => self.date = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    ApiUsageRow "ApiUsageRow" (Deserialize) {
+        "clientId" => client_id,
+        "clientName" => client_name,
+        "organizationId" => organization_id,
+        "userId" => user_id,
+        "templateUri" => template_uri,
+        "httpMethod" => http_method,
+        "status200" => status200,
+        "status300" => status300,
+        "status400" => status400,
+        "status500" => status500,
+        "status429" => status429,
+        "requests" => requests,
+        "date" => date,
     }
 }
-crate::runtime::impl_deserialize!(ApiUsageRow);

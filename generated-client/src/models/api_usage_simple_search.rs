@@ -4,26 +4,20 @@
 ///
 /// Construct it with `Default` and set fields, or with [`new`](Self::new) from the
 /// required ones: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiUsageSimpleSearch {
     /// Behaves like one clause in a SQL WHERE. Specifies the date and time range of data being queried. Intervals are represented as an ISO-8601 string. For example: YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss
     ///
     /// Required by the API.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: Option<crate::runtime::Interval>,
     /// Behaves like a SQL SELECT clause. Enables retrieving only named metrics. If omitted, all metrics that are available will be returned (like SELECT *).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metrics: Option<Vec<crate::models::ApiUsageSimpleSearchMetricsItem>>,
     /// Behaves like a SQL WHERE with multiple IN operators. Specifies a list of OAuth client names to be queried.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub oauth_client_names: Option<Vec<String>>,
     /// Behaves like a SQL WHERE with multiple IN operators. Specifies a list of HTTP methods to be queried.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub http_methods: Option<Vec<crate::models::ApiUsageSimpleSearchHttpMethodsItem>>,
     /// Behaves like a SQL WHERE with multiple IN operators. Specifies a list of Template Uris to be queried.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub template_uris: Option<Vec<String>>,
 }
 impl ApiUsageSimpleSearch {
@@ -33,5 +27,14 @@ impl ApiUsageSimpleSearch {
             interval: Some(interval),
             ..Default::default()
         }
+    }
+}
+crate::runtime::json_object! {
+    ApiUsageSimpleSearch "ApiUsageSimpleSearch" (Serialize) {
+        "interval" => interval,
+        "metrics" => metrics,
+        "oauthClientNames" => oauth_client_names,
+        "httpMethods" => http_methods,
+        "templateUris" => template_uris,
     }
 }

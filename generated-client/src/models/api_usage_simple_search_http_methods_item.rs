@@ -28,34 +28,16 @@ pub enum ApiUsageSimpleSearchHttpMethodsItem {
     /// A value this version of the client does not know, kept as sent.
     UnknownValue(String),
 }
-impl crate::runtime::StringEnum for ApiUsageSimpleSearchHttpMethodsItem {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "GET",
-            Self::Post => "POST",
-            Self::Delete => "DELETE",
-            Self::Patch => "PATCH",
-            Self::Put => "PUT",
-            Self::Head => "HEAD",
-            Self::Connect => "CONNECT",
-            Self::Options => "OPTIONS",
-            Self::Trace => "TRACE",
-            Self::UnknownValue(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "GET" => Self::Get,
-            "POST" => Self::Post,
-            "DELETE" => Self::Delete,
-            "PATCH" => Self::Patch,
-            "PUT" => Self::Put,
-            "HEAD" => Self::Head,
-            "CONNECT" => Self::Connect,
-            "OPTIONS" => Self::Options,
-            "TRACE" => Self::Trace,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::string_enum! {
+    ApiUsageSimpleSearchHttpMethodsItem {
+        Get => "GET",
+        Post => "POST",
+        Delete => "DELETE",
+        Patch => "PATCH",
+        Put => "PUT",
+        Head => "HEAD",
+        Connect => "CONNECT",
+        Options => "OPTIONS",
+        Trace => "TRACE",
     }
 }
-crate::runtime::impl_string_enum!(ApiUsageSimpleSearchHttpMethodsItem);

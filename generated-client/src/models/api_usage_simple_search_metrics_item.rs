@@ -28,34 +28,16 @@ pub enum ApiUsageSimpleSearchMetricsItem {
     /// A value this version of the client does not know, kept as sent.
     UnknownValue(String),
 }
-impl crate::runtime::StringEnum for ApiUsageSimpleSearchMetricsItem {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Date => "Date",
-            Self::ClientName => "ClientName",
-            Self::HttpMethod => "HttpMethod",
-            Self::TemplateUri => "TemplateUri",
-            Self::Status200 => "Status200",
-            Self::Status300 => "Status300",
-            Self::Status400 => "Status400",
-            Self::Status500 => "Status500",
-            Self::Status429 => "Status429",
-            Self::UnknownValue(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Date" => Self::Date,
-            "ClientName" => Self::ClientName,
-            "HttpMethod" => Self::HttpMethod,
-            "TemplateUri" => Self::TemplateUri,
-            "Status200" => Self::Status200,
-            "Status300" => Self::Status300,
-            "Status400" => Self::Status400,
-            "Status500" => Self::Status500,
-            "Status429" => Self::Status429,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::string_enum! {
+    ApiUsageSimpleSearchMetricsItem {
+        Date => "Date",
+        ClientName => "ClientName",
+        HttpMethod => "HttpMethod",
+        TemplateUri => "TemplateUri",
+        Status200 => "Status200",
+        Status300 => "Status300",
+        Status400 => "Status400",
+        Status500 => "Status500",
+        Status429 => "Status429",
     }
 }
-crate::runtime::impl_string_enum!(ApiUsageSimpleSearchMetricsItem);

@@ -35,20 +35,10 @@ impl BillingUsage {
         }
     }
 }
-impl crate::runtime::DecodeFields for BillingUsage {
-    const NAME: &'static str = "BillingUsage";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "name" => self.name = map.next_value()?,
-            "totalUsage" => self.total_usage = map.next_value()?,
-            "resources" => self.resources = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    BillingUsage "BillingUsage" (Deserialize) {
+        "name" => name,
+        "totalUsage" => total_usage,
+        "resources" => resources,
     }
 }
-crate::runtime::impl_deserialize!(BillingUsage);

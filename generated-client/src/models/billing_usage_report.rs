@@ -47,24 +47,14 @@ impl BillingUsageReport {
         }
     }
 }
-impl crate::runtime::DecodeFields for BillingUsageReport {
-    const NAME: &'static str = "BillingUsageReport";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "startDate" => self.start_date = map.next_value()?,
-            "endDate" => self.end_date = map.next_value()?,
-            "status" => self.status = map.next_value()?,
-            "usages" => self.usages = map.next_value()?,
-            "selfUri" => self.self_uri = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    BillingUsageReport "BillingUsageReport" (Deserialize) {
+        "id" => id,
+        "name" => name,
+        "startDate" => start_date,
+        "endDate" => end_date,
+        "status" => status,
+        "usages" => usages,
+        "selfUri" => self_uri,
     }
 }
-crate::runtime::impl_deserialize!(BillingUsageReport);

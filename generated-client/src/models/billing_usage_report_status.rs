@@ -14,20 +14,9 @@ pub enum BillingUsageReportStatus {
     /// A value this version of the client does not know, kept as sent.
     UnknownValue(String),
 }
-impl crate::runtime::StringEnum for BillingUsageReportStatus {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "InProgress",
-            Self::Complete => "Complete",
-            Self::UnknownValue(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "InProgress" => Self::InProgress,
-            "Complete" => Self::Complete,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::string_enum! {
+    BillingUsageReportStatus {
+        InProgress => "InProgress",
+        Complete => "Complete",
     }
 }
-crate::runtime::impl_string_enum!(BillingUsageReportStatus);

@@ -29,19 +29,9 @@ impl BillingUsageResource {
         }
     }
 }
-impl crate::runtime::DecodeFields for BillingUsageResource {
-    const NAME: &'static str = "BillingUsageResource";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "name" => self.name = map.next_value()?,
-            "date" => self.date = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    BillingUsageResource "BillingUsageResource" (Deserialize) {
+        "name" => name,
+        "date" => date,
     }
 }
-crate::runtime::impl_deserialize!(BillingUsageResource);

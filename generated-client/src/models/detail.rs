@@ -15,21 +15,11 @@ pub struct Detail {
     /// Sets `entityName`.
     pub entity_name: Option<String>,
 }
-impl crate::runtime::DecodeFields for Detail {
-    const NAME: &'static str = "Detail";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "errorCode" => self.error_code = map.next_value()?,
-            "fieldName" => self.field_name = map.next_value()?,
-            "entityId" => self.entity_id = map.next_value()?,
-            "entityName" => self.entity_name = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    Detail "Detail" (Deserialize) {
+        "errorCode" => error_code,
+        "fieldName" => field_name,
+        "entityId" => entity_id,
+        "entityName" => entity_name,
     }
 }
-crate::runtime::impl_deserialize!(Detail);

@@ -42,48 +42,23 @@ pub enum GetBillingVendorusageOrganizationRegion {
     /// A value this version of the client does not know, kept as sent.
     UnknownValue(String),
 }
-impl crate::runtime::StringEnum for GetBillingVendorusageOrganizationRegion {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::ApNortheast1 => "ap-northeast-1",
-            Self::ApNortheast2 => "ap-northeast-2",
-            Self::ApNortheast3 => "ap-northeast-3",
-            Self::ApSouth1 => "ap-south-1",
-            Self::ApSoutheast2 => "ap-southeast-2",
-            Self::CaCentral1 => "ca-central-1",
-            Self::EuCentral1 => "eu-central-1",
-            Self::EuCentral2 => "eu-central-2",
-            Self::EuWest1 => "eu-west-1",
-            Self::EuWest2 => "eu-west-2",
-            Self::EuWest3 => "eu-west-3",
-            Self::MeCentral1 => "me-central-1",
-            Self::SaEast1 => "sa-east-1",
-            Self::UsEast1 => "us-east-1",
-            Self::UsWest2 => "us-west-2",
-            Self::UsEast2 => "us-east-2",
-            Self::UnknownValue(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ap-northeast-1" => Self::ApNortheast1,
-            "ap-northeast-2" => Self::ApNortheast2,
-            "ap-northeast-3" => Self::ApNortheast3,
-            "ap-south-1" => Self::ApSouth1,
-            "ap-southeast-2" => Self::ApSoutheast2,
-            "ca-central-1" => Self::CaCentral1,
-            "eu-central-1" => Self::EuCentral1,
-            "eu-central-2" => Self::EuCentral2,
-            "eu-west-1" => Self::EuWest1,
-            "eu-west-2" => Self::EuWest2,
-            "eu-west-3" => Self::EuWest3,
-            "me-central-1" => Self::MeCentral1,
-            "sa-east-1" => Self::SaEast1,
-            "us-east-1" => Self::UsEast1,
-            "us-west-2" => Self::UsWest2,
-            "us-east-2" => Self::UsEast2,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::string_enum! {
+    GetBillingVendorusageOrganizationRegion {
+        ApNortheast1 => "ap-northeast-1",
+        ApNortheast2 => "ap-northeast-2",
+        ApNortheast3 => "ap-northeast-3",
+        ApSouth1 => "ap-south-1",
+        ApSoutheast2 => "ap-southeast-2",
+        CaCentral1 => "ca-central-1",
+        EuCentral1 => "eu-central-1",
+        EuCentral2 => "eu-central-2",
+        EuWest1 => "eu-west-1",
+        EuWest2 => "eu-west-2",
+        EuWest3 => "eu-west-3",
+        MeCentral1 => "me-central-1",
+        SaEast1 => "sa-east-1",
+        UsEast1 => "us-east-1",
+        UsWest2 => "us-west-2",
+        UsEast2 => "us-east-2",
     }
 }
-crate::runtime::impl_string_enum!(GetBillingVendorusageOrganizationRegion);

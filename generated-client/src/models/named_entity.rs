@@ -15,19 +15,9 @@ pub struct NamedEntity {
     /// Set by the server; ignored in requests.
     pub name: Option<String>,
 }
-impl crate::runtime::DecodeFields for NamedEntity {
-    const NAME: &'static str = "NamedEntity";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    NamedEntity "NamedEntity" (Deserialize) {
+        "id" => id,
+        "name" => name,
     }
 }
-crate::runtime::impl_deserialize!(NamedEntity);

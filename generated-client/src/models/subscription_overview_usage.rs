@@ -65,29 +65,19 @@ impl SubscriptionOverviewUsage {
         }
     }
 }
-impl crate::runtime::DecodeFields for SubscriptionOverviewUsage {
-    const NAME: &'static str = "SubscriptionOverviewUsage";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "name" => self.name = map.next_value()?,
-            "partNumber" => self.part_number = map.next_value()?,
-            "grouping" => self.grouping = map.next_value()?,
-            "unitOfMeasureType" => self.unit_of_measure_type = map.next_value()?,
-            "usageQuantity" => self.usage_quantity = map.next_value()?,
-            "overagePrice" => self.overage_price = map.next_value()?,
-            "prepayQuantity" => self.prepay_quantity = map.next_value()?,
-            "prepayPrice" => self.prepay_price = map.next_value()?,
-            "usageNotes" => self.usage_notes = map.next_value()?,
-            "isCancellable" => self.is_cancellable = map.next_value()?,
-            "bundleQuantity" => self.bundle_quantity = map.next_value()?,
-            "isThirdParty" => self.is_third_party = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    SubscriptionOverviewUsage "SubscriptionOverviewUsage" (Deserialize) {
+        "name" => name,
+        "partNumber" => part_number,
+        "grouping" => grouping,
+        "unitOfMeasureType" => unit_of_measure_type,
+        "usageQuantity" => usage_quantity,
+        "overagePrice" => overage_price,
+        "prepayQuantity" => prepay_quantity,
+        "prepayPrice" => prepay_price,
+        "usageNotes" => usage_notes,
+        "isCancellable" => is_cancellable,
+        "bundleQuantity" => bundle_quantity,
+        "isThirdParty" => is_third_party,
     }
 }
-crate::runtime::impl_deserialize!(SubscriptionOverviewUsage);

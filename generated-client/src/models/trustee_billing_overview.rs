@@ -73,36 +73,24 @@ impl TrusteeBillingOverview {
         }
     }
 }
-impl crate::runtime::DecodeFields for TrusteeBillingOverview {
-    const NAME: &'static str = "TrusteeBillingOverview";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "organization" => self.organization = map.next_value()?,
-            "currency" => self.currency = map.next_value()?,
-            "enabledProducts" => self.enabled_products = map.next_value()?,
-            "subscriptionType" => self.subscription_type = map.next_value()?,
-            "rampPeriodStartDate" => self.ramp_period_start_date = map.next_value()?,
-            "rampPeriodEndDate" => self.ramp_period_end_date = map.next_value()?,
-            "billingPeriodStartDate" => {
-                self.billing_period_start_date = map.next_value()?;
-            }
-            "billingPeriodEndDate" => self.billing_period_end_date = map.next_value()?,
-            "usages" => self.usages = map.next_value()?,
-            "contractAmendmentDate" => self.contract_amendment_date = map.next_value()?,
-            "contractEffectiveDate" => self.contract_effective_date = map.next_value()?,
-            "contractEndDate" => self.contract_end_date = map.next_value()?,
-            "minimumMonthlyAmount" => self.minimum_monthly_amount = map.next_value()?,
-            "inRampPeriod" => self.in_ramp_period = map.next_value()?,
-            "selfUri" => self.self_uri = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    TrusteeBillingOverview "TrusteeBillingOverview" (Deserialize) {
+        "id" => id,
+        "name" => name,
+        "organization" => organization,
+        "currency" => currency,
+        "enabledProducts" => enabled_products,
+        "subscriptionType" => subscription_type,
+        "rampPeriodStartDate" => ramp_period_start_date,
+        "rampPeriodEndDate" => ramp_period_end_date,
+        "billingPeriodStartDate" => billing_period_start_date,
+        "billingPeriodEndDate" => billing_period_end_date,
+        "usages" => usages,
+        "contractAmendmentDate" => contract_amendment_date,
+        "contractEffectiveDate" => contract_effective_date,
+        "contractEndDate" => contract_end_date,
+        "minimumMonthlyAmount" => minimum_monthly_amount,
+        "inRampPeriod" => in_ramp_period,
+        "selfUri" => self_uri,
     }
 }
-crate::runtime::impl_deserialize!(TrusteeBillingOverview);

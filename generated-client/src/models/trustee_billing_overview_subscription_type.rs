@@ -26,32 +26,15 @@ pub enum TrusteeBillingOverviewSubscriptionType {
     /// A value this version of the client does not know, kept as sent.
     UnknownValue(String),
 }
-impl crate::runtime::StringEnum for TrusteeBillingOverviewSubscriptionType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Inin => "ININ",
-            Self::MonthToMonth => "MONTH_TO_MONTH",
-            Self::FreeTrialMonthToMonth => "FREE_TRIAL_MONTH_TO_MONTH",
-            Self::PrepayMonthlyCommitment => "PREPAY_MONTHLY_COMMITMENT",
-            Self::Prepay => "PREPAY",
-            Self::DevOrgMonthToMonth => "DEV_ORG_MONTH_TO_MONTH",
-            Self::DevOrgPrepayMonthlyCommitment => "DEV_ORG_PREPAY_MONTHLY_COMMITMENT",
-            Self::DevOrgPrepay => "DEV_ORG_PREPAY",
-            Self::UnknownValue(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ININ" => Self::Inin,
-            "MONTH_TO_MONTH" => Self::MonthToMonth,
-            "FREE_TRIAL_MONTH_TO_MONTH" => Self::FreeTrialMonthToMonth,
-            "PREPAY_MONTHLY_COMMITMENT" => Self::PrepayMonthlyCommitment,
-            "PREPAY" => Self::Prepay,
-            "DEV_ORG_MONTH_TO_MONTH" => Self::DevOrgMonthToMonth,
-            "DEV_ORG_PREPAY_MONTHLY_COMMITMENT" => Self::DevOrgPrepayMonthlyCommitment,
-            "DEV_ORG_PREPAY" => Self::DevOrgPrepay,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::string_enum! {
+    TrusteeBillingOverviewSubscriptionType {
+        Inin => "ININ",
+        MonthToMonth => "MONTH_TO_MONTH",
+        FreeTrialMonthToMonth => "FREE_TRIAL_MONTH_TO_MONTH",
+        PrepayMonthlyCommitment => "PREPAY_MONTHLY_COMMITMENT",
+        Prepay => "PREPAY",
+        DevOrgMonthToMonth => "DEV_ORG_MONTH_TO_MONTH",
+        DevOrgPrepayMonthlyCommitment => "DEV_ORG_PREPAY_MONTHLY_COMMITMENT",
+        DevOrgPrepay => "DEV_ORG_PREPAY",
     }
 }
-crate::runtime::impl_string_enum!(TrusteeBillingOverviewSubscriptionType);

@@ -9,18 +9,8 @@ pub struct UrlResponse {
     /// Sets `url`.
     pub url: Option<String>,
 }
-impl crate::runtime::DecodeFields for UrlResponse {
-    const NAME: &'static str = "UrlResponse";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "url" => self.url = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    UrlResponse "UrlResponse" (Deserialize) {
+        "url" => url,
     }
 }
-crate::runtime::impl_deserialize!(UrlResponse);

@@ -11,19 +11,9 @@ pub struct UsageExecutionResult {
     /// URI where the query results can be retrieved
     pub results_uri: Option<String>,
 }
-impl crate::runtime::DecodeFields for UsageExecutionResult {
-    const NAME: &'static str = "UsageExecutionResult";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "executionId" => self.execution_id = map.next_value()?,
-            "resultsUri" => self.results_uri = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    UsageExecutionResult "UsageExecutionResult" (Deserialize) {
+        "executionId" => execution_id,
+        "resultsUri" => results_uri,
     }
 }
-crate::runtime::impl_deserialize!(UsageExecutionResult);

@@ -79,32 +79,65 @@ pub use self::types::{
     LocalTime, StringEnum, ToParam,
 };
 
-/// Implements `Display`, `FromStr`, `From<&str>`, `ToParam` and serde for a string enum that
-/// implements [`StringEnum`], so each generated enum carries no serde boilerplate of its own.
+/// Implements [`StringEnum`] for a generated enum from its table of variants and wire
+/// values, and with it `Display`, `FromStr`, `From<&str>`, `ToParam` and serde, so each
+/// enum is its definition and this table:
+///
+/// ```text
+/// crate::runtime::string_enum! {
+///     Channel {
+///         Email => "email",
+///         Sms => "sms",
+///     }
+/// }
+/// ```
+///
+/// The enum must have an `UnknownValue(String)` variant, which takes values not in the table.
 #[allow(unused_macros)]
-macro_rules! impl_string_enum {
-    ($name:ident) => {
+macro_rules! string_enum {
+    ($name:ident { $($variant:ident => $wire:literal,)* }) => {
+        #[allow(deprecated)]
+        impl $crate::runtime::StringEnum for $name {
+            fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::UnknownValue(value) => value,
+                }
+            }
+
+            fn from_wire(value: &str) -> Self {
+                match value {
+                    $($wire => Self::$variant,)*
+                    other => Self::UnknownValue(other.to_owned()),
+                }
+            }
+        }
+        #[allow(deprecated)]
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str($crate::runtime::StringEnum::as_str(self))
             }
         }
+        #[allow(deprecated)]
         impl ::std::str::FromStr for $name {
             type Err = ::std::convert::Infallible;
             fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
                 ::std::result::Result::Ok(<Self as $crate::runtime::StringEnum>::from_wire(value))
             }
         }
+        #[allow(deprecated)]
         impl ::std::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
                 <Self as $crate::runtime::StringEnum>::from_wire(value)
             }
         }
+        #[allow(deprecated)]
         impl $crate::runtime::ToParam for $name {
             fn to_param(&self) -> ::std::string::String {
                 $crate::runtime::StringEnum::as_str(self).to_owned()
             }
         }
+        #[allow(deprecated)]
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(
                 &self,
@@ -113,6 +146,7 @@ macro_rules! impl_string_enum {
                 serializer.serialize_str($crate::runtime::StringEnum::as_str(self))
             }
         }
+        #[allow(deprecated)]
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
@@ -126,13 +160,54 @@ macro_rules! impl_string_enum {
     };
 }
 #[allow(unused_imports)]
-pub(crate) use impl_string_enum;
+pub(crate) use string_enum;
 
-/// Implements `Deserialize` for a model that implements [`DecodeFields`], through
-/// [`deserialize_object`]: each generated model's decoding is one `match` on its wire names.
+/// Implements serde for a generated model from its table of wire names and the fields
+/// they hold: `Deserialize` through [`DecodeFields`] and [`deserialize_object`] (one shared
+/// visitor for the thousands of models), `Serialize` as a JSON object of the fields that
+/// are set. The traits in parentheses are the ones the model's direction needs:
+///
+/// ```text
+/// crate::runtime::json_object! {
+///     User "User" (Serialize, Deserialize) {
+///         "id" => id,
+///         "self" => self_,
+///         _ => unknown_fields,
+///     }
+/// }
+/// ```
+///
+/// The string after the name is the model's name in the definition, for decode errors.
+/// Every field is an `Option`, left out of the object when `None`. A last `_ => field`
+/// names the map that holds every other field (`unknown_fields` or
+/// `additional_properties`): decoding fills it and encoding writes it out after the
+/// fields. Without it, decoding skips other fields.
 #[allow(unused_macros)]
-macro_rules! impl_deserialize {
-    ($name:ident) => {
+macro_rules! json_object {
+    ($name:ident $wire_name:literal ($($json_trait:ident),+) $table:tt) => {
+        $($crate::runtime::json_object!(@$json_trait $name $wire_name $table);)+
+    };
+    (@Deserialize $name:ident $wire_name:literal {
+        $($wire:literal => $field:ident,)* $(_ => $rest:ident,)?
+    }) => {
+        #[allow(deprecated)]
+        impl $crate::runtime::DecodeFields for $name {
+            const NAME: &'static str = $wire_name;
+
+            fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: $crate::runtime::FieldName<'de>,
+                map: &mut A,
+            ) -> ::std::result::Result<bool, A::Error> {
+                ::std::result::Result::Ok(match key.as_str() {
+                    $($wire => {
+                        self.$field = map.next_value()?;
+                        true
+                    })*
+                    _ => $crate::runtime::json_object!(@rest self key map $($rest)?),
+                })
+            }
+        }
         #[allow(deprecated)]
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -142,6 +217,35 @@ macro_rules! impl_deserialize {
             }
         }
     };
+    (@rest $self:ident $key:ident $map:ident $rest:ident) => {{
+        $self.$rest.insert($key.into_string(), $map.next_value()?);
+        true
+    }};
+    (@rest $self:ident $key:ident $map:ident) => {{
+        let _ = ($key, $map);
+        false
+    }};
+    (@Serialize $name:ident $wire_name:literal {
+        $($wire:literal => $field:ident,)* $(_ => $rest:ident,)?
+    }) => {
+        #[allow(deprecated)]
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(::std::option::Option::None)?;
+                $(if let ::std::option::Option::Some(value) = &self.$field {
+                    map.serialize_entry($wire, value)?;
+                })*
+                $(for (key, value) in &self.$rest {
+                    map.serialize_entry(key, value)?;
+                })?
+                map.end()
+            }
+        }
+    };
 }
 #[allow(unused_imports)]
-pub(crate) use impl_deserialize;
+pub(crate) use json_object;

@@ -115,8 +115,8 @@ impl<'de> Deserialize<'de> for Interval {
     }
 }
 
-/// A string enum whose unknown values are kept: generated enums implement this, and
-/// `impl_string_enum!` derives the rest from it.
+/// A string enum whose unknown values are kept: generated enums implement this through
+/// `string_enum!`, which derives the rest from it.
 pub trait StringEnum: Sized {
     /// The value as sent on the wire.
     fn as_str(&self) -> &str;
@@ -125,8 +125,8 @@ pub trait StringEnum: Sized {
 }
 
 /// A model decoded from a JSON object field by field: generated models implement this
-/// with one `match` on their wire names, and [`deserialize_object`] does the rest, so the
-/// thousands of models share one visitor. Fields absent from the object keep their
+/// through `json_object!`, one `match` on their wire names, and [`deserialize_object`]
+/// does the rest, so the thousands of models share one visitor. Fields absent from the object keep their
 /// `Default` (`None`); fields the model does not know are skipped, or kept by models that
 /// keep them.
 pub trait DecodeFields: Default {

@@ -227,27 +227,6 @@ fn text(t: &Option<String>) -> String {
     t.as_deref().map(doc).unwrap_or_default()
 }
 
-/// Serde's `camelCase` rename of a snake_case field, to know when `rename` is needed.
-fn serde_camel(snake: &str) -> String {
-    let mut pascal = String::new();
-    let mut capitalize = true;
-    for c in snake.chars() {
-        if c == '_' {
-            capitalize = true;
-        } else if capitalize {
-            pascal.push(c.to_ascii_uppercase());
-            capitalize = false;
-        } else {
-            pascal.push(c);
-        }
-    }
-    let mut chars = pascal.chars();
-    match chars.next() {
-        Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
-        None => pascal,
-    }
-}
-
 #[derive(Serialize)]
 pub struct CrateView {
     name: String,
@@ -1354,14 +1333,11 @@ pub struct ModelView {
     doc: String,
     deprecated: bool,
     qualified: bool,
-    derives: String,
     serialize: bool,
     /// Decoded from responses: the model implements `DecodeFields`.
     deserialize: bool,
     /// The model's name in decode errors.
     wire_name: String,
-    /// The model or one of its fields is deprecated: its impls allow `deprecated`.
-    uses_deprecated: bool,
     fields: Vec<ModelFieldView>,
     additional: Option<String>,
     required: Vec<ArgView>,
@@ -1388,7 +1364,6 @@ struct ModelFieldView {
     name: String,
     ty: String,
     doc: String,
-    rename: Option<String>,
     wire: String,
     deprecated: bool,
 }
@@ -1411,11 +1386,9 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
         doc: String::new(),
         deprecated: model.deprecated,
         qualified,
-        derives: String::new(),
         serialize: model.usage.request,
         deserialize: model.usage.response,
         wire_name: model.name.wire.trim_start_matches('#').to_owned(),
-        uses_deprecated: model.deprecated,
         fields: Vec::new(),
         additional: None,
         required: Vec::new(),
@@ -1427,11 +1400,6 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
     };
     let template = match &model.kind {
         ModelKind::Struct { fields, additional } => {
-            let mut derives = vec!["Debug", "Clone", "PartialEq", "Default"];
-            if model.usage.request {
-                derives.push("serde::Serialize");
-            }
-            view.derives = derives.join(", ");
             for f in fields {
                 let mut ty = types.ty(&f.ty);
                 if f.boxed {
@@ -1444,12 +1412,10 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
                 if f.read_only {
                     fparas.push("Set by the server; ignored in requests.".into());
                 }
-                let rust = bare(&f.name.rust);
                 view.fields.push(ModelFieldView {
                     name: f.name.rust.clone(),
                     ty: types.option(&ty),
                     doc: doc_comments(&non_empty(fparas, &f.name.wire)),
-                    rename: (serde_camel(rust) != f.name.wire).then(|| f.name.wire.clone()),
                     wire: f.name.wire.clone(),
                     deprecated: f.deprecated,
                 });
@@ -1474,7 +1440,6 @@ pub fn model_view(api: &Api, model: &Model) -> (&'static str, ModelView) {
                     });
                 }
             }
-            view.uses_deprecated |= fields.iter().any(|f| f.deprecated);
             view.keep_unknown = model.usage.request && model.usage.response && additional.is_none();
             view.listing = model
                 .listing

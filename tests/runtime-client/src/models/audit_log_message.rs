@@ -13,20 +13,10 @@ pub struct AuditLogMessage {
     /// Action that took place.
     pub action: Option<crate::models::AuditLogMessageAction>,
 }
-impl crate::runtime::DecodeFields for AuditLogMessage {
-    const NAME: &'static str = "AuditLogMessage";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "id" => self.id = map.next_value()?,
-            "eventDate" => self.event_date = map.next_value()?,
-            "action" => self.action = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    AuditLogMessage "AuditLogMessage" (Deserialize) {
+        "id" => id,
+        "eventDate" => event_date,
+        "action" => action,
     }
 }
-crate::runtime::impl_deserialize!(AuditLogMessage);

@@ -18,24 +18,11 @@ pub enum AuditLogMessageAction {
     /// A value this version of the client does not know, kept as sent.
     UnknownValue(String),
 }
-impl crate::runtime::StringEnum for AuditLogMessageAction {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Create => "Create",
-            Self::View => "View",
-            Self::Update => "Update",
-            Self::Delete => "Delete",
-            Self::UnknownValue(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Create" => Self::Create,
-            "View" => Self::View,
-            "Update" => Self::Update,
-            "Delete" => Self::Delete,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::string_enum! {
+    AuditLogMessageAction {
+        Create => "Create",
+        View => "View",
+        Update => "Update",
+        Delete => "Delete",
     }
 }
-crate::runtime::impl_string_enum!(AuditLogMessageAction);

@@ -15,24 +15,14 @@ pub struct AuditQueryExecutionResultsResponse {
     /// Sets `entities`.
     pub entities: Option<Vec<crate::models::AuditLogMessage>>,
 }
-impl crate::runtime::DecodeFields for AuditQueryExecutionResultsResponse {
-    const NAME: &'static str = "AuditQueryExecutionResultsResponse";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "id" => self.id = map.next_value()?,
-            "pageSize" => self.page_size = map.next_value()?,
-            "cursor" => self.cursor = map.next_value()?,
-            "entities" => self.entities = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    AuditQueryExecutionResultsResponse "AuditQueryExecutionResultsResponse" (Deserialize) {
+        "id" => id,
+        "pageSize" => page_size,
+        "cursor" => cursor,
+        "entities" => entities,
     }
 }
-crate::runtime::impl_deserialize!(AuditQueryExecutionResultsResponse);
 #[allow(deprecated)]
 impl crate::runtime::Listing for AuditQueryExecutionResultsResponse {
     type Item = crate::models::AuditLogMessage;

@@ -15,21 +15,11 @@ pub struct Calibration {
     /// Set by the server; ignored in requests.
     pub self_uri: Option<String>,
 }
-impl crate::runtime::DecodeFields for Calibration {
-    const NAME: &'static str = "Calibration";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "averageScore" => self.average_score = map.next_value()?,
-            "selfUri" => self.self_uri = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    Calibration "Calibration" (Deserialize) {
+        "id" => id,
+        "name" => name,
+        "averageScore" => average_score,
+        "selfUri" => self_uri,
     }
 }
-crate::runtime::impl_deserialize!(Calibration);

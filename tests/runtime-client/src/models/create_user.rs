@@ -4,27 +4,22 @@
 ///
 /// Construct it with `Default` and set fields, or with [`new`](Self::new) from the
 /// required ones: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUser {
     /// User's full name
     ///
     /// Required by the API.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// User's email and username
     ///
     /// Required by the API.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: Option<String>,
     /// User's password
     ///
     /// Required by the API.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: Option<String>,
     /// Sets `title`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: Option<String>,
 }
 impl CreateUser {
@@ -40,5 +35,13 @@ impl CreateUser {
             password: Some(password.into()),
             ..Default::default()
         }
+    }
+}
+crate::runtime::json_object! {
+    CreateUser "CreateUser" (Serialize) {
+        "name" => name,
+        "email" => email,
+        "password" => password,
+        "title" => title,
     }
 }

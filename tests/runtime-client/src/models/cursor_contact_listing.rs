@@ -17,25 +17,15 @@ pub struct CursorContactListing {
     /// Sets `cursors`.
     pub cursors: Option<crate::models::Cursors>,
 }
-impl crate::runtime::DecodeFields for CursorContactListing {
-    const NAME: &'static str = "CursorContactListing";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "entities" => self.entities = map.next_value()?,
-            "nextUri" => self.next_uri = map.next_value()?,
-            "selfUri" => self.self_uri = map.next_value()?,
-            "previousUri" => self.previous_uri = map.next_value()?,
-            "cursors" => self.cursors = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    CursorContactListing "CursorContactListing" (Deserialize) {
+        "entities" => entities,
+        "nextUri" => next_uri,
+        "selfUri" => self_uri,
+        "previousUri" => previous_uri,
+        "cursors" => cursors,
     }
 }
-crate::runtime::impl_deserialize!(CursorContactListing);
 #[allow(deprecated)]
 impl crate::runtime::Listing for CursorContactListing {
     type Item = crate::models::ExternalContact;

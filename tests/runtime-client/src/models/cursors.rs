@@ -11,19 +11,9 @@ pub struct Cursors {
     /// Sets `after`.
     pub after: Option<String>,
 }
-impl crate::runtime::DecodeFields for Cursors {
-    const NAME: &'static str = "Cursors";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "before" => self.before = map.next_value()?,
-            "after" => self.after = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    Cursors "Cursors" (Deserialize) {
+        "before" => before,
+        "after" => after,
     }
 }
-crate::runtime::impl_deserialize!(Cursors);

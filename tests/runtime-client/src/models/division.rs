@@ -3,47 +3,31 @@
 /// The `Division` model.
 ///
 /// Construct it with `Default` and set fields: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Division {
     /// The globally unique identifier for the object.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: Option<String>,
     /// Sets `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// The URI for this object
     ///
     /// Set by the server; ignored in requests.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub self_uri: Option<String>,
     /// Fields this version of the client does not know, kept as received and sent back, so
     /// that a read-modify-write does not erase fields added to the API later.
-    #[serde(flatten)]
     pub unknown_fields: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
 }
-impl crate::runtime::DecodeFields for Division {
-    const NAME: &'static str = "Division";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "selfUri" => self.self_uri = map.next_value()?,
-            _ => {
-                self.unknown_fields.insert(key.into_string(), map.next_value()?);
-            }
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    Division "Division" (Serialize, Deserialize) {
+        "id" => id,
+        "name" => name,
+        "selfUri" => self_uri,
+        _ => unknown_fields,
     }
 }
-crate::runtime::impl_deserialize!(Division);

@@ -29,28 +29,18 @@ pub struct ErrorBody {
     /// Sets `limit`.
     pub limit: Option<crate::models::Limit>,
 }
-impl crate::runtime::DecodeFields for ErrorBody {
-    const NAME: &'static str = "ErrorBody";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "message" => self.message = map.next_value()?,
-            "code" => self.code = map.next_value()?,
-            "status" => self.status = map.next_value()?,
-            "entityId" => self.entity_id = map.next_value()?,
-            "entityName" => self.entity_name = map.next_value()?,
-            "messageWithParams" => self.message_with_params = map.next_value()?,
-            "messageParams" => self.message_params = map.next_value()?,
-            "contextId" => self.context_id = map.next_value()?,
-            "details" => self.details = map.next_value()?,
-            "errors" => self.errors = map.next_value()?,
-            "limit" => self.limit = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    ErrorBody "ErrorBody" (Deserialize) {
+        "message" => message,
+        "code" => code,
+        "status" => status,
+        "entityId" => entity_id,
+        "entityName" => entity_name,
+        "messageWithParams" => message_with_params,
+        "messageParams" => message_params,
+        "contextId" => context_id,
+        "details" => details,
+        "errors" => errors,
+        "limit" => limit,
     }
 }
-crate::runtime::impl_deserialize!(ErrorBody);

@@ -15,21 +15,11 @@ pub struct ExternalContact {
     /// Set by the server; ignored in requests.
     pub self_uri: Option<String>,
 }
-impl crate::runtime::DecodeFields for ExternalContact {
-    const NAME: &'static str = "ExternalContact";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "id" => self.id = map.next_value()?,
-            "firstName" => self.first_name = map.next_value()?,
-            "lastName" => self.last_name = map.next_value()?,
-            "selfUri" => self.self_uri = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    ExternalContact "ExternalContact" (Deserialize) {
+        "id" => id,
+        "firstName" => first_name,
+        "lastName" => last_name,
+        "selfUri" => self_uri,
     }
 }
-crate::runtime::impl_deserialize!(ExternalContact);

@@ -16,22 +16,10 @@ pub enum GetUsersExpandItem {
     /// A value this version of the client does not know, kept as sent.
     UnknownValue(String),
 }
-impl crate::runtime::StringEnum for GetUsersExpandItem {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::RoutingStatus => "routingStatus",
-            Self::Presence => "presence",
-            Self::Authorization => "authorization",
-            Self::UnknownValue(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "routingStatus" => Self::RoutingStatus,
-            "presence" => Self::Presence,
-            "authorization" => Self::Authorization,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::string_enum! {
+    GetUsersExpandItem {
+        RoutingStatus => "routingStatus",
+        Presence => "presence",
+        Authorization => "authorization",
     }
 }
-crate::runtime::impl_string_enum!(GetUsersExpandItem);

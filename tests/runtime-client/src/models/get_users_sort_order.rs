@@ -14,20 +14,9 @@ pub enum GetUsersSortOrder {
     /// A value this version of the client does not know, kept as sent.
     UnknownValue(String),
 }
-impl crate::runtime::StringEnum for GetUsersSortOrder {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Ascending => "ascending",
-            Self::Descending => "descending",
-            Self::UnknownValue(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ascending" => Self::Ascending,
-            "descending" => Self::Descending,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::string_enum! {
+    GetUsersSortOrder {
+        Ascending => "ascending",
+        Descending => "descending",
     }
 }
-crate::runtime::impl_string_enum!(GetUsersSortOrder);

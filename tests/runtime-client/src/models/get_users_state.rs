@@ -18,24 +18,11 @@ pub enum GetUsersState {
     /// A value this version of the client does not know, kept as sent.
     UnknownValue(String),
 }
-impl crate::runtime::StringEnum for GetUsersState {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Deleted => "deleted",
-            Self::Any => "any",
-            Self::UnknownValue(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "inactive" => Self::Inactive,
-            "deleted" => Self::Deleted,
-            "any" => Self::Any,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::string_enum! {
+    GetUsersState {
+        Active => "active",
+        Inactive => "inactive",
+        Deleted => "deleted",
+        Any => "any",
     }
 }
-crate::runtime::impl_string_enum!(GetUsersState);

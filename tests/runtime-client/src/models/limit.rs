@@ -13,20 +13,10 @@ pub struct Limit {
     /// Sets `value`.
     pub value: Option<i64>,
 }
-impl crate::runtime::DecodeFields for Limit {
-    const NAME: &'static str = "Limit";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "key" => self.key = map.next_value()?,
-            "namespace" => self.namespace = map.next_value()?,
-            "value" => self.value = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    Limit "Limit" (Deserialize) {
+        "key" => key,
+        "namespace" => namespace,
+        "value" => value,
     }
 }
-crate::runtime::impl_deserialize!(Limit);

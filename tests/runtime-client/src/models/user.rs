@@ -4,48 +4,37 @@
 ///
 /// Construct it with `Default` and set fields, or with [`new`](Self::new) from the
 /// required ones: fields Genesys adds later do not break that code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct User {
     /// The globally unique identifier for the object.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: Option<String>,
     /// Required by the API.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// Sets `division`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub division: Option<crate::models::Division>,
     /// Sets `email`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: Option<String>,
     /// The current state for this user.
     ///
     /// Set by the server; ignored in requests.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: Option<crate::models::UserState>,
     /// Sets `title`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: Option<String>,
     /// Required when updating a user, this value should be the current version of the user. The current version can be obtained with a GET on the user before doing a PATCH.
     ///
     /// Required by the API.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: Option<i32>,
     /// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss\[.mmm\]Z
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date_modified: Option<crate::runtime::DateTime>,
     /// The URI for this object
     ///
     /// Set by the server; ignored in requests.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub self_uri: Option<String>,
     /// Fields this version of the client does not know, kept as received and sent back, so
     /// that a read-modify-write does not erase fields added to the API later.
-    #[serde(flatten)]
     pub unknown_fields: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
@@ -61,28 +50,17 @@ impl User {
         }
     }
 }
-impl crate::runtime::DecodeFields for User {
-    const NAME: &'static str = "User";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "division" => self.division = map.next_value()?,
-            "email" => self.email = map.next_value()?,
-            "state" => self.state = map.next_value()?,
-            "title" => self.title = map.next_value()?,
-            "version" => self.version = map.next_value()?,
-            "dateModified" => self.date_modified = map.next_value()?,
-            "selfUri" => self.self_uri = map.next_value()?,
-            _ => {
-                self.unknown_fields.insert(key.into_string(), map.next_value()?);
-            }
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    User "User" (Serialize, Deserialize) {
+        "id" => id,
+        "name" => name,
+        "division" => division,
+        "email" => email,
+        "state" => state,
+        "title" => title,
+        "version" => version,
+        "dateModified" => date_modified,
+        "selfUri" => self_uri,
+        _ => unknown_fields,
     }
 }
-crate::runtime::impl_deserialize!(User);

@@ -27,30 +27,20 @@ pub struct UserEntityListing {
     /// Sets `pageCount`.
     pub page_count: Option<i32>,
 }
-impl crate::runtime::DecodeFields for UserEntityListing {
-    const NAME: &'static str = "UserEntityListing";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "entities" => self.entities = map.next_value()?,
-            "pageSize" => self.page_size = map.next_value()?,
-            "pageNumber" => self.page_number = map.next_value()?,
-            "total" => self.total = map.next_value()?,
-            "firstUri" => self.first_uri = map.next_value()?,
-            "selfUri" => self.self_uri = map.next_value()?,
-            "nextUri" => self.next_uri = map.next_value()?,
-            "previousUri" => self.previous_uri = map.next_value()?,
-            "lastUri" => self.last_uri = map.next_value()?,
-            "pageCount" => self.page_count = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    UserEntityListing "UserEntityListing" (Deserialize) {
+        "entities" => entities,
+        "pageSize" => page_size,
+        "pageNumber" => page_number,
+        "total" => total,
+        "firstUri" => first_uri,
+        "selfUri" => self_uri,
+        "nextUri" => next_uri,
+        "previousUri" => previous_uri,
+        "lastUri" => last_uri,
+        "pageCount" => page_count,
     }
 }
-crate::runtime::impl_deserialize!(UserEntityListing);
 #[allow(deprecated)]
 impl crate::runtime::Listing for UserEntityListing {
     type Item = crate::models::User;

@@ -16,22 +16,10 @@ pub enum UserState {
     /// A value this version of the client does not know, kept as sent.
     UnknownValue(String),
 }
-impl crate::runtime::StringEnum for UserState {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Deleted => "deleted",
-            Self::UnknownValue(value) => value,
-        }
-    }
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "inactive" => Self::Inactive,
-            "deleted" => Self::Deleted,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::string_enum! {
+    UserState {
+        Active => "active",
+        Inactive => "inactive",
+        Deleted => "deleted",
     }
 }
-crate::runtime::impl_string_enum!(UserState);

@@ -13,20 +13,10 @@ pub struct WorkitemWrapup {
     /// Sets `dateCreated`.
     pub date_created: Option<crate::runtime::DateTime>,
 }
-impl crate::runtime::DecodeFields for WorkitemWrapup {
-    const NAME: &'static str = "WorkitemWrapup";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "wrapupId" => self.wrapup_id = map.next_value()?,
-            "userId" => self.user_id = map.next_value()?,
-            "dateCreated" => self.date_created = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    WorkitemWrapup "WorkitemWrapup" (Deserialize) {
+        "wrapupId" => wrapup_id,
+        "userId" => user_id,
+        "dateCreated" => date_created,
     }
 }
-crate::runtime::impl_deserialize!(WorkitemWrapup);

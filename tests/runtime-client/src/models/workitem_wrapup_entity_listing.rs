@@ -15,24 +15,14 @@ pub struct WorkitemWrapupEntityListing {
     /// Sets `previousUri`.
     pub previous_uri: Option<String>,
 }
-impl crate::runtime::DecodeFields for WorkitemWrapupEntityListing {
-    const NAME: &'static str = "WorkitemWrapupEntityListing";
-    fn decode_field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: crate::runtime::FieldName<'de>,
-        map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
-        match key.as_str() {
-            "entities" => self.entities = map.next_value()?,
-            "nextUri" => self.next_uri = map.next_value()?,
-            "selfUri" => self.self_uri = map.next_value()?,
-            "previousUri" => self.previous_uri = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
-        }
-        ::std::result::Result::Ok(true)
+crate::runtime::json_object! {
+    WorkitemWrapupEntityListing "WorkitemWrapupEntityListing" (Deserialize) {
+        "entities" => entities,
+        "nextUri" => next_uri,
+        "selfUri" => self_uri,
+        "previousUri" => previous_uri,
     }
 }
-crate::runtime::impl_deserialize!(WorkitemWrapupEntityListing);
 #[allow(deprecated)]
 impl crate::runtime::Listing for WorkitemWrapupEntityListing {
     type Item = crate::models::WorkitemWrapup;
