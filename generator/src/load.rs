@@ -1,11 +1,14 @@
 //! Stage 1, load: reads the definition (one JSON or YAML file, or a spec directory holding
-//! `public.json` and `overlays/*`) into a JSON value, merging overlays.
+//! `public.json` and `overlays/*`) into a [`Document`], merging overlays.
 //!
 //! This is the only stage that reads files. It knows nothing of OpenAPI beyond the top-level
-//! keys it merges.
+//! keys it merges and splits.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -18,7 +21,7 @@ pub struct Source {
     /// The file errors are reported against when no overlay is involved.
     pub file: String,
     /// The merged document.
-    pub doc: Value,
+    pub doc: Document,
     /// Every input file with its sha256, in load order.
     pub inputs: Vec<Input>,
     /// Pointer prefixes (`/paths/~1x/get`, `/definitions/X`) that came from an overlay file.
@@ -27,6 +30,141 @@ pub struct Source {
     pub version: Option<String>,
     /// A spec directory's `CHANGELOG.md`, copied into the generated crate.
     pub changelog: Option<String>,
+}
+
+/// A loaded document. The members of `paths` and `definitions`, nearly all of a Genesys
+/// definition, are [`Part`]s: `upgrade` parses and converts each in its own parallel job and
+/// drops it, and a part read from a JSON file stays text until then, so the whole document
+/// never exists as one tree (for the 2025 definition that tree was 180 MB, built on one
+/// core).
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// The document, where `paths` and `definitions`, when objects, are left empty.
+    pub rest: Value,
+    /// The members of `paths`, in order.
+    pub paths: Vec<(String, Part)>,
+    /// The members of `definitions`, in order.
+    pub definitions: Vec<(String, Part)>,
+    /// The file `Part::Text` ranges point into, and its name for syntax errors.
+    text: Arc<Vec<u8>>,
+    file: String,
+}
+
+/// A member of `paths` or `definitions`.
+#[derive(Debug, Clone)]
+pub enum Part {
+    /// Not parsed yet: a range of the document's text, already checked to be valid JSON.
+    Text(Range<usize>),
+    Value(Value),
+}
+
+/// The members split out of the document, by top-level key.
+const SPLIT: [&str; 2] = ["paths", "definitions"];
+
+impl Document {
+    /// A document from a parsed value: its `paths` and `definitions` members become parts.
+    pub fn from_value(mut rest: Value) -> Self {
+        let mut split = SPLIT.map(|key| match rest.get_mut(key) {
+            Some(Value::Object(members)) => std::mem::take(members)
+                .into_iter()
+                .map(|(name, value)| (name, Part::Value(value)))
+                .collect(),
+            _ => Vec::new(),
+        });
+        Document {
+            rest,
+            paths: std::mem::take(&mut split[0]),
+            definitions: std::mem::take(&mut split[1]),
+            ..Default::default()
+        }
+    }
+
+    /// A document from JSON text. The text is checked and its top level parsed, and the
+    /// members of `paths` and `definitions` are kept as ranges of it. `None` when the text
+    /// is not a JSON object (the caller parses it whole, which reports what is wrong).
+    fn from_json(file: &str, bytes: Arc<Vec<u8>>) -> Option<Self> {
+        use serde_json::value::RawValue;
+        type Members<'a> = indexmap::IndexMap<String, &'a RawValue>;
+        let top: Members<'_> = serde_json::from_slice(&bytes).ok()?;
+        let offset = |raw: &RawValue| raw.get().as_ptr() as usize - bytes.as_ptr() as usize;
+        let members = |key: &str| -> Option<Vec<(String, Part)>> {
+            let raw = top.get(key).filter(|raw| raw.get().starts_with('{'))?;
+            let base = offset(raw);
+            let inner: Members<'_> = serde_json::from_str(raw.get()).ok()?;
+            Some(
+                inner
+                    .into_iter()
+                    .map(|(name, value)| {
+                        let start =
+                            base + (value.get().as_ptr() as usize - raw.get().as_ptr() as usize);
+                        (name, Part::Text(start..start + value.get().len()))
+                    })
+                    .collect(),
+            )
+        };
+        // The two maps are nearly all the text; each is scanned on its own core.
+        let (paths, definitions) = rayon::join(|| members("paths"), || members("definitions"));
+        let mut rest = Map::new();
+        for (key, raw) in &top {
+            let value = match (key.as_str(), &paths, &definitions) {
+                ("paths", Some(_), _) | ("definitions", _, Some(_)) => Value::Object(Map::new()),
+                _ => serde_json::from_str(raw.get()).ok()?,
+            };
+            rest.insert(key.clone(), value);
+        }
+        Some(Document {
+            rest: Value::Object(rest),
+            paths: paths.unwrap_or_default(),
+            definitions: definitions.unwrap_or_default(),
+            file: file.to_owned(),
+            text: bytes,
+        })
+    }
+
+    /// A part's value, parsing it if it is still text.
+    pub fn value<'a>(&self, part: &'a Part) -> Result<Cow<'a, Value>, Error> {
+        match part {
+            Part::Value(value) => Ok(Cow::Borrowed(value)),
+            Part::Text(range) => serde_json::from_slice(&self.text[range.clone()])
+                .map(Cow::Owned)
+                .map_err(|e| {
+                    // Not expected (the text was checked), but reported where it is.
+                    let before = &self.text[..range.start];
+                    let lines = before.iter().filter(|&&b| b == b'\n').count();
+                    let column = before.len()
+                        - before
+                            .iter()
+                            .rposition(|&b| b == b'\n')
+                            .map_or(0, |i| i + 1);
+                    Error::new(
+                        &self.file,
+                        "",
+                        ErrorKind::Syntax {
+                            line: lines + e.line(),
+                            column: if e.line() == 1 {
+                                column + e.column()
+                            } else {
+                                e.column()
+                            },
+                            message: e.to_string(),
+                        },
+                    )
+                }),
+        }
+    }
+
+    /// The whole document as one value, the parts put back in place.
+    pub fn into_value(self) -> Result<Value, Error> {
+        let mut rest = self.rest.clone();
+        for (key, parts) in SPLIT.iter().zip([&self.paths, &self.definitions]) {
+            if let Some(Value::Object(members)) = rest.get_mut(*key) {
+                for (name, part) in parts {
+                    members.insert(name.clone(), self.value(part)?.into_owned());
+                }
+            }
+        }
+        Ok(rest)
+    }
 }
 
 /// One file read by `load`.
@@ -65,7 +203,7 @@ pub fn load(path: &Path) -> Result<Source, Error> {
     if path.is_dir() {
         load_dir(path)
     } else {
-        let (doc, input) = read_document(path)?;
+        let (doc, input) = read_definition(path)?;
         Ok(Source {
             file: input.file.clone(),
             doc,
@@ -79,21 +217,26 @@ pub fn load(path: &Path) -> Result<Source, Error> {
 
 fn load_dir(dir: &Path) -> Result<Source, Error> {
     let public = dir.join("public.json");
-    let (mut doc, input) = read_document(&public)?;
+    let (doc, input) = read_definition(&public)?;
+    let overlays = overlay_files(&dir.join("overlays"))?;
     let mut source = Source {
         file: input.file.clone(),
-        doc: Value::Null,
+        doc,
         inputs: vec![input],
         origins: BTreeMap::new(),
         version: read_version(&dir.join("VERSION"))?,
         changelog: read_optional(&dir.join("CHANGELOG.md"))?,
     };
-    for overlay in overlay_files(&dir.join("overlays"))? {
+    if overlays.is_empty() {
+        return Ok(source);
+    }
+    let mut doc = std::mem::take(&mut source.doc).into_value()?;
+    for overlay in overlays {
         let (overlay_doc, input) = read_document(&overlay)?;
         merge_overlay(&mut doc, overlay_doc, &input.file, &mut source)?;
         source.inputs.push(input);
     }
-    source.doc = doc;
+    source.doc = Document::from_value(doc);
     Ok(source)
 }
 
@@ -153,18 +296,45 @@ fn overlay_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 
 /// Reads and parses one JSON or YAML file, with line and column on syntax errors.
 pub fn read_document(path: &Path) -> Result<(Value, Input), Error> {
+    let (doc, input) = read_definition(path)?;
+    Ok((doc.into_value()?, input))
+}
+
+/// Reads one JSON or YAML file into a [`Document`]: a JSON object's `paths` and
+/// `definitions` members are left as text for `upgrade` to parse.
+pub fn read_definition(path: &Path) -> Result<(Document, Input), Error> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::new(&file, "", ErrorKind::Io(e)))?;
+    let bytes = Arc::new(bytes);
     // The hash (for the preamble) is taken while the text is parsed.
-    let (doc, sha256) = rayon::join(|| parse(&file, &bytes), || hex(&Sha256::digest(&bytes)));
-    Ok((doc?, Input { file, sha256 }))
+    let sha256 = |bytes: &[u8]| hex(&Sha256::digest(bytes));
+    let (doc, sha256) = if first_byte(&bytes) == Some(b'{') {
+        let (doc, sha256) = rayon::join(
+            || Document::from_json(&file, Arc::clone(&bytes)),
+            || sha256(&bytes),
+        );
+        match doc {
+            Some(doc) => (doc, sha256),
+            None => (Document::from_value(parse(&file, &bytes)?), sha256),
+        }
+    } else {
+        let (doc, sha256) = rayon::join(|| parse(&file, &bytes), || sha256(&bytes));
+        (Document::from_value(doc?), sha256)
+    };
+    Ok((doc, Input { file, sha256 }))
+}
+
+fn is_yaml(file: &str) -> bool {
+    file.ends_with(".yaml") || file.ends_with(".yml")
+}
+
+fn first_byte(bytes: &[u8]) -> Option<u8> {
+    bytes.iter().find(|b| !b.is_ascii_whitespace()).copied()
 }
 
 /// Parses JSON, or YAML when the file name says so or the text does not start like JSON.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Value, Error> {
-    let is_yaml = file.ends_with(".yaml") || file.ends_with(".yml");
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    if !is_yaml || first == Some(b'{') {
+    if !is_yaml(file) || first_byte(bytes) == Some(b'{') {
         serde_json::from_slice(bytes).map_err(|e| {
             Error::new(
                 file,
@@ -359,4 +529,69 @@ fn redefined(file: &str, pointer: &str, what: &str, other: &str) -> Error {
 /// Lower-case hex of a digest.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_json(text: &str) -> Document {
+        Document::from_json("spec.json", Arc::new(text.as_bytes().to_vec())).expect("an object")
+    }
+
+    #[test]
+    fn paths_and_definitions_stay_text_until_asked_for_and_read_back_whole() {
+        let text = r#"{
+            "swagger": "2.0",
+            "paths": {"\/api\/v2\/a": {"get": {"operationId": "a\u00e9"}}, "/b": {}},
+            "info": {"title": "T"},
+            "definitions": {"A": {"type": "object"}, "B\"": {"enum": ["x"]}}
+        }"#;
+        let doc = from_json(text);
+        let names =
+            |parts: &[(String, Part)]| parts.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&doc.paths), ["/api/v2/a", "/b"]);
+        assert_eq!(names(&doc.definitions), ["A", "B\""]);
+        assert!(doc.paths.iter().all(|(_, p)| matches!(p, Part::Text(_))));
+        assert_eq!(
+            doc.value(&doc.paths[0].1).unwrap().into_owned(),
+            serde_json::json!({"get": {"operationId": "aé"}})
+        );
+        // The top level keeps its order, with the split maps left empty in place.
+        let keys: Vec<&String> = doc.rest.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["swagger", "paths", "info", "definitions"]);
+        assert_eq!(doc.rest["paths"], serde_json::json!({}));
+        let whole = parse("spec.json", text.as_bytes()).unwrap();
+        assert_eq!(doc.clone().into_value().unwrap(), whole);
+        assert_eq!(
+            Document::from_value(whole).into_value().unwrap(),
+            doc.into_value().unwrap()
+        );
+    }
+
+    #[test]
+    fn members_that_are_not_objects_are_left_in_place_for_upgrade_to_report() {
+        let doc = from_json(r#"{"swagger": "2.0", "paths": [1], "definitions": null}"#);
+        assert!(doc.paths.is_empty() && doc.definitions.is_empty());
+        assert_eq!(doc.rest["paths"], serde_json::json!([1]));
+        assert_eq!(doc.rest["definitions"], Value::Null);
+    }
+
+    #[test]
+    fn text_that_is_not_an_object_is_parsed_whole_for_its_error() {
+        assert!(Document::from_json("spec.json", Arc::new(b"[1, 2]".to_vec())).is_none());
+        assert!(Document::from_json("spec.json", Arc::new(b"{\"a\": }".to_vec())).is_none());
+        let dir = std::env::temp_dir().join(format!("load-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("broken.json");
+        std::fs::write(&file, "{\n  \"paths\": {\n    \"/a\": {,}\n  }\n}\n").unwrap();
+        let error = read_definition(&file).unwrap_err();
+        match &*error.kind {
+            ErrorKind::Syntax { line, column, .. } => {
+                assert_eq!((*line, *column), (3, 12), "{error}")
+            }
+            other => panic!("unexpected error {other:?}"),
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

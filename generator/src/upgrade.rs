@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use crate::error::{escape, Diagnostics, Error, ErrorKind};
-use crate::load::Source;
+use crate::load::{Document, Source};
 
 /// Maps pointers in the upgraded OpenAPI 3 document back to the source document and file.
 #[derive(Debug, Clone, Default)]
@@ -126,7 +126,7 @@ pub fn upgrade(
         ..Default::default()
     };
     let doc = &source.doc;
-    let Some(root) = doc.as_object() else {
+    let Some(root) = doc.rest.as_object() else {
         return Err(Error::new(
             &source.file,
             "",
@@ -150,6 +150,7 @@ pub fn upgrade(
             map: &mut map,
             diags,
             root,
+            doc,
         }
         .document()?;
         let api = converted.assemble(&map)?;
@@ -165,7 +166,7 @@ pub fn upgrade(
                 },
             ));
         }
-        let mut copy = doc.clone();
+        let mut copy = doc.clone().into_value()?;
         normalize_oas3(&mut copy, &map, diags);
         copy
     } else {
@@ -358,7 +359,10 @@ impl Converted {
 struct Upgrader<'a> {
     map: &'a mut SourceMap,
     diags: &'a mut Diagnostics,
+    /// The document's top level (without the members of `paths` and `definitions`).
     root: &'a Map<String, Value>,
+    /// The document, for the members of `paths` and `definitions`.
+    doc: &'a Document,
 }
 
 impl<'a> Upgrader<'a> {
@@ -425,12 +429,12 @@ impl<'a> Upgrader<'a> {
 
         let mut components = Map::new();
         let mut schemas = Vec::new();
-        if let Some(defs) = self.object("definitions")? {
-            let defs: Vec<(&String, &Value)> = defs.iter().collect();
-            schemas = self.in_parallel(&defs, |up, (name, schema)| {
-                let converted = up.schema(schema, &format!("/definitions/{}", escape(name)));
+        if self.object("definitions")?.is_some() {
+            schemas = self.in_parallel(&self.doc.definitions, |up, (name, schema)| {
+                let schema = up.doc.value(schema)?;
+                let converted = up.schema(&schema, &format!("/definitions/{}", escape(name)));
                 let pointer = format!("/components/schemas/{}", escape(name));
-                Ok(((*name).clone(), decode(&converted, &pointer, up.map)?))
+                Ok((name.to_owned(), decode(&converted, &pointer, up.map)?))
             })?;
         }
         if let Some(params) = self.object("parameters")? {
@@ -461,12 +465,12 @@ impl<'a> Upgrader<'a> {
         out.insert("components".into(), Value::Object(components));
 
         let mut paths = Vec::new();
-        if let Some(in_paths) = self.object("paths")? {
-            let in_paths: Vec<(&String, &Value)> = in_paths.iter().collect();
-            paths = self.in_parallel(&in_paths, |up, (path, item)| {
-                let converted = up.path_item(path, item, &consumes, &produces)?;
+        if self.object("paths")?.is_some() {
+            paths = self.in_parallel(&self.doc.paths, |up, (path, item)| {
+                let item = up.doc.value(item)?;
+                let converted = up.path_item(path, &item, &consumes, &produces)?;
                 let pointer = format!("/paths/{}", escape(path));
-                Ok(((*path).clone(), decode(&converted, &pointer, up.map)?))
+                Ok((path.to_owned(), decode(&converted, &pointer, up.map)?))
             })?;
         }
         out.insert("paths".into(), Value::Object(Map::new()));
@@ -537,7 +541,7 @@ impl<'a> Upgrader<'a> {
         convert: impl Fn(&mut Upgrader<'_>, &P) -> Result<T, Error> + Sync,
     ) -> Result<Vec<T>, Error> {
         use rayon::prelude::*;
-        let root = self.root;
+        let (root, doc) = (self.root, self.doc);
         let base: &SourceMap = self.map;
         let file = self.diags.file.clone();
         let results: Vec<(Result<T, Error>, SourceMap, Diagnostics)> = parts
@@ -554,6 +558,7 @@ impl<'a> Upgrader<'a> {
                     map: &mut map,
                     diags: &mut diags,
                     root,
+                    doc,
                 };
                 let result = convert(&mut up, part);
                 (result, map, diags)
