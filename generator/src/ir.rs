@@ -312,16 +312,64 @@ impl TypeRef {
     }
 }
 
+impl TypeRef {
+    /// Calls `f` on every model id this type names.
+    pub fn for_each_model_mut(&mut self, f: &mut impl FnMut(&mut String)) {
+        match self {
+            TypeRef::Model(id) => f(id),
+            TypeRef::List(inner) | TypeRef::Map(inner) => inner.for_each_model_mut(f),
+            _ => {}
+        }
+    }
+}
+
+impl Operation {
+    /// Every type the operation names: parameters, body, form fields and responses.
+    pub fn types_mut(&mut self) -> impl Iterator<Item = &mut TypeRef> {
+        let body = self.body.iter_mut().flat_map(|b| {
+            b.ty.iter_mut()
+                .chain(b.fields.iter_mut().map(|f| &mut f.ty))
+        });
+        self.params.iter_mut().map(|p| &mut p.ty).chain(body).chain(
+            self.success
+                .iter_mut()
+                .chain(self.errors.iter_mut())
+                .filter_map(|r| r.ty.as_mut()),
+        )
+    }
+}
+
+impl ModelKind {
+    /// Every type the model names: its fields', its additional properties', its alias's.
+    pub fn types_mut(&mut self) -> impl Iterator<Item = &mut TypeRef> {
+        let (fields, other) = match self {
+            ModelKind::Struct { fields, additional } => (&mut fields[..], additional.as_mut()),
+            ModelKind::Alias { ty } => (&mut [][..], Some(ty)),
+            ModelKind::Enum { .. } => (&mut [][..], None),
+        };
+        fields.iter_mut().map(|f| &mut f.ty).chain(other)
+    }
+}
+
 /// The model `id` names, after following aliases of other models (`type A = B;`) to the
 /// end of the chain: an enum, a struct, or an alias of a non-model type. `None` for an
 /// unknown id or a cycle of aliases.
 pub fn through_aliases<'a>(models: &'a IndexMap<String, Model>, id: &str) -> Option<&'a Model> {
-    let mut model = models.get(id)?;
-    for _ in 0..models.len() {
+    follow_aliases(|id| models.get(id), id, models.len())
+}
+
+/// [`through_aliases`] over any lookup of at most `count` models.
+pub fn follow_aliases<'a>(
+    get: impl Fn(&str) -> Option<&'a Model>,
+    id: &str,
+    count: usize,
+) -> Option<&'a Model> {
+    let mut model = get(id)?;
+    for _ in 0..count {
         match &model.kind {
             ModelKind::Alias {
                 ty: TypeRef::Model(next),
-            } => model = models.get(next)?,
+            } => model = get(next)?,
             _ => return Some(model),
         }
     }

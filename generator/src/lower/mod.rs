@@ -8,34 +8,151 @@ mod operations;
 mod paging;
 mod schema;
 
+use std::collections::{BTreeMap, HashMap};
+
 use indexmap::IndexMap;
 use openapiv3::OpenAPI;
 
-use crate::error::{Diagnostics, Error};
-use crate::ir::{Api, Model};
+use crate::error::{Diagnostic, Diagnostics, Error};
+use crate::ir::{Api, Model, ModelKind, TypeRef};
 use crate::upgrade::SourceMap;
 
-/// What the lowering passes share: the document, the source map, models found so far.
+/// What one lowering job (a definition, an operation) works with: the document, the
+/// models earlier passes made, and what the job itself makes. Jobs run in parallel; their
+/// models are then taken in, in document order, by [`Lowered::absorb`], which gives the
+/// same ids and the same shared enums as lowering one job after another.
 pub(crate) struct Ctx<'a> {
     pub api: &'a OpenAPI,
     pub map: &'a SourceMap,
-    pub diags: &'a mut Diagnostics,
+    pub diags: Vec<Diagnostic>,
+    /// The models of earlier passes, read only.
+    pub known: &'a Lowered,
+    /// The models this job made, in order. Ids of inline models (`#Hint`) are the job's
+    /// own, and unique among `known` too, so a type names either a known model or one of
+    /// these; `absorb` gives them their final ids.
     pub models: IndexMap<String, Model>,
-    /// Inline string enums by value list: one model serves every inline enum with the same
-    /// values (the 2025 Genesys file has ~2,700 inline enums with ~1,180 distinct lists).
-    pub inline_enums: std::collections::BTreeMap<Vec<String>, String>,
+    /// Inline string enums this job defined, by value list (see [`Lowered::inline_enums`]).
+    pub inline_enums: BTreeMap<Vec<String>, String>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(api: &'a OpenAPI, map: &'a SourceMap, known: &'a Lowered) -> Self {
+        Ctx {
+            api,
+            map,
+            diags: Vec::new(),
+            known,
+            models: IndexMap::new(),
+            inline_enums: BTreeMap::new(),
+        }
+    }
+
     /// Records a warning at a pointer of the upgraded document, reported in source coordinates.
     pub fn warn(&mut self, oas_pointer: &str, message: impl Into<String>) {
         let (file, pointer) = self.map.locate(oas_pointer);
-        self.diags.items.push(crate::error::Diagnostic {
+        self.diags.push(crate::error::Diagnostic {
             file,
             pointer,
             message: message.into(),
             related: None,
         });
+    }
+
+    /// A model of this job or of an earlier pass.
+    pub fn model(&self, id: &str) -> Option<&Model> {
+        self.models.get(id).or_else(|| self.known.models.get(id))
+    }
+
+    /// Whether `id` is taken, by this job or an earlier pass.
+    pub fn taken(&self, id: &str) -> bool {
+        self.models.contains_key(id) || self.known.models.contains_key(id)
+    }
+
+    /// The inline enum already defined for this value list, by an earlier pass or this job.
+    pub fn shared_enum(&self, values: &[String]) -> Option<&String> {
+        self.known
+            .inline_enums
+            .get(values)
+            .or_else(|| self.inline_enums.get(values))
+    }
+}
+
+/// The models lowered so far.
+#[derive(Default)]
+pub(crate) struct Lowered {
+    pub models: IndexMap<String, Model>,
+    /// Inline string enums by value list: one model serves every inline enum with the same
+    /// values (the 2025 Genesys file has ~2,700 inline enums with ~1,180 distinct lists).
+    pub inline_enums: BTreeMap<Vec<String>, String>,
+}
+
+impl Lowered {
+    /// Takes in a job's models and warnings, in the order the job made them, as if the job
+    /// had run after every job absorbed before it: each inline model gets the first free
+    /// id for its hint (`#Hint`, `#Hint2`...), and an inline enum whose values an earlier job
+    /// already defined becomes an alias of that enum. `types` are the job's other results
+    /// (its operation), whose model ids are renamed with the job's models.
+    fn absorb<'t>(
+        &mut self,
+        models: IndexMap<String, Model>,
+        types: impl IntoIterator<Item = &'t mut TypeRef>,
+    ) {
+        let mut renamed: HashMap<String, String> = HashMap::new();
+        // For an enum that became an alias: the enum its own aliases now name.
+        let mut shared: HashMap<String, String> = HashMap::new();
+        let mut absorbed = Vec::with_capacity(models.len());
+        for (id, mut model) in models {
+            let mut final_id = id.clone();
+            if id.starts_with('#') {
+                let hint = &model.name.wire;
+                final_id = format!("#{hint}");
+                let mut n = 2;
+                while self.models.contains_key(&final_id) {
+                    final_id = format!("#{hint}{n}");
+                    n += 1;
+                }
+                if let ModelKind::Enum { values } = &model.kind {
+                    let key: Vec<String> = values.iter().map(|v| v.name.wire.clone()).collect();
+                    match self.inline_enums.get(&key) {
+                        Some(earlier) => {
+                            shared.insert(id.clone(), earlier.clone());
+                            model.kind = ModelKind::Alias {
+                                ty: TypeRef::Model(earlier.clone()),
+                            };
+                        }
+                        None => {
+                            self.inline_enums.insert(key, final_id.clone());
+                        }
+                    }
+                }
+            }
+            renamed.insert(id, final_id.clone());
+            absorbed.push(final_id.clone());
+            self.models.insert(final_id, model);
+        }
+        let mut rename = |id: &mut String| {
+            if let Some(to) = renamed.get(id.as_str()) {
+                id.clone_from(to);
+            }
+        };
+        for id in &absorbed {
+            let model = self.models.get_mut(id).expect("just absorbed");
+            if let ModelKind::Alias {
+                ty: TypeRef::Model(target),
+            } = &mut model.kind
+            {
+                if let Some(enum_id) = shared.get(target.as_str()) {
+                    target.clone_from(enum_id);
+                    continue;
+                }
+            }
+            for ty in model.kind.types_mut() {
+                ty.for_each_model_mut(&mut rename);
+            }
+        }
+        for ty in types {
+            ty.for_each_model_mut(&mut rename);
+        }
     }
 }
 
@@ -47,15 +164,9 @@ pub fn lower(
     diags: &mut Diagnostics,
     tags: Option<&[String]>,
 ) -> Result<Api, Error> {
-    let mut ctx = Ctx {
-        api,
-        map,
-        diags,
-        models: IndexMap::new(),
-        inline_enums: Default::default(),
-    };
-    schema::lower_components(&mut ctx)?;
-    let operations = operations::lower_operations(&mut ctx, tags)?;
+    let mut lowered = Lowered::default();
+    schema::lower_components(api, map, &mut lowered, diags)?;
+    let operations = operations::lower_operations(api, map, &mut lowered, diags, tags)?;
     let base_url = api
         .servers
         .first()
@@ -66,7 +177,6 @@ pub fn lower(
         .iter()
         .map(|t| (t.name.clone(), t.description.clone()))
         .collect();
-    let models = std::mem::take(&mut ctx.models);
     let mut out = Api {
         title: api.info.title.clone(),
         version: api.info.version.clone(),
@@ -74,8 +184,132 @@ pub fn lower(
         base_url,
         groups: Vec::new(),
         operations,
-        models,
+        models: lowered.models,
     };
     analysis::finish(&mut out, &tag_docs, tags.is_some());
     Ok(out)
+}
+
+/// Runs `lower_one` on every part in parallel, each with a job context of its own, and
+/// absorbs the results in the parts' order; the first error, in that order, is returned.
+fn in_parallel<P: Sync, T: Send>(
+    api: &OpenAPI,
+    map: &SourceMap,
+    lowered: &mut Lowered,
+    diags: &mut Diagnostics,
+    parts: &[P],
+    lower_one: impl Fn(&mut Ctx<'_>, &P) -> Result<T, Error> + Sync,
+    mut types: impl FnMut(&mut T) -> Vec<&mut TypeRef>,
+) -> Result<Vec<T>, Error> {
+    use rayon::prelude::*;
+    let known: &Lowered = lowered;
+    type Job<T> = (Result<T, Error>, Vec<Diagnostic>, IndexMap<String, Model>);
+    let results: Vec<Job<T>> = parts
+        .par_iter()
+        .map(|part| {
+            let mut ctx = Ctx::new(api, map, known);
+            let result = lower_one(&mut ctx, part);
+            (result, ctx.diags, ctx.models)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(results.len());
+    for (result, job_diags, models) in results {
+        diags.items.extend(job_diags);
+        let mut value = result?;
+        lowered.absorb(models, types(&mut value));
+        out.push(value);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{ModelKind, TypeRef};
+
+    /// Lowers a Swagger 2 definition given as JSON.
+    fn lower(doc: serde_json::Value) -> crate::ir::Api {
+        let dir = std::env::temp_dir().join(format!("lower-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join(format!(
+            "{}.json",
+            std::thread::current()
+                .name()
+                .unwrap_or("t")
+                .replace("::", "_")
+        ));
+        std::fs::write(&file, doc.to_string()).unwrap();
+        let (api, _) = crate::lower_spec(&crate::Config::new(&file)).unwrap();
+        let _ = std::fs::remove_file(&file);
+        api
+    }
+
+    fn field_type<'a>(api: &'a crate::ir::Api, model: &str, field: &str) -> &'a TypeRef {
+        let ModelKind::Struct { fields, .. } = &api.models[model].kind else {
+            panic!("{model} is not a struct");
+        };
+        &fields.iter().find(|f| f.name.wire == field).unwrap().ty
+    }
+
+    #[test]
+    fn jobs_lowered_in_parallel_get_the_ids_and_shared_enums_of_one_after_another() {
+        let object = |prop: &str| {
+            serde_json::json!({"type": "object", "properties": {
+                prop: {"type": "object", "properties": {"n": {"type": "integer"}}},
+                "state": {"type": "string", "enum": ["on", "off"]},
+                "mode": {"type": "string", "enum": ["on", "off"]}
+            }})
+        };
+        let get = |id: &str| {
+            serde_json::json!({"get": {"operationId": id, "parameters": [
+                {"name": "state", "in": "query", "type": "string", "enum": ["on", "off"]}
+            ], "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Foo"}}}}})
+        };
+        let mut defs = serde_json::Map::new();
+        // Both inline objects are hinted `FooBarBaz`: the first definition's keeps it.
+        defs.insert("Foo".into(), object("barBaz"));
+        defs.insert("FooBar".into(), object("baz"));
+        for i in 0..40 {
+            defs.insert(format!("Filler{i}"), object("x"));
+        }
+        let mut paths = serde_json::Map::new();
+        for i in 0..40 {
+            paths.insert(format!("/things/{i}"), get(&format!("getThing{i}")));
+        }
+        let doc = serde_json::json!({"swagger": "2.0", "info": {"title": "T", "version": "1"},
+            "paths": paths, "definitions": defs});
+        let api = lower(doc.clone());
+        assert_eq!(
+            field_type(&api, "Foo", "barBaz"),
+            &TypeRef::Model("#FooBarBaz".into())
+        );
+        assert_eq!(
+            field_type(&api, "FooBar", "baz"),
+            &TypeRef::Model("#FooBarBaz2".into())
+        );
+        // One enum for the value list, defined by its first use; every later use is an
+        // alias of it, directly, also where a job's own first use became an alias.
+        let enums: Vec<&String> = api
+            .models
+            .iter()
+            .filter(|(_, m)| matches!(m.kind, ModelKind::Enum { .. }))
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(enums, ["#FooState"]);
+        let shared = TypeRef::Model("#FooState".into());
+        for (id, model) in &api.models {
+            if (id.ends_with("State") || id.ends_with("Mode")) && id != "#FooState" {
+                assert_eq!(model.kind, ModelKind::Alias { ty: shared.clone() }, "{id}");
+            }
+        }
+        let param = &api.operations["getThing39"].params[0].ty;
+        let TypeRef::Model(param_model) = param else {
+            panic!("{param:?}")
+        };
+        assert_eq!(
+            api.models[param_model].kind,
+            ModelKind::Alias { ty: shared }
+        );
+        // The same, run after run.
+        assert_eq!(lower(doc), api);
+    }
 }

@@ -10,24 +10,42 @@ use openapiv3::{
 };
 
 use super::schema::{checked_default, type_of, type_of_schema};
-use super::Ctx;
-use crate::error::{escape, Error, ErrorKind};
+use super::{Ctx, Lowered};
+use crate::error::{escape, Diagnostics, Error, ErrorKind};
 use crate::ir::{
     ArrayStyle, Body, BodyKind, FormField, Ident, Method, Operation, Param, ParamLocation,
     PermissionKind, Permissions, Response, TypeRef,
 };
 
-/// Lowers every operation (of the selected tags), keyed and sorted by operationId.
+/// One operation to lower, found by [`lower_operations`]'s first pass.
+struct Job<'s> {
+    id: String,
+    tags: Vec<String>,
+    method: Method,
+    path: &'s str,
+    item: &'s PathItem,
+    op: &'s openapiv3::Operation,
+    pointer: String,
+    /// Warnings of the first pass since the previous operation, reported before its own.
+    before: Vec<crate::error::Diagnostic>,
+}
+
+/// Lowers every operation (of the selected tags), keyed and sorted by operationId: a first
+/// pass, in order, names the operations and checks their ids and paths; then each is
+/// lowered in its own parallel job.
 pub(super) fn lower_operations(
-    ctx: &mut Ctx,
+    api: &openapiv3::OpenAPI,
+    map: &crate::upgrade::SourceMap,
+    lowered: &mut Lowered,
+    diags: &mut Diagnostics,
     tags: Option<&[String]>,
 ) -> Result<IndexMap<String, Operation>, Error> {
-    let api = ctx.api;
-    let mut out = IndexMap::new();
+    let mut ctx = Ctx::new(api, map, lowered);
+    let mut jobs = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for (path, item) in &api.paths.paths {
         let item_pointer = format!("/paths/{}", escape(path));
-        check_template(ctx, path, &item_pointer)?;
+        check_template(&mut ctx, path, &item_pointer)?;
         let ReferenceOr::Item(item) = item else {
             return Err(ctx.map.error(
                 &item_pointer,
@@ -71,10 +89,40 @@ pub(super) fn lower_operations(
                     continue;
                 }
             }
-            let lowered = lower_operation(ctx, &id, op_tags, method, path, item, op, &pointer)?;
-            out.insert(id, lowered);
+            jobs.push(Job {
+                id,
+                tags: op_tags,
+                method,
+                path,
+                item,
+                op,
+                pointer,
+                before: std::mem::take(&mut ctx.diags),
+            });
         }
     }
+    let trailing = std::mem::take(&mut ctx.diags);
+    let lower_job = |ctx: &mut Ctx, job: &Job| {
+        ctx.diags.extend(job.before.iter().cloned());
+        lower_operation(
+            ctx,
+            &job.id,
+            job.tags.clone(),
+            job.method,
+            job.path,
+            job.item,
+            job.op,
+            &job.pointer,
+        )
+    };
+    let lowered_ops = super::in_parallel(api, map, lowered, diags, &jobs, lower_job, |op| {
+        op.types_mut().collect()
+    })?;
+    diags.items.extend(trailing);
+    let mut out: IndexMap<String, Operation> = lowered_ops
+        .into_iter()
+        .map(|op| (op.id.clone(), op))
+        .collect();
     out.sort_keys();
     Ok(out)
 }
@@ -365,7 +413,8 @@ fn lower_params(
 /// aliases) of an enum or a scalar.
 fn travels_as_text(ctx: &Ctx, id: &str) -> bool {
     use crate::ir::ModelKind;
-    match crate::ir::through_aliases(&ctx.models, id).map(|m| &m.kind) {
+    let count = ctx.models.len() + ctx.known.models.len();
+    match crate::ir::follow_aliases(|id| ctx.model(id), id, count).map(|m| &m.kind) {
         Some(ModelKind::Enum { .. }) => true,
         Some(ModelKind::Alias { ty }) => !matches!(
             ty,

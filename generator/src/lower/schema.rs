@@ -6,16 +6,33 @@ use openapiv3::{
     AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
 };
 
-use super::Ctx;
-use crate::error::{escape, Error, ErrorKind};
+use super::{Ctx, Lowered};
+use crate::error::{escape, Diagnostics, Error, ErrorKind};
 use crate::ir::{EnumValue, Field, Ident, Model, ModelKind, TypeRef, Usage};
 
-/// Lowers every `components/schemas` entry into a model with the definition's name as id.
-pub(super) fn lower_components(ctx: &mut Ctx) -> Result<(), Error> {
-    let Some(components) = &ctx.api.components else {
+/// Lowers every `components/schemas` entry into a model with the definition's name as id,
+/// each in its own parallel job.
+pub(super) fn lower_components(
+    api: &openapiv3::OpenAPI,
+    map: &crate::upgrade::SourceMap,
+    lowered: &mut Lowered,
+    diags: &mut Diagnostics,
+) -> Result<(), Error> {
+    let Some(components) = &api.components else {
         return Ok(());
     };
-    for (name, schema) in &components.schemas {
+    let parts: Vec<_> = components.schemas.iter().collect();
+    super::in_parallel(api, map, lowered, diags, &parts, lower_component, |_| {
+        Vec::new()
+    })?;
+    Ok(())
+}
+
+fn lower_component(
+    ctx: &mut Ctx,
+    (name, schema): &(&String, &ReferenceOr<Schema>),
+) -> Result<(), Error> {
+    {
         let pointer = format!("/components/schemas/{}", escape(name));
         let kind = match schema {
             ReferenceOr::Reference { reference } => ModelKind::Alias {
@@ -29,8 +46,8 @@ pub(super) fn lower_components(ctx: &mut Ctx) -> Result<(), Error> {
         };
         insert_model(
             ctx,
-            name.clone(),
-            name.clone(),
+            (*name).clone(),
+            (*name).clone(),
             description,
             deprecated,
             kind,
@@ -357,7 +374,7 @@ pub(super) fn type_of_schema(
     if let Some(values) = string_enum(schema) {
         let values = enum_values(values);
         let key: Vec<String> = values.iter().map(|v| v.name.wire.clone()).collect();
-        if let Some(id) = ctx.inline_enums.get(&key) {
+        if let Some(id) = ctx.shared_enum(&key) {
             // One enum definition per value list, but each use keeps a name of its own (a
             // type alias), so which use comes first never renames a caller's type.
             let shared = TypeRef::Model(id.clone());
@@ -469,7 +486,7 @@ fn inline_model(
     // unescaped), so they never replace a definition; `naming` resolves clashing type names.
     let mut id = format!("#{hint}");
     let mut n = 2;
-    while ctx.models.contains_key(&id) {
+    while ctx.taken(&id) {
         id = format!("#{hint}{n}");
         n += 1;
     }
