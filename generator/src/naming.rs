@@ -183,12 +183,52 @@ fn collided(
     }
 }
 
+/// Names a model's fields or variants.
+fn name_members(model: &mut crate::ir::Model, map: &SourceMap, diags: &mut Diagnostics) {
+    let pointer = model.pointer.clone();
+    match &mut model.kind {
+        crate::ir::ModelKind::Struct { fields, .. } => {
+            let mut scope = Scope::new(RESERVED_FIELDS);
+            for field in fields {
+                let (rust, first) = scope.claim(snake(&field.name.wire), &field.pointer, "_");
+                collided(
+                    diags,
+                    map,
+                    &field.pointer,
+                    first,
+                    "field",
+                    &field.name.wire,
+                    &rust,
+                );
+                field.name.rust = rust;
+            }
+        }
+        crate::ir::ModelKind::Enum { values } => {
+            let mut scope = Scope::new(RESERVED_VARIANTS);
+            for value in values {
+                let (rust, first) = scope.claim(pascal(&value.name.wire), &pointer, "");
+                if first.is_some() {
+                    diags.warn(
+                        map.locate(&pointer).1,
+                        format!(
+                            "enum value {:?} collides after case conversion; named it `{rust}`",
+                            value.name.wire
+                        ),
+                    );
+                }
+                value.name.rust = rust;
+            }
+        }
+        crate::ir::ModelKind::Alias { .. } => {}
+    }
+}
+
 /// Fills every `rust` name and derived name in the IR.
 pub fn name(api: &mut Api, map: &SourceMap, diags: &mut Diagnostics) {
     // Models: definitions before inline schemas, each in id order, so a definition keeps its
     // name over an inline schema named like it.
     let mut order: Vec<String> = api.models.keys().cloned().collect();
-    order.sort_by_key(|id| (id.starts_with('#'), id.clone()));
+    order.sort_by(|a, b| (a.starts_with('#'), a).cmp(&(b.starts_with('#'), b)));
     let mut types = Scope::new(&[]);
     let mut modules = Scope::new(&["mod"]);
     for id in &order {
@@ -208,42 +248,7 @@ pub fn name(api: &mut Api, map: &SourceMap, diags: &mut Diagnostics) {
         model.name.rust = rust;
     }
     for model in api.models.values_mut() {
-        let pointer = model.pointer.clone();
-        match &mut model.kind {
-            crate::ir::ModelKind::Struct { fields, .. } => {
-                let mut scope = Scope::new(RESERVED_FIELDS);
-                for field in fields {
-                    let (rust, first) = scope.claim(snake(&field.name.wire), &field.pointer, "_");
-                    collided(
-                        diags,
-                        map,
-                        &field.pointer,
-                        first,
-                        "field",
-                        &field.name.wire,
-                        &rust,
-                    );
-                    field.name.rust = rust;
-                }
-            }
-            crate::ir::ModelKind::Enum { values } => {
-                let mut scope = Scope::new(RESERVED_VARIANTS);
-                for value in values {
-                    let (rust, first) = scope.claim(pascal(&value.name.wire), &pointer, "");
-                    if first.is_some() {
-                        diags.warn(
-                            map.locate(&pointer).1,
-                            format!(
-                                "enum value {:?} collides after case conversion; named it `{rust}`",
-                                value.name.wire
-                            ),
-                        );
-                    }
-                    value.name.rust = rust;
-                }
-            }
-            crate::ir::ModelKind::Alias { .. } => {}
-        }
+        name_members(model, map, diags);
     }
 
     // Groups: struct `{Tag}Api`, module and accessor snake_case(tag).
@@ -266,6 +271,7 @@ pub fn name(api: &mut Api, map: &SourceMap, diags: &mut Diagnostics) {
     // module (the first tag's).
     let mut builders: BTreeMap<String, Scope> = BTreeMap::new();
     let group_structs: BTreeSet<String> = api.groups.iter().map(|g| g.name.rust.clone()).collect();
+    let reserved: Vec<&str> = group_structs.iter().map(String::as_str).collect();
     for group in &mut api.groups {
         let mut scope = Scope::new(&[]);
         group.methods = group
@@ -293,7 +299,6 @@ pub fn name(api: &mut Api, map: &SourceMap, diags: &mut Diagnostics) {
             if op.tags.first() == Some(&group.tag) {
                 op.name.rust = method.clone();
                 op.home_module = group.module.clone();
-                let reserved: Vec<&str> = group_structs.iter().map(String::as_str).collect();
                 let scope = builders
                     .entry(group.module.clone())
                     .or_insert_with(|| Scope::new(&reserved));
