@@ -32,28 +32,26 @@ fn lower_component(
     ctx: &mut Ctx,
     (name, schema): &(&String, &ReferenceOr<Schema>),
 ) -> Result<(), Error> {
-    {
-        let pointer = format!("/components/schemas/{}", escape(name));
-        let kind = match schema {
-            ReferenceOr::Reference { reference } => ModelKind::Alias {
-                ty: resolve_ref(ctx, reference, &pointer)?,
-            },
-            ReferenceOr::Item(schema) => model_kind(ctx, schema, name, &pointer)?,
-        };
-        let (description, deprecated) = match schema {
-            ReferenceOr::Item(s) => (s.schema_data.description.clone(), s.schema_data.deprecated),
-            _ => (None, false),
-        };
-        insert_model(
-            ctx,
-            (*name).clone(),
-            (*name).clone(),
-            description,
-            deprecated,
-            kind,
-            pointer,
-        );
-    }
+    let pointer = format!("/components/schemas/{}", escape(name));
+    let kind = match schema {
+        ReferenceOr::Reference { reference } => ModelKind::Alias {
+            ty: resolve_ref(ctx, reference, &pointer)?,
+        },
+        ReferenceOr::Item(schema) => model_kind(ctx, schema, name, &pointer)?,
+    };
+    let (description, deprecated) = match schema {
+        ReferenceOr::Item(s) => (s.schema_data.description.clone(), s.schema_data.deprecated),
+        _ => (None, false),
+    };
+    insert_model(
+        ctx,
+        (*name).clone(),
+        (*name).clone(),
+        description,
+        deprecated,
+        kind,
+        pointer,
+    );
     Ok(())
 }
 
