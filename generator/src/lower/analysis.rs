@@ -31,52 +31,53 @@ fn direct_models(model: &ModelKind) -> Vec<&str> {
 /// Marks request/response usage and groups on every model an operation reaches; drops
 /// unreached models when only some tags were selected.
 fn reach(api: &mut Api, filtered: bool) {
-    let index: BTreeMap<&str, usize> = api
-        .models
-        .keys()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
-        .collect();
+    let index = |id: &str| api.models.get_index_of(id);
     let edges: Vec<Vec<usize>> = api
         .models
         .values()
         .map(|m| {
             direct_models(&m.kind)
                 .iter()
-                .filter_map(|id| index.get(id).copied())
+                .filter_map(|id| index(id))
                 .collect()
         })
         .collect();
     let n = api.models.len();
+    // What a group reaches is what its operations' types reach, so each group is walked
+    // once per direction from the roots of all its operations (not once per operation:
+    // Genesys models are so connected that each operation's walk visited hundreds).
+    let mut roots: BTreeMap<&str, [Vec<usize>; 2]> = BTreeMap::new();
+    for op in api.operations.values() {
+        let mut req = Vec::new();
+        let mut resp = Vec::new();
+        for p in &op.params {
+            req.extend(p.ty.model().and_then(index));
+        }
+        if let Some(body) = &op.body {
+            req.extend(body.ty.as_ref().and_then(TypeRef::model).and_then(index));
+            req.extend(
+                body.fields
+                    .iter()
+                    .filter_map(|f| f.ty.model().and_then(index)),
+            );
+        }
+        for r in op.success.iter().chain(&op.errors) {
+            resp.extend(r.ty.as_ref().and_then(TypeRef::model).and_then(index));
+        }
+        for tag in &op.tags {
+            let [tag_req, tag_resp] = roots.entry(tag).or_default();
+            tag_req.extend(&req);
+            tag_resp.extend(&resp);
+        }
+    }
     let mut request = vec![false; n];
     let mut response = vec![false; n];
     let mut groups: Vec<BTreeSet<String>> = vec![BTreeSet::new(); n];
     let mut seen = vec![0usize; n];
     let mut walk = 0;
-    for op in api.operations.values() {
-        let mut req_roots = Vec::new();
-        let mut resp_roots = Vec::new();
-        for p in &op.params {
-            req_roots.extend(p.ty.model());
-        }
-        if let Some(body) = &op.body {
-            req_roots.extend(body.ty.as_ref().and_then(TypeRef::model));
-            req_roots.extend(body.fields.iter().filter_map(|f| f.ty.model()));
-        }
-        for r in op.success.iter().chain(&op.errors) {
-            resp_roots.extend(r.ty.as_ref().and_then(TypeRef::model));
-        }
-        let req: Vec<usize> = req_roots
-            .iter()
-            .filter_map(|id| index.get(id).copied())
-            .collect();
-        let resp: Vec<usize> = resp_roots
-            .iter()
-            .filter_map(|id| index.get(id).copied())
-            .collect();
+    for (tag, [req, resp]) in roots {
         for (roots, flags) in [(req, &mut request), (resp, &mut response)] {
-            // One walk per operation and direction: `seen` holds the walk's number, so it is
-            // allocated once, not once per walk (which grew with operations x models).
+            // `seen` holds the walk's number, so it is allocated once, not once per walk.
             walk += 1;
             let mut stack = roots;
             while let Some(i) = stack.pop() {
@@ -84,11 +85,8 @@ fn reach(api: &mut Api, filtered: bool) {
                     continue;
                 }
                 flags[i] = true;
-                // Checked first, so a tag is cloned only the first time it reaches a model.
-                for tag in &op.tags {
-                    if !groups[i].contains(tag) {
-                        groups[i].insert(tag.clone());
-                    }
+                if !groups[i].contains(tag) {
+                    groups[i].insert(tag.to_owned());
                 }
                 stack.extend(edges[i].iter().copied());
             }
@@ -122,37 +120,33 @@ fn reach(api: &mut Api, filtered: bool) {
 /// Boxes struct fields that hold (not through a list or map) a model in the same strongly
 /// connected component of the "contains directly" graph, so every struct has a finite size.
 fn box_recursive_fields(api: &mut Api) {
-    let index: BTreeMap<String, usize> = api
-        .models
-        .keys()
-        .enumerate()
-        .map(|(i, k)| (k.clone(), i))
-        .collect();
-    let edges: Vec<Vec<usize>> = api
-        .models
+    let models = &api.models;
+    let target = |ty: &TypeRef| match ty {
+        TypeRef::Model(id) => models.get_index_of(id),
+        _ => None,
+    };
+    // Per struct, the model each field holds directly.
+    let held: Vec<Vec<Option<usize>>> = models
         .values()
         .map(|m| match &m.kind {
-            ModelKind::Struct { fields, .. } => fields
-                .iter()
-                .filter_map(|f| match &f.ty {
-                    TypeRef::Model(id) => index.get(id).copied(),
-                    _ => None,
-                })
-                .collect(),
-            ModelKind::Alias {
-                ty: TypeRef::Model(id),
-            } => index.get(id).copied().into_iter().collect(),
+            ModelKind::Struct { fields, .. } => fields.iter().map(|f| target(&f.ty)).collect(),
             _ => Vec::new(),
+        })
+        .collect();
+    let edges: Vec<Vec<usize>> = models
+        .values()
+        .zip(&held)
+        .map(|(m, held)| match &m.kind {
+            ModelKind::Alias { ty } => target(ty).into_iter().collect(),
+            _ => held.iter().flatten().copied().collect(),
         })
         .collect();
     let scc = tarjan(&edges);
     for (i, model) in api.models.values_mut().enumerate() {
         if let ModelKind::Struct { fields, .. } = &mut model.kind {
-            for field in fields {
-                if let TypeRef::Model(id) = &field.ty {
-                    if let Some(&j) = index.get(id) {
-                        field.boxed = scc[i] == scc[j];
-                    }
+            for (field, held) in fields.iter_mut().zip(&held[i]) {
+                if let Some(j) = held {
+                    field.boxed = scc[i] == scc[*j];
                 }
             }
         }
