@@ -59,7 +59,7 @@ fn each_group_feature_compiles_alone() {
     // A Usage-only model is not compiled for billing.
     assert!(
         models.contents.contains(
-            "#[cfg(any(feature = \"o_auth\", feature = \"usage\"))]\nmod api_usage_query_result;"
+            "    #[cfg(any(feature = \"o_auth\", feature = \"usage\"))]\n    api_usage_query_result::ApiUsageQueryResult,"
         ),
         "{}",
         models.contents

@@ -79,6 +79,29 @@ pub use self::types::{
     LocalTime, StringEnum, ToParam,
 };
 
+/// Declares the models' modules and re-exports their types, each under its `cfg`, from one
+/// table in `models/mod.rs`:
+///
+/// ```text
+/// crate::runtime::model_modules! {
+///     #[cfg(feature = "users")]
+///     user::User,
+/// }
+/// ```
+#[allow(unused_macros)]
+macro_rules! model_modules {
+    ($(#[$cfg:meta] $module:ident::$model:ident,)*) => {
+        $(
+            #[$cfg]
+            mod $module;
+            #[$cfg]
+            pub use self::$module::$model;
+        )*
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use model_modules;
+
 /// Implements [`StringEnum`] for a generated enum from its table of variants and wire
 /// values, and with it `Display`, `FromStr`, `From<&str>`, `ToParam` and serde, so each
 /// enum is its definition and this table:
