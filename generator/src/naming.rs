@@ -6,7 +6,7 @@
 //! collide after case conversion keep the first (in a stable order) and number the rest
 //! (`foo_bar`, `foo_bar_2`), with a warning that names both pointers.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -124,7 +124,7 @@ pub fn bare(ident: &str) -> &str {
 
 /// Hands out unique names within one scope, in the order asked.
 struct Scope {
-    taken: BTreeMap<String, String>,
+    taken: HashMap<String, String>,
 }
 
 impl Scope {
