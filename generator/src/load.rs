@@ -64,7 +64,7 @@ const SPLIT: [&str; 2] = ["paths", "definitions"];
 impl Document {
     /// A document from a parsed value: its `paths` and `definitions` members become parts.
     pub fn from_value(mut rest: Value) -> Self {
-        let mut split = SPLIT.map(|key| match rest.get_mut(key) {
+        let [paths, definitions] = SPLIT.map(|key| match rest.get_mut(key) {
             Some(Value::Object(members)) => std::mem::take(members)
                 .into_iter()
                 .map(|(name, value)| (name, Part::Value(value)))
@@ -73,8 +73,8 @@ impl Document {
         });
         Document {
             rest,
-            paths: std::mem::take(&mut split[0]),
-            definitions: std::mem::take(&mut split[1]),
+            paths,
+            definitions,
             ..Default::default()
         }
     }
@@ -85,6 +85,9 @@ impl Document {
     fn from_json(file: &str, bytes: Arc<Vec<u8>>) -> Option<Self> {
         use serde_json::value::RawValue;
         type Members<'a> = indexmap::IndexMap<String, &'a RawValue>;
+        if first_byte(&bytes) != Some(b'{') {
+            return None;
+        }
         let top: Members<'_> = serde_json::from_slice(&bytes).ok()?;
         let offset = |raw: &RawValue| raw.get().as_ptr() as usize - bytes.as_ptr() as usize;
         let members = |key: &str| -> Option<Vec<(String, Part)>> {
@@ -154,8 +157,8 @@ impl Document {
     }
 
     /// The whole document as one value, the parts put back in place.
-    pub fn into_value(self) -> Result<Value, Error> {
-        let mut rest = self.rest.clone();
+    pub fn into_value(mut self) -> Result<Value, Error> {
+        let mut rest = std::mem::take(&mut self.rest);
         for (key, parts) in SPLIT.iter().zip([&self.paths, &self.definitions]) {
             if let Some(Value::Object(members)) = rest.get_mut(*key) {
                 for (name, part) in parts {
@@ -306,22 +309,13 @@ pub fn read_definition(path: &Path) -> Result<(Document, Input), Error> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::new(&file, "", ErrorKind::Io(e)))?;
     let bytes = Arc::new(bytes);
-    // The hash (for the preamble) is taken while the text is parsed.
-    let sha256 = |bytes: &[u8]| hex(&Sha256::digest(bytes));
-    let (doc, sha256) = if first_byte(&bytes) == Some(b'{') {
-        let (doc, sha256) = rayon::join(
-            || Document::from_json(&file, Arc::clone(&bytes)),
-            || sha256(&bytes),
-        );
-        match doc {
-            Some(doc) => (doc, sha256),
-            None => (Document::from_value(parse(&file, &bytes)?), sha256),
-        }
-    } else {
-        let (doc, sha256) = rayon::join(|| parse(&file, &bytes), || sha256(&bytes));
-        (Document::from_value(doc?), sha256)
+    let read = || match Document::from_json(&file, Arc::clone(&bytes)) {
+        Some(doc) => Ok(doc),
+        None => parse(&file, &bytes).map(Document::from_value),
     };
-    Ok((doc, Input { file, sha256 }))
+    // The hash (for the preamble) is taken while the text is parsed.
+    let (doc, sha256) = rayon::join(read, || hex(&Sha256::digest(&bytes[..])));
+    Ok((doc?, Input { file, sha256 }))
 }
 
 fn is_yaml(file: &str) -> bool {

@@ -14,7 +14,7 @@ use indexmap::IndexMap;
 use openapiv3::OpenAPI;
 
 use crate::error::{Diagnostic, Diagnostics, Error};
-use crate::ir::{Api, Model, ModelKind, TypeRef};
+use crate::ir::{Api, EnumValue, Model, ModelKind, TypeRef};
 use crate::upgrade::SourceMap;
 
 /// What one lowering job (a definition, an operation) works with: the document, the
@@ -77,6 +77,24 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// The id of an inline model: `#Hint`, or `#Hint2`, `#Hint3`... when taken. Inline ids
+/// live in their own namespace (`#` cannot start a definition name we accept unescaped), so
+/// they never replace a definition; `naming` resolves clashing type names.
+fn inline_id(hint: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut id = format!("#{hint}");
+    let mut n = 2;
+    while taken(&id) {
+        id = format!("#{hint}{n}");
+        n += 1;
+    }
+    id
+}
+
+/// What identifies an inline enum for sharing: its values, in order.
+fn enum_key(values: &[EnumValue]) -> Vec<String> {
+    values.iter().map(|v| v.name.wire.clone()).collect()
+}
+
 /// The models lowered so far.
 #[derive(Default)]
 pub(crate) struct Lowered {
@@ -87,7 +105,7 @@ pub(crate) struct Lowered {
 }
 
 impl Lowered {
-    /// Takes in a job's models and warnings, in the order the job made them, as if the job
+    /// Takes in a job's models, in the order the job made them, as if the job
     /// had run after every job absorbed before it: each inline model gets the first free
     /// id for its hint (`#Hint`, `#Hint2`...), and an inline enum whose values an earlier job
     /// already defined becomes an alias of that enum. `types` are the job's other results
@@ -104,15 +122,9 @@ impl Lowered {
         for (id, mut model) in models {
             let mut final_id = id.clone();
             if id.starts_with('#') {
-                let hint = &model.name.wire;
-                final_id = format!("#{hint}");
-                let mut n = 2;
-                while self.models.contains_key(&final_id) {
-                    final_id = format!("#{hint}{n}");
-                    n += 1;
-                }
+                final_id = inline_id(&model.name.wire, |id| self.models.contains_key(id));
                 if let ModelKind::Enum { values } = &model.kind {
-                    let key: Vec<String> = values.iter().map(|v| v.name.wire.clone()).collect();
+                    let key = enum_key(values);
                     match self.inline_enums.get(&key) {
                         Some(earlier) => {
                             shared.insert(id.clone(), earlier.clone());

@@ -371,7 +371,7 @@ pub(super) fn type_of_schema(
 ) -> Result<TypeRef, Error> {
     if let Some(values) = string_enum(schema) {
         let values = enum_values(values);
-        let key: Vec<String> = values.iter().map(|v| v.name.wire.clone()).collect();
+        let key = super::enum_key(&values);
         if let Some(id) = ctx.shared_enum(&key) {
             // One enum definition per value list, but each use keeps a name of its own (a
             // type alias), so which use comes first never renames a caller's type.
@@ -480,14 +480,7 @@ fn inline_model(
     pointer: &str,
     kind: ModelKind,
 ) -> TypeRef {
-    // Inline ids live in their own namespace (`#` cannot start a definition name we accept
-    // unescaped), so they never replace a definition; `naming` resolves clashing type names.
-    let mut id = format!("#{hint}");
-    let mut n = 2;
-    while ctx.taken(&id) {
-        id = format!("#{hint}{n}");
-        n += 1;
-    }
+    let id = super::inline_id(hint, |id| ctx.taken(id));
     insert_model(
         ctx,
         id.clone(),
