@@ -104,6 +104,9 @@ pub struct Operation {
     pub name: Ident,
     /// The request builder type name (`GetBillingReportsBillableusage`).
     pub builder: String,
+    /// The name of the builder's parameters type (`GetBillingReportsBillableusageParams`),
+    /// unique in the home module like the builder (filled by `naming`).
+    pub params_type: String,
     /// The group module that holds the request builder (the first tag's).
     pub home_module: String,
     pub method: Method,
@@ -117,6 +120,10 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Success responses (2xx), by status.
     pub success: Vec<Response>,
+    /// The enum `send()` answers when success responses differ in type (see
+    /// [`Operation::success_shape`]); named by `naming`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_enum: Option<ResponseEnum>,
     /// Error and default responses, by status.
     pub errors: Vec<Response>,
     pub deprecated: bool,
@@ -166,6 +173,31 @@ pub struct AsyncJob {
     pub failed: Vec<String>,
     /// The polling response's array of results (`results`).
     pub results: String,
+    /// The polling operation's path parameters, other than the job id, that the starting
+    /// operation has too and hands on: `wire` is the parameter, `rust` the local variable
+    /// holding its value while the job runs (filled by `naming`).
+    pub carried: Vec<Ident>,
+}
+
+/// The enum an operation answers with when its success responses differ in type: one
+/// variant per success status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResponseEnum {
+    /// The enum's name (`PostThingResponse`), unique in the builder's module.
+    pub name: String,
+    /// The variant names (`Status200`), in the order of [`Operation::success`].
+    pub variants: Vec<String>,
+}
+
+/// What an operation's success responses make `send()` answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuccessShape<'a> {
+    /// No success response has a body: `()`.
+    Unit,
+    /// Every success response has this body (or none).
+    One(&'a TypeRef),
+    /// The success responses differ: one variant per status.
+    ByStatus,
 }
 
 /// Where a parameter travels.
@@ -324,6 +356,28 @@ impl TypeRef {
 }
 
 impl Operation {
+    /// The shape of what `send()` answers, from the distinct body types of the success
+    /// responses.
+    pub fn success_shape(&self) -> SuccessShape<'_> {
+        let mut distinct: Vec<Option<&TypeRef>> = Vec::new();
+        for response in &self.success {
+            if !distinct.contains(&response.ty.as_ref()) {
+                distinct.push(response.ty.as_ref());
+            }
+        }
+        match distinct.as_slice() {
+            [] | [None] => SuccessShape::Unit,
+            [Some(ty)] => SuccessShape::One(ty),
+            _ => SuccessShape::ByStatus,
+        }
+    }
+
+    /// The HTTP status of a success response as a number: `2XX` and other patterns count
+    /// as 200.
+    pub fn status_code(response: &Response) -> u16 {
+        response.status.parse().unwrap_or(200)
+    }
+
     /// Every type the operation names: parameters, body, form fields and responses.
     pub fn types_mut(&mut self) -> impl Iterator<Item = &mut TypeRef> {
         let body = self.body.iter_mut().flat_map(|b| {

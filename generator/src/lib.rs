@@ -13,6 +13,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod render;
+pub mod surface;
 pub mod upgrade;
 pub mod write;
 

@@ -304,6 +304,7 @@ pub fn name(api: &mut Api, map: &SourceMap, diags: &mut Diagnostics) {
                     .or_insert_with(|| Scope::new(&reserved));
                 let (builder, _) = scope.claim(pascal(bare(method)), &op.pointer, "");
                 op.builder = bare(&builder).to_owned();
+                name_builder_types(op, scope, map, diags);
             }
         }
     }
@@ -330,6 +331,104 @@ pub fn name(api: &mut Api, map: &SourceMap, diags: &mut Diagnostics) {
                 field.name.rust = rust;
             }
         }
+        name_job_locals(op, map, diags);
+    }
+}
+
+/// Names the types an operation's builder brings into its module beside the builder: the
+/// parameters type (`{Builder}Params`) and, when success responses differ in type, the
+/// response enum (`{Builder}Response`) and its variants (`Status{code}`).
+fn name_builder_types(
+    op: &mut crate::ir::Operation,
+    scope: &mut Scope,
+    map: &SourceMap,
+    diags: &mut Diagnostics,
+) {
+    // `Self_` gives `SelfParams`, not a non-camel-case name.
+    let stem = op.builder.trim_end_matches('_').to_owned();
+    let (params, first) = scope.claim(format!("{stem}Params"), &op.pointer, "");
+    collided(
+        diags,
+        map,
+        &op.pointer,
+        first,
+        "parameters type of",
+        &op.id,
+        &params,
+    );
+    op.params_type = params;
+    op.response_enum = None;
+    if op.success_shape() != crate::ir::SuccessShape::ByStatus {
+        return;
+    }
+    let (name, first) = scope.claim(format!("{}Response", op.builder), &op.pointer, "");
+    collided(
+        diags,
+        map,
+        &op.pointer,
+        first,
+        "response enum of",
+        &op.id,
+        &name,
+    );
+    let mut variants = Scope::new(&[]);
+    let variants = op
+        .success
+        .iter()
+        .map(|response| {
+            let status = crate::ir::Operation::status_code(response);
+            let (variant, first) = variants.claim(format!("Status{status}"), &op.pointer, "_");
+            collided(
+                diags,
+                map,
+                &op.pointer,
+                first,
+                "success status",
+                &response.status,
+                &variant,
+            );
+            variant
+        })
+        .collect();
+    op.response_enum = Some(crate::ir::ResponseEnum { name, variants });
+}
+
+/// Local variables `send_and_wait` declares itself, which a carried parameter's must avoid.
+const RESERVED_JOB_LOCALS: &[&str] = &[
+    "job_client",
+    "job_id",
+    "started",
+    "options",
+    "poll",
+    "result",
+];
+
+/// Names the locals that hold a job's carried path parameters while it is polled:
+/// `job_param_{parameter}`, from the starting operation's Rust name of the parameter.
+fn name_job_locals(op: &mut crate::ir::Operation, map: &SourceMap, diags: &mut Diagnostics) {
+    let Some(job) = &mut op.job else {
+        return;
+    };
+    let mut scope = Scope::new(RESERVED_JOB_LOCALS);
+    for carried in &mut job.carried {
+        let Some(own) = op.params.iter().find(|p| p.name.wire == carried.wire) else {
+            continue;
+        };
+        let (local, first) = scope.claim(
+            format!("job_param_{}", bare(&own.name.rust)),
+            &own.pointer,
+            "_",
+        );
+        collided(
+            diags,
+            map,
+            &own.pointer,
+            first,
+            "job parameter",
+            &carried.wire,
+            &local,
+        );
+        carried.rust = local;
     }
 }
 

@@ -5,7 +5,8 @@
 //! operation names; pure.
 
 use crate::ir::{
-    Api, AsyncJob, Field, Listing, Method, ModelKind, Operation, Pagination, ParamLocation, TypeRef,
+    Api, AsyncJob, Field, Ident, Listing, Method, ModelKind, Operation, Pagination, ParamLocation,
+    TypeRef,
 };
 
 /// Fills `Model::listing`, `Operation::pagination` and `Operation::job`.
@@ -215,6 +216,12 @@ fn job(api: &Api, start: &Operation) -> Option<AsyncJob> {
                     .collect()
             };
             let complete = wire(COMPLETE).into_iter().next()?;
+            let carried = poll
+                .params
+                .iter()
+                .filter(|p| p.location == ParamLocation::Path && p.name.wire != id)
+                .map(|p| Ident::wire(p.name.wire.clone()))
+                .collect();
             Some((
                 poll,
                 AsyncJob {
@@ -224,6 +231,7 @@ fn job(api: &Api, start: &Operation) -> Option<AsyncJob> {
                     complete,
                     failed: wire(FAILED),
                     results: results.name.wire.clone(),
+                    carried,
                 },
             ))
         })
