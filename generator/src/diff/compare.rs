@@ -6,7 +6,27 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{reference_url, Change, Kind, OperationRef};
 use crate::ir::{Api, BodyKind, Group, Method, Model, ModelKind, Operation, PermissionKind};
-use crate::render::views::{display_type, success, Success};
+use crate::surface::display as display_type;
+
+/// The success shapes (kept here until the report reads `surface`).
+enum Success<'a> {
+    Unit,
+    One(&'a crate::ir::TypeRef),
+    ByStatus(Vec<(u16, Option<&'a crate::ir::TypeRef>)>),
+}
+
+fn success(op: &Operation) -> Success<'_> {
+    match op.success_shape() {
+        crate::ir::SuccessShape::Unit => Success::Unit,
+        crate::ir::SuccessShape::One(ty) => Success::One(ty),
+        crate::ir::SuccessShape::ByStatus => Success::ByStatus(
+            op.success
+                .iter()
+                .map(|r| (Operation::status_code(r), r.ty.as_ref()))
+                .collect(),
+        ),
+    }
+}
 
 /// Lookups over one API.
 struct Index<'a> {

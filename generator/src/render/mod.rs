@@ -270,7 +270,8 @@ pub fn render(api: &Api, info: &CrateInfo) -> Result<Vec<RenderedFile>, Error> {
                     ])
                 }
                 Job::Model(model) => {
-                    let (template, view) = views::model_view(api, model);
+                    let view = views::model_view(api, model);
+                    let template = view.template();
                     let context = tera::Context::from_serialize(&view)
                         .map_err(|e| template_error(template, e))?;
                     Ok(vec![one(

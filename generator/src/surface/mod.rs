@@ -9,7 +9,9 @@
 
 mod rust_type;
 
-pub use rust_type::{conversion, display, shadows_prelude, Conversion, RustType, Types};
+pub use rust_type::{
+    conversion, display, ident, path_tokens, shadows_prelude, Conversion, RustType, Types,
+};
 
 use crate::ir::{
     Api, ArrayStyle, BodyKind, Operation, ParamLocation, Response, SuccessShape, TypeRef,
@@ -66,6 +68,8 @@ pub struct Input<'a> {
     /// For array parameters: how the values are joined.
     pub style: Option<ArrayStyle>,
     pub deprecated: bool,
+    /// For the body and form parts: the body's content type.
+    pub content_type: Option<&'a str>,
 }
 
 impl Input<'_> {
@@ -198,6 +202,7 @@ pub fn surface(op: &Operation) -> Surface<'_> {
             enum_values: &p.enum_values,
             style: p.style,
             deprecated: p.deprecated,
+            content_type: None,
         })
         .collect();
     if let Some(body) = &op.body {
@@ -213,6 +218,7 @@ pub fn surface(op: &Operation) -> Surface<'_> {
                 enum_values: &[],
                 style: None,
                 deprecated: false,
+                content_type: Some(&body.content_type),
             }),
             BodyKind::Multipart | BodyKind::Form => {
                 inputs.extend(body.fields.iter().map(|f| Input {
@@ -226,6 +232,7 @@ pub fn surface(op: &Operation) -> Surface<'_> {
                     enum_values: &[],
                     style: None,
                     deprecated: false,
+                    content_type: Some(&body.content_type),
                 }))
             }
         }
@@ -312,7 +319,7 @@ impl<'a> Surface<'a> {
     /// The type `send()` answers, as code in a module of the crate.
     pub fn output_type(&self, types: &Types) -> RustType {
         match &self.outcome {
-            Outcome::Unit => RustType::Path("()".to_owned()),
+            Outcome::Unit => RustType::Unit,
             Outcome::One(ty) => types.ty(ty),
             Outcome::ByStatus { name, .. } => RustType::Path((*name).to_owned()),
         }

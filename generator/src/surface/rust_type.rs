@@ -4,11 +4,16 @@
 
 use std::fmt;
 
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{quote, ToTokens};
+
 use crate::ir::{Api, TypeRef};
 
 /// A Rust type expression, as a tree: printing it is the only way it becomes text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RustType {
+    /// `()`.
+    Unit,
     /// A primitive or a path (`bool`, `crate::runtime::DateTime`, `crate::models::User`).
     Path(String),
     /// A generic type applied to its arguments (`Vec<T>`, `BTreeMap<String, T>`).
@@ -20,6 +25,7 @@ pub enum RustType {
 impl fmt::Display for RustType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            RustType::Unit => f.write_str("()"),
             RustType::Path(path) => f.write_str(path),
             RustType::Generic(path, args) => {
                 write!(f, "{path}<")?;
@@ -33,6 +39,42 @@ impl fmt::Display for RustType {
             }
             RustType::ImplInto(inner) => write!(f, "impl Into<{inner}>"),
         }
+    }
+}
+
+impl ToTokens for RustType {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        match self {
+            RustType::Unit => out.extend(quote!(())),
+            RustType::Path(path) => out.extend(path_tokens(path)),
+            RustType::Generic(path, args) => {
+                let path = path_tokens(path);
+                out.extend(quote!(#path<#(#args),*>));
+            }
+            RustType::ImplInto(inner) => out.extend(quote!(impl Into<#inner>)),
+        }
+    }
+}
+
+/// The tokens of a path (`crate::models::User`, `::std::string::String`, `r#type`).
+pub fn path_tokens(path: &str) -> TokenStream {
+    let (global, rest) = match path.strip_prefix("::") {
+        Some(rest) => (true, rest),
+        None => (false, path),
+    };
+    let segments = rest.split("::").map(ident);
+    if global {
+        quote!(#(::#segments)*)
+    } else {
+        quote!(#(#segments)::*)
+    }
+}
+
+/// An identifier token for a name `naming` made (a raw one for `r#type`).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
     }
 }
 
@@ -251,6 +293,22 @@ mod tests {
         assert_eq!(display(&api, &ty), "BTreeMap<String, Vec<User>>");
         assert_eq!(display(&api, &TypeRef::DateTime), "DateTime");
         assert_eq!(display(&api, &TypeRef::Json), "Value");
+    }
+
+    #[test]
+    fn types_become_the_tokens_they_print_as() {
+        let api = api_with_model("User");
+        for qualified in [false, true] {
+            let types = Types::new(&api, qualified);
+            let ty = types.option(
+                types.map(types.ty(&TypeRef::List(Box::new(TypeRef::Model("user".into()))))),
+            );
+            let spaced = quote!(#ty).to_string().replace(' ', "");
+            assert_eq!(spaced, ty.to_string().replace(' ', ""));
+        }
+        let unit = RustType::Unit;
+        assert_eq!(quote!(#unit).to_string().replace(' ', ""), "()");
+        assert_eq!(ident("r#type").to_string(), "r#type");
     }
 
     #[test]

@@ -1,0 +1,222 @@
+//! Doc text about an operation that both its rustdoc and its Markdown page show: the usage
+//! example, the parameter rows, what it returns and how it fails. Read from the operation's
+//! [`Surface`], so the docs describe the signature the code has.
+
+use serde::Serialize;
+
+use super::{one_line, text};
+use crate::ir::{Api, ModelKind, Operation, PermissionKind, TypeRef};
+use crate::naming::{bare, doc, table_cell};
+use crate::surface::{display, Outcome, Place, Surface};
+
+/// One row of a Markdown page's parameter table.
+#[derive(Serialize)]
+pub(super) struct ParamRow {
+    name: String,
+    ty: String,
+    description: String,
+    notes: String,
+}
+
+/// `Requires ANY permissions:` and the list, as Genesys's SDK docs word it.
+pub(super) fn permission_doc(op: &Operation) -> String {
+    match &op.permissions {
+        None => "Requires NO permissions.".into(),
+        Some(p) => {
+            let mut s = format!("Requires {} permissions:\n", permission_word(p.kind));
+            for name in &p.names {
+                s.push_str(&format!("\n* {name}"));
+            }
+            s
+        }
+    }
+}
+
+/// `ALL` or `ANY`.
+pub(super) fn permission_word(kind: PermissionKind) -> &'static str {
+    match kind {
+        PermissionKind::All => "ALL",
+        PermissionKind::Any => "ANY",
+    }
+}
+
+/// Statuses Genesys answers on most operations with boilerplate descriptions: listed by
+/// number only; any other status keeps its description.
+const COMMON_ERRORS: &[&str] = &[
+    "400", "401", "403", "404", "408", "413", "415", "429", "500", "503", "504",
+];
+
+/// The `# Errors` section.
+pub(super) fn errors_doc(surface: &Surface) -> String {
+    let errors = surface.api_errors;
+    let common: Vec<&str> = errors
+        .iter()
+        .map(|e| e.status.as_str())
+        .filter(|s| COMMON_ERRORS.contains(s))
+        .collect();
+    let mut s = "# Errors\n\n[`crate::Error::Api`] when the API answers".to_owned();
+    if !common.is_empty() {
+        s.push_str(&format!(" {}", common.join(", ")));
+    }
+    let special: Vec<_> = errors
+        .iter()
+        .filter(|e| !COMMON_ERRORS.contains(&e.status.as_str()))
+        .collect();
+    if !special.is_empty() {
+        if !common.is_empty() {
+            s.push_str(", or");
+        }
+        s.push('\n');
+        for e in special {
+            s.push_str(&format!(
+                "\n* {}: {}",
+                e.status,
+                one_line(&doc(&e.description))
+            ));
+        }
+        s.push_str("\n\n");
+    } else {
+        s.push_str("; ");
+    }
+    s.push_str("[`crate::Error::Transport`] when the request cannot be sent.");
+    s
+}
+
+/// The `# Returns` section's text.
+pub(super) fn returns_doc(api: &Api, surface: &Surface) -> String {
+    match &surface.outcome {
+        Outcome::Unit => "Nothing: the operation answers without a body.".into(),
+        Outcome::One(TypeRef::Binary) => "The response body as bytes.".into(),
+        Outcome::One(TypeRef::Model(id)) => {
+            format!("[`crate::models::{}`]", api.models[id].name.rust)
+        }
+        Outcome::One(ty) => format!("[`{}`]", display(api, ty)),
+        Outcome::ByStatus { name, .. } => {
+            format!("[`{name}`], one variant per success status.")
+        }
+    }
+}
+
+/// The rows of the parameter table: parameters, then the body or its form parts.
+pub(super) fn param_rows(api: &Api, surface: &Surface) -> Vec<ParamRow> {
+    surface
+        .inputs
+        .iter()
+        .map(|input| {
+            let mut notes = Vec::new();
+            if !input.required {
+                notes.push("[optional]".to_owned());
+            }
+            if let Some(d) = input.default {
+                notes.push(format!(
+                    "[default to {}]",
+                    d.as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| d.to_string())
+                ));
+            }
+            if !input.enum_values.is_empty() {
+                notes.push(format!(
+                    "<br />**Values**: {}",
+                    input.enum_values.join(", ")
+                ));
+            }
+            ParamRow {
+                name: input.wire.to_owned(),
+                ty: display(api, input.ty),
+                description: input.description.map(table_cell).unwrap_or_default(),
+                notes: table_cell(&notes.join(" ")),
+            }
+        })
+        .collect()
+}
+
+/// A call of the operation with example arguments and its first two optional parameters.
+pub(super) fn usage_example(
+    api: &Api,
+    op: &Operation,
+    module: &str,
+    method: &str,
+    lib_name: &str,
+) -> String {
+    let surface = crate::surface::surface(op);
+    let args: Vec<String> = surface
+        .arguments()
+        .map(|i| {
+            let name = if matches!(i.place, Place::Body(_)) {
+                "body"
+            } else {
+                i.wire
+            };
+            example_value(api, i.ty, name)
+        })
+        .collect();
+    let mut call = format!("client.{module}().{}({})", bare(method), args.join(", "));
+    for i in surface
+        .setters()
+        .filter(|i| matches!(i.place, Place::Path | Place::Query | Place::Header))
+        .take(2)
+    {
+        call.push_str(&format!(
+            "\n        .{}({})",
+            bare(i.rust),
+            example_value(api, i.ty, i.wire)
+        ));
+    }
+    format!(
+        "let client = {lib_name}::Client::builder()\n    .bearer_token(std::env::var(\"GENESYS_TOKEN\")?)\n    .build()?;\nlet result = {call}\n    .send()\n    .await?;\nprintln!(\"{{result:?}}\");"
+    )
+}
+
+fn example_value(api: &Api, ty: &TypeRef, name: &str) -> String {
+    match ty {
+        TypeRef::String => format!("{:?}", format!("{name}_example")),
+        TypeRef::Bool => "true".into(),
+        TypeRef::I32 | TypeRef::I64 => "1".into(),
+        TypeRef::F32 | TypeRef::F64 => "1.0".into(),
+        TypeRef::DateTime => "genesys_cloud::runtime::DateTime::now()".into(),
+        TypeRef::Model(id) => {
+            let model = &api.models[id];
+            match &model.kind {
+                ModelKind::Enum { values } => match values.first() {
+                    Some(v) => format!(
+                        "genesys_cloud::models::{}::{}",
+                        model.name.rust, v.name.rust
+                    ),
+                    None => "Default::default()".into(),
+                },
+                _ => format!("genesys_cloud::models::{}::default()", model.name.rust),
+            }
+        }
+        TypeRef::List(_) => "vec![]".into(),
+        TypeRef::Binary => "Vec::<u8>::new()".into(),
+        _ => "Default::default()".into(),
+    }
+}
+
+/// A setter's doc: its description and the server's default, or what it sets.
+pub(super) fn setter_doc(
+    description: Option<&str>,
+    default: Option<&serde_json::Value>,
+    name: &str,
+) -> Vec<String> {
+    let mut paras = vec![text(description)];
+    if let Some(d) = default {
+        paras.push(format!(
+            "The server's default is `{}`.",
+            d.as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| d.to_string())
+        ));
+    }
+    non_empty(paras, name)
+}
+
+/// The paragraphs, or a one-line doc naming the item when they are all empty.
+pub(super) fn non_empty(paras: Vec<String>, name: &str) -> Vec<String> {
+    if paras.iter().all(|p| p.trim().is_empty()) {
+        vec![format!("Sets `{name}`.")]
+    } else {
+        paras
+    }
+}
