@@ -292,7 +292,9 @@ impl UpdateSpec {
         let opts = update::UpdateOptions {
             from: self.from,
             tags: self.tags.as_deref().map(tags),
-            crate_name: config(&spec, self.name.as_deref()).crate_name,
+            crate_name: self
+                .name
+                .unwrap_or_else(|| generator::Config::new(&spec).crate_name),
             spec,
             out: self.out.unwrap_or_else(|| root().join("generated-client")),
             dump_dir: dump_dir(),

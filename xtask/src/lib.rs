@@ -2,7 +2,7 @@
 //! directories: [`cli`] is the command line (clap definitions and dispatch), and the
 //! command bodies are `generate` and `check` ([`generate`]), `import-spec` ([`import`]),
 //! `diff` ([`diff`]), `update-spec` ([`update`], with [`fetch`] for URLs) and `bench`
-//! ([`bench`]). The spec logic itself lives in the generator library.
+//! ([`bench`](mod@bench)). The spec logic itself lives in the generator library.
 
 pub mod bench;
 pub mod cli;
