@@ -1,11 +1,28 @@
-//! Bad input: every fixture in `tests/fixtures/bad` fails with an error naming the file and
-//! the JSON pointer (or line and column) its `.expect` file gives, without a panic, and
-//! leaves an existing output directory untouched.
+//! Bad input: every fixture in `tests/fixtures/bad`, given to `cargo xtask generate --spec
+//! FIXTURE --out DIR`, fails with an error naming the file and the JSON pointer (or line
+//! and column) its `.expect` file gives, without a panic, and leaves the existing DIR
+//! untouched. A failure while writing leaves it untouched too.
 
 use std::path::Path;
 
+use xtask::cli::{Cli, Command, Generate, Target};
+
+/// The names in `dir` with their contents (`None` for a directory), sorted.
+fn listing(dir: &Path) -> Vec<(String, Option<String>)> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(e.path()).ok())
+        })
+        .collect();
+    entries.sort();
+    entries
+}
+
 #[test]
-fn each_bad_fixture_fails_with_file_pointer_and_reason() {
+fn each_bad_fixture_fails_with_file_pointer_and_reason_and_leaves_the_output_untouched() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bad");
     let mut checked = 0;
     let mut entries: Vec<_> = std::fs::read_dir(&dir)
@@ -25,18 +42,37 @@ fn each_bad_fixture_fails_with_file_pointer_and_reason() {
             .split_once('\t')
             .expect("expect line: place<TAB>phrase");
 
-        let out = tests::scratch(&format!(
+        // An existing crate directory, beside which `generate` could stage its output.
+        let scratch = tests::scratch(&format!(
             "bad-{}",
             spec.file_stem().unwrap().to_string_lossy()
         ));
-        std::fs::write(out.join("sentinel.txt"), "existing output").unwrap();
-        let result =
-            std::panic::catch_unwind(|| generator::generate(&generator::Config::new(spec)));
-        let err = match result {
+        let out = scratch.join("client");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("lib.rs"), "existing output").unwrap();
+        let (before, before_out) = (listing(&scratch), listing(&out));
+        // `cargo xtask generate --spec FIXTURE --out DIR`.
+        let cli = Cli {
+            command: Some(Command::Generate(Generate {
+                target: Target {
+                    spec: Some(spec.clone()),
+                    out: Some(out.clone()),
+                    tags: None,
+                    name: None,
+                },
+                all_warnings: false,
+            })),
+        };
+        let err = match std::panic::catch_unwind(|| cli.run()) {
             Ok(Ok(_)) => panic!("{} generated, but should fail", spec.display()),
             Ok(Err(e)) => e,
             Err(_) => panic!("{} made the generator panic", spec.display()),
         };
+        assert_eq!(listing(&scratch), before, "{}", spec.display());
+        assert_eq!(listing(&out), before_out, "{}", spec.display());
+        let err = err
+            .downcast_ref::<generator::Error>()
+            .unwrap_or_else(|| panic!("not a generator error: {err:#}"));
         let message = err.to_string();
         assert!(
             message.starts_with(&spec.display().to_string()),
@@ -63,10 +99,6 @@ fn each_bad_fixture_fails_with_file_pointer_and_reason() {
         assert!(
             message.to_lowercase().contains(&phrase.to_lowercase()),
             "{message:?} does not say {phrase:?}"
-        );
-        assert_eq!(
-            std::fs::read_to_string(out.join("sentinel.txt")).unwrap(),
-            "existing output"
         );
         checked += 1;
     }

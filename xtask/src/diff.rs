@@ -4,24 +4,17 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use generator::diff::{self, Report};
 
-/// The report's output form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The report's output form (`--format md|json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Markdown release notes.
+    #[value(name = "md", alias = "markdown")]
     Markdown,
+    /// JSON, format genesys-sdk-diff/1.
     Json,
-}
-
-impl Format {
-    pub fn parse(text: &str) -> Result<Format> {
-        match text {
-            "md" | "markdown" => Ok(Format::Markdown),
-            "json" => Ok(Format::Json),
-            other => bail!("unknown format {other:?} (expected md or json)"),
-        }
-    }
 }
 
 /// The name a definition goes by in reports: its file or directory name.

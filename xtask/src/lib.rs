@@ -1,10 +1,14 @@
-//! `cargo xtask`'s commands as a library, so the integration tests can run them on scratch
-//! directories: `import-spec` ([`import`]), `diff` ([`diff`]), `update-spec` ([`update`],
-//! with [`fetch`] for URLs). `main.rs` parses arguments and dispatches here; the spec logic
-//! itself lives in the generator library.
+//! `cargo xtask` as a library, so the integration tests can run its commands on scratch
+//! directories: [`cli`] is the command line (clap definitions and dispatch), and the
+//! command bodies are `generate` and `check` ([`generate`]), `import-spec` ([`import`]),
+//! `diff` ([`diff`]), `update-spec` ([`update`], with [`fetch`] for URLs) and `bench`
+//! ([`bench`](mod@bench)). The spec logic itself lives in the generator library.
 
+pub mod bench;
+pub mod cli;
 pub mod diff;
 pub mod fetch;
+pub mod generate;
 pub mod import;
 pub mod update;
 

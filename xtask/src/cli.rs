@@ -1,0 +1,358 @@
+//! The command line of `cargo xtask`: one clap struct per subcommand, whose doc comments
+//! are its `--help`, and [`Cli::run`], which turns the parsed options into calls of the
+//! command bodies (the other modules of this library and the generator).
+//!
+//! These definitions are the one description of the commands: the README's command table
+//! is checked against them (`xtask/tests/cli.rs`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::builder::RangedU64ValueParser;
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+use crate::{bench, diff, generate, import, root, update};
+
+/// The maintainer's commands of the Genesys Cloud SDK generator.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// One subcommand and its options.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Generate(Generate),
+    Check(Check),
+    ImportSpec(ImportSpec),
+    Diff(Diff),
+    UpdateSpec(UpdateSpec),
+    Bench(Bench),
+    #[command(hide = true)]
+    BenchOne(BenchOne),
+}
+
+/// Generate a client crate.
+///
+/// With none of --spec, --out, --tags or --name, generates both committed crates: spec/
+/// into generated-client/, and tests/fixtures/runtime.json (the client the runtime tests
+/// run) into tests/runtime-client/. The output directory is replaced only when the whole run
+/// succeeded.
+#[derive(Debug, Args)]
+pub struct Generate {
+    #[command(flatten)]
+    pub target: Target,
+    /// List every warning about the definition, not only the first 40.
+    #[arg(long)]
+    pub all_warnings: bool,
+}
+
+/// Check that a committed client is up to date.
+///
+/// Regenerates in memory and fails, listing stale, missing and extra files with a unified
+/// diff, when the client differs from what generate would write. With none of --spec,
+/// --out, --tags or --name, checks both committed crates.
+#[derive(Debug, Args)]
+pub struct Check {
+    #[command(flatten)]
+    pub target: Target,
+}
+
+/// The crate `generate` and `check` cover.
+#[derive(Debug, Args)]
+pub struct Target {
+    /// The definition: a spec directory or a file [default: spec/].
+    #[arg(long, value_name = "PATH")]
+    pub spec: Option<PathBuf>,
+    /// The crate's directory [default: generated-client/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Only the operations carrying these tags, comma-separated (Billing,Usage) [default:
+    /// all].
+    #[arg(long, value_name = "TAGS", value_delimiter = ',')]
+    pub tags: Option<Vec<String>>,
+    /// The crate's name [default: genesys-cloud].
+    #[arg(long, value_name = "CRATE")]
+    pub name: Option<String>,
+}
+
+/// Import some tags of a full Genesys definition into a spec directory.
+///
+/// Writes the operations carrying those tags, and every definition they reach, to
+/// public.json, with a SOURCE note (file, date, sha256, tags). Overlays and the other files
+/// of the directory are kept.
+#[derive(Debug, Args)]
+pub struct ImportSpec {
+    /// The full definition (JSON or YAML).
+    #[arg(long, value_name = "PATH")]
+    pub from: PathBuf,
+    /// The tags whose operations to import, comma-separated (Billing,Usage).
+    #[arg(long, value_name = "TAGS", value_delimiter = ',', required = true)]
+    pub tags: Vec<String>,
+    /// The spec directory to write [default: spec/].
+    #[arg(long, value_name = "DIR")]
+    pub to: Option<PathBuf>,
+}
+
+/// Compare two definitions and print the change report.
+///
+/// OLD and NEW are files or spec directories, compared at the IR level: per API group the
+/// operations added, removed, renamed or regrouped and their parameter, response,
+/// permission, deprecation and preview changes; per model the fields, required-ness and
+/// enum values; each change breaking or not for a Rust caller, then the semver bump. The
+/// report goes to stdout, a summary line to stderr.
+#[derive(Debug, Args)]
+pub struct Diff {
+    /// The old definition.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The new definition.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// The report's form.
+    #[arg(long, value_enum, default_value_t = diff::Format::Markdown)]
+    pub format: diff::Format,
+    /// Only the operations carrying these tags, comma-separated (Billing,Usage) [default:
+    /// all].
+    #[arg(long, value_name = "TAGS", value_delimiter = ',')]
+    pub tags: Option<Vec<String>>,
+}
+
+/// Import a new definition, report its changes, bump the version and regenerate.
+///
+/// Imports the definition into the spec directory as import-spec does (a URL is downloaded
+/// with progress on stderr), prints the change report, bumps VERSION by its semver bump,
+/// prepends it to CHANGELOG.md, and regenerates the client. Everything is staged first: any
+/// failure leaves the spec directory and the client as they were.
+#[derive(Debug, Args)]
+pub struct UpdateSpec {
+    /// The new full definition: a file, or an http(s):// URL.
+    #[arg(long, value_name = "PATH_OR_URL")]
+    pub from: String,
+    /// The tags whose operations to import, comma-separated [default: the tags: line of
+    /// the spec directory's SOURCE].
+    #[arg(long, value_name = "TAGS", value_delimiter = ',')]
+    pub tags: Option<Vec<String>>,
+    /// The spec directory [default: spec/].
+    #[arg(long, value_name = "DIR")]
+    pub spec: Option<PathBuf>,
+    /// The client's directory [default: generated-client/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The client's crate name [default: genesys-cloud].
+    #[arg(long, value_name = "CRATE")]
+    pub name: Option<String>,
+}
+
+/// Time each generator stage, peak memory and the generated crates' cargo check.
+///
+/// Times each stage (load, upgrade, lower, name, render, format, write) and peak memory,
+/// median of N fresh release processes, on the 2018-03-21 and 2025-07-28 definitions
+/// ($GENESYS_SPEC_DIR, else ../shared/specs/genesys) and synthetic ones 2x, 4x and 8x the
+/// 2025 one; then cargo check of the real crates with every feature and with billing
+/// alone; and OpenAPI Generator on the same files when openapi-generator-cli is installed.
+/// Figures and machine: BENCHMARKS.md.
+#[derive(Debug, Args)]
+pub struct Bench {
+    /// Runs per definition; the median is reported.
+    #[arg(long, value_name = "N", default_value_t = 5,
+          value_parser = RangedU64ValueParser::<usize>::new().range(1..))]
+    pub runs: usize,
+    /// One quick measurement of a small fixture, without a release build (for CI).
+    #[arg(long)]
+    pub smoke: bool,
+    /// Skip the cargo check timings of the generated crates.
+    #[arg(long)]
+    pub skip_check: bool,
+}
+
+/// Generate one definition and print its stage times and peak memory as one JSON line.
+///
+/// One measurement of bench, run in a fresh process so its peak memory is its own.
+#[derive(Debug, Args)]
+pub struct BenchOne {
+    /// The definition.
+    #[arg(long, value_name = "PATH")]
+    pub spec: PathBuf,
+    /// The scratch directory to write.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+impl Cli {
+    /// Runs the command; without one, prints the help. An `Err` is a failure of the
+    /// command (the binary prints it and exits 1); `Ok(ExitCode::FAILURE)` is a `check` that
+    /// found drift, which it has reported.
+    pub fn run(self) -> Result<ExitCode> {
+        let Some(command) = self.command else {
+            Cli::command().print_help()?;
+            return Ok(ExitCode::SUCCESS);
+        };
+        match command {
+            Command::Generate(args) => args.run()?,
+            Command::Check(args) => return args.run(),
+            Command::ImportSpec(args) => args.run()?,
+            Command::Diff(args) => args.run()?,
+            Command::UpdateSpec(args) => args.run()?,
+            Command::Bench(args) => args.run()?,
+            Command::BenchOne(args) => bench::bench_one(&args.spec, &args.out)?,
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+impl Generate {
+    fn run(self) -> Result<()> {
+        for (config, out) in self.target.crates() {
+            generate::generate(&config, &out, self.all_warnings)?;
+        }
+        Ok(())
+    }
+}
+
+impl Check {
+    /// `ExitCode::FAILURE` when a crate has drifted (each is reported).
+    fn run(self) -> Result<ExitCode> {
+        let mut code = ExitCode::SUCCESS;
+        for (config, out) in self.target.crates() {
+            if !generate::check(&config, &out)? {
+                code = ExitCode::FAILURE;
+            }
+        }
+        Ok(code)
+    }
+}
+
+impl Target {
+    /// The crates to cover, each as its configuration and output directory: the one the
+    /// options name, or, with none of them, both committed crates.
+    pub fn crates(&self) -> Vec<(generator::Config, PathBuf)> {
+        let mut chosen_crate = config(
+            self.spec.clone().unwrap_or_else(|| root().join("spec")),
+            self.name.as_deref(),
+        );
+        chosen_crate.tags = self.tags.as_deref().map(tags);
+        let out = self
+            .out
+            .clone()
+            .unwrap_or_else(|| root().join("generated-client"));
+        let chosen =
+            self.spec.is_some() || self.out.is_some() || self.tags.is_some() || self.name.is_some();
+        let mut crates = vec![(chosen_crate, out)];
+        if !chosen {
+            crates.push((
+                config(
+                    root().join("tests/fixtures/runtime.json"),
+                    Some("runtime-client"),
+                ),
+                root().join("tests/runtime-client"),
+            ));
+        }
+        crates
+    }
+}
+
+impl ImportSpec {
+    fn run(self) -> Result<()> {
+        let to = self.to.unwrap_or_else(|| root().join("spec"));
+        let summary = import::import_spec(&self.from, None, &tags(&self.tags), &to)?;
+        eprintln!(
+            "imported {} operations and {} definitions from {} into {}",
+            summary.operations,
+            summary.definitions,
+            self.from.display(),
+            to.join("public.json").display()
+        );
+        Ok(())
+    }
+}
+
+impl Diff {
+    fn run(self) -> Result<()> {
+        let tags = self.tags.as_deref().map(tags);
+        let (report, took) = diff::compare(&self.old, &self.new, tags.as_deref())?;
+        print!("{}", diff::render(&report, self.format));
+        eprintln!(
+            "{} breaking and {} non-breaking changes, semver {} (compared in {:.1} ms)",
+            report.summary.breaking,
+            report.summary.non_breaking,
+            report.bump.as_str(),
+            took.as_secs_f64() * 1000.0
+        );
+        Ok(())
+    }
+}
+
+impl UpdateSpec {
+    fn run(self) -> Result<()> {
+        let spec = self.spec.unwrap_or_else(|| root().join("spec"));
+        let opts = update::UpdateOptions {
+            from: self.from,
+            tags: self.tags.as_deref().map(tags),
+            crate_name: self
+                .name
+                .unwrap_or_else(|| generator::Config::new(&spec).crate_name),
+            spec,
+            out: self.out.unwrap_or_else(|| root().join("generated-client")),
+            dump_dir: dump_dir(),
+        };
+        let updated = update::update_spec(&opts)?;
+        print!("{}", updated.entry);
+        eprintln!(
+            "updated {} from {}: version {} -> {} (semver {}), {} files in {}",
+            opts.spec.display(),
+            opts.from,
+            updated.old_version,
+            updated.new_version,
+            updated.report.bump.as_str(),
+            updated.files,
+            opts.out.display()
+        );
+        Ok(())
+    }
+}
+
+impl Bench {
+    fn run(self) -> Result<()> {
+        let corpus = std::env::var_os("GENESYS_SPEC_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root().join("../shared/specs/genesys"));
+        bench::run(
+            &root(),
+            &bench::Options {
+                runs: self.runs,
+                smoke: self.smoke,
+                skip_check: self.skip_check,
+                corpus,
+            },
+        )
+    }
+}
+
+/// The generator's configuration for `spec`, named `name` (else the generator's default
+/// name), dumping invalid Rust under `target/`.
+fn config(spec: impl Into<PathBuf>, name: Option<&str>) -> generator::Config {
+    let mut config = generator::Config::new(spec);
+    if let Some(name) = name {
+        config.crate_name = name.to_owned();
+    }
+    config.dump_dir = dump_dir();
+    config
+}
+
+/// Where the generator dumps Rust it could not parse.
+fn dump_dir() -> PathBuf {
+    root().join("target").join("invalid-rust")
+}
+
+/// The tags of a `--tags` list, trimmed, with empty ones dropped (`--tags "Billing, Usage,"`
+/// is Billing and Usage).
+fn tags(list: &[String]) -> Vec<String> {
+    list.iter()
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
