@@ -46,7 +46,7 @@
 //!
 //! Operations answering a Genesys listing have `into_stream()`, a [`Pages`] stream of the
 //! items of every page. Operations that start an asynchronous job polled by another have
-//! `send_and_wait(PollOptions)` (see [`poll_job`]).
+//! `send_and_wait(`[`PollOptions`]`)`, which polls until the job completes or fails.
 //!
 //! # Tracing
 //!
@@ -69,15 +69,27 @@ pub use self::auth::{
 };
 pub use self::client::{Client, ClientBuilder, Operation, RequestBuilder, ResponseFuture};
 pub use self::error::{ApiError, Error, ErrorBody};
-pub use self::jobs::{poll_job, required, JobState, PollOptions};
-pub use self::pagination::{Listing, Page, Pages, Paging};
+pub use self::jobs::PollOptions;
+pub use self::pagination::Pages;
 pub use self::region::{ParseRegionError, Region};
-pub use self::request::{ApiResponse, ArrayStyle, Request, Response};
+pub use self::request::ApiResponse;
 pub use self::retry::{CallOptions, RetryPolicy};
-pub use self::types::{
-    deserialize_object, Bytes, Date, DateTime, DecodeFields, FieldName, Interval, LocalDateTime,
-    LocalTime, StringEnum, ToParam,
-};
+pub use self::types::{Bytes, Date, DateTime, Interval, LocalDateTime, LocalTime, StringEnum};
+
+/// Plumbing for this crate's generated code: not public API.
+///
+/// The generated operations and models of this crate reach what they share through this
+/// module (requests and responses, parameter encoding, the model decoder, paging and job
+/// polling). It is public only because generated code compiles under any combination of
+/// features, where crate-private items that a feature's code alone uses would be dead
+/// code. Nothing here is covered by semver: it may change or go in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use super::jobs::{poll_job, required, JobState};
+    pub use super::pagination::{pages, Listing, Page, Paging};
+    pub use super::request::{ArrayStyle, Request, Response};
+    pub use super::types::{deserialize_object, DecodeFields, FieldName, ToParam};
+}
 
 /// Declares the models' modules and re-exports their types, each under its `cfg`, from one
 /// table in `models/mod.rs`:
@@ -155,7 +167,7 @@ macro_rules! string_enum {
             }
         }
         #[allow(deprecated)]
-        impl $crate::runtime::ToParam for $name {
+        impl $crate::runtime::__private::ToParam for $name {
             fn to_param(&self) -> ::std::string::String {
                 $crate::runtime::StringEnum::as_str(self).to_owned()
             }
@@ -186,9 +198,10 @@ macro_rules! string_enum {
 pub(crate) use string_enum;
 
 /// Implements serde for a generated model from its table of wire names and the fields
-/// they hold: `Deserialize` through [`DecodeFields`] and [`deserialize_object`] (one shared
-/// visitor for the thousands of models), `Serialize` as a JSON object of the fields that
-/// are set. The traits in parentheses are the ones the model's direction needs:
+/// they hold: `Deserialize` through [`__private::DecodeFields`] and
+/// [`__private::deserialize_object`] (one shared visitor for the thousands of models),
+/// `Serialize` as a JSON object of the fields that are set. The traits in parentheses are
+/// the ones the model's direction needs:
 ///
 /// ```text
 /// crate::runtime::json_object! {
@@ -214,12 +227,12 @@ macro_rules! json_object {
         $($wire:literal => $field:ident,)* $(_ => $rest:ident,)?
     }) => {
         #[allow(deprecated)]
-        impl $crate::runtime::DecodeFields for $name {
+        impl $crate::runtime::__private::DecodeFields for $name {
             const NAME: &'static str = $wire_name;
 
             fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
-                key: $crate::runtime::FieldName<'de>,
+                key: $crate::runtime::__private::FieldName<'de>,
                 map: &mut A,
             ) -> ::std::result::Result<bool, A::Error> {
                 ::std::result::Result::Ok(match key.as_str() {
@@ -236,7 +249,7 @@ macro_rules! json_object {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                $crate::runtime::deserialize_object(deserializer)
+                $crate::runtime::__private::deserialize_object(deserializer)
             }
         }
     };

@@ -115,8 +115,8 @@ impl<'de> Deserialize<'de> for Interval {
     }
 }
 
-/// A string enum whose unknown values are kept: generated enums implement this through
-/// `string_enum!`, which derives the rest from it.
+/// A string enum whose unknown values are kept: every generated enum implements it, and
+/// its `Display`, `FromStr`, `From<&str>` and serde impls are these two methods.
 pub trait StringEnum: Sized {
     /// The value as sent on the wire.
     fn as_str(&self) -> &str;
@@ -197,7 +197,10 @@ impl<'de> Deserialize<'de> for FieldName<'de> {
                 f.write_str("a field name")
             }
 
-            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<Self::Value, E> {
                 Ok(FieldName(Cow::Borrowed(v)))
             }
 

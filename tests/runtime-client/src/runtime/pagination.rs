@@ -1,5 +1,6 @@
 //! Paging through Genesys listings: the [`Listing`] trait generated listing models
-//! implement, the three ways to the next page, and the [`Pages`] stream of items.
+//! implement, the three ways to the next page, and the [`Pages`] stream of items that
+//! [`pages`] makes for each listing operation's `into_stream()`.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -7,7 +8,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::auth::BoxFuture;
-use super::{Client, Error, Request, Response};
+use super::request::{Request, Response};
+use super::{Client, Error};
 
 /// One page of a listing, as the next-page logic needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,30 +104,31 @@ fn decode_page<L: Listing>(
     response.json::<L>(model).map(Listing::into_page)
 }
 
-impl<T: Send + 'static> Pages<T> {
-    /// A stream over the pages of `first` (the first page's request), decoding each page as
-    /// `L` (named `model` in errors).
-    pub fn new<L>(
-        client: Client,
-        first: Result<Request, Error>,
-        paging: Paging,
-        model: &'static str,
-    ) -> Self
-    where
-        L: Listing<Item = T>,
-    {
-        Pages {
-            client,
-            paging,
-            model,
-            decode: decode_page::<L>,
-            next: Some(first),
-            buffer: VecDeque::new(),
-            fetching: None,
-            pages: 0,
-        }
+/// A stream over the pages of `first` (the first page's request), decoding each page as
+/// `L` (named `model` in errors): each listing operation's `into_stream()` is this call.
+pub fn pages<L>(
+    client: Client,
+    first: Result<Request, Error>,
+    paging: Paging,
+    model: &'static str,
+) -> Pages<L::Item>
+where
+    L: Listing,
+    L::Item: Send + 'static,
+{
+    Pages {
+        client,
+        paging,
+        model,
+        decode: decode_page::<L>,
+        next: Some(first),
+        buffer: VecDeque::new(),
+        fetching: None,
+        pages: 0,
     }
+}
 
+impl<T: Send + 'static> Pages<T> {
     /// The next item, or `None` after the last one.
     pub async fn next(&mut self) -> Option<Result<T, Error>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_item(cx)).await

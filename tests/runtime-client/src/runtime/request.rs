@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::HeaderMap;
 
-use super::{Bytes, Error, ToParam};
+use super::types::ToParam;
+use super::{Bytes, Error};
 
 /// Characters left as they are in a path segment: RFC 3986 unreserved ones. Everything
 /// else, `/` and `?` included, is percent-encoded, so a value stays one segment.
