@@ -285,3 +285,111 @@ macro_rules! json_object {
 }
 #[allow(unused_imports)]
 pub(crate) use json_object;
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::StringEnum;
+
+    #[derive(Debug, Clone, PartialEq)]
+    enum Channel {
+        Email,
+        Sms,
+        UnknownValue(String),
+    }
+
+    crate::runtime::string_enum! {
+        Channel {
+            Email => "email",
+            Sms => "sms",
+        }
+    }
+
+    #[test]
+    fn string_enums_keep_unknown_values() {
+        assert_eq!("email".parse(), Ok(Channel::Email));
+        assert_eq!(Channel::from("sms"), Channel::Sms);
+        let fax = Channel::from_wire("fax");
+        assert_eq!(fax, Channel::UnknownValue("fax".to_owned()));
+        assert_eq!(fax.as_str(), "fax");
+        assert_eq!(serde_json::to_string(&fax).unwrap(), "\"fax\"");
+        let decoded: Vec<Channel> = serde_json::from_str(r#"["sms", "Email"]"#).unwrap();
+        assert_eq!(
+            decoded,
+            [Channel::Sms, Channel::UnknownValue("Email".to_owned())]
+        );
+        assert_eq!(Channel::Email.to_string(), "email");
+        assert_eq!(super::__private::ToParam::to_param(&Channel::Sms), "sms");
+    }
+
+    /// A model that keeps unknown fields, as models sent back to the API do.
+    #[derive(Debug, Default, PartialEq)]
+    struct Keeper {
+        id: Option<String>,
+        self_: Option<i64>,
+        unknown_fields: BTreeMap<String, serde_json::Value>,
+    }
+
+    crate::runtime::json_object! {
+        Keeper "Keeper" (Serialize, Deserialize) {
+            "id" => id,
+            "self" => self_,
+            _ => unknown_fields,
+        }
+    }
+
+    /// A decode-only model without a map for other fields.
+    #[derive(Debug, Default, PartialEq)]
+    struct Skipper {
+        id: Option<String>,
+    }
+
+    crate::runtime::json_object! {
+        Skipper "Skipper" (Deserialize) {
+            "id" => id,
+        }
+    }
+
+    #[test]
+    fn json_objects_keep_unknown_fields_and_send_them_back() {
+        let json = r#"{"added":{"x":[1]},"id":"a","self":2,"zeta":null}"#;
+        let keeper: Keeper = serde_json::from_str(json).unwrap();
+        assert_eq!(keeper.id.as_deref(), Some("a"));
+        assert_eq!(keeper.self_, Some(2));
+        assert_eq!(
+            keeper.unknown_fields.keys().collect::<Vec<_>>(),
+            ["added", "zeta"]
+        );
+        // Known fields first, in table order, then the kept ones.
+        assert_eq!(
+            serde_json::to_string(&keeper).unwrap(),
+            r#"{"id":"a","self":2,"added":{"x":[1]},"zeta":null}"#
+        );
+    }
+
+    #[test]
+    fn json_objects_leave_unset_fields_out() {
+        let keeper = Keeper {
+            self_: Some(1),
+            ..Keeper::default()
+        };
+        assert_eq!(serde_json::to_string(&keeper).unwrap(), r#"{"self":1}"#);
+    }
+
+    #[test]
+    fn json_objects_without_a_map_skip_unknown_fields() {
+        let skipper: Skipper = serde_json::from_str(r#"{"other":[{}],"id":"b"}"#).unwrap();
+        assert_eq!(
+            skipper,
+            Skipper {
+                id: Some("b".to_owned())
+            }
+        );
+        let error = serde_json::from_str::<Skipper>("\"b\"").unwrap_err();
+        assert!(
+            error.to_string().contains("expected a Skipper object"),
+            "{error}"
+        );
+    }
+}

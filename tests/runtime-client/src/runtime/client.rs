@@ -703,3 +703,117 @@ fn login_for(base_url: &str) -> String {
         None => base_url.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_for_swaps_a_leading_api_label_and_drops_the_path() {
+        assert_eq!(
+            login_for("https://api.mypurecloud.ie"),
+            "https://login.mypurecloud.ie"
+        );
+        assert_eq!(
+            login_for("https://api.example.com:8443/proxy/v2"),
+            "https://login.example.com:8443"
+        );
+        // No `api.` host label: the base URL itself (test servers, proxies).
+        assert_eq!(login_for("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+        assert_eq!(
+            login_for("https://myapi.example.com"),
+            "https://myapi.example.com"
+        );
+    }
+
+    #[test]
+    fn checked_url_trims_the_slash_and_refuses_what_is_no_base() {
+        assert_eq!(
+            checked_url("https://api.example.com/", "base URL").unwrap(),
+            "https://api.example.com"
+        );
+        assert_eq!(
+            checked_url("http://localhost:1/api//", "base URL").unwrap(),
+            "http://localhost:1/api"
+        );
+        for url in ["api.example.com", "ftp://example.com", "mailto:a@b.c", ""] {
+            match checked_url(url, "base URL") {
+                Err(Error::Config { message }) => {
+                    assert!(message.starts_with("base URL"), "{message}")
+                }
+                other => panic!("{url:?}: {other:?}"),
+            }
+        }
+    }
+
+    /// The API and login base URLs a builder resolves to.
+    fn urls(builder: ClientBuilder) -> (String, String) {
+        let base = builder.api_base_url().unwrap();
+        let login = builder.login_base_url(&base).unwrap();
+        (base, login)
+    }
+
+    #[test]
+    fn a_region_gives_both_hosts() {
+        assert_eq!(
+            urls(Client::builder().region(Region::EuWest2)),
+            (
+                "https://api.euw2.pure.cloud".to_owned(),
+                "https://login.euw2.pure.cloud".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn a_base_url_wins_over_the_region_and_gives_the_login_host() {
+        let builder = Client::builder()
+            .region(Region::EuWest2)
+            .base_url("https://api.mypurecloud.jp/");
+        assert_eq!(
+            urls(builder),
+            (
+                "https://api.mypurecloud.jp".to_owned(),
+                "https://login.mypurecloud.jp".to_owned()
+            )
+        );
+        let builder = Client::builder().base_url("http://127.0.0.1:9000");
+        assert_eq!(
+            urls(builder),
+            (
+                "http://127.0.0.1:9000".to_owned(),
+                "http://127.0.0.1:9000".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn a_login_url_wins_over_everything() {
+        let builder = Client::builder()
+            .region(Region::EuWest2)
+            .base_url("https://api.mypurecloud.jp")
+            .login_url("https://sso.example.com/");
+        assert_eq!(urls(builder).1, "https://sso.example.com");
+    }
+
+    #[test]
+    fn a_bad_login_url_fails_only_the_builds_that_use_it() {
+        let builder = || {
+            Client::builder()
+                .base_url("http://127.0.0.1:9")
+                .login_url("not a url")
+        };
+        assert!(builder().bearer_token("token").build().is_ok());
+        match builder().client_credentials("id", "secret").build() {
+            Err(Error::Config { message }) => assert!(message.contains("login URL"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_bad_base_url_fails_the_build() {
+        match Client::builder().base_url("ftp://example.com").build() {
+            Err(Error::Config { message }) => assert!(message.contains("base URL"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
