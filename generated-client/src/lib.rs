@@ -55,7 +55,6 @@ mod client;
 pub mod models;
 #[rustfmt::skip]
 pub mod permissions;
-#[rustfmt::skip]
 pub mod runtime;
 pub use runtime::{Client, ClientBuilder, Error};
 /// The server the API definition names: requests go here unless the builder says otherwise.

@@ -11,14 +11,10 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::header::{HeaderName, HeaderValue};
 use tracing::Instrument;
 
-use super::auth::{
-    AccessToken, BoxFuture, ClientCredentials, Secret, StaticToken, TokenProvider,
-};
-use super::request::{Part, Payload};
+use super::auth::{AccessToken, BoxFuture, ClientCredentials, Secret, StaticToken, TokenProvider};
+use super::request::{Part, Payload, Request, Response};
 use super::retry::{is_idempotent, retry_after};
-use super::{
-    ApiError, ApiResponse, CallOptions, Error, ErrorBody, Region, Request, Response, RetryPolicy,
-};
+use super::{ApiError, ApiResponse, CallOptions, Error, ErrorBody, Region, RetryPolicy};
 
 /// The `User-Agent` every request carries (after any the caller adds).
 const USER_AGENT: &str = concat!(
@@ -97,16 +93,23 @@ impl<T> fmt::Debug for ResponseFuture<T> {
     }
 }
 
-/// What each operation's generated parameters type knows: how to make its request and how
-/// to read its answer. [`RequestBuilder`] does the rest, once for every operation.
+/// An operation's parameters, as its [`RequestBuilder`] holds them: each operation's
+/// generated parameters type (the `P` of its builder) implements it, and
+/// [`Output`](Self::Output) is what [`send`](RequestBuilder::send) answers.
+///
+/// Only `Output` is public API: how the parameters become a request and the response
+/// becomes `Output` is the generated code's business, and implementing this trait outside
+/// the crate is not supported.
 pub trait Operation {
     /// The decoded answer.
     type Output: Send + 'static;
 
     /// Builds the request from the parameters set so far.
+    #[doc(hidden)]
     fn request(&self) -> Result<Request, Error>;
 
     /// Decodes a successful response.
+    #[doc(hidden)]
     fn decode(response: &Response) -> Result<Self::Output, Error>;
 }
 
@@ -122,8 +125,10 @@ pub struct RequestBuilder<P> {
 }
 
 impl<P> RequestBuilder<P> {
-    /// A builder for `params` on `client`.
-    pub(crate) fn new(client: Client, params: P) -> Self {
+    /// A builder for `params` on `client`: each operation method's body. Not public API (a
+    /// crate-private function would be dead code in a build without any API group).
+    #[doc(hidden)]
+    pub fn new(client: Client, params: P) -> Self {
         RequestBuilder { client, params }
     }
 
@@ -197,7 +202,7 @@ impl Client {
     /// [`RequestBuilder::send_with_response`] is this call. Generic over the decoded type
     /// only, and the future is boxed, so operations answering the same model share one
     /// compiled future and no operation carries a future type of its own.
-    pub fn call<T: Send + 'static>(
+    pub(crate) fn call<T: Send + 'static>(
         self,
         request: Result<Request, Error>,
         decode: fn(&Response) -> Result<T, Error>,
@@ -210,7 +215,7 @@ impl Client {
     }
 
     /// [`call`](Self::call), keeping only the decoded body: [`RequestBuilder::send`].
-    pub fn call_body<T: Send + 'static>(
+    pub(crate) fn call_body<T: Send + 'static>(
         self,
         request: Result<Request, Error>,
         decode: fn(&Response) -> Result<T, Error>,
@@ -225,7 +230,7 @@ impl Client {
     /// non-success status is an [`Error::Api`]. Runs in one `tracing` span,
     /// `genesys_cloud.call`, with the operation id, method, path template, status, attempt
     /// count and latency (never the token or a body).
-    pub async fn execute(&self, request: Request) -> Result<Response, Error> {
+    pub(crate) async fn execute(&self, request: Request) -> Result<Response, Error> {
         let span = tracing::info_span!(
             "genesys_cloud.call",
             operation = request.operation,
@@ -598,12 +603,9 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = match (&self.base_url, self.region) {
-            (Some(url), _) => url.clone(),
-            (None, Some(region)) => region.api_base_url().to_owned(),
-            (None, None) => crate::DEFAULT_BASE_URL.to_owned(),
-        };
-        let base_url = checked_url(&base_url, "base URL")?;
+        let base_url = self.api_base_url()?;
+        // Only client credentials need it, so a bad login URL fails only their builds.
+        let login = self.login_base_url(&base_url);
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -630,13 +632,12 @@ impl ClientBuilder {
                 client_id,
                 client_secret,
             } => {
-                let login = match (&self.login_url, self.region, self.base_url.is_some()) {
-                    (Some(url), _, _) => checked_url(url, "login URL")?,
-                    (None, Some(region), false) => region.login_base_url().to_owned(),
-                    (None, _, _) => login_for(&base_url),
-                };
-                let mut provider =
-                    ClientCredentials::new(http.clone(), &login, client_id, client_secret.expose());
+                let mut provider = ClientCredentials::new(
+                    http.clone(),
+                    &login?,
+                    client_id,
+                    client_secret.expose(),
+                );
                 if let Some(margin) = self.refresh_before {
                     provider = provider.refresh_before(margin);
                 }
@@ -654,6 +655,28 @@ impl ClientBuilder {
             }),
             options: None,
         })
+    }
+}
+
+impl ClientBuilder {
+    /// The base URL requests go to: the one set, else the region's, else the definition's.
+    fn api_base_url(&self) -> Result<String, Error> {
+        match (&self.base_url, self.region) {
+            (Some(url), _) => checked_url(url, "base URL"),
+            (None, Some(region)) => Ok(region.api_base_url().to_owned()),
+            (None, None) => checked_url(crate::DEFAULT_BASE_URL, "base URL"),
+        }
+    }
+
+    /// The base URL client credentials ask for tokens, given the API's `base_url`: the one
+    /// set, else the region's login host (unless a base URL was set, which wins over the
+    /// region), else the one [`login_for`] derives from `base_url`.
+    fn login_base_url(&self, base_url: &str) -> Result<String, Error> {
+        match (&self.login_url, self.region, self.base_url.is_some()) {
+            (Some(url), _, _) => checked_url(url, "login URL"),
+            (None, Some(region), false) => Ok(region.login_base_url().to_owned()),
+            (None, _, _) => Ok(login_for(base_url)),
+        }
     }
 }
 
@@ -678,5 +701,119 @@ fn login_for(base_url: &str) -> String {
             rest.split('/').next().unwrap_or(rest)
         ),
         None => base_url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_for_swaps_a_leading_api_label_and_drops_the_path() {
+        assert_eq!(
+            login_for("https://api.mypurecloud.ie"),
+            "https://login.mypurecloud.ie"
+        );
+        assert_eq!(
+            login_for("https://api.example.com:8443/proxy/v2"),
+            "https://login.example.com:8443"
+        );
+        // No `api.` host label: the base URL itself (test servers, proxies).
+        assert_eq!(login_for("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+        assert_eq!(
+            login_for("https://myapi.example.com"),
+            "https://myapi.example.com"
+        );
+    }
+
+    #[test]
+    fn checked_url_trims_the_slash_and_refuses_what_is_no_base() {
+        assert_eq!(
+            checked_url("https://api.example.com/", "base URL").unwrap(),
+            "https://api.example.com"
+        );
+        assert_eq!(
+            checked_url("http://localhost:1/api//", "base URL").unwrap(),
+            "http://localhost:1/api"
+        );
+        for url in ["api.example.com", "ftp://example.com", "mailto:a@b.c", ""] {
+            match checked_url(url, "base URL") {
+                Err(Error::Config { message }) => {
+                    assert!(message.starts_with("base URL"), "{message}")
+                }
+                other => panic!("{url:?}: {other:?}"),
+            }
+        }
+    }
+
+    /// The API and login base URLs a builder resolves to.
+    fn urls(builder: ClientBuilder) -> (String, String) {
+        let base = builder.api_base_url().unwrap();
+        let login = builder.login_base_url(&base).unwrap();
+        (base, login)
+    }
+
+    #[test]
+    fn a_region_gives_both_hosts() {
+        assert_eq!(
+            urls(Client::builder().region(Region::EuWest2)),
+            (
+                "https://api.euw2.pure.cloud".to_owned(),
+                "https://login.euw2.pure.cloud".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn a_base_url_wins_over_the_region_and_gives_the_login_host() {
+        let builder = Client::builder()
+            .region(Region::EuWest2)
+            .base_url("https://api.mypurecloud.jp/");
+        assert_eq!(
+            urls(builder),
+            (
+                "https://api.mypurecloud.jp".to_owned(),
+                "https://login.mypurecloud.jp".to_owned()
+            )
+        );
+        let builder = Client::builder().base_url("http://127.0.0.1:9000");
+        assert_eq!(
+            urls(builder),
+            (
+                "http://127.0.0.1:9000".to_owned(),
+                "http://127.0.0.1:9000".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn a_login_url_wins_over_everything() {
+        let builder = Client::builder()
+            .region(Region::EuWest2)
+            .base_url("https://api.mypurecloud.jp")
+            .login_url("https://sso.example.com/");
+        assert_eq!(urls(builder).1, "https://sso.example.com");
+    }
+
+    #[test]
+    fn a_bad_login_url_fails_only_the_builds_that_use_it() {
+        let builder = || {
+            Client::builder()
+                .base_url("http://127.0.0.1:9")
+                .login_url("not a url")
+        };
+        assert!(builder().bearer_token("token").build().is_ok());
+        match builder().client_credentials("id", "secret").build() {
+            Err(Error::Config { message }) => assert!(message.contains("login URL"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_bad_base_url_fails_the_build() {
+        match Client::builder().base_url("ftp://example.com").build() {
+            Err(Error::Config { message }) => assert!(message.contains("base URL"), "{message}"),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -124,3 +124,39 @@ pub fn required<T>(
         message: "missing field the job needs".to_owned(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_fields_are_a_decode_error_when_missing() {
+        assert_eq!(
+            required(Some(7), "postJobs", "Job", "executionId").unwrap(),
+            7
+        );
+        match required::<u8>(None, "postJobs", "Job", "executionId") {
+            Err(Error::Decode {
+                operation,
+                model,
+                field,
+                ..
+            }) => {
+                assert_eq!((operation, model), ("postJobs", "Job"));
+                assert_eq!(field.as_deref(), Some("executionId"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn poll_waits_are_at_least_a_millisecond() {
+        let options = PollOptions::new()
+            .initial_delay(Duration::ZERO)
+            .max_delay(Duration::ZERO)
+            .deadline(Duration::ZERO);
+        assert_eq!(options.initial_delay, Duration::from_millis(1));
+        assert_eq!(options.max_delay, Duration::from_millis(1));
+        assert_eq!(options.deadline, Duration::ZERO);
+    }
+}

@@ -46,7 +46,7 @@
 //!
 //! Operations answering a Genesys listing have `into_stream()`, a [`Pages`] stream of the
 //! items of every page. Operations that start an asynchronous job polled by another have
-//! `send_and_wait(PollOptions)` (see [`poll_job`]).
+//! `send_and_wait(`[`PollOptions`]`)`, which polls until the job completes or fails.
 //!
 //! # Tracing
 //!
@@ -69,15 +69,27 @@ pub use self::auth::{
 };
 pub use self::client::{Client, ClientBuilder, Operation, RequestBuilder, ResponseFuture};
 pub use self::error::{ApiError, Error, ErrorBody};
-pub use self::jobs::{poll_job, required, JobState, PollOptions};
-pub use self::pagination::{Listing, Page, Pages, Paging};
+pub use self::jobs::PollOptions;
+pub use self::pagination::Pages;
 pub use self::region::{ParseRegionError, Region};
-pub use self::request::{ApiResponse, ArrayStyle, Request, Response};
+pub use self::request::ApiResponse;
 pub use self::retry::{CallOptions, RetryPolicy};
-pub use self::types::{
-    deserialize_object, Bytes, Date, DateTime, DecodeFields, FieldName, Interval, LocalDateTime,
-    LocalTime, StringEnum, ToParam,
-};
+pub use self::types::{Bytes, Date, DateTime, Interval, LocalDateTime, LocalTime, StringEnum};
+
+/// Plumbing for this crate's generated code: not public API.
+///
+/// The generated operations and models of this crate reach what they share through this
+/// module (requests and responses, parameter encoding, the model decoder, paging and job
+/// polling). It is public only because generated code compiles under any combination of
+/// features, where crate-private items that a feature's code alone uses would be dead
+/// code. Nothing here is covered by semver: it may change or go in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use super::jobs::{poll_job, required, JobState};
+    pub use super::pagination::{pages, Listing, Page, Paging};
+    pub use super::request::{ArrayStyle, Request, Response};
+    pub use super::types::{deserialize_object, DecodeFields, FieldName, ToParam};
+}
 
 /// Declares the models' modules and re-exports their types, each under its `cfg`, from one
 /// table in `models/mod.rs`:
@@ -155,7 +167,7 @@ macro_rules! string_enum {
             }
         }
         #[allow(deprecated)]
-        impl $crate::runtime::ToParam for $name {
+        impl $crate::runtime::__private::ToParam for $name {
             fn to_param(&self) -> ::std::string::String {
                 $crate::runtime::StringEnum::as_str(self).to_owned()
             }
@@ -186,9 +198,10 @@ macro_rules! string_enum {
 pub(crate) use string_enum;
 
 /// Implements serde for a generated model from its table of wire names and the fields
-/// they hold: `Deserialize` through [`DecodeFields`] and [`deserialize_object`] (one shared
-/// visitor for the thousands of models), `Serialize` as a JSON object of the fields that
-/// are set. The traits in parentheses are the ones the model's direction needs:
+/// they hold: `Deserialize` through [`__private::DecodeFields`] and
+/// [`__private::deserialize_object`] (one shared visitor for the thousands of models),
+/// `Serialize` as a JSON object of the fields that are set. The traits in parentheses are
+/// the ones the model's direction needs:
 ///
 /// ```text
 /// crate::runtime::json_object! {
@@ -214,12 +227,12 @@ macro_rules! json_object {
         $($wire:literal => $field:ident,)* $(_ => $rest:ident,)?
     }) => {
         #[allow(deprecated)]
-        impl $crate::runtime::DecodeFields for $name {
+        impl $crate::runtime::__private::DecodeFields for $name {
             const NAME: &'static str = $wire_name;
 
             fn decode_field<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
-                key: $crate::runtime::FieldName<'de>,
+                key: $crate::runtime::__private::FieldName<'de>,
                 map: &mut A,
             ) -> ::std::result::Result<bool, A::Error> {
                 ::std::result::Result::Ok(match key.as_str() {
@@ -236,7 +249,7 @@ macro_rules! json_object {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                $crate::runtime::deserialize_object(deserializer)
+                $crate::runtime::__private::deserialize_object(deserializer)
             }
         }
     };
@@ -272,3 +285,111 @@ macro_rules! json_object {
 }
 #[allow(unused_imports)]
 pub(crate) use json_object;
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::StringEnum;
+
+    #[derive(Debug, Clone, PartialEq)]
+    enum Channel {
+        Email,
+        Sms,
+        UnknownValue(String),
+    }
+
+    crate::runtime::string_enum! {
+        Channel {
+            Email => "email",
+            Sms => "sms",
+        }
+    }
+
+    #[test]
+    fn string_enums_keep_unknown_values() {
+        assert_eq!("email".parse(), Ok(Channel::Email));
+        assert_eq!(Channel::from("sms"), Channel::Sms);
+        let fax = Channel::from_wire("fax");
+        assert_eq!(fax, Channel::UnknownValue("fax".to_owned()));
+        assert_eq!(fax.as_str(), "fax");
+        assert_eq!(serde_json::to_string(&fax).unwrap(), "\"fax\"");
+        let decoded: Vec<Channel> = serde_json::from_str(r#"["sms", "Email"]"#).unwrap();
+        assert_eq!(
+            decoded,
+            [Channel::Sms, Channel::UnknownValue("Email".to_owned())]
+        );
+        assert_eq!(Channel::Email.to_string(), "email");
+        assert_eq!(super::__private::ToParam::to_param(&Channel::Sms), "sms");
+    }
+
+    /// A model that keeps unknown fields, as models sent back to the API do.
+    #[derive(Debug, Default, PartialEq)]
+    struct Keeper {
+        id: Option<String>,
+        self_: Option<i64>,
+        unknown_fields: BTreeMap<String, serde_json::Value>,
+    }
+
+    crate::runtime::json_object! {
+        Keeper "Keeper" (Serialize, Deserialize) {
+            "id" => id,
+            "self" => self_,
+            _ => unknown_fields,
+        }
+    }
+
+    /// A decode-only model without a map for other fields.
+    #[derive(Debug, Default, PartialEq)]
+    struct Skipper {
+        id: Option<String>,
+    }
+
+    crate::runtime::json_object! {
+        Skipper "Skipper" (Deserialize) {
+            "id" => id,
+        }
+    }
+
+    #[test]
+    fn json_objects_keep_unknown_fields_and_send_them_back() {
+        let json = r#"{"added":{"x":[1]},"id":"a","self":2,"zeta":null}"#;
+        let keeper: Keeper = serde_json::from_str(json).unwrap();
+        assert_eq!(keeper.id.as_deref(), Some("a"));
+        assert_eq!(keeper.self_, Some(2));
+        assert_eq!(
+            keeper.unknown_fields.keys().collect::<Vec<_>>(),
+            ["added", "zeta"]
+        );
+        // Known fields first, in table order, then the kept ones.
+        assert_eq!(
+            serde_json::to_string(&keeper).unwrap(),
+            r#"{"id":"a","self":2,"added":{"x":[1]},"zeta":null}"#
+        );
+    }
+
+    #[test]
+    fn json_objects_leave_unset_fields_out() {
+        let keeper = Keeper {
+            self_: Some(1),
+            ..Keeper::default()
+        };
+        assert_eq!(serde_json::to_string(&keeper).unwrap(), r#"{"self":1}"#);
+    }
+
+    #[test]
+    fn json_objects_without_a_map_skip_unknown_fields() {
+        let skipper: Skipper = serde_json::from_str(r#"{"other":[{}],"id":"b"}"#).unwrap();
+        assert_eq!(
+            skipper,
+            Skipper {
+                id: Some("b".to_owned())
+            }
+        );
+        let error = serde_json::from_str::<Skipper>("\"b\"").unwrap_err();
+        assert!(
+            error.to_string().contains("expected a Skipper object"),
+            "{error}"
+        );
+    }
+}

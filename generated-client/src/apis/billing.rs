@@ -1295,8 +1295,8 @@ impl GetBillingAccount {
 }
 impl crate::runtime::Operation for GetBillingAccountParams {
     type Output = crate::models::Account;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingAccount",
             "/api/v2/billing/accounts/{accountId}",
@@ -1308,7 +1308,7 @@ impl crate::runtime::Operation for GetBillingAccountParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::Account, crate::Error> {
         response.json("Account")
     }
@@ -1320,9 +1320,9 @@ pub type GetBillingAccount0 = crate::runtime::RequestBuilder<GetBillingAccount0P
 pub struct GetBillingAccount0Params {}
 impl crate::runtime::Operation for GetBillingAccount0Params {
     type Output = crate::models::CustomerAccount;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
         Ok(
-            crate::runtime::Request::new(
+            crate::runtime::__private::Request::new(
                 reqwest::Method::GET,
                 "getBillingAccount0",
                 "/api/v2/billing/account",
@@ -1330,7 +1330,7 @@ impl crate::runtime::Operation for GetBillingAccount0Params {
         )
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::CustomerAccount, crate::Error> {
         response.json("CustomerAccount")
     }
@@ -1367,8 +1367,8 @@ impl GetBillingCarrierservicesUsageCalls {
 }
 impl crate::runtime::Operation for GetBillingCarrierservicesUsageCallsParams {
     type Output = crate::models::UrlResponse;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingCarrierservicesUsageCalls",
             "/api/v2/billing/carrierservices/usage/calls",
@@ -1385,7 +1385,7 @@ impl crate::runtime::Operation for GetBillingCarrierservicesUsageCallsParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::UrlResponse, crate::Error> {
         response.json("UrlResponse")
     }
@@ -1397,9 +1397,9 @@ pub type GetBillingFreetrial = crate::runtime::RequestBuilder<GetBillingFreetria
 pub struct GetBillingFreetrialParams {}
 impl crate::runtime::Operation for GetBillingFreetrialParams {
     type Output = crate::models::FreeTrial;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
         Ok(
-            crate::runtime::Request::new(
+            crate::runtime::__private::Request::new(
                 reqwest::Method::GET,
                 "getBillingFreetrial",
                 "/api/v2/billing/freetrial",
@@ -1407,7 +1407,7 @@ impl crate::runtime::Operation for GetBillingFreetrialParams {
         )
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::FreeTrial, crate::Error> {
         response.json("FreeTrial")
     }
@@ -1421,8 +1421,8 @@ pub struct GetBillingInvoiceParams {
 }
 impl crate::runtime::Operation for GetBillingInvoiceParams {
     type Output = crate::models::Invoice;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingInvoice",
             "/api/v2/billing/invoices/{invoiceId}",
@@ -1431,7 +1431,7 @@ impl crate::runtime::Operation for GetBillingInvoiceParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::Invoice, crate::Error> {
         response.json("Invoice")
     }
@@ -1447,8 +1447,8 @@ pub struct GetBillingInvoicePdfParams {
 }
 impl crate::runtime::Operation for GetBillingInvoicePdfParams {
     type Output = crate::models::UrlResponse;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingInvoicePdf",
             "/api/v2/billing/invoices/{invoiceId}/pdf",
@@ -1457,7 +1457,7 @@ impl crate::runtime::Operation for GetBillingInvoicePdfParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::UrlResponse, crate::Error> {
         response.json("UrlResponse")
     }
@@ -1488,8 +1488,8 @@ impl GetBillingInvoices {
 }
 impl crate::runtime::Operation for GetBillingInvoicesParams {
     type Output = crate::models::DomainInvoiceEntityListing;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingInvoices",
             "/api/v2/billing/invoices",
@@ -1503,7 +1503,7 @@ impl crate::runtime::Operation for GetBillingInvoicesParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::DomainInvoiceEntityListing, crate::Error> {
         response.json("DomainInvoiceEntityListing")
     }
@@ -1540,8 +1540,8 @@ impl GetBillingPeriods {
 }
 impl crate::runtime::Operation for GetBillingPeriodsParams {
     type Output = crate::models::DomainBillingPeriodEntityListing;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingPeriods",
             "/api/v2/billing/periods",
@@ -1558,7 +1558,7 @@ impl crate::runtime::Operation for GetBillingPeriodsParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::DomainBillingPeriodEntityListing, crate::Error> {
         response.json("DomainBillingPeriodEntityListing")
     }
@@ -1574,8 +1574,8 @@ pub struct GetBillingPremiumapplistingParams {
 }
 impl crate::runtime::Operation for GetBillingPremiumapplistingParams {
     type Output = crate::models::PremiumAppListing;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingPremiumapplisting",
             "/api/v2/billing/premiumapplistings/{appId}",
@@ -1584,7 +1584,7 @@ impl crate::runtime::Operation for GetBillingPremiumapplistingParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::PremiumAppListing, crate::Error> {
         response.json("PremiumAppListing")
     }
@@ -1601,8 +1601,8 @@ pub struct GetBillingReportsBillableusageParams {
 }
 impl crate::runtime::Operation for GetBillingReportsBillableusageParams {
     type Output = crate::models::BillingUsageReport;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingReportsBillableusage",
             "/api/v2/billing/reports/billableusage",
@@ -1612,7 +1612,7 @@ impl crate::runtime::Operation for GetBillingReportsBillableusageParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::BillingUsageReport, crate::Error> {
         response.json("BillingUsageReport")
     }
@@ -1628,8 +1628,8 @@ pub struct GetBillingReportsBillableusagedataReportIdCsvParams {
 }
 impl crate::runtime::Operation for GetBillingReportsBillableusagedataReportIdCsvParams {
     type Output = crate::models::UrlResponse;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingReportsBillableusagedataReportIdCsv",
             "/api/v2/billing/reports/billableusagedata/{reportId}/csv",
@@ -1638,7 +1638,7 @@ impl crate::runtime::Operation for GetBillingReportsBillableusagedataReportIdCsv
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::UrlResponse, crate::Error> {
         response.json("UrlResponse")
     }
@@ -1655,8 +1655,8 @@ pub struct GetBillingReportsConcurrentusagedataReportIdCsvParams {
 impl crate::runtime::Operation
 for GetBillingReportsConcurrentusagedataReportIdCsvParams {
     type Output = crate::models::UrlResponse;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingReportsConcurrentusagedataReportIdCsv",
             "/api/v2/billing/reports/concurrentusagedata/{reportId}/csv",
@@ -1665,7 +1665,7 @@ for GetBillingReportsConcurrentusagedataReportIdCsvParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::UrlResponse, crate::Error> {
         response.json("UrlResponse")
     }
@@ -1681,8 +1681,8 @@ pub struct GetBillingReportsResourcesusagedataReportIdCsvParams {
 }
 impl crate::runtime::Operation for GetBillingReportsResourcesusagedataReportIdCsvParams {
     type Output = crate::models::UrlResponse;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingReportsResourcesusagedataReportIdCsv",
             "/api/v2/billing/reports/resourcesusagedata/{reportId}/csv",
@@ -1691,7 +1691,7 @@ impl crate::runtime::Operation for GetBillingReportsResourcesusagedataReportIdCs
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::UrlResponse, crate::Error> {
         response.json("UrlResponse")
     }
@@ -1705,9 +1705,9 @@ pub type GetBillingSignupFreetrial = crate::runtime::RequestBuilder<
 pub struct GetBillingSignupFreetrialParams {}
 impl crate::runtime::Operation for GetBillingSignupFreetrialParams {
     type Output = crate::models::SignupFreeTrial;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
         Ok(
-            crate::runtime::Request::new(
+            crate::runtime::__private::Request::new(
                 reqwest::Method::GET,
                 "getBillingSignupFreetrial",
                 "/api/v2/billing/signup/freetrial",
@@ -1715,7 +1715,7 @@ impl crate::runtime::Operation for GetBillingSignupFreetrialParams {
         )
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::SignupFreeTrial, crate::Error> {
         response.json("SignupFreeTrial")
     }
@@ -1731,8 +1731,8 @@ pub struct GetBillingSignupFreetrialStagingFreeTrialIdParams {
 }
 impl crate::runtime::Operation for GetBillingSignupFreetrialStagingFreeTrialIdParams {
     type Output = crate::models::FreeTrialStaging;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingSignupFreetrialStagingFreeTrialId",
             "/api/v2/billing/signup/freetrial/staging/{freeTrialId}",
@@ -1741,7 +1741,7 @@ impl crate::runtime::Operation for GetBillingSignupFreetrialStagingFreeTrialIdPa
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::FreeTrialStaging, crate::Error> {
         response.json("FreeTrialStaging")
     }
@@ -1757,8 +1757,8 @@ pub struct GetBillingSignupProvisioningProvisioningIdParams {
 }
 impl crate::runtime::Operation for GetBillingSignupProvisioningProvisioningIdParams {
     type Output = crate::models::Provisioning;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingSignupProvisioningProvisioningId",
             "/api/v2/billing/signup/provisioning/{provisioningId}",
@@ -1767,7 +1767,7 @@ impl crate::runtime::Operation for GetBillingSignupProvisioningProvisioningIdPar
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::Provisioning, crate::Error> {
         response.json("Provisioning")
     }
@@ -1790,8 +1790,8 @@ impl GetBillingSubscriptionoverview {
 }
 impl crate::runtime::Operation for GetBillingSubscriptionoverviewParams {
     type Output = crate::models::SubscriptionOverview;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingSubscriptionoverview",
             "/api/v2/billing/subscriptionoverview",
@@ -1802,7 +1802,7 @@ impl crate::runtime::Operation for GetBillingSubscriptionoverviewParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::SubscriptionOverview, crate::Error> {
         response.json("SubscriptionOverview")
     }
@@ -1816,8 +1816,8 @@ pub struct GetBillingTaskParams {
 }
 impl crate::runtime::Operation for GetBillingTaskParams {
     type Output = crate::models::UrlResponse;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingTask",
             "/api/v2/billing/tasks/{taskId}",
@@ -1826,7 +1826,7 @@ impl crate::runtime::Operation for GetBillingTaskParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::UrlResponse, crate::Error> {
         response.json("UrlResponse")
     }
@@ -1852,8 +1852,8 @@ impl GetBillingTrusteebillingoverviewTrustorOrgId {
 }
 impl crate::runtime::Operation for GetBillingTrusteebillingoverviewTrustorOrgIdParams {
     type Output = crate::models::TrusteeBillingOverview;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingTrusteebillingoverviewTrustorOrgId",
             "/api/v2/billing/trusteebillingoverview/{trustorOrgId}",
@@ -1865,7 +1865,7 @@ impl crate::runtime::Operation for GetBillingTrusteebillingoverviewTrustorOrgIdP
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::TrusteeBillingOverview, crate::Error> {
         response.json("TrusteeBillingOverview")
     }
@@ -1898,8 +1898,8 @@ impl GetBillingVendorusageOrganization {
 }
 impl crate::runtime::Operation for GetBillingVendorusageOrganizationParams {
     type Output = crate::models::MeteredAppOrganizationDetail;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingVendorusageOrganization",
             "/api/v2/billing/vendorusage/organizations/{organizationId}",
@@ -1914,7 +1914,7 @@ impl crate::runtime::Operation for GetBillingVendorusageOrganizationParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::MeteredAppOrganizationDetail, crate::Error> {
         response.json("MeteredAppOrganizationDetail")
     }
@@ -1964,8 +1964,8 @@ impl GetBillingVendorusageOrganizations {
 }
 impl crate::runtime::Operation for GetBillingVendorusageOrganizationsParams {
     type Output = crate::models::MeteredAppOrganizationList;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getBillingVendorusageOrganizations",
             "/api/v2/billing/vendorusage/organizations",
@@ -1988,7 +1988,7 @@ impl crate::runtime::Operation for GetBillingVendorusageOrganizationsParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::MeteredAppOrganizationList, crate::Error> {
         response.json("MeteredAppOrganizationList")
     }
@@ -2012,8 +2012,8 @@ impl PatchBillingSignupFreetrialStagingFreeTrialId {
 }
 impl crate::runtime::Operation for PatchBillingSignupFreetrialStagingFreeTrialIdParams {
     type Output = crate::models::FreeTrialStaging;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::PATCH,
             "patchBillingSignupFreetrialStagingFreeTrialId",
             "/api/v2/billing/signup/freetrial/staging/{freeTrialId}",
@@ -2025,7 +2025,7 @@ impl crate::runtime::Operation for PatchBillingSignupFreetrialStagingFreeTrialId
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::FreeTrialStaging, crate::Error> {
         response.json("FreeTrialStaging")
     }
@@ -2049,8 +2049,8 @@ impl PatchBillingSignupProvisioningProvisioningId {
 }
 impl crate::runtime::Operation for PatchBillingSignupProvisioningProvisioningIdParams {
     type Output = crate::models::Provisioning;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::PATCH,
             "patchBillingSignupProvisioningProvisioningId",
             "/api/v2/billing/signup/provisioning/{provisioningId}",
@@ -2062,7 +2062,7 @@ impl crate::runtime::Operation for PatchBillingSignupProvisioningProvisioningIdP
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::Provisioning, crate::Error> {
         response.json("Provisioning")
     }
@@ -2078,8 +2078,8 @@ pub struct PostBillingActivationParams {
 }
 impl crate::runtime::Operation for PostBillingActivationParams {
     type Output = crate::models::BillingTaskResult;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postBillingActivation",
             "/api/v2/billing/activations/{billingActivationJobId}",
@@ -2088,7 +2088,7 @@ impl crate::runtime::Operation for PostBillingActivationParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::BillingTaskResult, crate::Error> {
         response.json("BillingTaskResult")
     }
@@ -2125,8 +2125,8 @@ impl PostBillingCarrierservicesUsageCallsCsv {
 }
 impl crate::runtime::Operation for PostBillingCarrierservicesUsageCallsCsvParams {
     type Output = crate::models::BillingPendingTask;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postBillingCarrierservicesUsageCallsCsv",
             "/api/v2/billing/carrierservices/usage/calls/csv",
@@ -2143,7 +2143,7 @@ impl crate::runtime::Operation for PostBillingCarrierservicesUsageCallsCsvParams
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::BillingPendingTask, crate::Error> {
         response.json("BillingPendingTask")
     }
@@ -2159,8 +2159,8 @@ pub struct PostBillingPremiseLicensestatusParams {
 }
 impl crate::runtime::Operation for PostBillingPremiseLicensestatusParams {
     type Output = crate::models::SignedBillingData;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postBillingPremiseLicensestatus",
             "/api/v2/billing/premise/licensestatus",
@@ -2169,7 +2169,7 @@ impl crate::runtime::Operation for PostBillingPremiseLicensestatusParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::SignedBillingData, crate::Error> {
         response.json("SignedBillingData")
     }
@@ -2185,8 +2185,8 @@ pub struct PostBillingPremiseUploadurlParams {
 }
 impl crate::runtime::Operation for PostBillingPremiseUploadurlParams {
     type Output = crate::models::SignedBillingData;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postBillingPremiseUploadurl",
             "/api/v2/billing/premise/uploadurl",
@@ -2195,7 +2195,7 @@ impl crate::runtime::Operation for PostBillingPremiseUploadurlParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::SignedBillingData, crate::Error> {
         response.json("SignedBillingData")
     }
@@ -2218,8 +2218,8 @@ impl PostBillingPremiumapptrials {
 }
 impl crate::runtime::Operation for PostBillingPremiumapptrialsParams {
     type Output = crate::models::BillingTaskResult;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postBillingPremiumapptrials",
             "/api/v2/billing/premiumapptrials",
@@ -2230,7 +2230,7 @@ impl crate::runtime::Operation for PostBillingPremiumapptrialsParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::BillingTaskResult, crate::Error> {
         response.json("BillingTaskResult")
     }
@@ -2246,8 +2246,8 @@ pub struct PostBillingReportsBillableusagedataReportIdCsvParams {
 }
 impl crate::runtime::Operation for PostBillingReportsBillableusagedataReportIdCsvParams {
     type Output = crate::models::BillingTaskResult;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postBillingReportsBillableusagedataReportIdCsv",
             "/api/v2/billing/reports/billableusagedata/{reportId}/csv",
@@ -2256,7 +2256,7 @@ impl crate::runtime::Operation for PostBillingReportsBillableusagedataReportIdCs
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::BillingTaskResult, crate::Error> {
         response.json("BillingTaskResult")
     }
@@ -2273,8 +2273,8 @@ pub struct PostBillingReportsConcurrentusagedataReportIdCsvParams {
 impl crate::runtime::Operation
 for PostBillingReportsConcurrentusagedataReportIdCsvParams {
     type Output = crate::models::BillingTaskResult;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postBillingReportsConcurrentusagedataReportIdCsv",
             "/api/v2/billing/reports/concurrentusagedata/{reportId}/csv",
@@ -2283,7 +2283,7 @@ for PostBillingReportsConcurrentusagedataReportIdCsvParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::BillingTaskResult, crate::Error> {
         response.json("BillingTaskResult")
     }
@@ -2300,8 +2300,8 @@ pub struct PostBillingReportsHourlylicenseusagedataReportIdCsvParams {
 impl crate::runtime::Operation
 for PostBillingReportsHourlylicenseusagedataReportIdCsvParams {
     type Output = crate::models::BillingTaskResult;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postBillingReportsHourlylicenseusagedataReportIdCsv",
             "/api/v2/billing/reports/hourlylicenseusagedata/{reportId}/csv",
@@ -2310,7 +2310,7 @@ for PostBillingReportsHourlylicenseusagedataReportIdCsvParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::BillingTaskResult, crate::Error> {
         response.json("BillingTaskResult")
     }
@@ -2327,8 +2327,8 @@ pub struct PostBillingReportsResourcesusagedataReportIdCsvParams {
 impl crate::runtime::Operation
 for PostBillingReportsResourcesusagedataReportIdCsvParams {
     type Output = crate::models::BillingTaskResult;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postBillingReportsResourcesusagedataReportIdCsv",
             "/api/v2/billing/reports/resourcesusagedata/{reportId}/csv",
@@ -2337,7 +2337,7 @@ for PostBillingReportsResourcesusagedataReportIdCsvParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::BillingTaskResult, crate::Error> {
         response.json("BillingTaskResult")
     }
@@ -2390,8 +2390,8 @@ impl PostBillingSignupFreetrialStaging {
 }
 impl crate::runtime::Operation for PostBillingSignupFreetrialStagingParams {
     type Output = crate::models::CreateFreeTrialStaging;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postBillingSignupFreetrialStaging",
             "/api/v2/billing/signup/freetrial/staging",
@@ -2417,7 +2417,7 @@ impl crate::runtime::Operation for PostBillingSignupFreetrialStagingParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::CreateFreeTrialStaging, crate::Error> {
         response.json("CreateFreeTrialStaging")
     }
@@ -2442,8 +2442,8 @@ impl PostBillingSignupFreetrialStagingFreeTrialIdOtp {
 impl crate::runtime::Operation
 for PostBillingSignupFreetrialStagingFreeTrialIdOtpParams {
     type Output = crate::models::CreateFreeTrialOtp;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postBillingSignupFreetrialStagingFreeTrialIdOtp",
             "/api/v2/billing/signup/freetrial/staging/{freeTrialId}/otp",
@@ -2455,7 +2455,7 @@ for PostBillingSignupFreetrialStagingFreeTrialIdOtpParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::CreateFreeTrialOtp, crate::Error> {
         response.json("CreateFreeTrialOtp")
     }
@@ -2508,8 +2508,8 @@ impl PostBillingSignupProvisioning {
 }
 impl crate::runtime::Operation for PostBillingSignupProvisioningParams {
     type Output = crate::models::CreateProvisioning;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postBillingSignupProvisioning",
             "/api/v2/billing/signup/provisioning",
@@ -2535,7 +2535,7 @@ impl crate::runtime::Operation for PostBillingSignupProvisioningParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::CreateProvisioning, crate::Error> {
         response.json("CreateProvisioning")
     }
@@ -2559,8 +2559,8 @@ impl PostBillingSignupProvisioningProvisioningIdOtp {
 }
 impl crate::runtime::Operation for PostBillingSignupProvisioningProvisioningIdOtpParams {
     type Output = crate::models::CreateProvisioningOtp;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postBillingSignupProvisioningProvisioningIdOtp",
             "/api/v2/billing/signup/provisioning/{provisioningId}/otp",
@@ -2572,7 +2572,7 @@ impl crate::runtime::Operation for PostBillingSignupProvisioningProvisioningIdOt
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::CreateProvisioningOtp, crate::Error> {
         response.json("CreateProvisioningOtp")
     }
@@ -2595,8 +2595,8 @@ impl PostBillingSubscriptionproductactivations {
 }
 impl crate::runtime::Operation for PostBillingSubscriptionproductactivationsParams {
     type Output = crate::models::BillingTaskResult;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postBillingSubscriptionproductactivations",
             "/api/v2/billing/subscriptionproductactivations",
@@ -2607,7 +2607,7 @@ impl crate::runtime::Operation for PostBillingSubscriptionproductactivationsPara
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::BillingTaskResult, crate::Error> {
         response.json("BillingTaskResult")
     }
@@ -2630,8 +2630,8 @@ impl PostBillingSubscriptionproductcancellations {
 }
 impl crate::runtime::Operation for PostBillingSubscriptionproductcancellationsParams {
     type Output = crate::models::BillingTaskResult;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postBillingSubscriptionproductcancellations",
             "/api/v2/billing/subscriptionproductcancellations",
@@ -2642,7 +2642,7 @@ impl crate::runtime::Operation for PostBillingSubscriptionproductcancellationsPa
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::BillingTaskResult, crate::Error> {
         response.json("BillingTaskResult")
     }
@@ -2666,8 +2666,8 @@ impl PostBillingVendorusageOrganization {
 }
 impl crate::runtime::Operation for PostBillingVendorusageOrganizationParams {
     type Output = crate::models::MeteredAppUsageCreate;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postBillingVendorusageOrganization",
             "/api/v2/billing/vendorusage/organizations/{organizationId}",
@@ -2679,7 +2679,7 @@ impl crate::runtime::Operation for PostBillingVendorusageOrganizationParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::MeteredAppUsageCreate, crate::Error> {
         response.json("MeteredAppUsageCreate")
     }
@@ -2701,8 +2701,8 @@ impl PutBillingAccount {
 }
 impl crate::runtime::Operation for PutBillingAccountParams {
     type Output = crate::models::Account;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::PUT,
             "putBillingAccount",
             "/api/v2/billing/accounts/{accountId}",
@@ -2714,7 +2714,7 @@ impl crate::runtime::Operation for PutBillingAccountParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::Account, crate::Error> {
         response.json("Account")
     }
@@ -2735,8 +2735,8 @@ impl PutBillingAccount0 {
 }
 impl crate::runtime::Operation for PutBillingAccount0Params {
     type Output = crate::models::CustomerAccount;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::PUT,
             "putBillingAccount0",
             "/api/v2/billing/account",
@@ -2747,7 +2747,7 @@ impl crate::runtime::Operation for PutBillingAccount0Params {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::CustomerAccount, crate::Error> {
         response.json("CustomerAccount")
     }

@@ -156,8 +156,8 @@ pub struct GetOauthClientUsageQueryResultParams {
 #[cfg(any(feature = "o_auth", feature = "usage"))]
 impl crate::runtime::Operation for GetOauthClientUsageQueryResultParams {
     type Output = crate::models::ApiUsageQueryResult;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getOauthClientUsageQueryResult",
             "/api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}",
@@ -167,7 +167,7 @@ impl crate::runtime::Operation for GetOauthClientUsageQueryResultParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
         response.json("ApiUsageQueryResult")
     }
@@ -197,8 +197,8 @@ impl GetOauthClientUsageSummary {
 #[cfg(any(feature = "o_auth", feature = "usage"))]
 impl crate::runtime::Operation for GetOauthClientUsageSummaryParams {
     type Output = crate::models::UsageExecutionResult;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getOauthClientUsageSummary",
             "/api/v2/oauth/clients/{clientId}/usage/summary",
@@ -210,7 +210,7 @@ impl crate::runtime::Operation for GetOauthClientUsageSummaryParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
         response.json("UsageExecutionResult")
     }
@@ -239,13 +239,13 @@ impl PostOauthClientUsageQuery {
         let job_client = self.client.clone();
         let job_param_client_id = self.params.client_id.clone();
         let started = self.send().await?;
-        let job_id = crate::runtime::required(
+        let job_id = crate::runtime::__private::required(
             started.execution_id,
             "postOauthClientUsageQuery",
             "UsageExecutionResult",
             "executionId",
         )?;
-        crate::runtime::poll_job(
+        crate::runtime::__private::poll_job(
                 "getOauthClientUsageQueryResult",
                 &job_id,
                 &options,
@@ -264,14 +264,18 @@ impl PostOauthClientUsageQuery {
                                 Some(
                                     crate::models::ApiUsageQueryResultQueryStatus::Complete,
                                 ) => {
-                                    crate::runtime::JobState::Complete(
+                                    crate::runtime::__private::JobState::Complete(
                                         result.results.unwrap_or_default(),
                                     )
                                 }
                                 Some(
                                     crate::models::ApiUsageQueryResultQueryStatus::Failed,
-                                ) => crate::runtime::JobState::Failed("Failed".to_owned()),
-                                _ => crate::runtime::JobState::Running,
+                                ) => {
+                                    crate::runtime::__private::JobState::Failed(
+                                        "Failed".to_owned(),
+                                    )
+                                }
+                                _ => crate::runtime::__private::JobState::Running,
                             },
                         )
                     }
@@ -283,8 +287,8 @@ impl PostOauthClientUsageQuery {
 #[cfg(any(feature = "o_auth", feature = "usage"))]
 impl crate::runtime::Operation for PostOauthClientUsageQueryParams {
     type Output = crate::models::UsageExecutionResult;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postOauthClientUsageQuery",
             "/api/v2/oauth/clients/{clientId}/usage/query",
@@ -294,7 +298,7 @@ impl crate::runtime::Operation for PostOauthClientUsageQueryParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
         response.json("UsageExecutionResult")
     }

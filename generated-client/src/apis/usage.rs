@@ -301,8 +301,8 @@ pub struct GetUsageQueryExecutionIdResultsParams {
 }
 impl crate::runtime::Operation for GetUsageQueryExecutionIdResultsParams {
     type Output = crate::models::ApiUsageQueryResult;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getUsageQueryExecutionIdResults",
             "/api/v2/usage/query/{executionId}/results",
@@ -311,7 +311,7 @@ impl crate::runtime::Operation for GetUsageQueryExecutionIdResultsParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
         response.json("ApiUsageQueryResult")
     }
@@ -343,20 +343,20 @@ impl GetUsageSimplesearchExecutionIdResults {
     /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
     pub fn into_stream(self) -> crate::runtime::Pages<crate::models::ApiUsageRow> {
         let request = crate::runtime::Operation::request(&self.params);
-        crate::runtime::Pages::new::<
+        crate::runtime::__private::pages::<
             crate::models::ApiUsageQueryResult,
         >(
             self.client,
             request,
-            crate::runtime::Paging::Cursor("after"),
+            crate::runtime::__private::Paging::Cursor("after"),
             "ApiUsageQueryResult",
         )
     }
 }
 impl crate::runtime::Operation for GetUsageSimplesearchExecutionIdResultsParams {
     type Output = crate::models::ApiUsageQueryResult;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getUsageSimplesearchExecutionIdResults",
             "/api/v2/usage/simplesearch/{executionId}/results",
@@ -371,7 +371,7 @@ impl crate::runtime::Operation for GetUsageSimplesearchExecutionIdResultsParams 
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::ApiUsageQueryResult, crate::Error> {
         response.json("ApiUsageQueryResult")
     }
@@ -393,13 +393,13 @@ impl PostUsageQuery {
     ) -> Result<Vec<crate::models::ApiUsageRow>, crate::Error> {
         let job_client = self.client.clone();
         let started = self.send().await?;
-        let job_id = crate::runtime::required(
+        let job_id = crate::runtime::__private::required(
             started.execution_id,
             "postUsageQuery",
             "UsageExecutionResult",
             "executionId",
         )?;
-        crate::runtime::poll_job(
+        crate::runtime::__private::poll_job(
                 "getUsageQueryExecutionIdResults",
                 &job_id,
                 &options,
@@ -417,14 +417,18 @@ impl PostUsageQuery {
                                 Some(
                                     crate::models::ApiUsageQueryResultQueryStatus::Complete,
                                 ) => {
-                                    crate::runtime::JobState::Complete(
+                                    crate::runtime::__private::JobState::Complete(
                                         result.results.unwrap_or_default(),
                                     )
                                 }
                                 Some(
                                     crate::models::ApiUsageQueryResultQueryStatus::Failed,
-                                ) => crate::runtime::JobState::Failed("Failed".to_owned()),
-                                _ => crate::runtime::JobState::Running,
+                                ) => {
+                                    crate::runtime::__private::JobState::Failed(
+                                        "Failed".to_owned(),
+                                    )
+                                }
+                                _ => crate::runtime::__private::JobState::Running,
                             },
                         )
                     }
@@ -435,8 +439,8 @@ impl PostUsageQuery {
 }
 impl crate::runtime::Operation for PostUsageQueryParams {
     type Output = crate::models::UsageExecutionResult;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postUsageQuery",
             "/api/v2/usage/query",
@@ -445,7 +449,7 @@ impl crate::runtime::Operation for PostUsageQueryParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
         response.json("UsageExecutionResult")
     }
@@ -469,13 +473,13 @@ impl PostUsageSimplesearch {
     ) -> Result<Vec<crate::models::ApiUsageRow>, crate::Error> {
         let job_client = self.client.clone();
         let started = self.send().await?;
-        let job_id = crate::runtime::required(
+        let job_id = crate::runtime::__private::required(
             started.execution_id,
             "postUsageSimplesearch",
             "UsageExecutionResult",
             "executionId",
         )?;
-        crate::runtime::poll_job(
+        crate::runtime::__private::poll_job(
                 "getUsageSimplesearchExecutionIdResults",
                 &job_id,
                 &options,
@@ -495,14 +499,18 @@ impl PostUsageSimplesearch {
                                 Some(
                                     crate::models::ApiUsageQueryResultQueryStatus::Complete,
                                 ) => {
-                                    crate::runtime::JobState::Complete(
+                                    crate::runtime::__private::JobState::Complete(
                                         result.results.unwrap_or_default(),
                                     )
                                 }
                                 Some(
                                     crate::models::ApiUsageQueryResultQueryStatus::Failed,
-                                ) => crate::runtime::JobState::Failed("Failed".to_owned()),
-                                _ => crate::runtime::JobState::Running,
+                                ) => {
+                                    crate::runtime::__private::JobState::Failed(
+                                        "Failed".to_owned(),
+                                    )
+                                }
+                                _ => crate::runtime::__private::JobState::Running,
                             },
                         )
                     }
@@ -513,8 +521,8 @@ impl PostUsageSimplesearch {
 }
 impl crate::runtime::Operation for PostUsageSimplesearchParams {
     type Output = crate::models::UsageExecutionResult;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postUsageSimplesearch",
             "/api/v2/usage/simplesearch",
@@ -523,7 +531,7 @@ impl crate::runtime::Operation for PostUsageSimplesearchParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
         response.json("UsageExecutionResult")
     }

@@ -21,10 +21,10 @@ crate::runtime::json_object! {
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::Listing for ApiUsageQueryResult {
+impl crate::runtime::__private::Listing for ApiUsageQueryResult {
     type Item = crate::models::ApiUsageRow;
-    fn into_page(self) -> crate::runtime::Page<Self::Item> {
-        crate::runtime::Page {
+    fn into_page(self) -> crate::runtime::__private::Page<Self::Item> {
+        crate::runtime::__private::Page {
             items: self.results.unwrap_or_default(),
             page_number: ::std::option::Option::None,
             page_count: ::std::option::Option::None,

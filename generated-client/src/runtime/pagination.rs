@@ -1,5 +1,6 @@
 //! Paging through Genesys listings: the [`Listing`] trait generated listing models
-//! implement, the three ways to the next page, and the [`Pages`] stream of items.
+//! implement, the three ways to the next page, and the [`Pages`] stream of items that
+//! [`pages`] makes for each listing operation's `into_stream()`.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -7,7 +8,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::auth::BoxFuture;
-use super::{Client, Error, Request, Response};
+use super::request::{Request, Response};
+use super::{Client, Error};
 
 /// One page of a listing, as the next-page logic needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,30 +104,31 @@ fn decode_page<L: Listing>(
     response.json::<L>(model).map(Listing::into_page)
 }
 
-impl<T: Send + 'static> Pages<T> {
-    /// A stream over the pages of `first` (the first page's request), decoding each page as
-    /// `L` (named `model` in errors).
-    pub fn new<L>(
-        client: Client,
-        first: Result<Request, Error>,
-        paging: Paging,
-        model: &'static str,
-    ) -> Self
-    where
-        L: Listing<Item = T>,
-    {
-        Pages {
-            client,
-            paging,
-            model,
-            decode: decode_page::<L>,
-            next: Some(first),
-            buffer: VecDeque::new(),
-            fetching: None,
-            pages: 0,
-        }
+/// A stream over the pages of `first` (the first page's request), decoding each page as
+/// `L` (named `model` in errors): each listing operation's `into_stream()` is this call.
+pub fn pages<L>(
+    client: Client,
+    first: Result<Request, Error>,
+    paging: Paging,
+    model: &'static str,
+) -> Pages<L::Item>
+where
+    L: Listing,
+    L::Item: Send + 'static,
+{
+    Pages {
+        client,
+        paging,
+        model,
+        decode: decode_page::<L>,
+        next: Some(first),
+        buffer: VecDeque::new(),
+        fetching: None,
+        pages: 0,
     }
+}
 
+impl<T: Send + 'static> Pages<T> {
     /// The next item, or `None` after the last one.
     pub async fn next(&mut self) -> Option<Result<T, Error>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_item(cx)).await
@@ -231,4 +234,127 @@ fn next_request<T>(current: &Request, paging: Paging, page: &Page<T>) -> Option<
         }
     }
     (next.path != current.path || next.query != current.query).then_some(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first() -> Request {
+        let mut request = Request::new(reqwest::Method::GET, "getUsers", "/api/v2/users");
+        request.query("pageSize", &2);
+        request
+    }
+
+    fn page(items: usize) -> Page<u8> {
+        Page::new(vec![0; items])
+    }
+
+    /// The query of the request after `page`, or `None` when the listing ends there.
+    fn next_query(current: &Request, paging: Paging, page: &Page<u8>) -> Option<Vec<String>> {
+        let next = next_request(current, paging, page)?;
+        assert_eq!(next.path(), "/api/v2/users");
+        Some(
+            next.query
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn page_numbers_count_up_to_the_page_count() {
+        let paging = Paging::PageNumber("pageNumber");
+        let mut current = page(2);
+        current.page_number = Some(1);
+        current.page_count = Some(3);
+        assert_eq!(
+            next_query(&first(), paging, &current).unwrap(),
+            ["pageSize=2", "pageNumber=2"]
+        );
+        current.page_number = Some(3);
+        assert_eq!(next_query(&first(), paging, &current), None);
+    }
+
+    #[test]
+    fn without_a_page_number_the_request_says_which_page_it_was() {
+        let paging = Paging::PageNumber("pageNumber");
+        let mut request = first();
+        request.query("pageNumber", &4);
+        let mut current = page(2);
+        current.page_count = Some(9);
+        assert_eq!(
+            next_query(&request, paging, &current).unwrap(),
+            ["pageSize=2", "pageNumber=5"]
+        );
+    }
+
+    #[test]
+    fn without_a_page_count_a_next_uri_means_more() {
+        let paging = Paging::PageNumber("pageNumber");
+        let mut current = page(2);
+        assert_eq!(next_query(&first(), paging, &current), None);
+        current.next_uri = Some("/api/v2/users?pageNumber=2".to_owned());
+        assert_eq!(
+            next_query(&first(), paging, &current).unwrap(),
+            ["pageSize=2", "pageNumber=2"]
+        );
+    }
+
+    #[test]
+    fn an_empty_page_ends_a_numbered_listing() {
+        let mut current = page(0);
+        current.page_number = Some(1);
+        current.page_count = Some(5);
+        let next = next_request(&first(), Paging::PageNumber("pageNumber"), &current);
+        assert!(next.is_none());
+    }
+
+    #[test]
+    fn cursors_are_passed_on_until_there_is_none() {
+        let paging = Paging::Cursor("after");
+        let mut current = page(2);
+        current.cursor = Some("b64==".to_owned());
+        assert_eq!(
+            next_query(&first(), paging, &current).unwrap(),
+            ["pageSize=2", "after=b64=="]
+        );
+        current.cursor = Some(String::new());
+        assert_eq!(next_query(&first(), paging, &current), None);
+        current.cursor = None;
+        assert_eq!(next_query(&first(), paging, &current), None);
+    }
+
+    #[test]
+    fn next_uris_are_followed_on_the_same_api_only() {
+        let mut current = page(2);
+        current.next_uri = Some("/api/v2/users?pageSize=2&pageNumber=2".to_owned());
+        assert_eq!(
+            next_query(&first(), Paging::NextUri, &current).unwrap(),
+            ["pageSize=2", "pageNumber=2"]
+        );
+        // Another host would receive the token; a relative path has no meaning.
+        for uri in [
+            "https://elsewhere.example.com/api/v2/users?pageNumber=2",
+            "api/v2/users?pageNumber=2",
+            "",
+        ] {
+            current.next_uri = Some(uri.to_owned());
+            assert!(
+                next_request(&first(), Paging::NextUri, &current).is_none(),
+                "{uri:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_next_request_equal_to_the_current_one_ends_the_listing() {
+        let mut current = page(2);
+        current.next_uri = Some("/api/v2/users?pageSize=2".to_owned());
+        assert!(next_request(&first(), Paging::NextUri, &current).is_none());
+        current.cursor = Some("same".to_owned());
+        let mut request = first();
+        request.query("after", "same");
+        assert!(next_request(&request, Paging::Cursor("after"), &current).is_none());
+    }
 }

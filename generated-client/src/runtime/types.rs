@@ -115,8 +115,8 @@ impl<'de> Deserialize<'de> for Interval {
     }
 }
 
-/// A string enum whose unknown values are kept: generated enums implement this through
-/// `string_enum!`, which derives the rest from it.
+/// A string enum whose unknown values are kept: every generated enum implements it, and
+/// its `Display`, `FromStr`, `From<&str>` and serde impls are these two methods.
 pub trait StringEnum: Sized {
     /// The value as sent on the wire.
     fn as_str(&self) -> &str;
@@ -197,7 +197,10 @@ impl<'de> Deserialize<'de> for FieldName<'de> {
                 f.write_str("a field name")
             }
 
-            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<Self::Value, E> {
                 Ok(FieldName(Cow::Borrowed(v)))
             }
 
@@ -248,5 +251,123 @@ to_param_display!(
 impl<T: ToParam + ?Sized> ToParam for &T {
     fn to_param(&self) -> String {
         (**self).to_param()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_times_are_sent_in_utc_with_milliseconds() {
+        let instant: DateTime = "2024-03-01T01:30:00.5+02:00".parse().unwrap();
+        assert_eq!(instant.to_string(), "2024-02-29T23:30:00.500Z");
+        let instant: DateTime = "2024-03-01T01:30:00Z".parse().unwrap();
+        assert_eq!(instant.to_string(), "2024-03-01T01:30:00.000Z");
+        assert_eq!(
+            serde_json::to_string(&instant).unwrap(),
+            "\"2024-03-01T01:30:00.000Z\""
+        );
+        let decoded: DateTime = serde_json::from_str("\"2024-03-01T01:30:00.000Z\"").unwrap();
+        assert_eq!(decoded, instant);
+    }
+
+    #[test]
+    fn date_times_without_an_offset_do_not_parse() {
+        for text in ["2024-03-01", "2024-03-01T01:30:00", "yesterday", ""] {
+            assert!(text.parse::<DateTime>().is_err(), "{text:?}");
+        }
+        assert!(serde_json::from_str::<DateTime>("12").is_err());
+    }
+
+    #[test]
+    fn intervals_are_two_date_times_around_a_slash() {
+        let text = "2024-01-01T00:00:00.000Z/2024-01-02T00:00:00.000Z";
+        let interval: Interval = text.parse().unwrap();
+        assert_eq!(interval.start.to_string(), "2024-01-01T00:00:00.000Z");
+        assert_eq!(interval.end.to_string(), "2024-01-02T00:00:00.000Z");
+        assert_eq!(interval.to_string(), text);
+        assert_eq!(interval.to_param(), text);
+        let error = "2024-01-01T00:00:00Z".parse::<Interval>().unwrap_err();
+        assert!(error.contains("has no '/'"), "{error}");
+        let error = "2024-01-01T00:00:00Z/later"
+            .parse::<Interval>()
+            .unwrap_err();
+        assert!(
+            error.starts_with("interval \"2024-01-01T00:00:00Z/later\": "),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn parameters_render_through_references() {
+        let twice: &&str = &"x y";
+        assert_eq!(twice.to_param(), "x y");
+        assert_eq!(1.5f32.to_param(), "1.5");
+        assert_eq!(
+            LocalTime::from_hms_opt(9, 5, 0).unwrap().to_param(),
+            "09:05:00"
+        );
+    }
+
+    /// A model decoded field by field, as `json_object!` implements it by hand here.
+    #[derive(Debug, Default, PartialEq)]
+    struct Pair {
+        left: Option<i64>,
+        right: Option<String>,
+    }
+
+    impl DecodeFields for Pair {
+        const NAME: &'static str = "Pair";
+
+        fn decode_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: FieldName<'de>,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            Ok(match key.as_str() {
+                "left" => {
+                    self.left = map.next_value()?;
+                    true
+                }
+                "right" => {
+                    self.right = map.next_value()?;
+                    true
+                }
+                _ => false,
+            })
+        }
+    }
+
+    fn decode(json: &str) -> Result<Pair, serde_json::Error> {
+        deserialize_object(&mut serde_json::Deserializer::from_str(json))
+    }
+
+    #[test]
+    fn objects_decode_known_fields_and_skip_the_rest() {
+        let pair = decode(r#"{"extra": {"deep": [1, 2]}, "right": "r", "left": 3}"#).unwrap();
+        assert_eq!(
+            pair,
+            Pair {
+                left: Some(3),
+                right: Some("r".to_owned())
+            }
+        );
+        assert_eq!(decode("{}").unwrap(), Pair::default());
+        assert_eq!(decode(r#"{"left": null}"#).unwrap(), Pair::default());
+    }
+
+    #[test]
+    fn objects_decode_escaped_field_names() {
+        let pair = decode(r#"{"l\u0065ft": 1}"#).unwrap();
+        assert_eq!(pair.left, Some(1));
+    }
+
+    #[test]
+    fn decode_errors_name_the_model() {
+        let error = decode("[1]").unwrap_err().to_string();
+        assert!(error.contains("expected a Pair object"), "{error}");
+        let error = decode(r#"{"left": "three"}"#).unwrap_err().to_string();
+        assert!(error.contains("invalid type: string \"three\""), "{error}");
     }
 }

@@ -160,7 +160,7 @@ fn request_body(surface: &Surface) -> TokenStream {
     let method = ident(op.method.as_str());
     let id = op.id.as_str();
     let path = op.path.as_str();
-    let new = quote!(crate::runtime::Request::new(reqwest::Method::#method, #id, #path));
+    let new = quote!(crate::runtime::__private::Request::new(reqwest::Method::#method, #id, #path));
     if surface.inputs.is_empty() {
         return quote!(Ok(#new));
     }
@@ -182,7 +182,7 @@ fn put_input(input: &Input) -> TokenStream {
         Place::Path => quote!(request.path_param(#wire, #value)?;),
         Place::Query if list => {
             let style = ident(style_name(input.style));
-            quote!(request.query_list(#wire, #value, crate::runtime::ArrayStyle::#style);)
+            quote!(request.query_list(#wire, #value, crate::runtime::__private::ArrayStyle::#style);)
         }
         Place::Header if list => quote!(request.header_list(#wire, #value);),
         Place::Query => quote!(request.query(#wire, #value);),
@@ -280,7 +280,7 @@ fn decode_fn(api: &Api, types: &Types, surface: &Surface) -> TokenStream {
         }
     };
     quote! {
-        fn decode(#arg: &crate::runtime::Response) -> Result<#ret, crate::Error> {
+        fn decode(#arg: &crate::runtime::__private::Response) -> Result<#ret, crate::Error> {
             #body
         }
     }
@@ -337,7 +337,7 @@ fn paging_view(api: &Api, types: &Types, op: &Operation) -> Option<PagingView> {
         ]),
         item: types.ty(&listing.item).to_string(),
         pages: quote! {
-            crate::runtime::Pages::new::<#listing_type>(self.client, request, crate::runtime::Paging::#strategy, #model_name)
+            crate::runtime::__private::pages::<#listing_type>(self.client, request, crate::runtime::__private::Paging::#strategy, #model_name)
         }
         .to_string(),
     })
@@ -393,7 +393,7 @@ fn job_view(api: &Api, types: &Types, op: &Operation) -> Option<JobView> {
     let complete = variant(&job.complete)?;
     let failed = job.failed.iter().filter_map(|wire| {
         let name = variant(wire)?;
-        Some(quote!(Some(#status_enum::#name) => crate::runtime::JobState::Failed(#wire.to_owned()),))
+        Some(quote!(Some(#status_enum::#name) => crate::runtime::__private::JobState::Failed(#wire.to_owned()),))
     });
     let id_field = ident(rust_field(start_fields, &job.id)?);
     let status_field = ident(&status.name.rust);
@@ -411,8 +411,8 @@ fn job_view(api: &Api, types: &Types, op: &Operation) -> Option<JobView> {
         let job_client = self.client.clone();
         #(#lets)*
         let started = self.send().await?;
-        let job_id = crate::runtime::required(started.#id_field, #operation, #start_model, #id_wire)?;
-        crate::runtime::poll_job(#poll_id, &job_id, &options, || {
+        let job_id = crate::runtime::__private::required(started.#id_field, #operation, #start_model, #id_wire)?;
+        crate::runtime::__private::poll_job(#poll_id, &job_id, &options, || {
             let poll = #poll_builder::new(job_client.clone(), #poll_params {
                 #(#inits,)*
                 #body_init
@@ -420,9 +420,9 @@ fn job_view(api: &Api, types: &Types, op: &Operation) -> Option<JobView> {
             async move {
                 let result = poll.send().await?;
                 Ok(match result.#status_field {
-                    Some(#status_enum::#complete) => crate::runtime::JobState::Complete(result.#results_field.unwrap_or_default()),
+                    Some(#status_enum::#complete) => crate::runtime::__private::JobState::Complete(result.#results_field.unwrap_or_default()),
                     #(#failed)*
-                    _ => crate::runtime::JobState::Running,
+                    _ => crate::runtime::__private::JobState::Running,
                 })
             }
         })

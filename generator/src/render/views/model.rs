@@ -254,7 +254,7 @@ fn listing_view(
     Some(ListingView {
         item: types.ty(&listing.item).to_string(),
         page: quote! {
-            crate::runtime::Page {
+            crate::runtime::__private::Page {
                 items: self.#items.unwrap_or_default(),
                 page_number: #page_number,
                 page_count: #page_count,

@@ -84,20 +84,20 @@ impl GetAuditsQueryTransactionIdResults {
     /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
     pub fn into_stream(self) -> crate::runtime::Pages<crate::models::AuditLogMessage> {
         let request = crate::runtime::Operation::request(&self.params);
-        crate::runtime::Pages::new::<
+        crate::runtime::__private::pages::<
             crate::models::AuditQueryExecutionResultsResponse,
         >(
             self.client,
             request,
-            crate::runtime::Paging::Cursor("cursor"),
+            crate::runtime::__private::Paging::Cursor("cursor"),
             "AuditQueryExecutionResultsResponse",
         )
     }
 }
 impl crate::runtime::Operation for GetAuditsQueryTransactionIdResultsParams {
     type Output = crate::models::AuditQueryExecutionResultsResponse;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getAuditsQueryTransactionIdResults",
             "/api/v2/audits/query/{transactionId}/results",
@@ -112,7 +112,7 @@ impl crate::runtime::Operation for GetAuditsQueryTransactionIdResultsParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::AuditQueryExecutionResultsResponse, crate::Error> {
         response.json("AuditQueryExecutionResultsResponse")
     }

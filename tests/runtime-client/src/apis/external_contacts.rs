@@ -73,20 +73,20 @@ impl GetExternalcontactsScanContacts {
     /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
     pub fn into_stream(self) -> crate::runtime::Pages<crate::models::ExternalContact> {
         let request = crate::runtime::Operation::request(&self.params);
-        crate::runtime::Pages::new::<
+        crate::runtime::__private::pages::<
             crate::models::CursorContactListing,
         >(
             self.client,
             request,
-            crate::runtime::Paging::Cursor("cursor"),
+            crate::runtime::__private::Paging::Cursor("cursor"),
             "CursorContactListing",
         )
     }
 }
 impl crate::runtime::Operation for GetExternalcontactsScanContactsParams {
     type Output = crate::models::CursorContactListing;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getExternalcontactsScanContacts",
             "/api/v2/externalcontacts/scan/contacts",
@@ -100,7 +100,7 @@ impl crate::runtime::Operation for GetExternalcontactsScanContactsParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::CursorContactListing, crate::Error> {
         response.json("CursorContactListing")
     }

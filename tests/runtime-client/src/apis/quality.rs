@@ -114,20 +114,20 @@ impl GetQualityCalibrations {
     /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
     pub fn into_stream(self) -> crate::runtime::Pages<crate::models::Calibration> {
         let request = crate::runtime::Operation::request(&self.params);
-        crate::runtime::Pages::new::<
+        crate::runtime::__private::pages::<
             crate::models::CalibrationEntityListing,
         >(
             self.client,
             request,
-            crate::runtime::Paging::PageNumber("pageNumber"),
+            crate::runtime::__private::Paging::PageNumber("pageNumber"),
             "CalibrationEntityListing",
         )
     }
 }
 impl crate::runtime::Operation for GetQualityCalibrationsParams {
     type Output = crate::models::CalibrationEntityListing;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getQualityCalibrations",
             "/api/v2/quality/calibrations",
@@ -139,7 +139,12 @@ impl crate::runtime::Operation for GetQualityCalibrationsParams {
             request.query("pageNumber", value);
         }
         if let Some(value) = &self.expand {
-            request.query_list("expand", value, crate::runtime::ArrayStyle::Multi);
+            request
+                .query_list(
+                    "expand",
+                    value,
+                    crate::runtime::__private::ArrayStyle::Multi,
+                );
         }
         if let Some(value) = &self.conversation_id {
             request.query("conversationId", value);
@@ -154,7 +159,7 @@ impl crate::runtime::Operation for GetQualityCalibrationsParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::CalibrationEntityListing, crate::Error> {
         response.json("CalibrationEntityListing")
     }

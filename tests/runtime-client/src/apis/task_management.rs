@@ -84,20 +84,20 @@ impl GetTaskmanagementWorkitemWrapups {
     /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
     pub fn into_stream(self) -> crate::runtime::Pages<crate::models::WorkitemWrapup> {
         let request = crate::runtime::Operation::request(&self.params);
-        crate::runtime::Pages::new::<
+        crate::runtime::__private::pages::<
             crate::models::WorkitemWrapupEntityListing,
         >(
             self.client,
             request,
-            crate::runtime::Paging::NextUri,
+            crate::runtime::__private::Paging::NextUri,
             "WorkitemWrapupEntityListing",
         )
     }
 }
 impl crate::runtime::Operation for GetTaskmanagementWorkitemWrapupsParams {
     type Output = crate::models::WorkitemWrapupEntityListing;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getTaskmanagementWorkitemWrapups",
             "/api/v2/taskmanagement/workitems/{workitemId}/wrapups",
@@ -112,7 +112,7 @@ impl crate::runtime::Operation for GetTaskmanagementWorkitemWrapupsParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::WorkitemWrapupEntityListing, crate::Error> {
         response.json("WorkitemWrapupEntityListing")
     }

@@ -194,8 +194,8 @@ pub struct DeleteUserParams {
 }
 impl crate::runtime::Operation for DeleteUserParams {
     type Output = ();
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::DELETE,
             "deleteUser",
             "/api/v2/users/{userId}",
@@ -203,7 +203,7 @@ impl crate::runtime::Operation for DeleteUserParams {
         request.path_param("userId", &self.user_id)?;
         Ok(request)
     }
-    fn decode(_: &crate::runtime::Response) -> Result<(), crate::Error> {
+    fn decode(_: &crate::runtime::__private::Response) -> Result<(), crate::Error> {
         Ok(())
     }
 }
@@ -224,20 +224,25 @@ impl GetUser {
 }
 impl crate::runtime::Operation for GetUserParams {
     type Output = crate::models::User;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getUser",
             "/api/v2/users/{userId}",
         );
         request.path_param("userId", &self.user_id)?;
         if let Some(value) = &self.expand {
-            request.query_list("expand", value, crate::runtime::ArrayStyle::Multi);
+            request
+                .query_list(
+                    "expand",
+                    value,
+                    crate::runtime::__private::ArrayStyle::Multi,
+                );
         }
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::User, crate::Error> {
         response.json("User")
     }
@@ -298,20 +303,20 @@ impl GetUsers {
     /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
     pub fn into_stream(self) -> crate::runtime::Pages<crate::models::User> {
         let request = crate::runtime::Operation::request(&self.params);
-        crate::runtime::Pages::new::<
+        crate::runtime::__private::pages::<
             crate::models::UserEntityListing,
         >(
             self.client,
             request,
-            crate::runtime::Paging::PageNumber("pageNumber"),
+            crate::runtime::__private::Paging::PageNumber("pageNumber"),
             "UserEntityListing",
         )
     }
 }
 impl crate::runtime::Operation for GetUsersParams {
     type Output = crate::models::UserEntityListing;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::GET,
             "getUsers",
             "/api/v2/users",
@@ -323,13 +328,19 @@ impl crate::runtime::Operation for GetUsersParams {
             request.query("pageNumber", value);
         }
         if let Some(value) = &self.id {
-            request.query_list("id", value, crate::runtime::ArrayStyle::Multi);
+            request
+                .query_list("id", value, crate::runtime::__private::ArrayStyle::Multi);
         }
         if let Some(value) = &self.sort_order {
             request.query("sortOrder", value);
         }
         if let Some(value) = &self.expand {
-            request.query_list("expand", value, crate::runtime::ArrayStyle::Multi);
+            request
+                .query_list(
+                    "expand",
+                    value,
+                    crate::runtime::__private::ArrayStyle::Multi,
+                );
         }
         if let Some(value) = &self.state {
             request.query("state", value);
@@ -337,7 +348,7 @@ impl crate::runtime::Operation for GetUsersParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::UserEntityListing, crate::Error> {
         response.json("UserEntityListing")
     }
@@ -351,8 +362,8 @@ pub struct PostUsersParams {
 }
 impl crate::runtime::Operation for PostUsersParams {
     type Output = crate::models::User;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::POST,
             "postUsers",
             "/api/v2/users",
@@ -361,7 +372,7 @@ impl crate::runtime::Operation for PostUsersParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::User, crate::Error> {
         response.json("User")
     }
@@ -376,8 +387,8 @@ pub struct PutUserParams {
 }
 impl crate::runtime::Operation for PutUserParams {
     type Output = crate::models::User;
-    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-        let mut request = crate::runtime::Request::new(
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
             reqwest::Method::PUT,
             "putUser",
             "/api/v2/users/{userId}",
@@ -387,7 +398,7 @@ impl crate::runtime::Operation for PutUserParams {
         Ok(request)
     }
     fn decode(
-        response: &crate::runtime::Response,
+        response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::User, crate::Error> {
         response.json("User")
     }

@@ -42,10 +42,10 @@ crate::runtime::json_object! {
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::Listing for CalibrationEntityListing {
+impl crate::runtime::__private::Listing for CalibrationEntityListing {
     type Item = crate::models::Calibration;
-    fn into_page(self) -> crate::runtime::Page<Self::Item> {
-        crate::runtime::Page {
+    fn into_page(self) -> crate::runtime::__private::Page<Self::Item> {
+        crate::runtime::__private::Page {
             items: self.entities.unwrap_or_default(),
             page_number: self.page_number.map(i64::from),
             page_count: self.page_count.map(i64::from),

@@ -27,10 +27,10 @@ crate::runtime::json_object! {
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::Listing for CursorContactListing {
+impl crate::runtime::__private::Listing for CursorContactListing {
     type Item = crate::models::ExternalContact;
-    fn into_page(self) -> crate::runtime::Page<Self::Item> {
-        crate::runtime::Page {
+    fn into_page(self) -> crate::runtime::__private::Page<Self::Item> {
+        crate::runtime::__private::Page {
             items: self.entities.unwrap_or_default(),
             page_number: ::std::option::Option::None,
             page_count: ::std::option::Option::None,

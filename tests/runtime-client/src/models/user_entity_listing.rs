@@ -42,10 +42,10 @@ crate::runtime::json_object! {
     }
 }
 #[allow(deprecated)]
-impl crate::runtime::Listing for UserEntityListing {
+impl crate::runtime::__private::Listing for UserEntityListing {
     type Item = crate::models::User;
-    fn into_page(self) -> crate::runtime::Page<Self::Item> {
-        crate::runtime::Page {
+    fn into_page(self) -> crate::runtime::__private::Page<Self::Item> {
+        crate::runtime::__private::Page {
             items: self.entities.unwrap_or_default(),
             page_number: self.page_number.map(i64::from),
             page_count: self.page_count.map(i64::from),

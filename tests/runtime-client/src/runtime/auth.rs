@@ -306,3 +306,63 @@ impl TokenProvider for ClientCredentials {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn credentials() -> ClientCredentials {
+        ClientCredentials::new(
+            reqwest::Client::new(),
+            "https://login.example.com/",
+            "client-id",
+            "client-secret",
+        )
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let secret = Secret::new("hunter2");
+        assert_eq!(format!("{secret} {secret:?}"), "<redacted> <redacted>");
+        assert_eq!(secret.expose(), "hunter2");
+        let token = AccessToken::expiring_in("token-value", Duration::from_secs(60));
+        assert!(!format!("{token:?}").contains("token-value"));
+        let debug = format!("{:?}", credentials());
+        assert!(!debug.contains("client-secret"), "{debug}");
+        assert!(debug.contains("client-id"), "{debug}");
+    }
+
+    #[test]
+    fn the_token_url_is_the_login_hosts_oauth_endpoint() {
+        assert_eq!(
+            credentials().token_url,
+            "https://login.example.com/oauth/token"
+        );
+        assert!(credentials()
+            .describe()
+            .contains("token URL https://login.example.com/oauth/token"));
+    }
+
+    #[test]
+    fn a_cached_token_is_fresh_until_its_refresh_margin() {
+        let provider = credentials().refresh_before(Duration::from_secs(60));
+        assert_eq!(provider.fresh(), None);
+        let set = |token: AccessToken| *provider.cached.lock().unwrap() = Some(token);
+        set(AccessToken::expiring_in("late", Duration::from_secs(600)));
+        assert_eq!(provider.fresh().unwrap().secret().expose(), "late");
+        set(AccessToken::expiring_in("due", Duration::from_secs(30)));
+        assert_eq!(provider.fresh(), None);
+        set(AccessToken::new("forever"));
+        assert_eq!(provider.fresh().unwrap().secret().expose(), "forever");
+    }
+
+    #[test]
+    fn invalidate_drops_only_the_token_it_names() {
+        let provider = credentials();
+        *provider.cached.lock().unwrap() = Some(AccessToken::new("current"));
+        provider.invalidate(&AccessToken::new("older"));
+        assert!(provider.fresh().is_some());
+        provider.invalidate(&AccessToken::new("current"));
+        assert!(provider.fresh().is_none());
+    }
+}

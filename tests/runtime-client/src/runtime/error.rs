@@ -260,3 +260,106 @@ impl std::error::Error for Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api_error(body: Option<ErrorBody>, raw: &str) -> Error {
+        let mut headers = HeaderMap::new();
+        headers.insert("inin-correlation-id", "c-1".parse().unwrap());
+        Error::Api(Box::new(ApiError {
+            operation: "getUser",
+            status: 404,
+            body,
+            raw: raw.to_owned(),
+            correlation_id: Some("c-1".to_owned()),
+            headers,
+        }))
+    }
+
+    #[test]
+    fn api_errors_show_on_one_line() {
+        let body = ErrorBody {
+            code: Some("not.found".to_owned()),
+            message: Some("User\n  not\tfound ".to_owned()),
+            ..ErrorBody::default()
+        };
+        let error = api_error(Some(body), "");
+        assert_eq!(
+            error.to_string(),
+            "getUser: HTTP 404 not.found: User not found (correlation id c-1)"
+        );
+        assert_eq!(error.status(), Some(404));
+        assert_eq!(error.correlation_id(), Some("c-1"));
+    }
+
+    #[test]
+    fn long_messages_are_cut_at_300_characters() {
+        let body = ErrorBody {
+            message: Some("é".repeat(400)),
+            ..ErrorBody::default()
+        };
+        let text = api_error(Some(body), "").to_string();
+        assert_eq!(text.matches('é').count(), 300, "{text}");
+    }
+
+    #[test]
+    fn without_a_decoded_body_the_raw_text_is_the_message() {
+        let error = api_error(None, "\n  \n  <html>Not Found</html> \nmore");
+        assert_eq!(
+            error.api().unwrap().message(),
+            Some("<html>Not Found</html>")
+        );
+        assert_eq!(api_error(None, " \n ").api().unwrap().message(), None);
+        assert_eq!(
+            api_error(None, "").to_string(),
+            "getUser: HTTP 404 (correlation id c-1)"
+        );
+    }
+
+    #[test]
+    fn other_errors_name_what_failed() {
+        let decode = Error::Decode {
+            operation: "getUser",
+            model: "User",
+            field: Some("addresses[0].type".to_owned()),
+            message: "unknown\nvariant".to_owned(),
+        };
+        assert_eq!(
+            decode.to_string(),
+            "getUser: cannot decode User at `addresses[0].type`: unknown variant"
+        );
+        let deadline = Error::JobDeadline {
+            operation: "getJob",
+            id: "j-1".to_owned(),
+            waited: Duration::from_millis(1_260),
+        };
+        assert_eq!(
+            deadline.to_string(),
+            "getJob: job j-1 still running after 1.3 s"
+        );
+        let auth = Error::Auth {
+            status: Some(401),
+            message: "invalid_client".to_owned(),
+        };
+        assert_eq!(auth.to_string(), "authentication failed: invalid_client");
+        assert_eq!(auth.status(), Some(401));
+        assert!(auth.api().is_none());
+        assert_eq!(auth.correlation_id(), None);
+    }
+
+    #[test]
+    fn error_bodies_decode_from_genesys_json() {
+        let body: ErrorBody = serde_json::from_str(
+            r#"{"message":"m","code":"bad.request","status":400,"messageParams":{"a":"b"},
+                "contextId":"ctx","errors":[{"code":"nested"}],"extra":true}"#,
+        )
+        .unwrap();
+        assert_eq!(body.code.as_deref(), Some("bad.request"));
+        assert_eq!(body.status, Some(400));
+        assert_eq!(body.context_id.as_deref(), Some("ctx"));
+        assert_eq!(body.message_params.unwrap()["a"], "b");
+        assert_eq!(body.errors.unwrap()[0].code.as_deref(), Some("nested"));
+    }
+}

@@ -303,3 +303,65 @@ impl FromStr for Region {
             })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_in_declaration_order() {
+        // `row` indexes the table by discriminant.
+        for (index, region) in Region::ALL.iter().enumerate() {
+            assert_eq!(TABLE[index].0, *region);
+            assert_eq!(*region as usize, index);
+        }
+    }
+
+    #[test]
+    fn hosts_and_urls_derive_from_the_domain() {
+        for region in Region::ALL {
+            let domain = region.domain();
+            assert_eq!(region.api_host(), format!("api.{domain}"));
+            assert_eq!(region.login_host(), format!("login.{domain}"));
+            assert_eq!(region.api_base_url(), format!("https://api.{domain}"));
+            assert_eq!(region.login_base_url(), format!("https://login.{domain}"));
+        }
+    }
+
+    #[test]
+    fn every_name_of_a_region_parses_to_it() {
+        for region in Region::ALL {
+            for text in [
+                region.code().to_owned(),
+                region.to_string(),
+                region.domain().to_owned(),
+                region.api_host().to_owned(),
+                region.login_host().to_owned(),
+                region.api_base_url().to_owned(),
+                format!("{}/", region.login_base_url()),
+                format!("  {}  ", region.code().to_ascii_uppercase()),
+            ] {
+                assert_eq!(text.parse::<Region>(), Ok(region), "{text:?}");
+            }
+        }
+        assert_eq!("EU-West-1".parse(), Ok(Region::EuWest1));
+        assert_eq!("api.mypurecloud.com.au".parse(), Ok(Region::ApSoutheast2));
+    }
+
+    #[test]
+    fn other_text_is_no_region() {
+        for text in [
+            "",
+            "mars-1",
+            "purecloud.com",
+            "api.example.com",
+            "us-east-1.x",
+        ] {
+            let error = text.parse::<Region>().unwrap_err();
+            assert!(
+                error.to_string().starts_with(&format!("{text:?} is not")),
+                "{error}"
+            );
+        }
+    }
+}

@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::HeaderMap;
 
-use super::{Bytes, Error, ToParam};
+use super::types::ToParam;
+use super::{Bytes, Error};
 
 /// Characters left as they are in a path segment: RFC 3986 unreserved ones. Everything
 /// else, `/` and `?` included, is percent-encoded, so a value stays one segment.
@@ -352,5 +353,232 @@ impl<T> ApiResponse<T> {
     /// Status, headers and body.
     pub fn into_parts(self) -> (u16, HeaderMap, T) {
         (self.status, self.headers, self.body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Date, DateTime, Interval};
+    use super::*;
+
+    fn request(path: &'static str) -> Request {
+        Request::new(reqwest::Method::GET, "getThing", path)
+    }
+
+    fn filled(value: &str) -> Result<String, Error> {
+        let mut request = request("/api/v2/things/{thingId}/parts");
+        request.path_param("thingId", value)?;
+        Ok(request.path().to_owned())
+    }
+
+    #[test]
+    fn path_params_are_one_encoded_segment() {
+        assert_eq!(filled("abc-123").unwrap(), "/api/v2/things/abc-123/parts");
+        assert_eq!(
+            filled("a/b?c#d e%f+g&h=i").unwrap(),
+            "/api/v2/things/a%2Fb%3Fc%23d%20e%25f%2Bg%26h%3Di/parts"
+        );
+        // RFC 3986 unreserved characters stay as they are.
+        assert_eq!(filled("A-z_0.9~").unwrap(), "/api/v2/things/A-z_0.9~/parts");
+        assert_eq!(filled("...").unwrap(), "/api/v2/things/.../parts");
+    }
+
+    #[test]
+    fn path_params_encode_unicode_as_utf8() {
+        assert_eq!(
+            filled("é東😀").unwrap(),
+            "/api/v2/things/%C3%A9%E6%9D%B1%F0%9F%98%80/parts"
+        );
+    }
+
+    #[test]
+    fn path_params_refuse_dot_segments_and_empty_values() {
+        for value in [".", "..", ""] {
+            match filled(value) {
+                Err(Error::Encode { operation, message }) => {
+                    assert_eq!(operation, "getThing");
+                    assert!(message.contains("thingId"), "{message}");
+                }
+                other => panic!("{value:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_path_param_cannot_fill_another_placeholder() {
+        let mut request = request("/x/{a}/{b}");
+        request.path_param("a", "{b}").unwrap();
+        request.path_param("b", "v").unwrap();
+        assert_eq!(request.path(), "/x/%7Bb%7D/v");
+        assert_eq!(request.template(), "/x/{a}/{b}");
+    }
+
+    fn query(request: &Request) -> Vec<(&str, &str)> {
+        request
+            .query
+            .iter()
+            .map(|(name, value)| (name.as_ref(), value.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn array_query_values_follow_their_style() {
+        let values = ["a", "b c"];
+        let cases = [
+            (ArrayStyle::Multi, vec![("id", "a"), ("id", "b c")]),
+            (ArrayStyle::Csv, vec![("id", "a,b c")]),
+            (ArrayStyle::Ssv, vec![("id", "a b c")]),
+            (ArrayStyle::Tsv, vec![("id", "a\tb c")]),
+            (ArrayStyle::Pipes, vec![("id", "a|b c")]),
+        ];
+        for (style, expected) in cases {
+            let mut request = request("/x");
+            request.query_list("id", &values, style);
+            assert_eq!(query(&request), expected, "{style:?}");
+        }
+    }
+
+    #[test]
+    fn scalar_query_values_render_as_genesys_reads_them() {
+        let instant: DateTime = "2024-01-02T03:04:05.6+00:00".parse().unwrap();
+        let mut request = request("/x");
+        request.query("flag", &true);
+        request.query("off", &false);
+        request.query("count", &25i32);
+        request.query("big", &-9_007_199_254_740_993i64);
+        request.query("ratio", &0.25f64);
+        request.query("at", &instant);
+        request.query("day", &Date::from_ymd_opt(2024, 2, 29).unwrap());
+        request.query(
+            "interval",
+            &Interval {
+                start: instant,
+                end: instant,
+            },
+        );
+        request.query("name", "O'Brien & Sons");
+        assert_eq!(
+            query(&request),
+            [
+                ("flag", "true"),
+                ("off", "false"),
+                ("count", "25"),
+                ("big", "-9007199254740993"),
+                ("ratio", "0.25"),
+                ("at", "2024-01-02T03:04:05.600Z"),
+                ("day", "2024-02-29"),
+                (
+                    "interval",
+                    "2024-01-02T03:04:05.600Z/2024-01-02T03:04:05.600Z"
+                ),
+                ("name", "O'Brien & Sons"),
+            ]
+        );
+    }
+
+    #[test]
+    fn array_headers_are_comma_separated() {
+        let mut request = request("/x");
+        request.header_list("X-Ids", &[1i64, 2, 3]);
+        request.header("If-Match", "\"3\"");
+        assert_eq!(
+            request.headers,
+            [
+                ("X-Ids", "1,2,3".to_owned()),
+                ("If-Match", "\"3\"".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn set_query_replaces_every_value_of_the_name() {
+        let mut request = request("/x");
+        request.query_list("pageNumber", &[1, 2], ArrayStyle::Multi);
+        request.query("pageSize", &25);
+        request.set_query("pageNumber", "3");
+        assert_eq!(query(&request), [("pageSize", "25"), ("pageNumber", "3")]);
+        assert_eq!(request.query_value("pageNumber"), Some("3"));
+        assert_eq!(request.query_value("cursor"), None);
+    }
+
+    #[test]
+    fn set_uri_takes_the_path_and_decodes_the_query() {
+        let mut request = request("/api/v2/users");
+        request.query("pageNumber", &1);
+        request.set_uri("/api/v2/users?pageNumber=2&q=a%2Fb+c&flag&=x");
+        assert_eq!(request.path(), "/api/v2/users");
+        assert_eq!(
+            query(&request),
+            [("pageNumber", "2"), ("q", "a/b c"), ("flag", ""), ("", "x")]
+        );
+        request.set_uri("/api/v2/groups");
+        assert_eq!(request.path(), "/api/v2/groups");
+        assert!(request.query.is_empty());
+    }
+
+    fn response(body: &str) -> Response {
+        Response {
+            operation: "getThings",
+            status: 200,
+            headers: HeaderMap::new(),
+            body: Bytes::from(body.to_owned()),
+        }
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Thing {
+        id: Option<i64>,
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Things {
+        entities: Option<Vec<Thing>>,
+    }
+
+    #[test]
+    fn an_empty_body_decodes_as_null() {
+        assert_eq!(response("").json::<Option<Thing>>("Thing").unwrap(), None);
+        assert_eq!(
+            response(" \n").json::<Option<Thing>>("Thing").unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn decode_errors_name_the_model_and_the_field() {
+        let body = r#"{"entities": [{"id": 1}, {"id": "two"}]}"#;
+        match response(body).json::<Things>("ThingListing") {
+            Err(Error::Decode {
+                operation,
+                model,
+                field,
+                ..
+            }) => {
+                assert_eq!((operation, model), ("getThings", "ThingListing"));
+                assert_eq!(field.as_deref(), Some("entities[1].id"));
+            }
+            other => panic!("{other:?}"),
+        }
+        match response(r#"{"id": 1} trailing"#).json::<Thing>("Thing") {
+            Err(Error::Decode { field: None, .. }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn api_responses_read_their_headers() {
+        let mut headers = HeaderMap::new();
+        headers.insert("inin-correlation-id", "abc-1".parse().unwrap());
+        headers.insert("etag", "\"7\"".parse().unwrap());
+        let response = Response {
+            headers,
+            ..response("{}")
+        }
+        .with_body(5);
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.correlation_id(), Some("abc-1"));
+        assert_eq!(response.etag(), Some("\"7\""));
+        assert_eq!(response.header("retry-after"), None);
+        assert_eq!(response.into_body(), 5);
     }
 }

@@ -113,27 +113,34 @@ pub(crate) fn random_fraction() -> f64 {
     (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
+/// The longest wait a `Retry-After` is taken to ask for: a day. The call's time budget
+/// ends any retry sooner; the cap keeps a huge value from overflowing the deadline's
+/// arithmetic.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
+
 /// The wait a `Retry-After` header asks for: delay-seconds, or an HTTP date (a date in the
-/// past means no wait).
+/// past means no wait), at most [`MAX_RETRY_AFTER`]; `None` when there is no such header
+/// or it says neither.
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers
         .get(reqwest::header::RETRY_AFTER)?
         .to_str()
         .ok()?
         .trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0)
-            .then(|| Duration::from_secs_f64(seconds.min(86_400.0)));
-    }
-    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    Some(
+    let wait = if let Ok(seconds) = value.parse::<u64>() {
+        Duration::from_secs(seconds)
+    } else if let Ok(seconds) = value.parse::<f64>() {
+        if !(seconds.is_finite() && seconds >= 0.0) {
+            return None;
+        }
+        Duration::from_secs_f64(seconds.min(MAX_RETRY_AFTER.as_secs_f64()))
+    } else {
+        let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
         SystemTime::from(date)
             .duration_since(now)
-            .unwrap_or(Duration::ZERO),
-    )
+            .unwrap_or(Duration::ZERO)
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
 }
 
 /// Whether a method can be sent twice with the effect of once.
@@ -233,5 +240,147 @@ impl CallOptions {
             retry_non_idempotent: other.retry_non_idempotent.or(self.retry_non_idempotent),
             headers,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{HeaderValue, RETRY_AFTER};
+    use reqwest::Method;
+
+    use super::*;
+
+    fn retry_after_of(value: &str) -> Option<Duration> {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
+        retry_after(&headers, now())
+    }
+
+    /// 2015-10-21 07:28:00 UTC, the instant of RFC 9110's `Retry-After` example.
+    fn now() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480)
+    }
+
+    #[test]
+    fn retry_after_reads_delay_seconds() {
+        assert_eq!(retry_after_of("120"), Some(Duration::from_secs(120)));
+        assert_eq!(retry_after_of(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(retry_after_of("0"), Some(Duration::ZERO));
+        assert_eq!(retry_after_of("1.5"), Some(Duration::from_millis(1500)));
+    }
+
+    #[test]
+    fn retry_after_reads_an_http_date() {
+        assert_eq!(
+            retry_after_of("Wed, 21 Oct 2015 07:30:00 GMT"),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            retry_after_of("Wed, 21 Oct 2015 08:28:00 +0000"),
+            Some(Duration::from_secs(3600))
+        );
+        // A date already past asks for no wait.
+        assert_eq!(
+            retry_after_of("Wed, 21 Oct 2015 07:00:00 GMT"),
+            Some(Duration::ZERO)
+        );
+    }
+
+    #[test]
+    fn retry_after_caps_huge_values_at_a_day() {
+        let day = Some(Duration::from_secs(86_400));
+        assert_eq!(retry_after_of("18446744073709551615"), day);
+        assert_eq!(retry_after_of("1e300"), day);
+        assert_eq!(retry_after_of("Fri, 31 Dec 9999 23:59:59 GMT"), day);
+    }
+
+    #[test]
+    fn retry_after_ignores_garbage() {
+        for value in [
+            "",
+            "soon",
+            "-5",
+            "-0.5",
+            "NaN",
+            "inf",
+            "10s",
+            "2015-10-21T07:30:00Z",
+        ] {
+            assert_eq!(retry_after_of(value), None, "{value:?}");
+        }
+        assert_eq!(retry_after(&HeaderMap::new(), now()), None);
+    }
+
+    #[test]
+    fn backoff_stays_under_its_doubling_bound() {
+        let policy = RetryPolicy::new()
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_secs(1));
+        for _ in 0..200 {
+            assert!(policy.backoff(0) <= Duration::from_millis(100));
+            assert!(policy.backoff(2) <= Duration::from_millis(400));
+            assert!(policy.backoff(4) <= Duration::from_secs(1));
+            assert!(policy.backoff(u32::MAX) <= Duration::from_secs(1));
+        }
+        // Full jitter: waits spread over the bound rather than all sitting at it.
+        let waits: Vec<Duration> = (0..200).map(|_| policy.backoff(3)).collect();
+        assert!(waits.iter().any(|w| *w < Duration::from_millis(400)));
+        assert!(waits.iter().any(|w| *w > Duration::from_millis(400)));
+    }
+
+    #[test]
+    fn random_fractions_are_in_the_unit_interval() {
+        for _ in 0..1000 {
+            let x = random_fraction();
+            assert!((0.0..1.0).contains(&x), "{x}");
+        }
+    }
+
+    #[test]
+    fn a_policy_makes_at_least_one_attempt() {
+        assert_eq!(RetryPolicy::new().max_attempts(0).attempts(), 1);
+        assert_eq!(RetryPolicy::never().attempts(), 1);
+        assert_eq!(RetryPolicy::default().attempts(), 4);
+    }
+
+    #[test]
+    fn only_methods_safe_to_repeat_are_idempotent() {
+        for method in [Method::GET, Method::HEAD, Method::PUT, Method::DELETE] {
+            assert!(is_idempotent(&method), "{method}");
+        }
+        for method in [Method::POST, Method::PATCH] {
+            assert!(!is_idempotent(&method), "{method}");
+        }
+    }
+
+    #[test]
+    fn merged_options_prefer_the_later_and_keep_both_headers() {
+        let client = CallOptions::new()
+            .timeout(Duration::from_secs(5))
+            .retry_non_idempotent(true)
+            .header("X-A", "1");
+        let call = CallOptions::new()
+            .retry(RetryPolicy::never())
+            .timeout(Duration::from_secs(1))
+            .header("X-B", "2");
+        let merged = client.merged(call);
+        assert_eq!(merged.timeout, Some(Duration::from_secs(1)));
+        assert_eq!(merged.retry, Some(RetryPolicy::never()));
+        assert_eq!(merged.retry_non_idempotent, Some(true));
+        assert_eq!(
+            merged.headers,
+            [
+                ("X-A".to_owned(), "1".to_owned()),
+                ("X-B".to_owned(), "2".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn call_options_debug_hides_header_values() {
+        let options = CallOptions::new().header("Authorization", "Bearer secret-token");
+        let debug = format!("{options:?}");
+        assert!(debug.contains("Authorization"), "{debug}");
+        assert!(!debug.contains("secret-token"), "{debug}");
     }
 }
