@@ -13,8 +13,7 @@ use crate::ir::{
 };
 use crate::naming::{bare, doc};
 use crate::surface::{
-    decoding, display, ident, path_tokens, Conversion, Decoding, Input, Outcome, Place, Surface,
-    Types,
+    decoding, display, ident, Conversion, Decoding, Input, Outcome, Place, Surface, Types,
 };
 
 #[derive(Serialize)]
@@ -388,8 +387,8 @@ fn job_view(api: &Api, types: &Types, op: &Operation) -> Option<JobView> {
         quote!(#field: None,)
     });
     let (poll_builder, poll_params) = builder_paths(poll, &op.home_module);
-    let (poll_builder, poll_params) = (path_tokens(&poll_builder), path_tokens(&poll_params));
-    let status_enum = path_tokens(&format!("crate::models::{}", status_model.name.rust));
+    let status_enum = ident(&status_model.name.rust);
+    let status_enum = quote!(crate::models::#status_enum);
     let complete = variant(&job.complete)?;
     let failed = job.failed.iter().filter_map(|wire| {
         let name = variant(wire)?;
@@ -446,14 +445,24 @@ fn job_view(api: &Api, types: &Types, op: &Operation) -> Option<JobView> {
 
 /// How code in `module` names an operation's builder and its parameters type: bare in the
 /// builder's home module, by path from any other.
-pub(super) fn builder_paths(op: &Operation, module: &str) -> (String, String) {
+pub(super) fn builder_paths(op: &Operation, module: &str) -> (TokenStream, TokenStream) {
+    let (builder, params) = (ident(&op.builder), ident(&op.params_type));
     if op.home_module == module {
-        (op.builder.clone(), op.params_type.clone())
+        (quote!(#builder), quote!(#params))
     } else {
-        let home = format!("crate::apis::{}", op.home_module);
+        let home = ident(&op.home_module);
         (
-            format!("{home}::{}", op.builder),
-            format!("{home}::{}", op.params_type),
+            quote!(crate::apis::#home::#builder),
+            quote!(crate::apis::#home::#params),
         )
+    }
+}
+
+/// The builder's path as a doc link names it from `module`.
+pub(super) fn builder_link(op: &Operation, module: &str) -> String {
+    if op.home_module == module {
+        op.builder.clone()
+    } else {
+        format!("crate::apis::{}::{}", op.home_module, op.builder)
     }
 }

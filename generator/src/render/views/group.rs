@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde::Serialize;
 
-use super::builder::{builder_paths, builder_view, BuilderView};
+use super::builder::{builder_link, builder_paths, builder_view, BuilderView};
 use super::docs::{self, ParamRow};
 use super::{doc_comments, inner_doc_comments, module_features, one_line, text};
 use crate::ir::{Api, Group};
@@ -167,6 +167,7 @@ fn method_view(
 ) -> MethodView {
     let op = surface.op;
     let (builder_path, params_path) = builder_paths(op, &group.module);
+    let builder_link = builder_link(op, &group.module);
     let args: Vec<ArgView> = surface
         .arguments_code(types)
         .into_iter()
@@ -183,11 +184,11 @@ fn method_view(
     let returns = surface.output_display(api);
     MethodView {
         name: method.to_owned(),
-        doc: doc_comments(&method_doc(api, surface, &builder_path)),
+        doc: doc_comments(&method_doc(api, surface, &builder_link)),
         deprecated: op
             .deprecated
             .then(|| "Genesys marks this operation deprecated.".to_owned()),
-        builder_path,
+        builder_path: builder_path.to_string(),
         args,
         body: body.to_string(),
         page: PageView {
@@ -221,9 +222,7 @@ fn method_view(
 
 /// `Builder::new(self.client.clone(), Params { .. })`: arguments stored as their fields
 /// (converted with `.into()` where taken as `impl Into`), optional inputs unset.
-fn method_body(surface: &Surface, builder_path: &str, params_path: &str) -> TokenStream {
-    let builder = crate::surface::path_tokens(builder_path);
-    let params = crate::surface::path_tokens(params_path);
+fn method_body(surface: &Surface, builder: &TokenStream, params: &TokenStream) -> TokenStream {
     let fields = surface.inputs.iter().map(|input| {
         let field = ident(input.rust);
         match (input.passing(), input.conversion()) {
