@@ -4,7 +4,10 @@
 //!
 //! Pure: [`diff`] compares two named [`crate::ir::Api`]s (so a Swagger 2.0 and an OpenAPI 3.0
 //! rendering of one API compare equal) and returns a plain [`Report`]; [`markdown`] and
-//! [`json`] render it. Nothing here reads or writes files.
+//! [`json`] render it. Nothing here reads or writes files. An operation's method (its
+//! inputs, builder and returned type) is read from [`crate::surface`], as `render` reads
+//! it; [`signatures`] shows what is compared, so a test can hold it against the generated
+//! code.
 //!
 //! # Identity
 //!
@@ -61,6 +64,7 @@ use serde::Serialize;
 
 use crate::ir::{Api, Method};
 
+pub use compare::{signatures, Argument, Signature};
 pub use markdown::markdown;
 
 /// The JSON format's name and version; bumped when a field changes meaning or goes away.
