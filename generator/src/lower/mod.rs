@@ -47,6 +47,17 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Runs `job` in this context, fresh for one part of the document, and gives what
+    /// outlives the context, for [`Lowered::absorb_job`].
+    fn run<T>(mut self, job: impl FnOnce(&mut Self) -> Result<T, Error>) -> JobDone<T> {
+        let result = job(&mut self);
+        JobDone {
+            result,
+            diags: self.diags,
+            models: self.models,
+        }
+    }
+
     /// Records a warning at a pointer of the upgraded document, reported in source coordinates.
     pub fn warn(&mut self, oas_pointer: &str, message: impl Into<String>) {
         let (file, pointer) = self.map.locate(oas_pointer);
@@ -77,6 +88,14 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// What a lowering job left when its context ended: its result, its warnings and the
+/// models it made, for [`Lowered::absorb_job`].
+struct JobDone<T> {
+    result: Result<T, Error>,
+    diags: Vec<Diagnostic>,
+    models: IndexMap<String, Model>,
+}
+
 /// The id of an inline model: `#Hint`, or `#Hint2`, `#Hint3`... when taken. Inline ids
 /// live in their own namespace (`#` cannot start a definition name we accept unescaped), so
 /// they never replace a definition; `naming` resolves clashing type names.
@@ -105,6 +124,21 @@ pub(crate) struct Lowered {
 }
 
 impl Lowered {
+    /// Takes in a job that ran in parallel with others, in the document's order (see
+    /// [`crate::parallel::ordered`]): its warnings, then, unless it failed, its models, as
+    /// [`Lowered::absorb`] does, with the types that `types` picks out of its result.
+    fn absorb_job<T>(
+        &mut self,
+        job: JobDone<T>,
+        diags: &mut Diagnostics,
+        types: impl FnOnce(&mut T) -> Vec<&mut TypeRef>,
+    ) -> Result<T, Error> {
+        diags.items.extend(job.diags);
+        let mut value = job.result?;
+        self.absorb(job.models, types(&mut value));
+        Ok(value)
+    }
+
     /// Takes in a job's models, in the order the job made them, as if the job
     /// had run after every job absorbed before it: each inline model gets the first free
     /// id for its hint (`#Hint`, `#Hint2`...), and an inline enum whose values an earlier job
@@ -199,38 +233,6 @@ pub fn lower(
         models: lowered.models,
     };
     analysis::finish(&mut out, &tag_docs, tags.is_some());
-    Ok(out)
-}
-
-/// Runs `lower_one` on every part in parallel, each with a job context of its own, and
-/// absorbs the results in the parts' order; the first error, in that order, is returned.
-fn in_parallel<P: Sync, T: Send>(
-    api: &OpenAPI,
-    map: &SourceMap,
-    lowered: &mut Lowered,
-    diags: &mut Diagnostics,
-    parts: &[P],
-    lower_one: impl Fn(&mut Ctx<'_>, &P) -> Result<T, Error> + Sync,
-    mut types: impl FnMut(&mut T) -> Vec<&mut TypeRef>,
-) -> Result<Vec<T>, Error> {
-    use rayon::prelude::*;
-    let known: &Lowered = lowered;
-    type Job<T> = (Result<T, Error>, Vec<Diagnostic>, IndexMap<String, Model>);
-    let results: Vec<Job<T>> = parts
-        .par_iter()
-        .map(|part| {
-            let mut ctx = Ctx::new(api, map, known);
-            let result = lower_one(&mut ctx, part);
-            (result, ctx.diags, ctx.models)
-        })
-        .collect();
-    let mut out = Vec::with_capacity(results.len());
-    for (result, job_diags, models) in results {
-        diags.items.extend(job_diags);
-        let mut value = result?;
-        lowered.absorb(models, types(&mut value));
-        out.push(value);
-    }
     Ok(out)
 }
 

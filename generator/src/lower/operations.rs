@@ -115,9 +115,12 @@ pub(super) fn lower_operations(
             &job.pointer,
         )
     };
-    let lowered_ops = super::in_parallel(api, map, lowered, diags, &jobs, lower_job, |op| {
-        op.types_mut().collect()
-    })?;
+    let lowered_ops = crate::parallel::ordered(
+        lowered,
+        &jobs,
+        |known, job| Ctx::new(api, map, known).run(|ctx| lower_job(ctx, job)),
+        |lowered, job| lowered.absorb_job(job, diags, |op| op.types_mut().collect()),
+    )?;
     diags.items.extend(trailing);
     let mut out: IndexMap<String, Operation> = lowered_ops
         .into_iter()

@@ -22,9 +22,12 @@ pub(super) fn lower_components(
         return Ok(());
     };
     let parts: Vec<_> = components.schemas.iter().collect();
-    super::in_parallel(api, map, lowered, diags, &parts, lower_component, |_| {
-        Vec::new()
-    })?;
+    crate::parallel::ordered(
+        lowered,
+        &parts,
+        |known, part| Ctx::new(api, map, known).run(|ctx| lower_component(ctx, part)),
+        |lowered, job| lowered.absorb_job(job, diags, |_| Vec::new()),
+    )?;
     Ok(())
 }
 
