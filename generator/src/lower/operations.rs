@@ -9,7 +9,7 @@ use openapiv3::{
     StatusCode, Type,
 };
 
-use super::schema::{checked_default, type_of, type_of_schema};
+use super::schema::{checked_default, type_of, type_of_unboxed};
 use super::{Ctx, Lowered};
 use crate::error::{escape, Diagnostics, Error, ErrorKind};
 use crate::ir::{
@@ -354,7 +354,7 @@ fn lower_params(
         let schema_pointer = format!("{param_pointer}/schema");
         let (ty, default, enum_values, is_array) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
-                let ty = type_of_ref(ctx, schema, &hint, &schema_pointer)?;
+                let ty = type_of_unboxed(ctx, schema, &hint, &schema_pointer)?;
                 let (default, values, is_array) = match schema.as_item() {
                     Some(s) => (
                         checked_default(ctx, s, &schema_pointer),
@@ -452,18 +452,6 @@ fn sendable(ctx: &mut Ctx, ty: TypeRef, pointer: &str) -> TypeRef {
     }
 }
 
-fn type_of_ref(
-    ctx: &mut Ctx,
-    schema: &ReferenceOr<Schema>,
-    hint: &str,
-    pointer: &str,
-) -> Result<TypeRef, Error> {
-    match schema {
-        ReferenceOr::Reference { reference } => super::schema::resolve_ref(ctx, reference, pointer),
-        ReferenceOr::Item(s) => type_of_schema(ctx, s, hint, pointer),
-    }
-}
-
 fn enum_of(schema: &Schema) -> Vec<String> {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Array(a)) => match a.items.as_ref().and_then(|i| i.as_item()) {
@@ -537,7 +525,7 @@ fn lower_body(
                     });
                 }
             } else {
-                out.ty = Some(type_of_ref(
+                out.ty = Some(type_of_unboxed(
                     ctx,
                     schema,
                     &format!("{op_hint}Body"),
@@ -546,7 +534,7 @@ fn lower_body(
             }
         }
         BodyKind::Json | BodyKind::Binary => {
-            out.ty = Some(type_of_ref(
+            out.ty = Some(type_of_unboxed(
                 ctx,
                 schema,
                 &format!("{op_hint}Body"),
@@ -622,7 +610,7 @@ fn lower_responses(
                 };
                 let ty = match &media.schema {
                     Some(schema) if is_json(content_type) => {
-                        Some(type_of_ref(ctx, schema, &hint, &schema_pointer)?)
+                        Some(type_of_unboxed(ctx, schema, &hint, &schema_pointer)?)
                     }
                     Some(_) | None if !is_json(content_type) => Some(TypeRef::Binary),
                     _ => None,
