@@ -10,7 +10,7 @@ pub struct ApiUsageQueryResult {
     pub results: Option<Vec<crate::models::ApiUsageRow>>,
     /// Query status
     pub query_status: Option<crate::models::ApiUsageQueryResultQueryStatus>,
-    /// Sets `cursors`.
+    /// `cursors` in the API's JSON.
     pub cursors: Option<crate::models::Cursors>,
 }
 crate::runtime::json_object! {

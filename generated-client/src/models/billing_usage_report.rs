@@ -11,7 +11,7 @@ pub struct BillingUsageReport {
     ///
     /// Set by the server; ignored in requests.
     pub id: Option<String>,
-    /// Sets `name`.
+    /// `name` in the API's JSON.
     pub name: Option<String>,
     /// The period start date. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss\[.mmm\]Z
     ///

@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Cursors {
-    /// Sets `before`.
+    /// `before` in the API's JSON.
     pub before: Option<String>,
-    /// Sets `after`.
+    /// `after` in the API's JSON.
     pub after: Option<String>,
 }
 crate::runtime::json_object! {

@@ -11,8 +11,10 @@ pub struct TrusteeBillingOverview {
     ///
     /// Set by the server; ignored in requests.
     pub id: Option<String>,
-    /// Sets `name`.
+    /// `name` in the API's JSON.
     pub name: Option<String>,
+    /// `organization` in the API's JSON.
+    ///
     /// Required by the API.
     pub organization: Option<crate::models::NamedEntity>,
     /// The currency type.
@@ -47,7 +49,7 @@ pub struct TrusteeBillingOverview {
     pub contract_end_date: Option<crate::runtime::DateTime>,
     /// Minimum amount that will be charged for the month
     pub minimum_monthly_amount: Option<String>,
-    /// Sets `inRampPeriod`.
+    /// `inRampPeriod` in the API's JSON.
     pub in_ramp_period: Option<bool>,
     /// The URI for this object
     ///

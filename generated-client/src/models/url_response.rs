@@ -6,7 +6,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UrlResponse {
-    /// Sets `url`.
+    /// `url` in the API's JSON.
     pub url: Option<String>,
 }
 crate::runtime::json_object! {

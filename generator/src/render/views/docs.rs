@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{one_line, text};
 use crate::ir::{Api, ModelKind, Operation, PermissionKind, TypeRef};
 use crate::naming::{bare, doc, table_cell};
-use crate::surface::{display, Outcome, Place, Surface};
+use crate::surface::{display, Input, Outcome, Place, Surface};
 
 /// One row of a Markdown page's parameter table.
 #[derive(Serialize)]
@@ -195,13 +195,15 @@ fn example_value(api: &Api, ty: &TypeRef, name: &str) -> String {
 }
 
 /// A setter's doc: its description and the server's default, or what it sets.
-pub(super) fn setter_doc(
-    description: Option<&str>,
-    default: Option<&serde_json::Value>,
-    name: &str,
-) -> Vec<String> {
-    let mut paras = vec![text(description)];
-    if let Some(d) = default {
+pub(super) fn setter_doc(input: &Input) -> Vec<String> {
+    let mut paras = vec![text(input.description)];
+    if paras[0].trim().is_empty() {
+        paras[0] = match input.place {
+            Place::Body(_) => "Sets the request body.".to_owned(),
+            place => format!("Sets the `{}` {}.", input.wire, place.noun()),
+        };
+    }
+    if let Some(d) = input.default {
         paras.push(format!(
             "The server's default is `{}`.",
             d.as_str()
@@ -209,14 +211,5 @@ pub(super) fn setter_doc(
                 .unwrap_or_else(|| d.to_string())
         ));
     }
-    non_empty(paras, name)
-}
-
-/// The paragraphs, or a one-line doc naming the item when they are all empty.
-pub(super) fn non_empty(paras: Vec<String>, name: &str) -> Vec<String> {
-    if paras.iter().all(|p| p.trim().is_empty()) {
-        vec![format!("Sets `{name}`.")]
-    } else {
-        paras
-    }
+    paras
 }

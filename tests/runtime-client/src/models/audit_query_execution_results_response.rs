@@ -8,11 +8,11 @@
 pub struct AuditQueryExecutionResultsResponse {
     /// Transaction id.
     pub id: Option<String>,
-    /// Sets `pageSize`.
+    /// `pageSize` in the API's JSON.
     pub page_size: Option<i32>,
     /// Optional cursor to indicate where to resume the results.
     pub cursor: Option<String>,
-    /// Sets `entities`.
+    /// `entities` in the API's JSON.
     pub entities: Option<Vec<crate::models::AuditLogMessage>>,
 }
 crate::runtime::json_object! {

@@ -6,12 +6,16 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Calibration {
+    /// `id` in the API's JSON.
+    ///
     /// Set by the server; ignored in requests.
     pub id: Option<String>,
-    /// Sets `name`.
+    /// `name` in the API's JSON.
     pub name: Option<String>,
-    /// Sets `averageScore`.
+    /// `averageScore` in the API's JSON.
     pub average_score: Option<i32>,
+    /// `selfUri` in the API's JSON.
+    ///
     /// Set by the server; ignored in requests.
     pub self_uri: Option<String>,
 }

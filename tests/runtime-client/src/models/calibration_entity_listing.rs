@@ -6,25 +6,25 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CalibrationEntityListing {
-    /// Sets `entities`.
+    /// `entities` in the API's JSON.
     pub entities: Option<Vec<crate::models::Calibration>>,
-    /// Sets `pageSize`.
+    /// `pageSize` in the API's JSON.
     pub page_size: Option<i32>,
-    /// Sets `pageNumber`.
+    /// `pageNumber` in the API's JSON.
     pub page_number: Option<i32>,
-    /// Sets `total`.
+    /// `total` in the API's JSON.
     pub total: Option<i64>,
-    /// Sets `firstUri`.
+    /// `firstUri` in the API's JSON.
     pub first_uri: Option<String>,
-    /// Sets `selfUri`.
+    /// `selfUri` in the API's JSON.
     pub self_uri: Option<String>,
-    /// Sets `nextUri`.
+    /// `nextUri` in the API's JSON.
     pub next_uri: Option<String>,
-    /// Sets `previousUri`.
+    /// `previousUri` in the API's JSON.
     pub previous_uri: Option<String>,
-    /// Sets `lastUri`.
+    /// `lastUri` in the API's JSON.
     pub last_uri: Option<String>,
-    /// Sets `pageCount`.
+    /// `pageCount` in the API's JSON.
     pub page_count: Option<i32>,
 }
 crate::runtime::json_object! {

@@ -6,15 +6,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CursorContactListing {
-    /// Sets `entities`.
+    /// `entities` in the API's JSON.
     pub entities: Option<Vec<crate::models::ExternalContact>>,
-    /// Sets `nextUri`.
+    /// `nextUri` in the API's JSON.
     pub next_uri: Option<String>,
-    /// Sets `selfUri`.
+    /// `selfUri` in the API's JSON.
     pub self_uri: Option<String>,
-    /// Sets `previousUri`.
+    /// `previousUri` in the API's JSON.
     pub previous_uri: Option<String>,
-    /// Sets `cursors`.
+    /// `cursors` in the API's JSON.
     pub cursors: Option<crate::models::Cursors>,
 }
 crate::runtime::json_object! {

@@ -6,13 +6,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Detail {
-    /// Sets `errorCode`.
+    /// `errorCode` in the API's JSON.
     pub error_code: Option<String>,
-    /// Sets `fieldName`.
+    /// `fieldName` in the API's JSON.
     pub field_name: Option<String>,
-    /// Sets `entityId`.
+    /// `entityId` in the API's JSON.
     pub entity_id: Option<String>,
-    /// Sets `entityName`.
+    /// `entityName` in the API's JSON.
     pub entity_name: Option<String>,
 }
 crate::runtime::json_object! {

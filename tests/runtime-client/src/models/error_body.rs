@@ -6,27 +6,27 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ErrorBody {
-    /// Sets `message`.
+    /// `message` in the API's JSON.
     pub message: Option<String>,
-    /// Sets `code`.
+    /// `code` in the API's JSON.
     pub code: Option<String>,
-    /// Sets `status`.
+    /// `status` in the API's JSON.
     pub status: Option<i32>,
-    /// Sets `entityId`.
+    /// `entityId` in the API's JSON.
     pub entity_id: Option<String>,
-    /// Sets `entityName`.
+    /// `entityName` in the API's JSON.
     pub entity_name: Option<String>,
-    /// Sets `messageWithParams`.
+    /// `messageWithParams` in the API's JSON.
     pub message_with_params: Option<String>,
-    /// Sets `messageParams`.
+    /// `messageParams` in the API's JSON.
     pub message_params: Option<std::collections::BTreeMap<String, String>>,
-    /// Sets `contextId`.
+    /// `contextId` in the API's JSON.
     pub context_id: Option<String>,
-    /// Sets `details`.
+    /// `details` in the API's JSON.
     pub details: Option<Vec<crate::models::Detail>>,
-    /// Sets `errors`.
+    /// `errors` in the API's JSON.
     pub errors: Option<Vec<crate::models::ErrorBody>>,
-    /// Sets `limit`.
+    /// `limit` in the API's JSON.
     pub limit: Option<crate::models::Limit>,
 }
 crate::runtime::json_object! {

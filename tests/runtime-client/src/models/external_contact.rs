@@ -6,12 +6,16 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExternalContact {
+    /// `id` in the API's JSON.
+    ///
     /// Set by the server; ignored in requests.
     pub id: Option<String>,
-    /// Sets `firstName`.
+    /// `firstName` in the API's JSON.
     pub first_name: Option<String>,
-    /// Sets `lastName`.
+    /// `lastName` in the API's JSON.
     pub last_name: Option<String>,
+    /// `selfUri` in the API's JSON.
+    ///
     /// Set by the server; ignored in requests.
     pub self_uri: Option<String>,
 }

@@ -6,11 +6,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Limit {
-    /// Sets `key`.
+    /// `key` in the API's JSON.
     pub key: Option<String>,
-    /// Sets `namespace`.
+    /// `namespace` in the API's JSON.
     pub namespace: Option<String>,
-    /// Sets `value`.
+    /// `value` in the API's JSON.
     pub value: Option<i64>,
 }
 crate::runtime::json_object! {

@@ -6,11 +6,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WorkitemWrapup {
-    /// Sets `wrapupId`.
+    /// `wrapupId` in the API's JSON.
     pub wrapup_id: Option<String>,
-    /// Sets `userId`.
+    /// `userId` in the API's JSON.
     pub user_id: Option<String>,
-    /// Sets `dateCreated`.
+    /// `dateCreated` in the API's JSON.
     pub date_created: Option<crate::runtime::DateTime>,
 }
 crate::runtime::json_object! {

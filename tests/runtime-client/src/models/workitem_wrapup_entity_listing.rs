@@ -6,13 +6,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WorkitemWrapupEntityListing {
-    /// Sets `entities`.
+    /// `entities` in the API's JSON.
     pub entities: Option<Vec<crate::models::WorkitemWrapup>>,
-    /// Sets `nextUri`.
+    /// `nextUri` in the API's JSON.
     pub next_uri: Option<String>,
-    /// Sets `selfUri`.
+    /// `selfUri` in the API's JSON.
     pub self_uri: Option<String>,
-    /// Sets `previousUri`.
+    /// `previousUri` in the API's JSON.
     pub previous_uri: Option<String>,
 }
 crate::runtime::json_object! {
