@@ -43,7 +43,8 @@ pub struct StructView {
     wire_name: String,
     fields: Vec<FieldView>,
     additional: Option<String>,
-    /// The arguments of `new`, the fields requests must set.
+    /// The arguments of `new`, the fields requests must set; empty for models that are only
+    /// decoded, which have no `new`.
     required: Vec<ArgView>,
     /// The body of `new`.
     new_body: String,
@@ -169,7 +170,8 @@ fn struct_view(
             wire: f.name.wire.clone(),
             deprecated: f.deprecated,
         });
-        if f.required && !f.read_only {
+        // Only models sent in requests are constructed by callers.
+        if model.usage.request && f.required && !f.read_only {
             let (arg, conv) = types.arg(&f.ty);
             let name = ident(&f.name.rust);
             let value = match conv {
