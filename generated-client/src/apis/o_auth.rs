@@ -141,7 +141,7 @@ impl<'a> OAuthApi<'a> {
         )
     }
 }
-/// Request builder for [`OAuthApi::get_oauth_client_usage_query_result`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`OAuthApi::get_oauth_client_usage_query_result`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 #[cfg(any(feature = "o_auth", feature = "usage"))]
 pub type GetOauthClientUsageQueryResult = crate::runtime::RequestBuilder<
     GetOauthClientUsageQueryResultParams,
@@ -172,7 +172,7 @@ impl crate::runtime::Operation for GetOauthClientUsageQueryResultParams {
         response.json("ApiUsageQueryResult")
     }
 }
-/// Request builder for [`OAuthApi::get_oauth_client_usage_summary`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`OAuthApi::get_oauth_client_usage_summary`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 #[cfg(any(feature = "o_auth", feature = "usage"))]
 pub type GetOauthClientUsageSummary = crate::runtime::RequestBuilder<
     GetOauthClientUsageSummaryParams,
@@ -215,7 +215,7 @@ impl crate::runtime::Operation for GetOauthClientUsageSummaryParams {
         response.json("UsageExecutionResult")
     }
 }
-/// Request builder for [`OAuthApi::post_oauth_client_usage_query`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`OAuthApi::post_oauth_client_usage_query`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 #[cfg(any(feature = "o_auth", feature = "usage"))]
 pub type PostOauthClientUsageQuery = crate::runtime::RequestBuilder<
     PostOauthClientUsageQueryParams,

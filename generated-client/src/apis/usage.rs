@@ -290,7 +290,7 @@ impl<'a> UsageApi<'a> {
         )
     }
 }
-/// Request builder for [`UsageApi::get_usage_query_execution_id_results`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsageApi::get_usage_query_execution_id_results`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetUsageQueryExecutionIdResults = crate::runtime::RequestBuilder<
     GetUsageQueryExecutionIdResultsParams,
 >;
@@ -316,7 +316,7 @@ impl crate::runtime::Operation for GetUsageQueryExecutionIdResultsParams {
         response.json("ApiUsageQueryResult")
     }
 }
-/// Request builder for [`UsageApi::get_usage_simplesearch_execution_id_results`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsageApi::get_usage_simplesearch_execution_id_results`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetUsageSimplesearchExecutionIdResults = crate::runtime::RequestBuilder<
     GetUsageSimplesearchExecutionIdResultsParams,
 >;
@@ -376,7 +376,7 @@ impl crate::runtime::Operation for GetUsageSimplesearchExecutionIdResultsParams 
         response.json("ApiUsageQueryResult")
     }
 }
-/// Request builder for [`UsageApi::post_usage_query`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsageApi::post_usage_query`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostUsageQuery = crate::runtime::RequestBuilder<PostUsageQueryParams>;
 /// The parameters of [`PostUsageQuery`], set through its methods.
 #[derive(Debug, Clone)]
@@ -450,7 +450,7 @@ impl crate::runtime::Operation for PostUsageQueryParams {
         response.json("UsageExecutionResult")
     }
 }
-/// Request builder for [`UsageApi::post_usage_simplesearch`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsageApi::post_usage_simplesearch`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostUsageSimplesearch = crate::runtime::RequestBuilder<
     PostUsageSimplesearchParams,
 >;

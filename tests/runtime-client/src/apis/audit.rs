@@ -55,7 +55,7 @@ impl<'a> AuditApi<'a> {
         )
     }
 }
-/// Request builder for [`AuditApi::get_audits_query_transaction_id_results`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`AuditApi::get_audits_query_transaction_id_results`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetAuditsQueryTransactionIdResults = crate::runtime::RequestBuilder<
     GetAuditsQueryTransactionIdResultsParams,
 >;

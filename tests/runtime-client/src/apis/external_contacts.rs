@@ -47,7 +47,7 @@ impl<'a> ExternalContactsApi<'a> {
         )
     }
 }
-/// Request builder for [`ExternalContactsApi::get_externalcontacts_scan_contacts`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`ExternalContactsApi::get_externalcontacts_scan_contacts`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetExternalcontactsScanContacts = crate::runtime::RequestBuilder<
     GetExternalcontactsScanContactsParams,
 >;

@@ -59,7 +59,7 @@ impl<'a> QualityApi<'a> {
         )
     }
 }
-/// Request builder for [`QualityApi::get_quality_calibrations`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`QualityApi::get_quality_calibrations`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetQualityCalibrations = crate::runtime::RequestBuilder<
     GetQualityCalibrationsParams,
 >;

@@ -55,7 +55,7 @@ impl<'a> TaskManagementApi<'a> {
         )
     }
 }
-/// Request builder for [`TaskManagementApi::get_taskmanagement_workitem_wrapups`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`TaskManagementApi::get_taskmanagement_workitem_wrapups`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetTaskmanagementWorkitemWrapups = crate::runtime::RequestBuilder<
     GetTaskmanagementWorkitemWrapupsParams,
 >;

@@ -185,7 +185,7 @@ impl<'a> UsersApi<'a> {
         )
     }
 }
-/// Request builder for [`UsersApi::delete_user`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsersApi::delete_user`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type DeleteUser = crate::runtime::RequestBuilder<DeleteUserParams>;
 /// The parameters of [`DeleteUser`], set through its methods.
 #[derive(Debug, Clone)]
@@ -207,7 +207,7 @@ impl crate::runtime::Operation for DeleteUserParams {
         Ok(())
     }
 }
-/// Request builder for [`UsersApi::get_user`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsersApi::get_user`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetUser = crate::runtime::RequestBuilder<GetUserParams>;
 /// The parameters of [`GetUser`], set through its methods.
 #[derive(Debug, Clone)]
@@ -242,7 +242,7 @@ impl crate::runtime::Operation for GetUserParams {
         response.json("User")
     }
 }
-/// Request builder for [`UsersApi::get_users`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsersApi::get_users`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetUsers = crate::runtime::RequestBuilder<GetUsersParams>;
 /// The parameters of [`GetUsers`], set through its methods.
 #[derive(Debug, Clone)]
@@ -342,7 +342,7 @@ impl crate::runtime::Operation for GetUsersParams {
         response.json("UserEntityListing")
     }
 }
-/// Request builder for [`UsersApi::post_users`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsersApi::post_users`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostUsers = crate::runtime::RequestBuilder<PostUsersParams>;
 /// The parameters of [`PostUsers`], set through its methods.
 #[derive(Debug, Clone)]
@@ -366,7 +366,7 @@ impl crate::runtime::Operation for PostUsersParams {
         response.json("User")
     }
 }
-/// Request builder for [`UsersApi::put_user`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsersApi::put_user`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PutUser = crate::runtime::RequestBuilder<PutUserParams>;
 /// The parameters of [`PutUser`], set through its methods.
 #[derive(Debug, Clone)]
