@@ -158,7 +158,7 @@ pub(super) fn usage_example(
         .take(2)
     {
         call.push_str(&format!(
-            "\n        .{}({})",
+            "\n    .{}({})",
             bare(i.rust),
             example_value(api, i.ty, i.wire)
         ));
