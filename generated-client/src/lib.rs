@@ -16,7 +16,7 @@
 //!     .bearer_token(std::env::var("GENESYS_TOKEN")?)
 //!     .build()?;
 //! let result = client.billing().get_billing_account("accountId_example")
-//!         .fields("fields_example")
+//!     .fields("fields_example")
 //!     .send()
 //!     .await?;
 //! println!("{result:?}");

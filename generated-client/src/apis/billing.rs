@@ -33,7 +33,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_account(
         &self,
         account_id: impl Into<String>,
@@ -63,7 +69,12 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_account0(&self) -> GetBillingAccount0 {
         GetBillingAccount0::new(self.client.clone(), GetBillingAccount0Params {})
     }
@@ -86,7 +97,12 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_carrierservices_usage_calls(
         &self,
     ) -> GetBillingCarrierservicesUsageCalls {
@@ -116,7 +132,12 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_freetrial(&self) -> GetBillingFreetrial {
         GetBillingFreetrial::new(self.client.clone(), GetBillingFreetrialParams {})
     }
@@ -141,7 +162,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_invoice(
         &self,
         invoice_id: impl Into<String>,
@@ -174,7 +201,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_invoice_pdf(
         &self,
         invoice_id: impl Into<String>,
@@ -207,7 +240,12 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_invoices(&self) -> GetBillingInvoices {
         GetBillingInvoices::new(
             self.client.clone(),
@@ -238,7 +276,12 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_periods(&self) -> GetBillingPeriods {
         GetBillingPeriods::new(
             self.client.clone(),
@@ -265,7 +308,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_premiumapplisting(
         &self,
         app_id: impl Into<String>,
@@ -301,11 +350,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, or
-    ///
-    /// * 409: The request conflicts with the current state of the target resource.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_reports_billableusage(
         &self,
         start_date: impl Into<crate::runtime::DateTime>,
@@ -340,7 +391,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_reports_billableusagedata_report_id_csv(
         &self,
         report_id: impl Into<String>,
@@ -373,7 +430,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_reports_concurrentusagedata_report_id_csv(
         &self,
         report_id: impl Into<String>,
@@ -406,7 +469,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_reports_resourcesusagedata_report_id_csv(
         &self,
         report_id: impl Into<String>,
@@ -432,7 +501,12 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_signup_freetrial(&self) -> GetBillingSignupFreetrial {
         GetBillingSignupFreetrial::new(
             self.client.clone(),
@@ -455,7 +529,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_signup_freetrial_staging_free_trial_id(
         &self,
         free_trial_id: impl Into<String>,
@@ -483,7 +563,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_signup_provisioning_provisioning_id(
         &self,
         provisioning_id: impl Into<String>,
@@ -514,7 +600,12 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_subscriptionoverview(&self) -> GetBillingSubscriptionoverview {
         GetBillingSubscriptionoverview::new(
             self.client.clone(),
@@ -544,7 +635,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_task(&self, task_id: impl Into<String>) -> GetBillingTask {
         GetBillingTask::new(
             self.client.clone(),
@@ -577,11 +674,14 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, or
-    ///
-    /// * 409: The request conflicts with the current state of the target resource.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_trusteebillingoverview_trustor_org_id(
         &self,
         trustor_org_id: impl Into<String>,
@@ -614,7 +714,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_vendorusage_organization(
         &self,
         organization_id: impl Into<String>,
@@ -644,7 +750,12 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_billing_vendorusage_organizations(
         &self,
     ) -> GetBillingVendorusageOrganizations {
@@ -677,7 +788,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter or the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn patch_billing_signup_freetrial_staging_free_trial_id(
         &self,
         free_trial_id: impl Into<String>,
@@ -708,7 +825,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter or the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn patch_billing_signup_provisioning_provisioning_id(
         &self,
         provisioning_id: impl Into<String>,
@@ -742,7 +865,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_billing_activation(
         &self,
         billing_activation_job_id: impl Into<String>,
@@ -773,7 +902,12 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_billing_carrierservices_usage_calls_csv(
         &self,
     ) -> PostBillingCarrierservicesUsageCallsCsv {
@@ -802,7 +936,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_billing_premise_licensestatus(
         &self,
         body: crate::models::SignedBillingData,
@@ -830,7 +970,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_billing_premise_uploadurl(
         &self,
         body: crate::models::SignedBillingData,
@@ -859,7 +1005,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_billing_premiumapptrials(&self) -> PostBillingPremiumapptrials {
         PostBillingPremiumapptrials::new(
             self.client.clone(),
@@ -891,7 +1043,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_billing_reports_billableusagedata_report_id_csv(
         &self,
         report_id: impl Into<String>,
@@ -926,7 +1084,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_billing_reports_concurrentusagedata_report_id_csv(
         &self,
         report_id: impl Into<String>,
@@ -961,7 +1125,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_billing_reports_hourlylicenseusagedata_report_id_csv(
         &self,
         report_id: impl Into<String>,
@@ -996,7 +1166,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_billing_reports_resourcesusagedata_report_id_csv(
         &self,
         report_id: impl Into<String>,
@@ -1022,7 +1198,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_billing_signup_freetrial_staging(
         &self,
     ) -> PostBillingSignupFreetrialStaging {
@@ -1056,7 +1238,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter or the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_billing_signup_freetrial_staging_free_trial_id_otp(
         &self,
         free_trial_id: impl Into<String>,
@@ -1083,7 +1271,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_billing_signup_provisioning(&self) -> PostBillingSignupProvisioning {
         PostBillingSignupProvisioning::new(
             self.client.clone(),
@@ -1115,7 +1309,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter or the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_billing_signup_provisioning_provisioning_id_otp(
         &self,
         provisioning_id: impl Into<String>,
@@ -1145,7 +1345,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_billing_subscriptionproductactivations(
         &self,
     ) -> PostBillingSubscriptionproductactivations {
@@ -1173,7 +1379,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_billing_subscriptionproductcancellations(
         &self,
     ) -> PostBillingSubscriptionproductcancellations {
@@ -1204,7 +1416,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter or the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_billing_vendorusage_organization(
         &self,
         organization_id: impl Into<String>,
@@ -1238,7 +1456,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter or the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn put_billing_account(
         &self,
         account_id: impl Into<String>,
@@ -1268,7 +1492,13 @@ impl<'a> BillingApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503; [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503).
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn put_billing_account0(&self) -> PutBillingAccount0 {
         PutBillingAccount0::new(
             self.client.clone(),
@@ -1278,7 +1508,7 @@ impl<'a> BillingApi<'a> {
         )
     }
 }
-/// Request builder for [`BillingApi::get_billing_account`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_account`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingAccount = crate::runtime::RequestBuilder<GetBillingAccountParams>;
 /// The parameters of [`GetBillingAccount`], set through its methods.
 #[derive(Debug, Clone)]
@@ -1313,7 +1543,7 @@ impl crate::runtime::Operation for GetBillingAccountParams {
         response.json("Account")
     }
 }
-/// Request builder for [`BillingApi::get_billing_account0`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_account0`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingAccount0 = crate::runtime::RequestBuilder<GetBillingAccount0Params>;
 /// The parameters of [`GetBillingAccount0`], set through its methods.
 #[derive(Debug, Clone)]
@@ -1335,7 +1565,7 @@ impl crate::runtime::Operation for GetBillingAccount0Params {
         response.json("CustomerAccount")
     }
 }
-/// Request builder for [`BillingApi::get_billing_carrierservices_usage_calls`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_carrierservices_usage_calls`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingCarrierservicesUsageCalls = crate::runtime::RequestBuilder<
     GetBillingCarrierservicesUsageCallsParams,
 >;
@@ -1390,7 +1620,7 @@ impl crate::runtime::Operation for GetBillingCarrierservicesUsageCallsParams {
         response.json("UrlResponse")
     }
 }
-/// Request builder for [`BillingApi::get_billing_freetrial`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_freetrial`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingFreetrial = crate::runtime::RequestBuilder<GetBillingFreetrialParams>;
 /// The parameters of [`GetBillingFreetrial`], set through its methods.
 #[derive(Debug, Clone)]
@@ -1412,7 +1642,7 @@ impl crate::runtime::Operation for GetBillingFreetrialParams {
         response.json("FreeTrial")
     }
 }
-/// Request builder for [`BillingApi::get_billing_invoice`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_invoice`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingInvoice = crate::runtime::RequestBuilder<GetBillingInvoiceParams>;
 /// The parameters of [`GetBillingInvoice`], set through its methods.
 #[derive(Debug, Clone)]
@@ -1436,7 +1666,7 @@ impl crate::runtime::Operation for GetBillingInvoiceParams {
         response.json("Invoice")
     }
 }
-/// Request builder for [`BillingApi::get_billing_invoice_pdf`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_invoice_pdf`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingInvoicePdf = crate::runtime::RequestBuilder<
     GetBillingInvoicePdfParams,
 >;
@@ -1462,7 +1692,7 @@ impl crate::runtime::Operation for GetBillingInvoicePdfParams {
         response.json("UrlResponse")
     }
 }
-/// Request builder for [`BillingApi::get_billing_invoices`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_invoices`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingInvoices = crate::runtime::RequestBuilder<GetBillingInvoicesParams>;
 /// The parameters of [`GetBillingInvoices`], set through its methods.
 #[derive(Debug, Clone)]
@@ -1508,7 +1738,7 @@ impl crate::runtime::Operation for GetBillingInvoicesParams {
         response.json("DomainInvoiceEntityListing")
     }
 }
-/// Request builder for [`BillingApi::get_billing_periods`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_periods`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingPeriods = crate::runtime::RequestBuilder<GetBillingPeriodsParams>;
 /// The parameters of [`GetBillingPeriods`], set through its methods.
 #[derive(Debug, Clone)]
@@ -1563,7 +1793,7 @@ impl crate::runtime::Operation for GetBillingPeriodsParams {
         response.json("DomainBillingPeriodEntityListing")
     }
 }
-/// Request builder for [`BillingApi::get_billing_premiumapplisting`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_premiumapplisting`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingPremiumapplisting = crate::runtime::RequestBuilder<
     GetBillingPremiumapplistingParams,
 >;
@@ -1589,7 +1819,7 @@ impl crate::runtime::Operation for GetBillingPremiumapplistingParams {
         response.json("PremiumAppListing")
     }
 }
-/// Request builder for [`BillingApi::get_billing_reports_billableusage`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_reports_billableusage`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingReportsBillableusage = crate::runtime::RequestBuilder<
     GetBillingReportsBillableusageParams,
 >;
@@ -1617,7 +1847,7 @@ impl crate::runtime::Operation for GetBillingReportsBillableusageParams {
         response.json("BillingUsageReport")
     }
 }
-/// Request builder for [`BillingApi::get_billing_reports_billableusagedata_report_id_csv`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_reports_billableusagedata_report_id_csv`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingReportsBillableusagedataReportIdCsv = crate::runtime::RequestBuilder<
     GetBillingReportsBillableusagedataReportIdCsvParams,
 >;
@@ -1643,7 +1873,7 @@ impl crate::runtime::Operation for GetBillingReportsBillableusagedataReportIdCsv
         response.json("UrlResponse")
     }
 }
-/// Request builder for [`BillingApi::get_billing_reports_concurrentusagedata_report_id_csv`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_reports_concurrentusagedata_report_id_csv`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingReportsConcurrentusagedataReportIdCsv = crate::runtime::RequestBuilder<
     GetBillingReportsConcurrentusagedataReportIdCsvParams,
 >;
@@ -1670,7 +1900,7 @@ for GetBillingReportsConcurrentusagedataReportIdCsvParams {
         response.json("UrlResponse")
     }
 }
-/// Request builder for [`BillingApi::get_billing_reports_resourcesusagedata_report_id_csv`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_reports_resourcesusagedata_report_id_csv`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingReportsResourcesusagedataReportIdCsv = crate::runtime::RequestBuilder<
     GetBillingReportsResourcesusagedataReportIdCsvParams,
 >;
@@ -1696,7 +1926,7 @@ impl crate::runtime::Operation for GetBillingReportsResourcesusagedataReportIdCs
         response.json("UrlResponse")
     }
 }
-/// Request builder for [`BillingApi::get_billing_signup_freetrial`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_signup_freetrial`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingSignupFreetrial = crate::runtime::RequestBuilder<
     GetBillingSignupFreetrialParams,
 >;
@@ -1720,7 +1950,7 @@ impl crate::runtime::Operation for GetBillingSignupFreetrialParams {
         response.json("SignupFreeTrial")
     }
 }
-/// Request builder for [`BillingApi::get_billing_signup_freetrial_staging_free_trial_id`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_signup_freetrial_staging_free_trial_id`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingSignupFreetrialStagingFreeTrialId = crate::runtime::RequestBuilder<
     GetBillingSignupFreetrialStagingFreeTrialIdParams,
 >;
@@ -1746,7 +1976,7 @@ impl crate::runtime::Operation for GetBillingSignupFreetrialStagingFreeTrialIdPa
         response.json("FreeTrialStaging")
     }
 }
-/// Request builder for [`BillingApi::get_billing_signup_provisioning_provisioning_id`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_signup_provisioning_provisioning_id`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingSignupProvisioningProvisioningId = crate::runtime::RequestBuilder<
     GetBillingSignupProvisioningProvisioningIdParams,
 >;
@@ -1772,7 +2002,7 @@ impl crate::runtime::Operation for GetBillingSignupProvisioningProvisioningIdPar
         response.json("Provisioning")
     }
 }
-/// Request builder for [`BillingApi::get_billing_subscriptionoverview`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_subscriptionoverview`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingSubscriptionoverview = crate::runtime::RequestBuilder<
     GetBillingSubscriptionoverviewParams,
 >;
@@ -1807,7 +2037,7 @@ impl crate::runtime::Operation for GetBillingSubscriptionoverviewParams {
         response.json("SubscriptionOverview")
     }
 }
-/// Request builder for [`BillingApi::get_billing_task`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_task`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingTask = crate::runtime::RequestBuilder<GetBillingTaskParams>;
 /// The parameters of [`GetBillingTask`], set through its methods.
 #[derive(Debug, Clone)]
@@ -1831,7 +2061,7 @@ impl crate::runtime::Operation for GetBillingTaskParams {
         response.json("UrlResponse")
     }
 }
-/// Request builder for [`BillingApi::get_billing_trusteebillingoverview_trustor_org_id`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_trusteebillingoverview_trustor_org_id`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingTrusteebillingoverviewTrustorOrgId = crate::runtime::RequestBuilder<
     GetBillingTrusteebillingoverviewTrustorOrgIdParams,
 >;
@@ -1870,7 +2100,7 @@ impl crate::runtime::Operation for GetBillingTrusteebillingoverviewTrustorOrgIdP
         response.json("TrusteeBillingOverview")
     }
 }
-/// Request builder for [`BillingApi::get_billing_vendorusage_organization`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_vendorusage_organization`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingVendorusageOrganization = crate::runtime::RequestBuilder<
     GetBillingVendorusageOrganizationParams,
 >;
@@ -1919,7 +2149,7 @@ impl crate::runtime::Operation for GetBillingVendorusageOrganizationParams {
         response.json("MeteredAppOrganizationDetail")
     }
 }
-/// Request builder for [`BillingApi::get_billing_vendorusage_organizations`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::get_billing_vendorusage_organizations`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetBillingVendorusageOrganizations = crate::runtime::RequestBuilder<
     GetBillingVendorusageOrganizationsParams,
 >;
@@ -1993,7 +2223,7 @@ impl crate::runtime::Operation for GetBillingVendorusageOrganizationsParams {
         response.json("MeteredAppOrganizationList")
     }
 }
-/// Request builder for [`BillingApi::patch_billing_signup_freetrial_staging_free_trial_id`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::patch_billing_signup_freetrial_staging_free_trial_id`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PatchBillingSignupFreetrialStagingFreeTrialId = crate::runtime::RequestBuilder<
     PatchBillingSignupFreetrialStagingFreeTrialIdParams,
 >;
@@ -2030,7 +2260,7 @@ impl crate::runtime::Operation for PatchBillingSignupFreetrialStagingFreeTrialId
         response.json("FreeTrialStaging")
     }
 }
-/// Request builder for [`BillingApi::patch_billing_signup_provisioning_provisioning_id`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::patch_billing_signup_provisioning_provisioning_id`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PatchBillingSignupProvisioningProvisioningId = crate::runtime::RequestBuilder<
     PatchBillingSignupProvisioningProvisioningIdParams,
 >;
@@ -2067,7 +2297,7 @@ impl crate::runtime::Operation for PatchBillingSignupProvisioningProvisioningIdP
         response.json("Provisioning")
     }
 }
-/// Request builder for [`BillingApi::post_billing_activation`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::post_billing_activation`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostBillingActivation = crate::runtime::RequestBuilder<
     PostBillingActivationParams,
 >;
@@ -2093,7 +2323,7 @@ impl crate::runtime::Operation for PostBillingActivationParams {
         response.json("BillingTaskResult")
     }
 }
-/// Request builder for [`BillingApi::post_billing_carrierservices_usage_calls_csv`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::post_billing_carrierservices_usage_calls_csv`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostBillingCarrierservicesUsageCallsCsv = crate::runtime::RequestBuilder<
     PostBillingCarrierservicesUsageCallsCsvParams,
 >;
@@ -2148,7 +2378,7 @@ impl crate::runtime::Operation for PostBillingCarrierservicesUsageCallsCsvParams
         response.json("BillingPendingTask")
     }
 }
-/// Request builder for [`BillingApi::post_billing_premise_licensestatus`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::post_billing_premise_licensestatus`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostBillingPremiseLicensestatus = crate::runtime::RequestBuilder<
     PostBillingPremiseLicensestatusParams,
 >;
@@ -2174,7 +2404,7 @@ impl crate::runtime::Operation for PostBillingPremiseLicensestatusParams {
         response.json("SignedBillingData")
     }
 }
-/// Request builder for [`BillingApi::post_billing_premise_uploadurl`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::post_billing_premise_uploadurl`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostBillingPremiseUploadurl = crate::runtime::RequestBuilder<
     PostBillingPremiseUploadurlParams,
 >;
@@ -2200,7 +2430,7 @@ impl crate::runtime::Operation for PostBillingPremiseUploadurlParams {
         response.json("SignedBillingData")
     }
 }
-/// Request builder for [`BillingApi::post_billing_premiumapptrials`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::post_billing_premiumapptrials`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostBillingPremiumapptrials = crate::runtime::RequestBuilder<
     PostBillingPremiumapptrialsParams,
 >;
@@ -2235,7 +2465,7 @@ impl crate::runtime::Operation for PostBillingPremiumapptrialsParams {
         response.json("BillingTaskResult")
     }
 }
-/// Request builder for [`BillingApi::post_billing_reports_billableusagedata_report_id_csv`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::post_billing_reports_billableusagedata_report_id_csv`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostBillingReportsBillableusagedataReportIdCsv = crate::runtime::RequestBuilder<
     PostBillingReportsBillableusagedataReportIdCsvParams,
 >;
@@ -2261,7 +2491,7 @@ impl crate::runtime::Operation for PostBillingReportsBillableusagedataReportIdCs
         response.json("BillingTaskResult")
     }
 }
-/// Request builder for [`BillingApi::post_billing_reports_concurrentusagedata_report_id_csv`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::post_billing_reports_concurrentusagedata_report_id_csv`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostBillingReportsConcurrentusagedataReportIdCsv = crate::runtime::RequestBuilder<
     PostBillingReportsConcurrentusagedataReportIdCsvParams,
 >;
@@ -2288,7 +2518,7 @@ for PostBillingReportsConcurrentusagedataReportIdCsvParams {
         response.json("BillingTaskResult")
     }
 }
-/// Request builder for [`BillingApi::post_billing_reports_hourlylicenseusagedata_report_id_csv`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::post_billing_reports_hourlylicenseusagedata_report_id_csv`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostBillingReportsHourlylicenseusagedataReportIdCsv = crate::runtime::RequestBuilder<
     PostBillingReportsHourlylicenseusagedataReportIdCsvParams,
 >;
@@ -2315,7 +2545,7 @@ for PostBillingReportsHourlylicenseusagedataReportIdCsvParams {
         response.json("BillingTaskResult")
     }
 }
-/// Request builder for [`BillingApi::post_billing_reports_resourcesusagedata_report_id_csv`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::post_billing_reports_resourcesusagedata_report_id_csv`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostBillingReportsResourcesusagedataReportIdCsv = crate::runtime::RequestBuilder<
     PostBillingReportsResourcesusagedataReportIdCsvParams,
 >;
@@ -2342,7 +2572,7 @@ for PostBillingReportsResourcesusagedataReportIdCsvParams {
         response.json("BillingTaskResult")
     }
 }
-/// Request builder for [`BillingApi::post_billing_signup_freetrial_staging`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::post_billing_signup_freetrial_staging`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostBillingSignupFreetrialStaging = crate::runtime::RequestBuilder<
     PostBillingSignupFreetrialStagingParams,
 >;
@@ -2422,7 +2652,7 @@ impl crate::runtime::Operation for PostBillingSignupFreetrialStagingParams {
         response.json("CreateFreeTrialStaging")
     }
 }
-/// Request builder for [`BillingApi::post_billing_signup_freetrial_staging_free_trial_id_otp`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::post_billing_signup_freetrial_staging_free_trial_id_otp`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostBillingSignupFreetrialStagingFreeTrialIdOtp = crate::runtime::RequestBuilder<
     PostBillingSignupFreetrialStagingFreeTrialIdOtpParams,
 >;
@@ -2460,7 +2690,7 @@ for PostBillingSignupFreetrialStagingFreeTrialIdOtpParams {
         response.json("CreateFreeTrialOtp")
     }
 }
-/// Request builder for [`BillingApi::post_billing_signup_provisioning`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::post_billing_signup_provisioning`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostBillingSignupProvisioning = crate::runtime::RequestBuilder<
     PostBillingSignupProvisioningParams,
 >;
@@ -2540,7 +2770,7 @@ impl crate::runtime::Operation for PostBillingSignupProvisioningParams {
         response.json("CreateProvisioning")
     }
 }
-/// Request builder for [`BillingApi::post_billing_signup_provisioning_provisioning_id_otp`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::post_billing_signup_provisioning_provisioning_id_otp`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostBillingSignupProvisioningProvisioningIdOtp = crate::runtime::RequestBuilder<
     PostBillingSignupProvisioningProvisioningIdOtpParams,
 >;
@@ -2577,7 +2807,7 @@ impl crate::runtime::Operation for PostBillingSignupProvisioningProvisioningIdOt
         response.json("CreateProvisioningOtp")
     }
 }
-/// Request builder for [`BillingApi::post_billing_subscriptionproductactivations`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::post_billing_subscriptionproductactivations`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostBillingSubscriptionproductactivations = crate::runtime::RequestBuilder<
     PostBillingSubscriptionproductactivationsParams,
 >;
@@ -2612,7 +2842,7 @@ impl crate::runtime::Operation for PostBillingSubscriptionproductactivationsPara
         response.json("BillingTaskResult")
     }
 }
-/// Request builder for [`BillingApi::post_billing_subscriptionproductcancellations`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::post_billing_subscriptionproductcancellations`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostBillingSubscriptionproductcancellations = crate::runtime::RequestBuilder<
     PostBillingSubscriptionproductcancellationsParams,
 >;
@@ -2647,7 +2877,7 @@ impl crate::runtime::Operation for PostBillingSubscriptionproductcancellationsPa
         response.json("BillingTaskResult")
     }
 }
-/// Request builder for [`BillingApi::post_billing_vendorusage_organization`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::post_billing_vendorusage_organization`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostBillingVendorusageOrganization = crate::runtime::RequestBuilder<
     PostBillingVendorusageOrganizationParams,
 >;
@@ -2684,7 +2914,7 @@ impl crate::runtime::Operation for PostBillingVendorusageOrganizationParams {
         response.json("MeteredAppUsageCreate")
     }
 }
-/// Request builder for [`BillingApi::put_billing_account`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::put_billing_account`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PutBillingAccount = crate::runtime::RequestBuilder<PutBillingAccountParams>;
 /// The parameters of [`PutBillingAccount`], set through its methods.
 #[derive(Debug, Clone)]
@@ -2719,7 +2949,7 @@ impl crate::runtime::Operation for PutBillingAccountParams {
         response.json("Account")
     }
 }
-/// Request builder for [`BillingApi::put_billing_account0`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`BillingApi::put_billing_account0`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PutBillingAccount0 = crate::runtime::RequestBuilder<PutBillingAccount0Params>;
 /// The parameters of [`PutBillingAccount0`], set through its methods.
 #[derive(Debug, Clone)]

@@ -38,11 +38,14 @@ impl<'a> OAuthApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, or
-    ///
-    /// * 409: The request conflicts with the current state of the target resource.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_oauth_client_usage_query_result(
         &self,
         client_id: impl Into<String>,
@@ -81,11 +84,14 @@ impl<'a> OAuthApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, or
-    ///
-    /// * 409: The request conflicts with the current state of the target resource.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_oauth_client_usage_summary(
         &self,
         client_id: impl Into<String>,
@@ -122,11 +128,14 @@ impl<'a> OAuthApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, or
-    ///
-    /// * 409: The request conflicts with the current state of the target resource.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter or the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_oauth_client_usage_query(
         &self,
         client_id: impl Into<String>,
@@ -141,7 +150,7 @@ impl<'a> OAuthApi<'a> {
         )
     }
 }
-/// Request builder for [`OAuthApi::get_oauth_client_usage_query_result`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`OAuthApi::get_oauth_client_usage_query_result`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 #[cfg(any(feature = "o_auth", feature = "usage"))]
 pub type GetOauthClientUsageQueryResult = crate::runtime::RequestBuilder<
     GetOauthClientUsageQueryResultParams,
@@ -172,7 +181,7 @@ impl crate::runtime::Operation for GetOauthClientUsageQueryResultParams {
         response.json("ApiUsageQueryResult")
     }
 }
-/// Request builder for [`OAuthApi::get_oauth_client_usage_summary`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`OAuthApi::get_oauth_client_usage_summary`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 #[cfg(any(feature = "o_auth", feature = "usage"))]
 pub type GetOauthClientUsageSummary = crate::runtime::RequestBuilder<
     GetOauthClientUsageSummaryParams,
@@ -215,7 +224,7 @@ impl crate::runtime::Operation for GetOauthClientUsageSummaryParams {
         response.json("UsageExecutionResult")
     }
 }
-/// Request builder for [`OAuthApi::post_oauth_client_usage_query`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`OAuthApi::post_oauth_client_usage_query`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 #[cfg(any(feature = "o_auth", feature = "usage"))]
 pub type PostOauthClientUsageQuery = crate::runtime::RequestBuilder<
     PostOauthClientUsageQueryParams,

@@ -36,11 +36,14 @@ impl<'a> UsageApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, or
-    ///
-    /// * 409: The request conflicts with the current state of the target resource.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_oauth_client_usage_query_result(
         &self,
         client_id: impl Into<String>,
@@ -79,11 +82,14 @@ impl<'a> UsageApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, or
-    ///
-    /// * 409: The request conflicts with the current state of the target resource.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_oauth_client_usage_summary(
         &self,
         client_id: impl Into<String>,
@@ -117,11 +123,14 @@ impl<'a> UsageApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, or
-    ///
-    /// * 409: The request conflicts with the current state of the target resource.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_usage_query_execution_id_results(
         &self,
         execution_id: impl Into<String>,
@@ -156,11 +165,14 @@ impl<'a> UsageApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, or
-    ///
-    /// * 409: The request conflicts with the current state of the target resource.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_usage_simplesearch_execution_id_results(
         &self,
         execution_id: impl Into<String>,
@@ -198,11 +210,14 @@ impl<'a> UsageApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, or
-    ///
-    /// * 409: The request conflicts with the current state of the target resource.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter or the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_oauth_client_usage_query(
         &self,
         client_id: impl Into<String>,
@@ -239,11 +254,14 @@ impl<'a> UsageApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, or
-    ///
-    /// * 409: The request conflicts with the current state of the target resource.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_usage_query(
         &self,
         body: crate::models::ApiUsageOrganizationQuery,
@@ -273,11 +291,14 @@ impl<'a> UsageApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, or
-    ///
-    /// * 409: The request conflicts with the current state of the target resource.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_usage_simplesearch(
         &self,
         body: crate::models::ApiUsageSimpleSearch,
@@ -290,7 +311,7 @@ impl<'a> UsageApi<'a> {
         )
     }
 }
-/// Request builder for [`UsageApi::get_usage_query_execution_id_results`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsageApi::get_usage_query_execution_id_results`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetUsageQueryExecutionIdResults = crate::runtime::RequestBuilder<
     GetUsageQueryExecutionIdResultsParams,
 >;
@@ -316,7 +337,7 @@ impl crate::runtime::Operation for GetUsageQueryExecutionIdResultsParams {
         response.json("ApiUsageQueryResult")
     }
 }
-/// Request builder for [`UsageApi::get_usage_simplesearch_execution_id_results`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsageApi::get_usage_simplesearch_execution_id_results`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetUsageSimplesearchExecutionIdResults = crate::runtime::RequestBuilder<
     GetUsageSimplesearchExecutionIdResultsParams,
 >;
@@ -376,7 +397,7 @@ impl crate::runtime::Operation for GetUsageSimplesearchExecutionIdResultsParams 
         response.json("ApiUsageQueryResult")
     }
 }
-/// Request builder for [`UsageApi::post_usage_query`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsageApi::post_usage_query`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostUsageQuery = crate::runtime::RequestBuilder<PostUsageQueryParams>;
 /// The parameters of [`PostUsageQuery`], set through its methods.
 #[derive(Debug, Clone)]
@@ -454,7 +475,7 @@ impl crate::runtime::Operation for PostUsageQueryParams {
         response.json("UsageExecutionResult")
     }
 }
-/// Request builder for [`UsageApi::post_usage_simplesearch`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsageApi::post_usage_simplesearch`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostUsageSimplesearch = crate::runtime::RequestBuilder<
     PostUsageSimplesearchParams,
 >;

@@ -16,8 +16,8 @@
 //!     .bearer_token(std::env::var("GENESYS_TOKEN")?)
 //!     .build()?;
 //! let result = client.audit().get_audits_query_transaction_id_results("transactionId_example")
-//!         .cursor("cursor_example")
-//!         .page_size(1)
+//!     .cursor("cursor_example")
+//!     .page_size(1)
 //!     .send()
 //!     .await?;
 //! println!("{result:?}");

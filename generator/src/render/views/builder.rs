@@ -106,19 +106,12 @@ pub(super) fn builder_view(
         .collect();
     let setters = surface
         .setters()
-        .map(|input| {
-            let name = if matches!(input.place, Place::Body(_)) {
-                "body"
-            } else {
-                input.wire
-            };
-            SetterView {
-                name: input.rust.to_owned(),
-                doc: doc_comments(&setter_doc(input.description, input.default, name)),
-                ty: types.arg(input.ty).0.to_string(),
-                into: input.conversion() == Conversion::Into,
-                deprecated: input.deprecated,
-            }
+        .map(|input| SetterView {
+            name: input.rust.to_owned(),
+            doc: doc_comments(&setter_doc(input)),
+            ty: types.arg(input.ty).0.to_string(),
+            into: input.conversion() == Conversion::Into,
+            deprecated: input.deprecated,
         })
         .collect();
     let response_enum = match &surface.outcome {

@@ -5,9 +5,9 @@
 use serde::Serialize;
 
 use super::{one_line, text};
-use crate::ir::{Api, ModelKind, Operation, PermissionKind, TypeRef};
+use crate::ir::{Api, BodyKind, ModelKind, Operation, PermissionKind, TypeRef};
 use crate::naming::{bare, doc, table_cell};
-use crate::surface::{display, Outcome, Place, Surface};
+use crate::surface::{display, Failure, Input, Outcome, Place, Surface};
 
 /// One row of a Markdown page's parameter table.
 #[derive(Serialize)]
@@ -46,39 +46,82 @@ const COMMON_ERRORS: &[&str] = &[
     "400", "401", "403", "404", "408", "413", "415", "429", "500", "503", "504",
 ];
 
-/// The `# Errors` section.
+/// The `# Errors` section: one bullet per `Error` variant `send()` can return.
 pub(super) fn errors_doc(surface: &Surface) -> String {
+    let mut s = "# Errors\n".to_owned();
+    for failure in &surface.failures {
+        let (variant, when) = match failure {
+            Failure::Api => ("Api", api_errors(surface)),
+            Failure::Transport => (
+                "Transport",
+                "the request cannot be sent or the response not read.".to_owned(),
+            ),
+            Failure::Timeout => ("Timeout", "an attempt runs out of time.".to_owned()),
+            Failure::Auth => ("Auth", "no access token can be obtained.".to_owned()),
+            Failure::Config => (
+                "Config",
+                "a per-call header is not a valid header value.".to_owned(),
+            ),
+            Failure::Encode => ("Encode", encode_errors(surface)),
+            Failure::Decode => (
+                "Decode",
+                match surface.outcome {
+                    Outcome::ByStatus { .. } => "the success body does not decode, or the \
+                                                 status is not one the definition lists."
+                        .to_owned(),
+                    _ => "the response body does not decode into the return type.".to_owned(),
+                },
+            ),
+        };
+        s.push_str(&format!(
+            "\n* [`{variant}`](crate::Error::{variant}): {when}"
+        ));
+    }
+    s
+}
+
+/// When [`Failure::Encode`] happens: the inputs that are encoded.
+fn encode_errors(surface: &Surface) -> String {
+    let path = surface.inputs.iter().any(|i| i.place == Place::Path);
+    let body = surface
+        .inputs
+        .iter()
+        .any(|i| i.place == Place::Body(BodyKind::Json));
+    match (path, body) {
+        (true, true) => "a path parameter or the request body cannot be encoded.",
+        (true, false) => "a path parameter cannot be encoded.",
+        _ => "the request body cannot be encoded.",
+    }
+    .to_owned()
+}
+
+/// When [`Failure::Api`] happens: the documented error statuses, common ones by number
+/// and the others with their descriptions as sub-bullets.
+fn api_errors(surface: &Surface) -> String {
     let errors = surface.api_errors;
     let common: Vec<&str> = errors
         .iter()
         .map(|e| e.status.as_str())
         .filter(|s| COMMON_ERRORS.contains(s))
         .collect();
-    let mut s = "# Errors\n\n[`crate::Error::Api`] when the API answers".to_owned();
-    if !common.is_empty() {
-        s.push_str(&format!(" {}", common.join(", ")));
-    }
     let special: Vec<_> = errors
         .iter()
         .filter(|e| !COMMON_ERRORS.contains(&e.status.as_str()))
         .collect();
-    if !special.is_empty() {
-        if !common.is_empty() {
-            s.push_str(", or");
-        }
-        s.push('\n');
-        for e in special {
-            s.push_str(&format!(
-                "\n* {}: {}",
-                e.status,
-                one_line(&doc(&e.description))
-            ));
-        }
-        s.push_str("\n\n");
-    } else {
-        s.push_str("; ");
+    let mut s = "the API answers with an error status".to_owned();
+    match (common.is_empty(), special.is_empty()) {
+        (true, true) => s.push('.'),
+        (false, true) => s.push_str(&format!(" ({}).", common.join(", "))),
+        (false, false) => s.push_str(&format!(" ({}), or:", common.join(", "))),
+        (true, false) => s.push(':'),
     }
-    s.push_str("[`crate::Error::Transport`] when the request cannot be sent.");
+    for e in special {
+        s.push_str(&format!(
+            "\n  * {}: {}",
+            e.status,
+            one_line(&doc(&e.description))
+        ));
+    }
     s
 }
 
@@ -158,7 +201,7 @@ pub(super) fn usage_example(
         .take(2)
     {
         call.push_str(&format!(
-            "\n        .{}({})",
+            "\n    .{}({})",
             bare(i.rust),
             example_value(api, i.ty, i.wire)
         ));
@@ -195,13 +238,15 @@ fn example_value(api: &Api, ty: &TypeRef, name: &str) -> String {
 }
 
 /// A setter's doc: its description and the server's default, or what it sets.
-pub(super) fn setter_doc(
-    description: Option<&str>,
-    default: Option<&serde_json::Value>,
-    name: &str,
-) -> Vec<String> {
-    let mut paras = vec![text(description)];
-    if let Some(d) = default {
+pub(super) fn setter_doc(input: &Input) -> Vec<String> {
+    let mut paras = vec![text(input.description)];
+    if paras[0].trim().is_empty() {
+        paras[0] = match input.place {
+            Place::Body(_) => "Sets the request body.".to_owned(),
+            place => format!("Sets the `{}` {}.", input.wire, place.noun()),
+        };
+    }
+    if let Some(d) = input.default {
         paras.push(format!(
             "The server's default is `{}`.",
             d.as_str()
@@ -209,14 +254,5 @@ pub(super) fn setter_doc(
                 .unwrap_or_else(|| d.to_string())
         ));
     }
-    non_empty(paras, name)
-}
-
-/// The paragraphs, or a one-line doc naming the item when they are all empty.
-pub(super) fn non_empty(paras: Vec<String>, name: &str) -> Vec<String> {
-    if paras.iter().all(|p| p.trim().is_empty()) {
-        vec![format!("Sets `{name}`.")]
-    } else {
-        paras
-    }
+    paras
 }

@@ -151,9 +151,7 @@ fn method_doc(api: &Api, surface: &Surface, builder_path: &str) -> Vec<String> {
         ));
     }
     paras.push(format!("# Returns\n\n{}", docs::returns_doc(api, surface)));
-    if !surface.api_errors.is_empty() {
-        paras.push(docs::errors_doc(surface));
-    }
+    paras.push(docs::errors_doc(surface));
     paras
 }
 

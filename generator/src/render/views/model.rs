@@ -6,7 +6,6 @@ use quote::quote;
 use serde::Serialize;
 
 use super::builder::{rust_field, struct_fields};
-use super::docs::non_empty;
 use super::group::ArgView;
 use super::{doc_comments, text};
 use crate::ir::{Api, Field, Listing, Model, ModelKind, TypeRef};
@@ -44,7 +43,8 @@ pub struct StructView {
     wire_name: String,
     fields: Vec<FieldView>,
     additional: Option<String>,
-    /// The arguments of `new`, the fields requests must set.
+    /// The arguments of `new`, the fields requests must set; empty for models that are only
+    /// decoded, which have no `new`.
     required: Vec<ArgView>,
     /// The body of `new`.
     new_body: String,
@@ -154,6 +154,9 @@ fn struct_view(
             ty = types.boxed(ty);
         }
         let mut fparas = vec![text(f.description.as_deref())];
+        if fparas[0].trim().is_empty() {
+            fparas[0] = format!("`{}` in the API's JSON.", f.name.wire);
+        }
         if f.required {
             fparas.push("Required by the API.".into());
         }
@@ -163,11 +166,12 @@ fn struct_view(
         views.push(FieldView {
             name: f.name.rust.clone(),
             ty: types.option(ty).to_string(),
-            doc: doc_comments(&non_empty(fparas, &f.name.wire)),
+            doc: doc_comments(&fparas),
             wire: f.name.wire.clone(),
             deprecated: f.deprecated,
         });
-        if f.required && !f.read_only {
+        // Only models sent in requests are constructed by callers.
+        if model.usage.request && f.required && !f.read_only {
             let (arg, conv) = types.arg(&f.ty);
             let name = ident(&f.name.rust);
             let value = match conv {

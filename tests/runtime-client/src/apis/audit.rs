@@ -36,11 +36,14 @@ impl<'a> AuditApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503, 504, or
-    ///
-    /// * 502: Bad gateway.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503, 504), or:
+    ///   * 502: Bad gateway.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_audits_query_transaction_id_results(
         &self,
         transaction_id: impl Into<String>,
@@ -55,7 +58,7 @@ impl<'a> AuditApi<'a> {
         )
     }
 }
-/// Request builder for [`AuditApi::get_audits_query_transaction_id_results`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`AuditApi::get_audits_query_transaction_id_results`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetAuditsQueryTransactionIdResults = crate::runtime::RequestBuilder<
     GetAuditsQueryTransactionIdResultsParams,
 >;

@@ -36,11 +36,13 @@ impl<'a> QualityApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503, 504, or
-    ///
-    /// * 502: Bad gateway.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503, 504), or:
+    ///   * 502: Bad gateway.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_quality_calibrations(
         &self,
         calibrator_id: impl Into<String>,
@@ -59,7 +61,7 @@ impl<'a> QualityApi<'a> {
         )
     }
 }
-/// Request builder for [`QualityApi::get_quality_calibrations`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`QualityApi::get_quality_calibrations`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetQualityCalibrations = crate::runtime::RequestBuilder<
     GetQualityCalibrationsParams,
 >;

@@ -34,11 +34,13 @@ impl<'a> UsersApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503, 504, or
-    ///
-    /// * 502: Bad gateway.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503, 504), or:
+    ///   * 502: Bad gateway.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
     pub fn delete_user(&self, user_id: impl Into<String>) -> DeleteUser {
         DeleteUser::new(
             self.client.clone(),
@@ -67,11 +69,14 @@ impl<'a> UsersApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503, 504, or
-    ///
-    /// * 502: Bad gateway.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503, 504), or:
+    ///   * 502: Bad gateway.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_user(&self, user_id: impl Into<String>) -> GetUser {
         GetUser::new(
             self.client.clone(),
@@ -99,11 +104,13 @@ impl<'a> UsersApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503, 504, or
-    ///
-    /// * 502: Bad gateway.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503, 504), or:
+    ///   * 502: Bad gateway.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn get_users(&self) -> GetUsers {
         GetUsers::new(
             self.client.clone(),
@@ -137,11 +144,14 @@ impl<'a> UsersApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503, 504, or
-    ///
-    /// * 502: Bad gateway.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503, 504), or:
+    ///   * 502: Bad gateway.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn post_users(&self, body: crate::models::CreateUser) -> PostUsers {
         PostUsers::new(self.client.clone(), PostUsersParams { body })
     }
@@ -166,11 +176,14 @@ impl<'a> UsersApi<'a> {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::Api`] when the API answers 400, 401, 403, 404, 429, 500, 503, 504, or
-    ///
-    /// * 502: Bad gateway.
-    ///
-    /// [`crate::Error::Transport`] when the request cannot be sent.
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 429, 500, 503, 504), or:
+    ///   * 502: Bad gateway.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter or the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
     pub fn put_user(
         &self,
         user_id: impl Into<String>,
@@ -185,7 +198,7 @@ impl<'a> UsersApi<'a> {
         )
     }
 }
-/// Request builder for [`UsersApi::delete_user`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsersApi::delete_user`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type DeleteUser = crate::runtime::RequestBuilder<DeleteUserParams>;
 /// The parameters of [`DeleteUser`], set through its methods.
 #[derive(Debug, Clone)]
@@ -207,7 +220,7 @@ impl crate::runtime::Operation for DeleteUserParams {
         Ok(())
     }
 }
-/// Request builder for [`UsersApi::get_user`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsersApi::get_user`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetUser = crate::runtime::RequestBuilder<GetUserParams>;
 /// The parameters of [`GetUser`], set through its methods.
 #[derive(Debug, Clone)]
@@ -247,7 +260,7 @@ impl crate::runtime::Operation for GetUserParams {
         response.json("User")
     }
 }
-/// Request builder for [`UsersApi::get_users`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsersApi::get_users`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type GetUsers = crate::runtime::RequestBuilder<GetUsersParams>;
 /// The parameters of [`GetUsers`], set through its methods.
 #[derive(Debug, Clone)]
@@ -353,7 +366,7 @@ impl crate::runtime::Operation for GetUsersParams {
         response.json("UserEntityListing")
     }
 }
-/// Request builder for [`UsersApi::post_users`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsersApi::post_users`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PostUsers = crate::runtime::RequestBuilder<PostUsersParams>;
 /// The parameters of [`PostUsers`], set through its methods.
 #[derive(Debug, Clone)]
@@ -377,7 +390,7 @@ impl crate::runtime::Operation for PostUsersParams {
         response.json("User")
     }
 }
-/// Request builder for [`UsersApi::put_user`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send).
+/// Request builder for [`UsersApi::put_user`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
 pub type PutUser = crate::runtime::RequestBuilder<PutUserParams>;
 /// The parameters of [`PutUser`], set through its methods.
 #[derive(Debug, Clone)]

@@ -19,7 +19,7 @@ pub struct CreateUser {
     ///
     /// Required by the API.
     pub password: Option<String>,
-    /// Sets `title`.
+    /// `title` in the API's JSON.
     pub title: Option<String>,
 }
 impl CreateUser {

@@ -10,7 +10,7 @@ pub struct Division {
     ///
     /// Set by the server; ignored in requests.
     pub id: Option<String>,
-    /// Sets `name`.
+    /// `name` in the API's JSON.
     pub name: Option<String>,
     /// The URI for this object
     ///

@@ -11,17 +11,19 @@ pub struct User {
     ///
     /// Set by the server; ignored in requests.
     pub id: Option<String>,
+    /// `name` in the API's JSON.
+    ///
     /// Required by the API.
     pub name: Option<String>,
-    /// Sets `division`.
+    /// `division` in the API's JSON.
     pub division: Option<crate::models::Division>,
-    /// Sets `email`.
+    /// `email` in the API's JSON.
     pub email: Option<String>,
     /// The current state for this user.
     ///
     /// Set by the server; ignored in requests.
     pub state: Option<crate::models::UserState>,
-    /// Sets `title`.
+    /// `title` in the API's JSON.
     pub title: Option<String>,
     /// Required when updating a user, this value should be the current version of the user. The current version can be obtained with a GET on the user before doing a PATCH.
     ///
