@@ -209,7 +209,7 @@ const CRATE_FILES: &[(&str, &str)] = &[
 /// One rendering job: a group's module and page, or a model's module.
 enum Job<'a> {
     Group(&'a crate::ir::Group),
-    Model(&'a crate::ir::Model),
+    Model(&'a str, &'a crate::ir::Model),
 }
 
 /// Renders every file of the crate.
@@ -244,7 +244,7 @@ pub fn render(api: &Api, info: &CrateInfo) -> Result<Vec<RenderedFile>, Error> {
         Ok(files)
     };
     let jobs: Vec<Job> = (api.groups.iter().map(Job::Group))
-        .chain(api.models.values().map(Job::Model))
+        .chain(api.models.iter().map(|(id, model)| Job::Model(id, model)))
         .collect();
     let item_files = || -> Result<Vec<Vec<RenderedFile>>, Error> {
         jobs.par_iter()
@@ -269,8 +269,8 @@ pub fn render(api: &Api, info: &CrateInfo) -> Result<Vec<RenderedFile>, Error> {
                         )?,
                     ])
                 }
-                Job::Model(model) => {
-                    let view = views::model_view(api, model);
+                Job::Model(id, model) => {
+                    let view = views::model_view(api, id, model);
                     let template = view.template();
                     let context = tera::Context::from_serialize(&view)
                         .map_err(|e| template_error(template, e))?;

@@ -92,12 +92,13 @@ struct VariantView {
     wire: String,
 }
 
-pub fn model_view(api: &Api, model: &Model) -> ModelView {
+pub fn model_view(api: &Api, id: &str, model: &Model) -> ModelView {
     let qualified = shadows_prelude(&model.name.rust);
     let types = Types::new(api, qualified);
     let mut paras = vec![text(model.description.as_deref())];
     if paras[0].is_empty() {
-        paras[0] = format!("The `{}` model.", model.name.wire.trim_start_matches('#'));
+        paras[0] = inline_role(api, id, model)
+            .unwrap_or_else(|| format!("The `{}` model.", model.name.wire.trim_start_matches('#')));
     }
     let name = model.name.rust.clone();
     match &model.kind {
@@ -268,4 +269,49 @@ fn listing_view(
         }
         .to_string(),
     })
+}
+
+/// What an inline model without a description is for, from where the definition has it:
+/// "The values of the `state` field of [`Flow`](crate::models::Flow)." for an inline
+/// enum, "The `address` object of ..." for an inline object, and the same for an
+/// operation's parameter. `None` for definitions, which their name documents.
+fn inline_role(api: &Api, id: &str, model: &Model) -> Option<String> {
+    if !id.starts_with('#') {
+        return None;
+    }
+    let what = match &model.kind {
+        ModelKind::Struct { .. } => "The object in",
+        ModelKind::Enum { .. } | ModelKind::Alias { .. } => "The values of",
+    };
+    let segments: Vec<String> = model
+        .pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    match segments
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["components", "schemas", owner, "properties", field, ..] => {
+            let owner = &api.models.get(*owner)?.name.rust;
+            Some(format!(
+                "{what} the `{field}` field of [`{owner}`](crate::models::{owner})."
+            ))
+        }
+        ["paths", path, method, "parameters", ..] => {
+            let op = api
+                .operations
+                .values()
+                .find(|op| op.path == *path && op.method.as_str().eq_ignore_ascii_case(method))?;
+            let param = op.params.iter().find(|p| p.ty.model() == Some(id))?;
+            Some(format!(
+                "{what} the `{}` parameter of `{}`.",
+                param.name.wire, op.id
+            ))
+        }
+        _ => None,
+    }
 }
