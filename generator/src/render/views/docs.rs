@@ -191,7 +191,7 @@ pub(super) fn usage_example(
             } else {
                 i.wire
             };
-            example_value(api, i.ty, name)
+            example_value(api, lib_name, i.ty, name)
         })
         .collect();
     let mut call = format!("client.{module}().{}({})", bare(method), args.join(", "));
@@ -203,7 +203,7 @@ pub(super) fn usage_example(
         call.push_str(&format!(
             "\n    .{}({})",
             bare(i.rust),
-            example_value(api, i.ty, i.wire)
+            example_value(api, lib_name, i.ty, i.wire)
         ));
     }
     format!(
@@ -211,24 +211,21 @@ pub(super) fn usage_example(
     )
 }
 
-fn example_value(api: &Api, ty: &TypeRef, name: &str) -> String {
+fn example_value(api: &Api, lib_name: &str, ty: &TypeRef, name: &str) -> String {
     match ty {
         TypeRef::String => format!("{:?}", format!("{name}_example")),
         TypeRef::Bool => "true".into(),
         TypeRef::I32 | TypeRef::I64 => "1".into(),
         TypeRef::F32 | TypeRef::F64 => "1.0".into(),
-        TypeRef::DateTime => "genesys_cloud::runtime::DateTime::now()".into(),
+        TypeRef::DateTime => format!("{lib_name}::runtime::DateTime::now()"),
         TypeRef::Model(id) => {
             let model = &api.models[id];
             match &model.kind {
                 ModelKind::Enum { values } => match values.first() {
-                    Some(v) => format!(
-                        "genesys_cloud::models::{}::{}",
-                        model.name.rust, v.name.rust
-                    ),
+                    Some(v) => format!("{lib_name}::models::{}::{}", model.name.rust, v.name.rust),
                     None => "Default::default()".into(),
                 },
-                _ => format!("genesys_cloud::models::{}::default()", model.name.rust),
+                _ => format!("{lib_name}::models::{}::default()", model.name.rust),
             }
         }
         TypeRef::List(_) => "vec![]".into(),
