@@ -29,6 +29,14 @@ fn location(pointer: &str, kind: &ErrorKind) -> String {
     }
 }
 
+/// The note on an undeclared path parameter that is declared in another location.
+fn declared_in(elsewhere: &Option<String>) -> String {
+    match elsewhere {
+        Some(location) => format!(" (it is declared in {location}, not in path)"),
+        None => String::new(),
+    }
+}
+
 /// What went wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum ErrorKind {
@@ -48,8 +56,12 @@ pub enum ErrorKind {
     DuplicateOperationId { id: String, first: String },
     #[error("unbalanced braces in path template {path:?}")]
     UnbalancedPath { path: String },
-    #[error("path parameter {name:?} of the path template is not declared")]
-    UndeclaredPathParam { name: String },
+    #[error("path parameter {name:?} of the path template is not declared{}", declared_in(.elsewhere))]
+    UndeclaredPathParam {
+        name: String,
+        /// Where a parameter of that name is declared instead (`query`), if anywhere.
+        elsewhere: Option<String>,
+    },
     #[error("duplicate parameter {name:?} in {location} (first declared at #{first})")]
     DuplicateParameter {
         name: String,

@@ -6,6 +6,7 @@
 mod analysis;
 mod operations;
 mod paging;
+mod paths;
 mod refs;
 mod schema;
 
