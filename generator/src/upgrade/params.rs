@@ -345,9 +345,15 @@ mod tests {
     /// Lowers a Swagger 2.0 document with one `GET /things` whose parameters are `op` and
     /// whose path item's are `item`; its warnings, or its error.
     fn lower(item: Value, op: Value) -> Result<Vec<crate::error::Diagnostic>, String> {
-        let doc = json!({"swagger": "2.0", "info": {"title": "t", "version": "1"},
+        lower_doc(
+            json!({"swagger": "2.0", "info": {"title": "t", "version": "1"},
             "paths": {"/things": {"parameters": item, "get": {"operationId": "getThings",
-                "parameters": op, "responses": {"200": {"description": "ok"}}}}}});
+                "parameters": op, "responses": {"200": {"description": "ok"}}}}}}),
+        )
+    }
+
+    /// Lowers a document: its warnings, or its error.
+    fn lower_doc(doc: Value) -> Result<Vec<crate::error::Diagnostic>, String> {
         let file = std::env::temp_dir().join(format!(
             "params-{}-{}.json",
             std::process::id(),
@@ -390,5 +396,22 @@ mod tests {
             .collect();
         assert_eq!(warned.len(), 1, "{diags:#?}");
         assert_eq!(warned[0].pointer, "/paths/~1things/get/parameters/0");
+    }
+
+    #[test]
+    fn a_schema_whose_format_cannot_hold_warns_too() {
+        let diags = lower_doc(
+            json!({"swagger": "2.0", "info": {"title": "t", "version": "1"},
+            "paths": {}, "definitions": {"T": {"type": "object", "properties": {
+                "on": {"type": "boolean", "format": "date-time"}}}}}),
+        )
+        .unwrap();
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.pointer == "/definitions/T/properties/on"
+                    && d.message.contains("format \"date-time\" cannot hold")),
+            "{diags:#?}"
+        );
     }
 }
