@@ -7,21 +7,33 @@ use std::fmt;
 
 /// A fatal problem with the input, the templates or the output directory.
 #[derive(Debug, thiserror::Error)]
-#[error("{file}{}: {kind}", location(.pointer))]
+#[error("{file}{}: {kind}", location(.pointer, .kind))]
 pub struct Error {
     /// The file the problem is in (as given on the command line).
     pub file: String,
-    /// JSON pointer inside `file`, without the leading `#` (empty for the whole file).
+    /// JSON pointer inside `file`, without the leading `#`: empty for the document itself
+    /// (shown `file#`), and for problems with the file rather than its content (unreadable,
+    /// a syntax error, a template or a write: shown without a pointer).
     pub pointer: String,
     /// Boxed: errors are rare, and a small `Result` keeps the happy path lean.
     pub kind: Box<ErrorKind>,
 }
 
-fn location(pointer: &str) -> String {
-    if pointer.is_empty() {
+/// The pointer as the message shows it: `#/a/b`, `#` for the document itself, nothing when
+/// the problem is with the file rather than a place in its content.
+fn location(pointer: &str, kind: &ErrorKind) -> String {
+    if pointer.is_empty() && kind.is_about_the_file() {
         String::new()
     } else {
         format!("#{pointer}")
+    }
+}
+
+/// The note on an undeclared path parameter that is declared in another location.
+fn declared_in(elsewhere: &Option<String>) -> String {
+    match elsewhere {
+        Some(location) => format!(" (it is declared in {location}, not in path)"),
+        None => String::new(),
     }
 }
 
@@ -44,8 +56,20 @@ pub enum ErrorKind {
     DuplicateOperationId { id: String, first: String },
     #[error("unbalanced braces in path template {path:?}")]
     UnbalancedPath { path: String },
-    #[error("path parameter {name:?} of the path template is not declared")]
-    UndeclaredPathParam { name: String },
+    #[error("path parameter {name:?} of the path template is not declared{}", declared_in(.elsewhere))]
+    UndeclaredPathParam {
+        name: String,
+        /// Where a parameter of that name is declared instead (`query`), if anywhere.
+        elsewhere: Option<String>,
+    },
+    #[error("duplicate parameter {name:?} in {location} (first declared at #{first})")]
+    DuplicateParameter {
+        name: String,
+        location: String,
+        first: String,
+    },
+    #[error("cycle of aliases {chain}: a type alias cannot name itself, even through a list or a map (give one of them properties)")]
+    AliasCycle { chain: String },
     #[error("{what} redefines {other}")]
     Redefined { what: String, other: String },
     #[error("invalid structure: {message}")]
@@ -69,6 +93,21 @@ pub enum ErrorKind {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl ErrorKind {
+    /// Whether the problem is with the file itself (it cannot be read, parsed or written,
+    /// or it is a template), so no place in a document's content is involved.
+    fn is_about_the_file(&self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Io(_)
+                | ErrorKind::Syntax { .. }
+                | ErrorKind::Template { .. }
+                | ErrorKind::InvalidRust { .. }
+                | ErrorKind::Write { .. }
+        )
+    }
 }
 
 impl Error {
@@ -161,4 +200,34 @@ pub fn pointer(segments: &[&str]) -> String {
         out.push_str(&escape(segment));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_itself_is_shown_as_the_root_pointer_and_a_file_problem_without_one() {
+        let invalid = ErrorKind::Invalid {
+            message: "the definition must be a JSON object".into(),
+        };
+        assert_eq!(
+            Error::new("spec.json", "", invalid).to_string(),
+            "spec.json#: invalid structure: the definition must be a JSON object"
+        );
+        let missing = ErrorKind::UnresolvedRef {
+            target: "#/definitions/X".into(),
+        };
+        assert!(Error::new("spec.json", "/paths", missing)
+            .to_string()
+            .starts_with("spec.json#/paths: "));
+        let syntax = ErrorKind::Syntax {
+            line: 1,
+            column: 2,
+            message: "eof".into(),
+        };
+        assert!(Error::new("spec.json", "", syntax)
+            .to_string()
+            .starts_with("spec.json: syntax error at line 1 column 2"));
+    }
 }

@@ -267,10 +267,13 @@ fn read_version(path: &Path) -> Result<Option<String>, Error> {
             .split('.')
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     if !valid {
+        // A text file, not a document: its problem is shown by line, like a syntax error.
         return Err(Error::new(
             &path.display().to_string(),
             "",
-            ErrorKind::Invalid {
+            ErrorKind::Syntax {
+                line: 1,
+                column: 1,
                 message: format!("expected one MAJOR.MINOR.PATCH version line, found {version:?}"),
             },
         ));

@@ -6,6 +6,8 @@
 mod analysis;
 mod operations;
 mod paging;
+mod paths;
+mod refs;
 mod schema;
 
 use std::collections::{BTreeMap, HashMap};
@@ -212,6 +214,7 @@ pub fn lower(
 ) -> Result<Api, Error> {
     let mut lowered = Lowered::default();
     schema::lower_components(api, map, &mut lowered, diags)?;
+    refs::check_alias_cycles(&lowered.models, map)?;
     let operations = operations::lower_operations(api, map, &mut lowered, diags, tags)?;
     let base_url = api
         .servers

@@ -10,7 +10,7 @@ use openapiv3::{
 };
 
 use super::schema::{checked_default, type_of, type_of_unboxed};
-use super::{Ctx, Lowered};
+use super::{paths, Ctx, Lowered};
 use crate::error::{escape, Diagnostics, Error, ErrorKind};
 use crate::ir::{
     ArrayStyle, Body, BodyKind, FormField, Ident, Method, Operation, Param, ParamLocation,
@@ -45,7 +45,7 @@ pub(super) fn lower_operations(
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for (path, item) in &api.paths.paths {
         let item_pointer = format!("/paths/{}", escape(path));
-        check_template(&mut ctx, path, &item_pointer)?;
+        paths::check_template(&ctx, path, &item_pointer)?;
         let ReferenceOr::Item(item) = item else {
             return Err(ctx.map.error(
                 &item_pointer,
@@ -173,43 +173,6 @@ fn component<'a, T>(
     }
 }
 
-/// Fails on a path template whose braces do not pair up.
-fn check_template(ctx: &mut Ctx, path: &str, pointer: &str) -> Result<(), Error> {
-    let mut open = false;
-    for c in path.chars() {
-        match (c, open) {
-            ('{', false) => open = true,
-            ('}', true) => open = false,
-            ('{', true) | ('}', false) => {
-                return Err(ctx.map.error(
-                    pointer,
-                    ErrorKind::UnbalancedPath {
-                        path: path.to_owned(),
-                    },
-                ));
-            }
-            _ => {}
-        }
-    }
-    if open {
-        return Err(ctx.map.error(
-            pointer,
-            ErrorKind::UnbalancedPath {
-                path: path.to_owned(),
-            },
-        ));
-    }
-    Ok(())
-}
-
-/// The `{name}` segments of a path template, in order.
-pub(crate) fn template_params(path: &str) -> Vec<&str> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|s| s.split('}').next())
-        .collect()
-}
-
 #[allow(clippy::too_many_arguments)]
 fn lower_operation(
     ctx: &mut Ctx,
@@ -330,20 +293,11 @@ fn lower_params(
             declared.push((data, location, style, param_pointer));
         }
     }
-    let in_template = template_params(path);
-    for name in &in_template {
-        if !declared
-            .iter()
-            .any(|(d, l, _, _)| d.name == *name && *l == ParamLocation::Path)
-        {
-            return Err(ctx.map.error(
-                pointer,
-                ErrorKind::UndeclaredPathParam {
-                    name: (*name).to_owned(),
-                },
-            ));
-        }
-    }
+    let names: Vec<_> = declared
+        .iter()
+        .map(|(d, l, _, _)| (d.name.as_str(), *l))
+        .collect();
+    let in_template = paths::check_declared(ctx, path, &names, pointer)?;
     let mut params = Vec::new();
     for (data, location, style, param_pointer) in declared {
         if location == ParamLocation::Path && !in_template.contains(&data.name.as_str()) {

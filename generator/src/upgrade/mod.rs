@@ -6,11 +6,12 @@
 //!
 //! [`upgrade`] checks the version and picks a path: `swagger2` converts (its `parameters`
 //! converts parameters and bodies), `oas3` normalises, both with the schema and response
-//! repairs of `repair`; `decode` turns the JSON into `openapiv3` types; `source_map` holds
+//! repairs of `repair` and the parameter checks of `params`; `decode` turns the JSON into `openapiv3` types; `source_map` holds
 //! the [`SourceMap`].
 
 mod decode;
 mod oas3;
+mod params;
 mod repair;
 mod source_map;
 mod swagger2;
@@ -42,6 +43,7 @@ pub fn upgrade(
         Version::OpenApi3 => {
             let map = SourceMap::new(source, false);
             let mut copy = doc.clone().into_value()?;
+            params::check_oas3(&copy, &map, diags)?;
             oas3::normalize_oas3(&mut copy, &map, diags);
             let api = decode::deserialize(copy, &map)?;
             Ok((api, map))

@@ -1,5 +1,5 @@
 //! Stage 2, upgrade: the repairs both inputs get, Swagger 2.0 as it is converted and
-//! OpenAPI 3.0 as it is normalised: schema rewriting with its keyword check, and the reason
+//! OpenAPI 3.0 as it is normalised: schema rewriting with its keyword and format checks, and the reason
 //! phrase a response without a description is given.
 //!
 //! These are pure functions of JSON values; warnings go to the caller's `warn`. They must
@@ -84,6 +84,9 @@ pub(super) fn upgrade_schema(
     let Some(obj) = schema.as_object() else {
         return schema.clone();
     };
+    if let Some(message) = super::params::format_mismatch(obj) {
+        warn(pointer, message);
+    }
     let mut out = Map::new();
     for (key, value) in obj {
         let child = |k: &str| format!("{pointer}/{}", escape(k));

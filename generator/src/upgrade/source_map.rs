@@ -102,6 +102,16 @@ impl SourceMap {
         }
     }
 
+    /// An error at a pointer that is already in source coordinates (found while reading the
+    /// source document), attributed to the file that pointer came from.
+    pub fn error_at_source(&self, pointer: &str, kind: ErrorKind) -> Error {
+        Error {
+            file: file_for(&self.origins, &self.file, pointer).to_owned(),
+            pointer: pointer.to_owned(),
+            kind: Box::new(kind),
+        }
+    }
+
     fn to_swagger(&self, oas: &str) -> String {
         let mut prefix = oas;
         loop {

@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::{copy_extensions, Upgrader};
 use crate::error::{escape, Error, ErrorKind};
+use crate::upgrade::params::{check_duplicates, check_swagger2, Declared};
 
 impl Upgrader<'_> {
     /// Splits Swagger parameters into OAS3 parameters and the body/formData parameters.
@@ -25,14 +26,16 @@ impl Upgrader<'_> {
                 },
             ));
         };
+        let root: &Map<String, Value> = self.root;
         let mut out = Vec::new();
         let mut body: Option<BodyParams> = None;
+        let mut declared = Vec::new();
         for (index, param) in list.iter().enumerate() {
             let param_pointer = format!("{pointer}/{index}");
             let resolved = match param.get("$ref").and_then(Value::as_str) {
                 Some(target) => match target
                     .strip_prefix("#/parameters/")
-                    .and_then(|n| self.root.get("parameters")?.get(n))
+                    .and_then(|n| root.get("parameters")?.get(n))
                 {
                     Some(found) => found,
                     None => {
@@ -46,12 +49,23 @@ impl Upgrader<'_> {
                 },
                 None => param,
             };
+            let text = |key: &str| resolved.get(key).and_then(Value::as_str);
+            if let (Some(name), Some(location)) = (text("name"), text("in")) {
+                declared.push(Declared {
+                    name,
+                    location,
+                    pointer: param_pointer.clone(),
+                });
+            }
             match resolved.get("in").and_then(Value::as_str) {
                 Some("body") => {
                     body.get_or_insert_with(BodyParams::default).body =
                         Some((resolved.clone(), param_pointer));
                 }
                 Some("formData") => {
+                    if let (Some(form), None) = (resolved.as_object(), param.get("$ref")) {
+                        self.check(form, &param_pointer)?;
+                    }
                     body.get_or_insert_with(BodyParams::default)
                         .form
                         .push((resolved.clone(), param_pointer));
@@ -76,7 +90,21 @@ impl Upgrader<'_> {
                 }
             }
         }
+        check_duplicates(&declared, self.map)?;
         Ok((out, body))
+    }
+
+    /// Checks a non-body parameter's `type`, `collectionFormat` and `format` (see
+    /// [`check_swagger2`]), warning into this converter's warnings.
+    fn check(&mut self, param: &Map<String, Value>, pointer: &str) -> Result<(), Error> {
+        let mut warnings = Vec::new();
+        let checked = check_swagger2(param, pointer, self.map, &mut |pointer, message| {
+            warnings.push((pointer.to_owned(), message));
+        });
+        for (pointer, message) in warnings {
+            self.warn(&pointer, message);
+        }
+        checked
     }
 
     /// One non-body Swagger parameter as an OAS3 parameter.
@@ -105,6 +133,7 @@ impl Upgrader<'_> {
                 },
             ));
         }
+        self.check(p, pointer)?;
         let mut out = Map::new();
         for key in [
             "name",
