@@ -52,9 +52,25 @@ const RESERVED_ACCESSORS: &[&str] = &[
     "call_body",
 ];
 
+/// The longest identifier made from a name, in bytes. Identifiers name files (modules,
+/// group pages), and a file name has at most 255 bytes: inline schemas nested fifty deep
+/// are named after every level, or a tag can be a paragraph. Every name goes through a
+/// [`Scope`], which numbers the ones that cutting made equal.
+const MAX_IDENT: usize = 96;
+
+/// `cased` (ASCII) cut to [`MAX_IDENT`] bytes.
+fn capped(mut cased: String) -> String {
+    cased.truncate(MAX_IDENT);
+    cased
+}
+
+/// Cargo features the generated manifest defines itself, which a group's feature (its
+/// module name) must not be: operations without a tag are grouped under `default`.
+const RESERVED_FEATURES: &[&str] = &["default", "all"];
+
 /// A snake_case identifier (fields, parameters, methods, modules).
 pub fn snake(name: &str) -> String {
-    let cased = ascii_only(&name.to_snake_case(), '_');
+    let cased = capped(ascii_only(&name.to_snake_case(), '_'));
     let cased = cased.trim_matches('_').to_owned();
     let cased = if cased.is_empty() {
         "value".to_owned()
@@ -71,12 +87,15 @@ pub fn snake(name: &str) -> String {
 
 /// An UpperCamelCase identifier (types, variants).
 pub fn pascal(name: &str) -> String {
-    let cased = ascii_only(&name.to_upper_camel_case(), '_').replace('_', "");
-    let cased = if cased.is_empty() {
+    let cased = capped(ascii_only(&name.to_upper_camel_case(), '_').replace('_', ""));
+    // A name that started with a letter `ascii_only` dropped (`Ünïcödé` -> `ncd`) is
+    // capitalised again, or it would be a lower-case type named like its module.
+    let mut cased = if cased.is_empty() {
         "Empty".to_owned()
     } else {
         cased
     };
+    cased[..1].make_ascii_uppercase();
     let cased = if cased.starts_with(|c: char| c.is_ascii_digit()) {
         format!("V{cased}")
     } else {
@@ -253,11 +272,17 @@ pub fn name(api: &mut Api, map: &SourceMap, diags: &mut Diagnostics) {
 
     // Groups: struct `{Tag}Api`, module and accessor snake_case(tag).
     let mut group_modules = Scope::new(&["mod"]);
+    // Struct names are unique on their own: tags that differ only in case or punctuation
+    // (`self` and `Self`, `!!!` and `---`) get distinct modules and must get distinct types.
+    let mut group_types = Scope::new(&[]);
     let mut home: BTreeMap<String, String> = BTreeMap::new();
     for group in &mut api.groups {
-        group.name.rust = format!("{}Api", bare(&pascal(&group.tag)));
+        let (rust, _) = group_types.claim(format!("{}Api", bare(&pascal(&group.tag))), "", "");
+        group.name.rust = rust;
         let module = module_name(&group.tag);
-        let module = if RESERVED_ACCESSORS.contains(&module.as_str()) {
+        let module = if RESERVED_ACCESSORS.contains(&module.as_str())
+            || RESERVED_FEATURES.contains(&module.as_str())
+        {
             format!("{module}_api")
         } else {
             module
@@ -433,12 +458,13 @@ fn name_job_locals(op: &mut crate::ir::Operation, map: &SourceMap, diags: &mut D
 }
 
 /// Doc text made safe for rustdoc: trimmed lines (no accidental code blocks or doctests),
-/// brackets and angle brackets escaped (no broken links or HTML), bare URLs made links.
+/// code fences escaped (no doctests either), brackets and angle brackets escaped (no
+/// broken links or HTML), bare URLs made links.
 pub fn doc(text: &str) -> String {
     let mut out = Vec::new();
     for line in text.trim().lines() {
         let line = line.trim();
-        let mut escaped = String::with_capacity(line.len());
+        let mut escaped = String::with_capacity(line.len() + 1);
         for word in line.split(' ') {
             if !escaped.is_empty() {
                 escaped.push(' ');
@@ -452,6 +478,11 @@ pub fn doc(text: &str) -> String {
             } else {
                 escaped.push_str(&escape_markdown(word));
             }
+        }
+        // A line opening a fence (```` ```rust ````, `~~~`) would start a doctest that
+        // `cargo test` of the generated crate compiles and runs; escaped, it is text.
+        if line.starts_with("```") || line.starts_with("~~~") {
+            escaped.insert(0, '\\');
         }
         out.push(escaped);
     }

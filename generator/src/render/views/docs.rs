@@ -25,7 +25,9 @@ pub(super) fn permission_doc(op: &Operation) -> String {
         Some(p) => {
             let mut s = format!("Requires {} permissions:\n", permission_word(p.kind));
             for name in &p.names {
-                s.push_str(&format!("\n* {name}"));
+                // One line, a fence at its start escaped: a list item cannot open a
+                // code block (a doctest) or run into the next one.
+                s.push_str(&format!("\n* {}", one_line(&doc(name))));
             }
             s
         }

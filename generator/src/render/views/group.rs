@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::builder::{builder_link, builder_paths, builder_view, BuilderView};
 use super::docs::{self, ParamRow};
-use super::{doc_comments, inner_doc_comments, module_features, one_line, text};
+use super::{code_span, doc_comments, inner_doc_comments, module_features, one_line, text};
 use crate::ir::{Api, Group};
 use crate::naming::{bare, doc, table_cell};
 use crate::render::CrateInfo;
@@ -81,7 +81,8 @@ pub fn group_view(api: &Api, group: &Group, info: &CrateInfo) -> GroupView {
     }
     let mut doc_paras = vec![format!(
         "{}: the operations Genesys tags {}.",
-        group.name.rust, group.tag
+        group.name.rust,
+        one_line(&doc(&group.tag))
     )];
     if let Some(d) = &group.description {
         doc_paras.push(doc(d));
@@ -108,7 +109,7 @@ fn method_doc(api: &Api, surface: &Surface, builder_path: &str) -> Vec<String> {
             .as_deref()
             .map(doc)
             .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| format!("Calls `{}`.", op.id)),
+            .unwrap_or_else(|| format!("Calls {}.", code_span(&op.id))),
     );
     if let Some(d) = &op.description {
         paras.push(doc(d));
@@ -117,10 +118,9 @@ fn method_doc(api: &Api, surface: &Surface, builder_path: &str) -> Vec<String> {
         paras.push("**Preview:** this API may change without notice.".into());
     }
     paras.push(format!(
-        "`{} {}` (operation `{}`)",
-        op.method.as_str(),
-        op.path,
-        op.id
+        "{} (operation {})",
+        code_span(&format!("{} {}", op.method.as_str(), op.path)),
+        code_span(&op.id)
     ));
     paras.push(docs::permission_doc(op));
     if !op.scopes.is_empty() {
@@ -128,7 +128,7 @@ fn method_doc(api: &Api, surface: &Surface, builder_path: &str) -> Vec<String> {
             "OAuth scopes: {}.",
             op.scopes
                 .iter()
-                .map(|s| format!("`{s}`"))
+                .map(|s| code_span(s))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));

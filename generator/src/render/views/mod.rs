@@ -118,16 +118,56 @@ fn doc_lines(open: &str, paragraphs: &[String]) -> String {
     out
 }
 
-/// `text` as it can stand in a line comment: control characters become spaces.
+/// `text` as it can stand in a line comment: control characters, and the codepoints that
+/// change the direction of text (which rustc rejects in comments, as they can make code
+/// read other than it compiles), become spaces.
 pub(crate) fn comment_text(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || is_direction_control(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
+}
+
+/// The bidirectional formatting codepoints rustc's `text_direction_codepoint_in_comment`
+/// and `text_direction_codepoint_in_literal` lints deny.
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text for one line of a doc comment, a TOML basic string and Markdown at once (the
+/// definition's title, in `lib.rs`, `Cargo.toml` and the README): one line, no control
+/// characters, and no `"` or `\` (printed unescaped in `Cargo.toml`, they could end the
+/// string and add keys), which become `'` and `/`.
+fn plain_line(text: &str) -> String {
+    one_line(&comment_text(text))
+        .replace('"', "'")
+        .replace('\\', "/")
 }
 
 /// Spec text made safe for rustdoc, or nothing.
 fn text(t: Option<&str>) -> String {
     t.map(doc).unwrap_or_default()
+}
+
+/// `text` as one Markdown code span: one line, between enough backticks that none inside
+/// ends it (`` `a` ``, or ``` `` a`b `` ``` when it holds one).
+fn code_span(text: &str) -> String {
+    let text = one_line(&comment_text(text));
+    let longest = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or_default();
+    if longest == 0 {
+        return format!("`{text}`");
+    }
+    let fence = "`".repeat(longest + 1);
+    format!("{fence} {text} {fence}")
 }
 
 /// Whitespace runs, line breaks included, as single spaces.
