@@ -20,35 +20,6 @@ use std::time::{Duration, Instant};
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 
-/// Cases whose agreed expectation depends on validation another change adds (alias cycles,
-/// duplicate parameters, unknown parameter types, `collectionFormat`, the root pointer `#`
-/// on document-level errors). Until it lands, such a case only must not panic or hang; when
-/// it is accepted it is not compiled (it is listed here instead). Remove this list once it
-/// has landed.
-const PENDING_VALIDATE: &[&str] = &[
-    "alias_self",
-    "alias_two_cycle",
-    "alias_three_cycle",
-    "alias_into_cycle",
-    "allof_self",
-    "allof_two_cycle",
-    // A definition that is only a container of itself has no finite alias either.
-    "array_of_self_alias",
-    "map_of_self_alias",
-    "duplicate_parameter",
-    "duplicate_parameter_path_level",
-    "parameter_type_tuple",
-    "collection_format_bogus",
-    "doc_is_array",
-    "doc_is_null",
-    "doc_is_string",
-    "whitespace_only",
-    "no_version_key",
-    // serde_yaml gives the alias bomb's error no location (`line 0 column 0`), so it must
-    // be shown at the root pointer like the other document-level errors.
-    "yaml_merge_bomb",
-];
-
 /// How long one case may take to generate (a debug build, on a shared machine; the largest
 /// case, megabytes of descriptions, takes about a second).
 const TIME_BOUND: Duration = Duration::from_secs(15);
@@ -88,12 +59,6 @@ struct Case {
     name: String,
     spec: PathBuf,
     expect: Expect,
-}
-
-impl Case {
-    fn pending(&self) -> bool {
-        PENDING_VALIDATE.contains(&self.name.as_str())
-    }
 }
 
 /// The definitions in `dir` (every file but the `.expect` files), each with its
@@ -342,7 +307,6 @@ fn every_hostile_definition_fails_where_expected_or_compiles() {
     assert!(cases.len() >= 60, "only {} hostile cases", cases.len());
     let mut problems = Vec::new();
     let mut members = Vec::new();
-    let mut pending_accepted = Vec::new();
     let (mut failed, mut slowest) = (0, (Duration::ZERO, String::new()));
     for case in &cases {
         let member = format!("h-{}", case.name.replace('_', "-"));
@@ -360,8 +324,6 @@ fn every_hostile_definition_fails_where_expected_or_compiles() {
                 failed += 1;
                 if listing(&out) != before {
                     Some("a failed run changed the output directory".to_owned())
-                } else if case.pending() {
-                    None
                 } else if let Expect::Error { place, phrase } = expect {
                     mismatch(&case.spec, &error, place, phrase)
                 } else {
@@ -369,10 +331,7 @@ fn every_hostile_definition_fails_where_expected_or_compiles() {
                 }
             }
             (Outcome::Generated(generated), expect) => {
-                if case.pending() {
-                    pending_accepted.push(case.name.clone());
-                    None
-                } else if let Expect::Error { place, phrase } = expect {
+                if let Expect::Error { place, phrase } = expect {
                     Some(format!(
                         "generated, but should fail at {place} with {phrase:?}"
                     ))
@@ -394,8 +353,7 @@ fn every_hostile_definition_fails_where_expected_or_compiles() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     eprintln!(
-        "{} hostile cases: {failed} failed as expected, {} generated; slowest {} ({:?}); \
-         accepted while validation is pending: {pending_accepted:?}",
+        "{} hostile cases: {failed} failed as expected, {} generated; slowest {} ({:?})",
         cases.len(),
         members.len(),
         slowest.1,
@@ -433,7 +391,7 @@ fn no_error_of_the_bad_corpus_lacks_a_file_and_a_location() {
         let (outcome, _) = run(&case.spec, "located");
         if let Outcome::Failed(error) = outcome {
             walked += 1;
-            if !located(&error) && !case.pending() {
+            if !located(&error) {
                 unlocated.push(error.to_string());
             }
         }

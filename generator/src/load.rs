@@ -344,20 +344,25 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Value, Error> {
             )
         })
     } else {
-        serde_yaml::from_slice(bytes).map_err(|e| {
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((0, 0));
-            Error::new(
+        serde_yaml::from_slice(bytes).map_err(|e| match e.location() {
+            Some(at) => Error::new(
                 file,
                 "",
                 ErrorKind::Syntax {
-                    line,
-                    column,
+                    line: at.line(),
+                    column: at.column(),
                     message: e.to_string(),
                 },
-            )
+            ),
+            // Limits on the document as a whole (an alias bomb's repetition limit) have no
+            // position: they are about the document, at its root.
+            None => Error::new(
+                file,
+                "",
+                ErrorKind::Invalid {
+                    message: format!("not readable as YAML: {e}"),
+                },
+            ),
         })
     }
 }
