@@ -52,15 +52,17 @@ const RESERVED_ACCESSORS: &[&str] = &[
     "call_body",
 ];
 
-/// The longest identifier made from a name, in bytes. Identifiers name files (modules,
-/// group pages), and a file name has at most 255 bytes: inline schemas nested fifty deep
-/// are named after every level, or a tag can be a paragraph. Every name goes through a
-/// [`Scope`], which numbers the ones that cutting made equal.
-const MAX_IDENT: usize = 96;
+/// The longest name of a file the generator writes, extension aside, in bytes. Module
+/// names and group names name files (`src/models/{module}.rs`, `docs/{Group}.md`), and a
+/// file name has at most 255 bytes: inline schemas nested fifty deep are named after
+/// every level, or a tag can be a paragraph. Identifiers that name no file are not cut
+/// (Genesys's own method names pass 96 bytes). Every name goes through a [`Scope`],
+/// which numbers the ones that cutting made equal.
+const MAX_FILE_STEM: usize = 200;
 
-/// `cased` (ASCII) cut to [`MAX_IDENT`] bytes.
+/// `cased` (ASCII) cut to [`MAX_FILE_STEM`] bytes.
 fn capped(mut cased: String) -> String {
-    cased.truncate(MAX_IDENT);
+    cased.truncate(MAX_FILE_STEM);
     cased
 }
 
@@ -70,7 +72,7 @@ const RESERVED_FEATURES: &[&str] = &["default", "all"];
 
 /// A snake_case identifier (fields, parameters, methods, modules).
 pub fn snake(name: &str) -> String {
-    let cased = capped(ascii_only(&name.to_snake_case(), '_'));
+    let cased = ascii_only(&name.to_snake_case(), '_');
     let cased = cased.trim_matches('_').to_owned();
     let cased = if cased.is_empty() {
         "value".to_owned()
@@ -87,7 +89,7 @@ pub fn snake(name: &str) -> String {
 
 /// An UpperCamelCase identifier (types, variants).
 pub fn pascal(name: &str) -> String {
-    let cased = capped(ascii_only(&name.to_upper_camel_case(), '_').replace('_', ""));
+    let cased = ascii_only(&name.to_upper_camel_case(), '_').replace('_', "");
     // A name that started with a letter `ascii_only` dropped (`Ünïcödé` -> `ncd`) is
     // capitalised again, or it would be a lower-case type named like its module.
     let mut cased = if cased.is_empty() {
@@ -132,7 +134,7 @@ pub fn module_name(name: &str) -> String {
     let name = snake(name);
     match name.strip_prefix("r#") {
         Some(keyword) => format!("{keyword}_"),
-        None => name,
+        None => capped(name),
     }
 }
 
@@ -277,7 +279,11 @@ pub fn name(api: &mut Api, map: &SourceMap, diags: &mut Diagnostics) {
     let mut group_types = Scope::new(&[]);
     let mut home: BTreeMap<String, String> = BTreeMap::new();
     for group in &mut api.groups {
-        let (rust, _) = group_types.claim(format!("{}Api", bare(&pascal(&group.tag))), "", "");
+        let (rust, _) = group_types.claim(
+            format!("{}Api", capped(bare(&pascal(&group.tag)).to_owned())),
+            "",
+            "",
+        );
         group.name.rust = rust;
         let module = module_name(&group.tag);
         let module = if RESERVED_ACCESSORS.contains(&module.as_str())
