@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{docs, features_of, module_features, Cfg};
+use super::{comment_text, docs, features_of, module_features, one_line, Cfg};
 use crate::ir::{Api, PermissionKind};
 use crate::naming::first_line;
 use crate::render::CrateInfo;
@@ -103,8 +103,9 @@ pub fn crate_view(api: &Api, info: &CrateInfo) -> CrateView {
     CrateView {
         name: info.name.clone(),
         version: info.version.clone(),
-        title: api.title.clone(),
-        api_version: api.version.clone(),
+        // Both stand in the first `//!` line of lib.rs: one line, without control characters.
+        title: one_line(&comment_text(&api.title)),
+        api_version: one_line(&comment_text(&api.version)),
         spec: info.spec.clone(),
         fingerprint: info.fingerprint.clone(),
         base_url: api.base_url.clone(),
