@@ -600,10 +600,12 @@ fn compile_sample(root: &Path, work: &Path, sample: &[Value]) -> Result<Vec<(Pro
     let stderr = String::from_utf8_lossy(&output.stderr);
     let mut problems = Vec::new();
     for (i, doc) in sample.iter().enumerate() {
-        let prefix = format!("fuzz-{i}/");
+        // A compiler error starts with the crate's path; a manifest cargo cannot read names
+        // it (and stops the whole check).
+        let (prefix, manifest) = (format!("fuzz-{i}/"), format!("fuzz-{i}/Cargo.toml"));
         let errors: Vec<&str> = stderr
             .lines()
-            .filter(|l| l.starts_with(&prefix) && l.contains(": error"))
+            .filter(|l| l.starts_with(&prefix) && l.contains(": error") || l.contains(&manifest))
             .collect();
         if !errors.is_empty() {
             let message = format!(
