@@ -38,6 +38,8 @@ const RESERVED_PARAMS: &[&str] = &[
     "decode",
 ];
 const RESERVED_FIELDS: &[&str] = &["unknown_fields"];
+/// Cargo features the generated crate defines itself; a group's feature is its module name.
+const RESERVED_FEATURES: &[&str] = &["default", "all"];
 const RESERVED_VARIANTS: &[&str] = &["UnknownValue"];
 const RESERVED_ACCESSORS: &[&str] = &[
     "new",
@@ -257,7 +259,9 @@ pub fn name(api: &mut Api, map: &SourceMap, diags: &mut Diagnostics) {
     for group in &mut api.groups {
         group.name.rust = format!("{}Api", bare(&pascal(&group.tag)));
         let module = module_name(&group.tag);
-        let module = if RESERVED_ACCESSORS.contains(&module.as_str()) {
+        let module = if RESERVED_ACCESSORS.contains(&module.as_str())
+            || RESERVED_FEATURES.contains(&module.as_str())
+        {
             format!("{module}_api")
         } else {
             module
