@@ -255,9 +255,13 @@ pub fn name(api: &mut Api, map: &SourceMap, diags: &mut Diagnostics) {
 
     // Groups: struct `{Tag}Api`, module and accessor snake_case(tag).
     let mut group_modules = Scope::new(&["mod"]);
+    let mut group_types = Scope::new(&[]);
     let mut home: BTreeMap<String, String> = BTreeMap::new();
     for group in &mut api.groups {
-        group.name.rust = format!("{}Api", bare(&pascal(&group.tag)));
+        // Tags that differ only in case or punctuation ("", "_") share a struct name: the
+        // later ones are numbered (`EmptyApi2`), as their modules are.
+        let (rust, _) = group_types.claim(format!("{}Api", bare(&pascal(&group.tag))), "", "");
+        group.name.rust = rust;
         let module = module_name(&group.tag);
         let module = if RESERVED_ACCESSORS.contains(&module.as_str())
             || RESERVED_FEATURES.contains(&module.as_str())

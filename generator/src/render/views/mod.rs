@@ -118,10 +118,18 @@ fn doc_lines(open: &str, paragraphs: &[String]) -> String {
     out
 }
 
-/// `text` as it can stand in a line comment: control characters become spaces.
+/// `text` as it can stand in a line comment: control characters, and the codepoints that
+/// change the visible direction of text (which rustc refuses in comments), become spaces.
 pub(crate) fn comment_text(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            if c.is_control() || bidi {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -155,8 +163,8 @@ mod tests {
     #[test]
     fn doc_lines_separate_paragraphs_and_blank_control_characters() {
         assert_eq!(
-            doc_comments(&["one\ntwo".into(), " ".into(), "tab\there".into()]),
-            "/// one\n/// two\n///\n/// tab here\n"
+            doc_comments(&["one\ntwo".into(), " ".into(), "tab\there\u{202e}rtl".into()]),
+            "/// one\n/// two\n///\n/// tab here rtl\n"
         );
     }
 }
