@@ -18,6 +18,8 @@ mod jobs;
 mod models;
 #[path = "runtime/pagination.rs"]
 mod pagination;
+#[path = "runtime/redirects.rs"]
+mod redirects;
 #[path = "runtime/retry.rs"]
 mod retry;
 #[path = "runtime/tracing.rs"]

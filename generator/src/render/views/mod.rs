@@ -195,8 +195,8 @@ mod tests {
     #[test]
     fn doc_lines_separate_paragraphs_and_blank_control_characters() {
         assert_eq!(
-            doc_comments(&["one\ntwo".into(), " ".into(), "tab\there".into()]),
-            "/// one\n/// two\n///\n/// tab here\n"
+            doc_comments(&["one\ntwo".into(), " ".into(), "tab\there\u{202e}rtl".into()]),
+            "/// one\n/// two\n///\n/// tab here rtl\n"
         );
     }
 }
