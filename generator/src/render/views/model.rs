@@ -302,9 +302,18 @@ fn inline_role(api: &Api, id: &str, model: &Model) -> Option<String> {
             ))
         }
         ["paths", path, method, "parameters", ..] => {
-            let op = api
-                .operations
-                .values()
+            // Only the operations of the groups that reach the model can use it.
+            let op = model
+                .groups
+                .iter()
+                .filter_map(|tag| {
+                    let i = api
+                        .groups
+                        .binary_search_by(|g| g.tag.as_str().cmp(tag))
+                        .ok()?;
+                    Some(&api.groups[i])
+                })
+                .flat_map(|g| g.operations.iter().map(|id| &api.operations[id]))
                 .find(|op| op.path == *path && op.method.as_str().eq_ignore_ascii_case(method))?;
             let param = op.params.iter().find(|p| p.ty.model() == Some(id))?;
             Some(format!(
