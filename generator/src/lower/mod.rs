@@ -98,9 +98,20 @@ struct JobDone<T> {
     models: IndexMap<String, Model>,
 }
 
+/// The model id of the definition `name`: the name itself, unless it starts with `#` (which
+/// marks inline ids, see [`inline_id`]) or with the escape `\`; then it is escaped as
+/// `\name`. Distinct names keep distinct ids, and no definition id starts with `#`.
+fn definition_id(name: &str) -> String {
+    if name.starts_with(['#', '\\']) {
+        format!("\\{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
 /// The id of an inline model: `#Hint`, or `#Hint2`, `#Hint3`... when taken. Inline ids
-/// live in their own namespace (`#` cannot start a definition name we accept unescaped), so
-/// they never replace a definition; `naming` resolves clashing type names.
+/// live in their own namespace (no [`definition_id`] starts with `#`), so they never
+/// replace a definition; `naming` resolves clashing type names.
 fn inline_id(hint: &str, taken: impl Fn(&str) -> bool) -> String {
     let mut id = format!("#{hint}");
     let mut n = 2;
@@ -328,5 +339,34 @@ mod tests {
         );
         // The same, run after run.
         assert_eq!(lower(doc), api);
+    }
+
+    #[test]
+    fn definitions_named_like_inline_ids_keep_an_id_of_their_own() {
+        let doc = serde_json::json!({"swagger": "2.0", "info": {"title": "T", "version": "1"},
+        "paths": {}, "definitions": {
+            "#Foo": {"type": "object", "properties": {"n": {"type": "integer"}}},
+            "\\#Foo": {"type": "object", "properties": {"n": {"type": "integer"}}},
+            "Foo": {"type": "object", "properties": {
+                "a": {"$ref": "#/definitions/#Foo"},
+                "b": {"$ref": "#/definitions/\\#Foo"},
+                "c": {"type": "object", "properties": {"n": {"type": "integer"}}}
+            }}
+        }});
+        let api = lower(doc);
+        assert_eq!(
+            field_type(&api, "Foo", "a"),
+            &TypeRef::Model("\\#Foo".into())
+        );
+        assert_eq!(
+            field_type(&api, "Foo", "b"),
+            &TypeRef::Model("\\\\#Foo".into())
+        );
+        assert_eq!(
+            field_type(&api, "Foo", "c"),
+            &TypeRef::Model("#FooC".into())
+        );
+        assert_eq!(api.models["\\#Foo"].name.wire, "#Foo");
+        assert_eq!(api.models["\\\\#Foo"].name.wire, "\\#Foo");
     }
 }

@@ -10,8 +10,8 @@ use super::{Ctx, Lowered};
 use crate::error::{escape, Diagnostics, Error, ErrorKind};
 use crate::ir::{EnumValue, Field, Ident, Model, ModelKind, TypeRef, Usage};
 
-/// Lowers every `components/schemas` entry into a model with the definition's name as id,
-/// each in its own parallel job.
+/// Lowers every `components/schemas` entry into a model with the definition's name as id
+/// ([`super::definition_id`]), each in its own parallel job.
 pub(super) fn lower_components(
     api: &openapiv3::OpenAPI,
     map: &crate::upgrade::SourceMap,
@@ -48,7 +48,7 @@ fn lower_component(
     };
     insert_model(
         ctx,
-        (*name).clone(),
+        super::definition_id(name),
         (*name).clone(),
         description,
         deprecated,
@@ -315,7 +315,7 @@ fn lookup<'s>(
 /// The type a `$ref` names.
 pub(super) fn resolve_ref(ctx: &mut Ctx, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
     match lookup(ctx.api, reference) {
-        Some((name, _)) => Ok(TypeRef::Model(name.to_owned())),
+        Some((name, _)) => Ok(TypeRef::Model(super::definition_id(name))),
         None => Err(ctx.map.error(
             pointer,
             ErrorKind::UnresolvedRef {
