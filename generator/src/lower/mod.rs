@@ -35,6 +35,9 @@ pub(crate) struct Ctx<'a> {
     pub models: IndexMap<String, Model>,
     /// Inline string enums this job defined, by value list (see [`Lowered::inline_enums`]).
     pub inline_enums: BTreeMap<Vec<String>, String>,
+    /// The pointers of the inline objects being lowered into structs, outermost first: an
+    /// `allOf` that reaches one of them again would flatten it into itself forever.
+    pub flattening: Vec<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -46,6 +49,7 @@ impl<'a> Ctx<'a> {
             known,
             models: IndexMap::new(),
             inline_enums: BTreeMap::new(),
+            flattening: Vec::new(),
         }
     }
 
@@ -271,6 +275,25 @@ mod tests {
         api
     }
 
+    /// The error lowering a Swagger 2 definition given as JSON fails with, as shown.
+    fn lower_error(doc: serde_json::Value) -> String {
+        let file = std::env::temp_dir().join(format!(
+            "lower-test-{}-{}.json",
+            std::process::id(),
+            std::thread::current()
+                .name()
+                .unwrap_or("t")
+                .replace("::", "_")
+        ));
+        std::fs::write(&file, doc.to_string()).unwrap();
+        let result = crate::lower_spec(&crate::Config::new(&file));
+        let _ = std::fs::remove_file(&file);
+        match result {
+            Ok(_) => panic!("the definition is accepted"),
+            Err(error) => error.to_string(),
+        }
+    }
+
     fn field_type<'a>(api: &'a crate::ir::Api, model: &str, field: &str) -> &'a TypeRef {
         let ModelKind::Struct { fields, .. } = &api.models[model].kind else {
             panic!("{model} is not a struct");
@@ -368,5 +391,31 @@ mod tests {
         );
         assert_eq!(api.models["\\#Foo"].name.wire, "#Foo");
         assert_eq!(api.models["\\\\#Foo"].name.wire, "\\#Foo");
+    }
+
+    #[test]
+    fn an_inline_all_of_that_includes_itself_is_refused_at_its_pointer() {
+        let def = serde_json::json!({"properties": {"name": {"allOf": [
+            {"$ref": "#/definitions/Std"}, {}
+        ]}}});
+        let error = lower_error(serde_json::json!({"swagger": "2.0",
+            "info": {"title": "T", "version": "1"}, "paths": {}, "definitions": {"Std": def}}));
+        assert!(
+            error.contains("#/definitions/Std/properties/name: ")
+                && error.contains("allOf includes the object itself"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn recursion_through_a_referenced_property_is_still_lowered() {
+        let api = lower(serde_json::json!({"swagger": "2.0",
+        "info": {"title": "T", "version": "1"}, "paths": {}, "definitions": {
+            "Node": {"properties": {"next": {"allOf": [{"$ref": "#/definitions/Node"}]}}}
+        }}));
+        assert_eq!(
+            field_type(&api, "Node", "next"),
+            &TypeRef::Model("Node".into())
+        );
     }
 }
