@@ -418,4 +418,37 @@ mod tests {
             &TypeRef::Model("Node".into())
         );
     }
+
+    #[test]
+    fn parameters_a_url_or_header_cannot_carry_are_refused_at_their_pointer() {
+        let cases = [
+            (
+                "/things",
+                serde_json::json!({"name": "f", "in": "query", "type": "file"}),
+                "a file can only be a form field",
+            ),
+            (
+                "/things",
+                serde_json::json!({"name": "f", "in": "header", "type": "file"}),
+                "a file can only be a form field",
+            ),
+            (
+                "/things/{ids}",
+                serde_json::json!({"name": "ids", "in": "path", "required": true,
+                    "type": "array", "items": {"type": "string"}}),
+                "an array as a path parameter",
+            ),
+        ];
+        for (path, param, phrase) in cases {
+            let error = lower_error(serde_json::json!({"swagger": "2.0",
+                "info": {"title": "T", "version": "1"}, "paths": {path: {"get": {
+                    "operationId": "getThings", "parameters": [param],
+                    "responses": {"200": {"description": "ok"}}}}}}));
+            let pointer = format!("#/paths/{}/get/parameters/0: ", path.replace('/', "~1"));
+            assert!(
+                error.contains(&pointer) && error.contains(phrase),
+                "{error}"
+            );
+        }
+    }
 }
