@@ -35,6 +35,9 @@ pub(crate) struct Ctx<'a> {
     pub models: IndexMap<String, Model>,
     /// Inline string enums this job defined, by value list (see [`Lowered::inline_enums`]).
     pub inline_enums: BTreeMap<Vec<String>, String>,
+    /// The pointers of the inline objects being lowered into structs, outermost first: an
+    /// `allOf` that reaches one of them again would flatten it into itself forever.
+    pub flattening: Vec<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -46,6 +49,7 @@ impl<'a> Ctx<'a> {
             known,
             models: IndexMap::new(),
             inline_enums: BTreeMap::new(),
+            flattening: Vec::new(),
         }
     }
 
@@ -98,9 +102,20 @@ struct JobDone<T> {
     models: IndexMap<String, Model>,
 }
 
+/// The model id of the definition `name`: the name itself, unless it starts with `#` (which
+/// marks inline ids, see [`inline_id`]) or with the escape `\`; then it is escaped as
+/// `\name`. Distinct names keep distinct ids, and no definition id starts with `#`.
+fn definition_id(name: &str) -> String {
+    if name.starts_with(['#', '\\']) {
+        format!("\\{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
 /// The id of an inline model: `#Hint`, or `#Hint2`, `#Hint3`... when taken. Inline ids
-/// live in their own namespace (`#` cannot start a definition name we accept unescaped), so
-/// they never replace a definition; `naming` resolves clashing type names.
+/// live in their own namespace (no [`definition_id`] starts with `#`), so they never
+/// replace a definition; `naming` resolves clashing type names.
 fn inline_id(hint: &str, taken: impl Fn(&str) -> bool) -> String {
     let mut id = format!("#{hint}");
     let mut n = 2;
@@ -260,6 +275,25 @@ mod tests {
         api
     }
 
+    /// The error lowering a Swagger 2 definition given as JSON fails with, as shown.
+    fn lower_error(doc: serde_json::Value) -> String {
+        let file = std::env::temp_dir().join(format!(
+            "lower-test-{}-{}.json",
+            std::process::id(),
+            std::thread::current()
+                .name()
+                .unwrap_or("t")
+                .replace("::", "_")
+        ));
+        std::fs::write(&file, doc.to_string()).unwrap();
+        let result = crate::lower_spec(&crate::Config::new(&file));
+        let _ = std::fs::remove_file(&file);
+        match result {
+            Ok(_) => panic!("the definition is accepted"),
+            Err(error) => error.to_string(),
+        }
+    }
+
     fn field_type<'a>(api: &'a crate::ir::Api, model: &str, field: &str) -> &'a TypeRef {
         let ModelKind::Struct { fields, .. } = &api.models[model].kind else {
             panic!("{model} is not a struct");
@@ -328,5 +362,93 @@ mod tests {
         );
         // The same, run after run.
         assert_eq!(lower(doc), api);
+    }
+
+    #[test]
+    fn definitions_named_like_inline_ids_keep_an_id_of_their_own() {
+        let doc = serde_json::json!({"swagger": "2.0", "info": {"title": "T", "version": "1"},
+        "paths": {}, "definitions": {
+            "#Foo": {"type": "object", "properties": {"n": {"type": "integer"}}},
+            "\\#Foo": {"type": "object", "properties": {"n": {"type": "integer"}}},
+            "Foo": {"type": "object", "properties": {
+                "a": {"$ref": "#/definitions/#Foo"},
+                "b": {"$ref": "#/definitions/\\#Foo"},
+                "c": {"type": "object", "properties": {"n": {"type": "integer"}}}
+            }}
+        }});
+        let api = lower(doc);
+        assert_eq!(
+            field_type(&api, "Foo", "a"),
+            &TypeRef::Model("\\#Foo".into())
+        );
+        assert_eq!(
+            field_type(&api, "Foo", "b"),
+            &TypeRef::Model("\\\\#Foo".into())
+        );
+        assert_eq!(
+            field_type(&api, "Foo", "c"),
+            &TypeRef::Model("#FooC".into())
+        );
+        assert_eq!(api.models["\\#Foo"].name.wire, "#Foo");
+        assert_eq!(api.models["\\\\#Foo"].name.wire, "\\#Foo");
+    }
+
+    #[test]
+    fn an_inline_all_of_that_includes_itself_is_refused_at_its_pointer() {
+        let def = serde_json::json!({"properties": {"name": {"allOf": [
+            {"$ref": "#/definitions/Std"}, {}
+        ]}}});
+        let error = lower_error(serde_json::json!({"swagger": "2.0",
+            "info": {"title": "T", "version": "1"}, "paths": {}, "definitions": {"Std": def}}));
+        assert!(
+            error.contains("#/definitions/Std/properties/name: ")
+                && error.contains("allOf includes the object itself"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn recursion_through_a_referenced_property_is_still_lowered() {
+        let api = lower(serde_json::json!({"swagger": "2.0",
+        "info": {"title": "T", "version": "1"}, "paths": {}, "definitions": {
+            "Node": {"properties": {"next": {"allOf": [{"$ref": "#/definitions/Node"}]}}}
+        }}));
+        assert_eq!(
+            field_type(&api, "Node", "next"),
+            &TypeRef::Model("Node".into())
+        );
+    }
+
+    #[test]
+    fn parameters_a_url_or_header_cannot_carry_are_refused_at_their_pointer() {
+        let cases = [
+            (
+                "/things",
+                serde_json::json!({"name": "f", "in": "query", "type": "file"}),
+                "a file can only be a form field",
+            ),
+            (
+                "/things",
+                serde_json::json!({"name": "f", "in": "header", "type": "file"}),
+                "a file can only be a form field",
+            ),
+            (
+                "/things/{ids}",
+                serde_json::json!({"name": "ids", "in": "path", "required": true,
+                    "type": "array", "items": {"type": "string"}}),
+                "an array as a path parameter",
+            ),
+        ];
+        for (path, param, phrase) in cases {
+            let error = lower_error(serde_json::json!({"swagger": "2.0",
+                "info": {"title": "T", "version": "1"}, "paths": {path: {"get": {
+                    "operationId": "getThings", "parameters": [param],
+                    "responses": {"200": {"description": "ok"}}}}}}));
+            let pointer = format!("#/paths/{}/get/parameters/0: ", path.replace('/', "~1"));
+            assert!(
+                error.contains(&pointer) && error.contains(phrase),
+                "{error}"
+            );
+        }
     }
 }

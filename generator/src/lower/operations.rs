@@ -322,6 +322,7 @@ fn lower_params(
             ParameterSchemaOrContent::Content(_) => (TypeRef::String, None, Vec::new(), false),
         };
         let ty = sendable(ctx, ty, &schema_pointer);
+        refuse_unsendable(ctx, &ty, location, &param_pointer)?;
         let array_style = is_array.then(|| match (location, style, data.explode) {
             (ParamLocation::Query, Some(openapiv3::QueryStyle::SpaceDelimited), _) => {
                 ArrayStyle::Ssv
@@ -404,6 +405,33 @@ fn sendable(ctx: &mut Ctx, ty: TypeRef, pointer: &str) -> TypeRef {
         }
         other => other,
     }
+}
+
+/// Fails on the parameter types the client cannot put into a URL or a header: a file
+/// (which only a form field can carry), and an array in the path (whose template takes one
+/// value).
+fn refuse_unsendable(
+    ctx: &Ctx,
+    ty: &TypeRef,
+    location: ParamLocation,
+    pointer: &str,
+) -> Result<(), Error> {
+    let what = match ty {
+        TypeRef::Binary => "a file parameter outside a form (a file can only be a form field)",
+        TypeRef::List(inner) if **inner == TypeRef::Binary => {
+            "a list of files outside a form (a file can only be a form field)"
+        }
+        TypeRef::List(_) if location == ParamLocation::Path => {
+            "an array as a path parameter (a path template takes one value)"
+        }
+        _ => return Ok(()),
+    };
+    Err(ctx.map.error(
+        pointer,
+        ErrorKind::Unsupported {
+            what: what.to_owned(),
+        },
+    ))
 }
 
 fn enum_of(schema: &Schema) -> Vec<String> {

@@ -10,8 +10,8 @@ use super::{Ctx, Lowered};
 use crate::error::{escape, Diagnostics, Error, ErrorKind};
 use crate::ir::{EnumValue, Field, Ident, Model, ModelKind, TypeRef, Usage};
 
-/// Lowers every `components/schemas` entry into a model with the definition's name as id,
-/// each in its own parallel job.
+/// Lowers every `components/schemas` entry into a model with the definition's name as id
+/// ([`super::definition_id`]), each in its own parallel job.
 pub(super) fn lower_components(
     api: &openapiv3::OpenAPI,
     map: &crate::upgrade::SourceMap,
@@ -48,7 +48,7 @@ fn lower_component(
     };
     insert_model(
         ctx,
-        (*name).clone(),
+        super::definition_id(name),
         (*name).clone(),
         description,
         deprecated,
@@ -315,7 +315,7 @@ fn lookup<'s>(
 /// The type a `$ref` names.
 pub(super) fn resolve_ref(ctx: &mut Ctx, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
     match lookup(ctx.api, reference) {
-        Some((name, _)) => Ok(TypeRef::Model(name.to_owned())),
+        Some((name, _)) => Ok(TypeRef::Model(super::definition_id(name))),
         None => Err(ctx.map.error(
             pointer,
             ErrorKind::UnresolvedRef {
@@ -394,8 +394,13 @@ pub(super) fn type_of_schema(
         return Ok(ty);
     }
     if is_struct(schema) {
-        let kind = struct_kind(ctx, schema, hint, pointer)?;
-        return Ok(inline_model(ctx, schema, hint, pointer, kind));
+        if let Some(from) = ctx.flattening.iter().position(|p| p == pointer) {
+            return Err(flattened_into_itself(ctx, from, pointer));
+        }
+        ctx.flattening.push(pointer.to_owned());
+        let kind = struct_kind(ctx, schema, hint, pointer);
+        ctx.flattening.pop();
+        return Ok(inline_model(ctx, schema, hint, pointer, kind?));
     }
     Ok(match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => string_type(&s.format),
@@ -455,6 +460,28 @@ pub(super) fn type_of_schema(
         // they stay JSON values, which every shape decodes into.
         _ => TypeRef::Json,
     })
+}
+
+/// The error for an inline object met again while its own `allOf` is flattened (an `allOf`
+/// naming a definition that holds the object): the chain of inline objects from its first
+/// lowering back to it.
+fn flattened_into_itself(ctx: &Ctx, from: usize, pointer: &str) -> Error {
+    let chain: Vec<String> = ctx.flattening[from..]
+        .iter()
+        .map(String::as_str)
+        .chain([pointer])
+        .map(|p| format!("#{}", ctx.map.locate(p).1))
+        .collect();
+    ctx.map.error(
+        pointer,
+        ErrorKind::Invalid {
+            message: format!(
+                "this inline object's allOf includes the object itself ({}); \
+                 make it a definition of its own and refer to it with $ref",
+                chain.join(" -> ")
+            ),
+        },
+    )
 }
 
 fn string_type(format: &VariantOrUnknownOrEmpty<openapiv3::StringFormat>) -> TypeRef {
