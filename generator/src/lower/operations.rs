@@ -507,15 +507,16 @@ fn lower_body(
                     });
                 }
             } else {
-                out.ty = Some(type_of_unboxed(
-                    ctx,
-                    schema,
-                    &format!("{op_hint}Body"),
-                    &schema_pointer,
-                )?);
+                // A form that is not an object of parts can only be sent as the caller's
+                // own encoded bytes.
+                out.kind = BodyKind::Binary;
+                out.ty = Some(TypeRef::Binary);
             }
         }
-        BodyKind::Json | BodyKind::Binary => {
+        // A body that is not JSON is sent as the caller's bytes, whatever schema it
+        // declares: the client cannot encode a model as `text/plain` or `image/png`.
+        BodyKind::Binary => out.ty = Some(TypeRef::Binary),
+        BodyKind::Json => {
             out.ty = Some(type_of_unboxed(
                 ctx,
                 schema,

@@ -57,7 +57,8 @@ pub struct Input<'a> {
     /// The name on the wire (the parameter's, form part's or body's spec name).
     pub wire: &'a str,
     pub place: Place,
-    /// The IR type (a JSON body the definition leaves untyped is [`TypeRef::Json`]).
+    /// The IR type (a body the definition leaves untyped is [`TypeRef::Json`], or
+    /// [`TypeRef::Binary`] when it is sent as bytes).
     pub ty: &'a TypeRef,
     pub required: bool,
     pub description: Option<&'a str>,
@@ -179,8 +180,11 @@ pub struct Surface<'a> {
     pub failures: Vec<Failure>,
 }
 
-/// The type of a JSON body the definition leaves untyped.
-static UNTYPED_BODY: TypeRef = TypeRef::Json;
+/// The type of a JSON body the definition leaves untyped: any JSON value.
+static UNTYPED_JSON: TypeRef = TypeRef::Json;
+
+/// The type of a binary body the definition leaves untyped: bytes.
+static UNTYPED_BINARY: TypeRef = TypeRef::Binary;
 
 /// Works out an operation's surface from the named IR.
 pub fn surface(op: &Operation) -> Surface<'_> {
@@ -211,7 +215,10 @@ pub fn surface(op: &Operation) -> Surface<'_> {
                 rust: &body.name.rust,
                 wire: &body.name.wire,
                 place: Place::Body(body.kind),
-                ty: body.ty.as_ref().unwrap_or(&UNTYPED_BODY),
+                ty: body.ty.as_ref().unwrap_or(match body.kind {
+                    BodyKind::Binary => &UNTYPED_BINARY,
+                    _ => &UNTYPED_JSON,
+                }),
                 required: body.required,
                 description: body.description.as_deref(),
                 default: None,
