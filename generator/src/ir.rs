@@ -393,6 +393,28 @@ impl Operation {
     }
 }
 
+impl Api {
+    /// The same API with every source pointer cleared: what two definitions that say the
+    /// same thing in different places (or formats) have in common.
+    pub fn without_pointers(&self) -> Api {
+        let mut api = self.clone();
+        for op in api.operations.values_mut() {
+            op.pointer.clear();
+            op.params.iter_mut().for_each(|p| p.pointer.clear());
+            if let Some(body) = &mut op.body {
+                body.pointer.clear();
+            }
+        }
+        for model in api.models.values_mut() {
+            model.pointer.clear();
+            if let ModelKind::Struct { fields, .. } = &mut model.kind {
+                fields.iter_mut().for_each(|f| f.pointer.clear());
+            }
+        }
+        api
+    }
+}
+
 impl ModelKind {
     /// Every type the model names: its fields', its additional properties', its alias's.
     pub fn types_mut(&mut self) -> impl Iterator<Item = &mut TypeRef> {

@@ -64,6 +64,24 @@ pub fn lower_spec(config: &Config) -> Result<(ir::Api, Vec<Diagnostic>), Error> 
     front(config, &mut Timings::default()).map(|(api, diags, _)| (api, diags.items))
 }
 
+/// [`lower_spec`] of a definition given as JSON, for unit tests: written to a file of
+/// its own (named after the test's thread), lowered, and removed.
+#[cfg(test)]
+pub(crate) fn lower_json(doc: &serde_json::Value) -> Result<(ir::Api, Vec<Diagnostic>), Error> {
+    let file = std::env::temp_dir().join(format!(
+        "generator-test-{}-{}.json",
+        std::process::id(),
+        std::thread::current()
+            .name()
+            .unwrap_or("t")
+            .replace("::", "_")
+    ));
+    std::fs::write(&file, doc.to_string()).expect("the temporary directory is writable");
+    let result = lower_spec(&Config::new(&file));
+    let _ = std::fs::remove_file(&file);
+    result
+}
+
 fn front(
     config: &Config,
     timings: &mut Timings,

@@ -354,17 +354,7 @@ mod tests {
 
     /// Lowers a document: its warnings, or its error.
     fn lower_doc(doc: Value) -> Result<Vec<crate::error::Diagnostic>, String> {
-        let file = std::env::temp_dir().join(format!(
-            "params-{}-{}.json",
-            std::process::id(),
-            std::thread::current()
-                .name()
-                .unwrap_or("t")
-                .replace("::", "_")
-        ));
-        std::fs::write(&file, doc.to_string()).unwrap();
-        let lowered = crate::lower_spec(&crate::Config::new(&file));
-        let _ = std::fs::remove_file(&file);
+        let lowered = crate::lower_json(&doc);
         lowered
             .map(|(_, diags)| diags)
             .map_err(|e| e.kind.to_string())

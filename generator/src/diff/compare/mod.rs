@@ -227,25 +227,7 @@ pub(super) fn changes(old: &Api, new: &Api) -> Vec<Change> {
 
 /// Whether the two APIs differ in anything but source pointers.
 pub(super) fn differs_otherwise(old: &Api, new: &Api) -> bool {
-    strip_pointers(old) != strip_pointers(new)
-}
-
-fn strip_pointers(api: &Api) -> Api {
-    let mut api = api.clone();
-    for op in api.operations.values_mut() {
-        op.pointer.clear();
-        op.params.iter_mut().for_each(|p| p.pointer.clear());
-        if let Some(body) = &mut op.body {
-            body.pointer.clear();
-        }
-    }
-    for model in api.models.values_mut() {
-        model.pointer.clear();
-        if let ModelKind::Struct { fields, .. } = &mut model.kind {
-            fields.iter_mut().for_each(|f| f.pointer.clear());
-        }
-    }
-    api
+    old.without_pointers() != new.without_pointers()
 }
 
 fn code(text: &str) -> String {
