@@ -14,7 +14,7 @@ mod signature;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{reference_url, Change, Kind, OperationRef};
-use crate::ir::{Api, Group, Method, Model, ModelKind, Operation};
+use crate::ir::{Api, Group, Method, Model, Operation};
 
 pub use signature::{signatures, Argument, Signature};
 
