@@ -72,9 +72,9 @@ fn generation_is_deterministic() {
 #[test]
 fn swagger2_and_openapi3_renderings_lower_to_the_same_ir() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ok");
-    let (mut a, _) =
+    let (a, _) =
         generator::lower_spec(&generator::Config::new(dir.join("swagger2_same.json"))).unwrap();
-    let (mut b, _) =
+    let (b, _) =
         generator::lower_spec(&generator::Config::new(dir.join("openapi3_same.yaml"))).unwrap();
     // Pointers name places in different documents; everything else must agree.
     assert_eq!(a.without_pointers(), b.without_pointers());
