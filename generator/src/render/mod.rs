@@ -91,6 +91,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../../templates/runtime/auth.rs"),
     ),
     (
+        "builder.rs",
+        include_str!("../../../templates/runtime/builder.rs"),
+    ),
+    (
         "client.rs",
         include_str!("../../../templates/runtime/client.rs"),
     ),

@@ -214,7 +214,11 @@ impl ClientCredentials {
     }
 
     async fn fetch(&self) -> Result<AccessToken, Error> {
-        let auth_error = |status: Option<u16>, message: String| Error::Auth { status, message };
+        let auth_error = |status: Option<u16>, message: String| Error::Auth {
+            status,
+            message,
+            source: None,
+        };
         let response = self
             .http
             .post(&self.token_url)

@@ -103,6 +103,9 @@ pub enum Error {
         status: Option<u16>,
         /// What went wrong; never the secret.
         message: String,
+        /// The failure underneath (a transport error, a timeout), when there is one. Shared,
+        /// so that every call waiting for the same token refresh gets the same cause.
+        source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
     },
     /// The client or call is configured wrongly (bad base URL, bad header value).
     Config {
@@ -256,6 +259,10 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } | Error::Timeout { source, .. } => Some(source),
+            Error::Auth {
+                source: Some(source),
+                ..
+            } => Some(source.as_ref()),
             _ => None,
         }
     }
@@ -342,6 +349,7 @@ mod tests {
         let auth = Error::Auth {
             status: Some(401),
             message: "invalid_client".to_owned(),
+            source: None,
         };
         assert_eq!(auth.to_string(), "authentication failed: invalid_client");
         assert_eq!(auth.status(), Some(401));

@@ -55,6 +55,7 @@
 //! and bodies are never recorded.
 
 mod auth;
+mod builder;
 mod client;
 mod error;
 mod jobs;
@@ -67,7 +68,8 @@ mod types;
 pub use self::auth::{
     AccessToken, BoxFuture, ClientCredentials, Secret, StaticToken, TokenProvider,
 };
-pub use self::client::{Client, ClientBuilder, Operation, RequestBuilder, ResponseFuture};
+pub use self::builder::ClientBuilder;
+pub use self::client::{Client, Operation, RequestBuilder, ResponseFuture};
 pub use self::error::{ApiError, Error, ErrorBody};
 pub use self::jobs::PollOptions;
 pub use self::pagination::Pages;
