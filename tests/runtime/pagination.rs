@@ -212,3 +212,133 @@ async fn usage_search_results_stream_across_pages_in_the_committed_client() {
     );
     assert_eq!(server.count(), 3);
 }
+
+/// A server of `pages` pages of two users each by page number, answering page `n` after
+/// `delay(n)`.
+async fn numbered_pages(pages: u32, delay: fn(u32) -> u64) -> Server {
+    Server::start(move |_, request| {
+        let page: u32 = request
+            .query_value("pageNumber")
+            .map(|p| p.parse().unwrap())
+            .unwrap_or(1);
+        let items = vec![user(2 * page - 1), user(2 * page)];
+        Reply::json(
+            200,
+            json!({"entities": items, "pageNumber": page, "pageCount": pages}),
+        )
+        .delay(std::time::Duration::from_millis(delay(page)))
+    })
+    .await
+}
+
+/// The page number each request asked for, in arrival order, and when it arrived.
+fn page_requests(server: &Server) -> Vec<(u32, std::time::Instant)> {
+    server
+        .requests()
+        .iter()
+        .map(|r| {
+            let page = r
+                .query_value("pageNumber")
+                .map_or(1, |p| p.parse().unwrap());
+            (page, r.at)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn concurrent_paging_keeps_page_order_and_its_bound_on_pages_in_flight() {
+    // Page 2 answers last of the first three in flight: its items still come first, and
+    // page 5 is not asked for until page 2 is in (three pages in flight at most).
+    let server = numbered_pages(6, |page| if page == 2 { 400 } else { 5 }).await;
+    let stream = client(&server)
+        .users()
+        .get_users()
+        .page_size(2)
+        .into_stream()
+        .concurrent(3);
+    let users: Vec<_> = stream.map(|user| user.unwrap().id.unwrap()).collect().await;
+    let expected: Vec<_> = (1..=12).map(|i| format!("u{i}")).collect();
+    assert_eq!(users, expected);
+
+    let requests = page_requests(&server);
+    let mut asked: Vec<_> = requests.iter().map(|(page, _)| *page).collect();
+    asked.sort_unstable();
+    assert_eq!(asked, [1, 2, 3, 4, 5, 6], "each page asked for once");
+    let at = |page: u32| requests.iter().find(|(p, _)| *p == page).unwrap().1;
+    // Pages 2 to 4 went out together, right after page 1 came back.
+    for page in [3, 4] {
+        let apart = at(page).max(at(2)) - at(page).min(at(2));
+        assert!(apart.as_millis() < 200, "page {page} {apart:?} from page 2");
+    }
+    // Page 5 waited for page 2 (400 ms) to leave the window of three.
+    assert!(
+        at(5) - at(2) >= std::time::Duration::from_millis(350),
+        "page 5 asked for {:?} after page 2",
+        at(5) - at(2)
+    );
+}
+
+#[tokio::test]
+async fn concurrent_paging_stops_at_the_first_error_in_page_order() {
+    let server = Server::start(|_, request| {
+        let page: u32 = request
+            .query_value("pageNumber")
+            .map_or(1, |p| p.parse().unwrap());
+        match page {
+            3 => Reply::json(404, json!({"message": "gone", "status": 404})),
+            _ => Reply::json(
+                200,
+                json!({"entities": [user(page)], "pageNumber": page, "pageCount": 8}),
+            ),
+        }
+    })
+    .await;
+    let results: Vec<_> = client(&server)
+        .users()
+        .get_users()
+        .into_stream()
+        .concurrent(4)
+        .collect()
+        .await;
+    let ids: Vec<_> = results
+        .iter()
+        .map(|r| {
+            r.as_ref()
+                .map(|u| u.id.clone().unwrap())
+                .map_err(|e| e.status())
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        [Ok("u1".to_owned()), Ok("u2".to_owned()), Err(Some(404))],
+        "the items before the failed page, its error, then the end"
+    );
+    assert!(
+        server.count() <= 5,
+        "at most four pages in flight after the first"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_paging_without_a_page_count_goes_one_page_after_another() {
+    // A cursor listing has no page numbers: `concurrent` changes nothing.
+    let server = Server::start(|_, request| {
+        let (items, cursor) = match request.query_value("cursor").as_deref() {
+            None => (json!([{"id": "x1"}]), Some("c2")),
+            Some("c2") => (json!([{"id": "x2"}]), None),
+            Some(other) => panic!("unknown cursor {other}"),
+        };
+        Reply::json(200, json!({"entities": items, "cursor": cursor}))
+    })
+    .await;
+    let items = client(&server)
+        .audit()
+        .get_audits_query_transaction_id_results("tx")
+        .into_stream()
+        .concurrent(8)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(server.count(), 2);
+}

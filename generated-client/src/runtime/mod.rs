@@ -72,7 +72,7 @@ pub use self::builder::ClientBuilder;
 pub use self::client::{Client, Operation, RequestBuilder, ResponseFuture};
 pub use self::error::{ApiError, Error, ErrorBody};
 pub use self::jobs::PollOptions;
-pub use self::pagination::Pages;
+pub use self::pagination::{Pages, MAX_CONCURRENT_PAGES};
 pub use self::region::{ParseRegionError, Region};
 pub use self::request::ApiResponse;
 pub use self::retry::{CallOptions, RetryPolicy};
