@@ -4,7 +4,11 @@
 //! request headers, and a `Client` that is cheap to clone and `Send + Sync`. The
 //! environment variables are in `environment.rs`.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use runtime_client::runtime::{CallOptions, Gateway, Region, RetryPolicy};
 use runtime_client::Error;
@@ -249,38 +253,62 @@ async fn a_proxy_gets_absolute_form_requests_with_proxy_authorization() {
     }
 }
 
-/// A self-signed certificate and its PKCS #8 key (P-256), made with `openssl req -x509`
-/// for these tests only.
-const CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----
-MIIBkzCCATmgAwIBAgIUDyG2MR+2qO0QoWW2koePL3IFxZAwCgYIKoZIzj0EAwIw
-HjEcMBoGA1UEAwwTcnVudGltZS10ZXN0LWNsaWVudDAgFw0yNjEyMDIwMTE3NTRa
-GA8yMTI2MTEwODAxMTc1NFowHjEcMBoGA1UEAwwTcnVudGltZS10ZXN0LWNsaWVu
-dDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABJB9bJ34drR/j4sl89fRP9fZqo6E
-NjMtg36GpCc5bpM9hQGwS/z2Pn8vf2jo9sri5OPfRAxRfbvb3ZAS69PnXy+jUzBR
-MB0GA1UdDgQWBBThe2cGHOOhQOT6nCy5D2m4MgHEBjAfBgNVHSMEGDAWgBThe2cG
-HOOhQOT6nCy5D2m4MgHEBjAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gA
-MEUCIQCxL7PPhZV/tsglxyXw2A6spQ4Lak0GWkQYj5hVA6h3YQIgc4ewRzAwEZpc
-1XA1ZW91cXATv3mnczKs05wBlWlZgig=
+/// A CA, and a server certificate (for IP 127.0.0.1) and a client certificate it signed,
+/// with their PKCS #8 keys (P-256), made with `openssl` for these tests only.
+const CA_CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----
+MIIBnTCCAUOgAwIBAgIUJRFFe3PWI+XE9kyad/6ZbKq3ui4wCgYIKoZIzj0EAwIw
+GzEZMBcGA1UEAwwQcnVudGltZS10ZXN0cyBDQTAgFw0yNjEyMDIwMTIyMDNaGA8y
+MTI2MTEwODAxMjIwM1owGzEZMBcGA1UEAwwQcnVudGltZS10ZXN0cyBDQTBZMBMG
+ByqGSM49AgEGCCqGSM49AwEHA0IABJi62+6xR8qgtXw3j6ogdFcGGTioyNufxt90
+IA0Kg++OBOwNw5uiYSIED7FPb9KmkrZPorNPnLN6Xpi3kcpwxNijYzBhMB0GA1Ud
+DgQWBBSv/UmM3ToH3dx2zl2Tr9zZ1FDx3zAfBgNVHSMEGDAWgBSv/UmM3ToH3dx2
+zl2Tr9zZ1FDx3zAPBgNVHRMBAf8EBTADAQH/MA4GA1UdDwEB/wQEAwICBDAKBggq
+hkjOPQQDAgNIADBFAiAlTP5YXVLZFrxZ7l86KA8FrrH8Syj4JEtVd+yUlKWIRAIh
+AI4LK0wUMwt5eHfAyzn10yBgtiJJjpHfa2E0+hktKPsx
 -----END CERTIFICATE-----
 ";
-const PRIVATE_KEY: &str = "-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgzBlj4WCdq9hzZD0o
-RxlwQIo9C+tS/I1BFIP5MCYmgcOhRANCAASQfWyd+Ha0f4+LJfPX0T/X2aqOhDYz
-LYN+hqQnOW6TPYUBsEv89j5/L39o6PbK4uTj30QMUX27292QEuvT518v
+const SERVER_CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----
+MIIBpzCCAUygAwIBAgIUfDs6uhTUzcHaY4DfANL5r2t1m3EwCgYIKoZIzj0EAwIw
+GzEZMBcGA1UEAwwQcnVudGltZS10ZXN0cyBDQTAgFw0yNjEyMDIwMTIyMDNaGA8y
+MTI2MTEwODAxMjIwM1owFDESMBAGA1UEAwwJMTI3LjAuMC4xMFkwEwYHKoZIzj0C
+AQYIKoZIzj0DAQcDQgAEDxBO4JFivxyudcguW7v3X64egV2mDsDt5SO0b6NFtdsV
+gUBs1OdpJ7hmLK35JLsjKazqLXrMrsDeSEgeIMGAuqNzMHEwDwYDVR0RBAgwBocE
+fwAAATATBgNVHSUEDDAKBggrBgEFBQcDATAJBgNVHRMEAjAAMB0GA1UdDgQWBBSQ
+BDuF13nBIf8eyy3qkxJeltzwXTAfBgNVHSMEGDAWgBSv/UmM3ToH3dx2zl2Tr9zZ
+1FDx3zAKBggqhkjOPQQDAgNJADBGAiEAsOJX3I0JeeZ3UAzQuXOPKvLzpZzAsYFW
+PlmCPMUmnXsCIQCOBUSlE99nBdEkZKapZYIVnopJoR/fYOFZDzheIbw0Eg==
+-----END CERTIFICATE-----
+";
+const SERVER_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgg3QTtkPo6fIHw0yR
+8lLIkfnVSSOlIbUGyLI+hD+UNpWhRANCAAQPEE7gkWK/HK51yC5bu/dfrh6BXaYO
+wO3lI7Rvo0W12xWBQGzU52knuGYsrfkkuyMprOotesyuwN5ISB4gwYC6
+-----END PRIVATE KEY-----
+";
+const CLIENT_CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----
+MIIBoDCCAUagAwIBAgIUfDs6uhTUzcHaY4DfANL5r2t1m3IwCgYIKoZIzj0EAwIw
+GzEZMBcGA1UEAwwQcnVudGltZS10ZXN0cyBDQTAgFw0yNjEyMDIwMTIyMDNaGA8y
+MTI2MTEwODAxMjIwM1owHzEdMBsGA1UEAwwUcnVudGltZS10ZXN0cyBjbGllbnQw
+WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQeG4Q4D/tub0lnUimBNwNqG2Qy2tZ+
+YdNKg/2mEKnzpAkLUWU7ZMALUQ9o7qcN9fXkbEsyYibuk5qpdU4cgj7bo2IwYDAT
+BgNVHSUEDDAKBggrBgEFBQcDAjAJBgNVHRMEAjAAMB0GA1UdDgQWBBToRq/pGnq3
+Mtoe0E9a9wrAHsgxiDAfBgNVHSMEGDAWgBSv/UmM3ToH3dx2zl2Tr9zZ1FDx3zAK
+BggqhkjOPQQDAgNIADBFAiB1l4BgkM8wuadfzt1gV3g84aznuwSSoUk8kQYl6PMB
+KAIhAM0tA8fxBW+C1Vl3VoWxhBEA+Yf+SaLA2ilovTm30pKI
+-----END CERTIFICATE-----
+";
+const CLIENT_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgExbKGG7PKIqV4IsD
+1u23sJ45jG5NtbziD5f3gUGrbZihRANCAAQeG4Q4D/tub0lnUimBNwNqG2Qy2tZ+
+YdNKg/2mEKnzpAkLUWU7ZMALUQ9o7qcN9fXkbEsyYibuk5qpdU4cgj7b
 -----END PRIVATE KEY-----
 ";
 
 #[test]
 fn a_client_identity_and_root_certificates_are_checked_pems() {
-    let identity = format!("{CERTIFICATE}{PRIVATE_KEY}");
-    runtime_client::Client::builder()
-        .identity_pem(identity)
-        .add_root_certificate_pem(CERTIFICATE)
-        .build()
-        .unwrap();
     for (builder, setting) in [
         (
-            runtime_client::Client::builder().identity_pem(CERTIFICATE),
+            runtime_client::Client::builder().identity_pem(CLIENT_CERTIFICATE),
             "identity_pem",
         ),
         (
@@ -288,7 +316,7 @@ fn a_client_identity_and_root_certificates_are_checked_pems() {
             "identity_pem",
         ),
         (
-            runtime_client::Client::builder().add_root_certificate_pem(PRIVATE_KEY),
+            runtime_client::Client::builder().add_root_certificate_pem(CLIENT_KEY),
             "add_root_certificate_pem",
         ),
     ] {
@@ -301,6 +329,94 @@ fn a_client_identity_and_root_certificates_are_checked_pems() {
         );
         assert!(!message.contains('\n'), "{message}");
     }
+}
+
+/// A server on 127.0.0.1 speaking TLS with [`SERVER_CERTIFICATE`] that accepts only
+/// clients presenting a certificate [`CA_CERTIFICATE`] signed, and answers each request on
+/// such a connection with a user; its `https://` URL, and the count of requests answered.
+async fn mutual_tls_server() -> (String, Arc<AtomicUsize>) {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use tokio_rustls::rustls::server::WebPkiClientVerifier;
+    use tokio_rustls::rustls::{RootCertStore, ServerConfig};
+
+    let mut roots = RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_slice(CA_CERTIFICATE.as_bytes()).unwrap())
+        .unwrap();
+    let verifier = WebPkiClientVerifier::builder(Arc::new(roots))
+        .build()
+        .unwrap();
+    let config = ServerConfig::builder()
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(
+            vec![CertificateDer::from_pem_slice(SERVER_CERTIFICATE.as_bytes()).unwrap()],
+            PrivateKeyDer::from_pem_slice(SERVER_KEY.as_bytes()).unwrap(),
+        )
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    let answered = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&answered);
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, count) = (acceptor.clone(), Arc::clone(&count));
+            tokio::spawn(async move {
+                // A client without a certificate fails here.
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let mut head = Vec::new();
+                let mut chunk = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tls.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                count.fetch_add(1, Ordering::SeqCst);
+                let body = user_json("u1", "Ann").to_string();
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tls.write_all(reply.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    (url, answered)
+}
+
+#[tokio::test]
+async fn a_client_identity_passes_a_server_that_requires_mutual_tls() {
+    let (url, answered) = mutual_tls_server().await;
+    let builder = || {
+        runtime_client::Client::builder()
+            .base_url(&url)
+            .add_root_certificate_pem(CA_CERTIFICATE)
+            .bearer_token("token")
+            .retry(RetryPolicy::never())
+            .timeout(Duration::from_secs(5))
+    };
+    let identity = format!("{CLIENT_CERTIFICATE}{CLIENT_KEY}");
+    let client = builder().identity_pem(identity).build().unwrap();
+    let user = client.users().get_user("u1").send().await.unwrap();
+    assert_eq!(user.name.as_deref(), Some("Ann"));
+    assert_eq!(answered.load(Ordering::SeqCst), 1);
+
+    // Without the identity the server refuses the handshake: the call fails, unanswered.
+    let error = builder()
+        .build()
+        .unwrap()
+        .users()
+        .get_user("u1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert_eq!(answered.load(Ordering::SeqCst), 1);
 }
 
 #[test]
