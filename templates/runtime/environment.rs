@@ -215,14 +215,14 @@ impl Env<'_> {
             .transpose()
     }
 
-    /// `{protocol}://{host}[:{port}]` from the three variables, checked, `None` when the
-    /// host is unset (and so is every variable in `others`, which need it).
-    fn origin(
+    /// The protocol, host and port the three variables give, checked together; `None`
+    /// when the host is unset (and so is every variable in `others`, which need it).
+    fn endpoint(
         &self,
         [host, port, protocol]: [&str; 3],
         default_protocol: &str,
         others: &[&str],
-    ) -> Result<Option<String>, Error> {
+    ) -> Result<Option<Endpoint>, Error> {
         let Some(host_value) = self.get(host) else {
             return match [port, protocol]
                 .iter()
@@ -237,42 +237,38 @@ impl Env<'_> {
         let protocol_value = self
             .get(protocol)
             .unwrap_or_else(|| default_protocol.to_owned());
-        origin(&protocol_value, &host_value, port_value)
-            .map(Some)
-            .map_err(|part| {
-                let (name, value) = match part {
-                    OriginPart::Protocol => (protocol, protocol_value.clone()),
-                    OriginPart::Host => (host, host_value.clone()),
-                    OriginPart::Port => (port, self.get(port).unwrap_or_default()),
-                };
-                invalid(name, &value, part.expectation())
-            })
+        let url = origin(&protocol_value, &host_value, port_value).map_err(|part| {
+            let (name, value) = match part {
+                OriginPart::Protocol => (protocol, protocol_value.clone()),
+                OriginPart::Host => (host, host_value.clone()),
+                OriginPart::Port => (port, self.get(port).unwrap_or_default()),
+            };
+            invalid(name, &value, part.expectation())
+        })?;
+        Ok(Some(Endpoint {
+            protocol: protocol_value,
+            host: host_value,
+            port: port_value,
+            url,
+        }))
     }
 
     /// The proxy URL the `GENESYSCLOUD_PROXY_*` variables give.
     fn proxy(&self) -> Result<Option<String>, Error> {
-        self.origin(
-            [PROXY_HOST, PROXY_PORT, PROXY_PROTOCOL],
-            "http",
-            &[PROXY_USERNAME, PROXY_PASSWORD],
-        )
+        let names = [PROXY_HOST, PROXY_PORT, PROXY_PROTOCOL];
+        let endpoint = self.endpoint(names, "http", &[PROXY_USERNAME, PROXY_PASSWORD])?;
+        Ok(endpoint.map(|endpoint| endpoint.url))
     }
 
     /// The gateway the `GENESYSCLOUD_GATEWAY_*` variables give.
     fn gateway(&self) -> Result<Option<Gateway>, Error> {
         let names = [GATEWAY_HOST, GATEWAY_PORT, GATEWAY_PROTOCOL];
-        if self
-            .origin(names, "https", &[GATEWAY_PATH_NAME, GATEWAY_PATH_VALUE])?
-            .is_none()
-        {
+        let others = [GATEWAY_PATH_NAME, GATEWAY_PATH_VALUE];
+        let Some(endpoint) = self.endpoint(names, "https", &others)? else {
             return Ok(None);
-        }
-        // Checked by `origin` above.
-        let mut gateway = Gateway::new(self.get(GATEWAY_HOST).unwrap_or_default());
-        if let Some(protocol) = self.get(GATEWAY_PROTOCOL) {
-            gateway = gateway.protocol(protocol);
-        }
-        if let Some(port) = self.port(GATEWAY_PORT)? {
+        };
+        let mut gateway = Gateway::new(endpoint.host).protocol(endpoint.protocol);
+        if let Some(port) = endpoint.port {
             gateway = gateway.port(port);
         }
         if let Some((name, value)) = self.pair(GATEWAY_PATH_NAME, GATEWAY_PATH_VALUE)? {
@@ -287,6 +283,14 @@ impl Env<'_> {
         }
         Ok(Some(gateway))
     }
+}
+
+/// A protocol, host and port from the environment, and the origin URL they make.
+struct Endpoint {
+    protocol: String,
+    host: String,
+    port: Option<u16>,
+    url: String,
 }
 
 /// A configuration error.
