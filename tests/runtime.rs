@@ -10,6 +10,8 @@ mod server;
 mod auth;
 #[path = "runtime/config.rs"]
 mod config;
+#[path = "runtime/environment.rs"]
+mod environment;
 #[path = "runtime/errors.rs"]
 mod errors;
 #[path = "runtime/jobs.rs"]

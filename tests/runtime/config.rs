@@ -1,18 +1,24 @@
-//! Configuration: every region with its hosts, parsing regions (and `GENESYS_REGION`), the
-//! base URL, timeouts (client-wide and per call), the user agent, a caller-supplied
-//! `reqwest::Client`, extra request headers, and a `Client` that is cheap to clone and
-//! `Send + Sync`.
+//! Configuration: every region with its hosts, parsing regions, the base URL and the login
+//! URL that goes with it, an API gateway, an HTTP proxy, a client TLS identity, timeouts
+//! (client-wide and per call), the user agent, a caller-supplied `reqwest::Client`, extra
+//! request headers, and a `Client` that is cheap to clone and `Send + Sync`. The
+//! environment variables are in `environment.rs`.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use runtime_client::runtime::{CallOptions, Region, RetryPolicy};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use runtime_client::runtime::{CallOptions, Gateway, Region, RetryPolicy};
 use runtime_client::Error;
 
 use crate::server::{Reply, Server};
 use crate::user_json;
 
-/// The regions as the issue lists them: code and domain.
-const REGIONS: [(&str, &str); 17] = [
+/// The regions as the issue lists them, code and domain, with the EU sovereign cloud the
+/// Genesys SDKs and Terraform provider list last.
+const REGIONS: [(&str, &str); 18] = [
     ("us-east-1", "mypurecloud.com"),
     ("us-east-2", "use2.us-gov-pure.cloud"),
     ("us-west-2", "usw2.pure.cloud"),
@@ -30,6 +36,7 @@ const REGIONS: [(&str, &str); 17] = [
     ("ap-northeast-1", "mypurecloud.jp"),
     ("ap-northeast-2", "apne2.pure.cloud"),
     ("ap-northeast-3", "apne3.pure.cloud"),
+    ("eusc-de-east-1", "edee1.eusc-pure.cloud"),
 ];
 
 #[test]
@@ -66,21 +73,6 @@ fn regions_parse_from_code_domain_host_or_url() {
 }
 
 #[test]
-fn genesys_region_is_read_from_the_environment() {
-    // The only test that touches GENESYS_REGION.
-    std::env::set_var("GENESYS_REGION", "mypurecloud.de");
-    assert_eq!(Region::from_env().unwrap(), Some(Region::EuCentral1));
-    std::env::set_var("GENESYS_REGION", "nowhere");
-    let error = Region::from_env().unwrap_err();
-    assert!(
-        matches!(error, Error::Config { .. }) && error.to_string().contains("GENESYS_REGION"),
-        "{error}"
-    );
-    std::env::remove_var("GENESYS_REGION");
-    assert_eq!(Region::from_env().unwrap(), None);
-}
-
-#[test]
 fn the_region_and_base_url_set_where_requests_go() {
     let client = runtime_client::Client::builder().build().unwrap();
     assert_eq!(client.base_url(), "https://api.mypurecloud.com");
@@ -106,6 +98,325 @@ fn the_region_and_base_url_set_where_requests_go() {
             .unwrap_err();
         assert!(matches!(error, Error::Config { .. }), "{bad}: {error:?}");
     }
+}
+
+/// A stand-in for Genesys behind one origin: any path ending in `/oauth/token` issues
+/// `token-from-login`, anything else answers a user.
+pub fn login_and_api(_: usize, request: &crate::server::Recorded) -> Reply {
+    if request.path().ends_with("/oauth/token") {
+        return Reply::json(
+            200,
+            serde_json::json!({"access_token": "token-from-login", "token_type": "bearer", "expires_in": 3600}),
+        );
+    }
+    Reply::json(200, user_json("u1", "Ann"))
+}
+
+/// The targets the server received, in order.
+pub fn targets(server: &Server) -> Vec<String> {
+    server
+        .requests()
+        .into_iter()
+        .map(|r| format!("{} {}", r.method, r.target))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_base_url_with_a_path_prefix_gets_tokens_under_the_same_prefix() {
+    // The one login rule: the base URL with a leading `api.` label made `login.`, path kept.
+    // A 127.0.0.1 base URL has no such label, so tokens come from the same prefix.
+    let server = Server::start(login_and_api).await;
+    let client = runtime_client::Client::builder()
+        .base_url(format!("{}/prefix/", server.url()))
+        .client_credentials("id", "secret")
+        .build()
+        .unwrap();
+    client.users().get_user("u1").send().await.unwrap();
+    assert_eq!(
+        targets(&server),
+        ["POST /prefix/oauth/token", "GET /prefix/api/v2/users/u1"]
+    );
+}
+
+#[tokio::test]
+async fn a_gateway_without_paths_takes_api_calls_and_token_requests_at_its_origin() {
+    let server = Server::start(login_and_api).await;
+    let port = server.url().rsplit(':').next().unwrap().parse().unwrap();
+    let client = runtime_client::Client::builder()
+        .region(Region::EuWest1)
+        .gateway(Gateway::new("127.0.0.1").protocol("http").port(port))
+        .client_credentials("id", "secret")
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url(), server.url());
+    client.users().get_user("u1").send().await.unwrap();
+    assert_eq!(
+        targets(&server),
+        ["POST /oauth/token", "GET /api/v2/users/u1"]
+    );
+    let requests = server.requests();
+    // Basic auth of `id:secret`, then the token it issued.
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some("Basic aWQ6c2VjcmV0")
+    );
+    assert_eq!(
+        requests[1].header("authorization"),
+        Some("Bearer token-from-login")
+    );
+}
+
+#[tokio::test]
+async fn a_gateway_with_paths_serves_the_api_and_the_login_under_them() {
+    let server = Server::start(login_and_api).await;
+    let port = server.url().rsplit(':').next().unwrap().parse().unwrap();
+    let client = runtime_client::Client::builder()
+        .gateway(
+            Gateway::new("127.0.0.1")
+                .protocol("http")
+                .port(port)
+                .api_path("/gateway/api/")
+                .login_path("gateway/login"),
+        )
+        .client_credentials("id", "secret")
+        .build()
+        .unwrap();
+    client.users().get_user("u1").send().await.unwrap();
+    assert_eq!(
+        targets(&server),
+        [
+            "POST /gateway/login/oauth/token",
+            "GET /gateway/api/api/v2/users/u1"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_proxy_gets_absolute_form_requests_with_proxy_authorization() {
+    // The scripted server plays the HTTP proxy: a proxied plain-http request names the
+    // whole target URL. Neither host below resolves; only the proxy is ever connected to.
+    let proxy = Server::start(login_and_api).await;
+    let client = runtime_client::Client::builder()
+        .base_url("http://api.example.test")
+        .proxy(proxy.url())
+        .proxy_basic_auth("proxy-user", "proxy-password")
+        .client_credentials("id", "secret")
+        .build()
+        .unwrap();
+    client.users().get_user("u1").send().await.unwrap();
+    assert_eq!(
+        targets(&proxy),
+        [
+            "POST http://login.example.test/oauth/token",
+            "GET http://api.example.test/api/v2/users/u1"
+        ]
+    );
+    for request in proxy.requests() {
+        // base64("proxy-user:proxy-password")
+        assert_eq!(
+            request.header("proxy-authorization"),
+            Some("Basic cHJveHktdXNlcjpwcm94eS1wYXNzd29yZA==")
+        );
+    }
+    // Credentials in the URL work too, and a proxy that is no http(s) URL fails the build
+    // without showing them.
+    let proxy_in_url = format!("http://u:p@{}", &proxy.url()["http://".len()..]);
+    runtime_client::Client::builder()
+        .base_url("http://api.example.test")
+        .proxy(proxy_in_url)
+        .build()
+        .unwrap()
+        .users()
+        .get_user("u1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        proxy.requests()[2].header("proxy-authorization"),
+        Some("Basic dTpw")
+    );
+    for bad in [
+        "socks9://u:hunter2@proxy:1",
+        "http://u:hunter2@",
+        "not a url",
+    ] {
+        let error = runtime_client::Client::builder()
+            .proxy(bad)
+            .build()
+            .unwrap_err();
+        let message = error.to_string();
+        assert!(matches!(error, Error::Config { .. }), "{bad}: {error:?}");
+        assert!(
+            message.contains("proxy URL") && !message.contains("hunter2"),
+            "{message}"
+        );
+    }
+}
+
+/// A CA, and a server certificate (for IP 127.0.0.1) and a client certificate it signed,
+/// with their PKCS #8 keys (P-256), made with `openssl` for these tests only.
+const CA_CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----
+MIIBnTCCAUOgAwIBAgIUJRFFe3PWI+XE9kyad/6ZbKq3ui4wCgYIKoZIzj0EAwIw
+GzEZMBcGA1UEAwwQcnVudGltZS10ZXN0cyBDQTAgFw0yNjEyMDIwMTIyMDNaGA8y
+MTI2MTEwODAxMjIwM1owGzEZMBcGA1UEAwwQcnVudGltZS10ZXN0cyBDQTBZMBMG
+ByqGSM49AgEGCCqGSM49AwEHA0IABJi62+6xR8qgtXw3j6ogdFcGGTioyNufxt90
+IA0Kg++OBOwNw5uiYSIED7FPb9KmkrZPorNPnLN6Xpi3kcpwxNijYzBhMB0GA1Ud
+DgQWBBSv/UmM3ToH3dx2zl2Tr9zZ1FDx3zAfBgNVHSMEGDAWgBSv/UmM3ToH3dx2
+zl2Tr9zZ1FDx3zAPBgNVHRMBAf8EBTADAQH/MA4GA1UdDwEB/wQEAwICBDAKBggq
+hkjOPQQDAgNIADBFAiAlTP5YXVLZFrxZ7l86KA8FrrH8Syj4JEtVd+yUlKWIRAIh
+AI4LK0wUMwt5eHfAyzn10yBgtiJJjpHfa2E0+hktKPsx
+-----END CERTIFICATE-----
+";
+const SERVER_CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----
+MIIBpzCCAUygAwIBAgIUfDs6uhTUzcHaY4DfANL5r2t1m3EwCgYIKoZIzj0EAwIw
+GzEZMBcGA1UEAwwQcnVudGltZS10ZXN0cyBDQTAgFw0yNjEyMDIwMTIyMDNaGA8y
+MTI2MTEwODAxMjIwM1owFDESMBAGA1UEAwwJMTI3LjAuMC4xMFkwEwYHKoZIzj0C
+AQYIKoZIzj0DAQcDQgAEDxBO4JFivxyudcguW7v3X64egV2mDsDt5SO0b6NFtdsV
+gUBs1OdpJ7hmLK35JLsjKazqLXrMrsDeSEgeIMGAuqNzMHEwDwYDVR0RBAgwBocE
+fwAAATATBgNVHSUEDDAKBggrBgEFBQcDATAJBgNVHRMEAjAAMB0GA1UdDgQWBBSQ
+BDuF13nBIf8eyy3qkxJeltzwXTAfBgNVHSMEGDAWgBSv/UmM3ToH3dx2zl2Tr9zZ
+1FDx3zAKBggqhkjOPQQDAgNJADBGAiEAsOJX3I0JeeZ3UAzQuXOPKvLzpZzAsYFW
+PlmCPMUmnXsCIQCOBUSlE99nBdEkZKapZYIVnopJoR/fYOFZDzheIbw0Eg==
+-----END CERTIFICATE-----
+";
+const SERVER_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgg3QTtkPo6fIHw0yR
+8lLIkfnVSSOlIbUGyLI+hD+UNpWhRANCAAQPEE7gkWK/HK51yC5bu/dfrh6BXaYO
+wO3lI7Rvo0W12xWBQGzU52knuGYsrfkkuyMprOotesyuwN5ISB4gwYC6
+-----END PRIVATE KEY-----
+";
+const CLIENT_CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----
+MIIBoDCCAUagAwIBAgIUfDs6uhTUzcHaY4DfANL5r2t1m3IwCgYIKoZIzj0EAwIw
+GzEZMBcGA1UEAwwQcnVudGltZS10ZXN0cyBDQTAgFw0yNjEyMDIwMTIyMDNaGA8y
+MTI2MTEwODAxMjIwM1owHzEdMBsGA1UEAwwUcnVudGltZS10ZXN0cyBjbGllbnQw
+WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQeG4Q4D/tub0lnUimBNwNqG2Qy2tZ+
+YdNKg/2mEKnzpAkLUWU7ZMALUQ9o7qcN9fXkbEsyYibuk5qpdU4cgj7bo2IwYDAT
+BgNVHSUEDDAKBggrBgEFBQcDAjAJBgNVHRMEAjAAMB0GA1UdDgQWBBToRq/pGnq3
+Mtoe0E9a9wrAHsgxiDAfBgNVHSMEGDAWgBSv/UmM3ToH3dx2zl2Tr9zZ1FDx3zAK
+BggqhkjOPQQDAgNIADBFAiB1l4BgkM8wuadfzt1gV3g84aznuwSSoUk8kQYl6PMB
+KAIhAM0tA8fxBW+C1Vl3VoWxhBEA+Yf+SaLA2ilovTm30pKI
+-----END CERTIFICATE-----
+";
+const CLIENT_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgExbKGG7PKIqV4IsD
+1u23sJ45jG5NtbziD5f3gUGrbZihRANCAAQeG4Q4D/tub0lnUimBNwNqG2Qy2tZ+
+YdNKg/2mEKnzpAkLUWU7ZMALUQ9o7qcN9fXkbEsyYibuk5qpdU4cgj7b
+-----END PRIVATE KEY-----
+";
+
+#[test]
+fn a_client_identity_and_root_certificates_are_checked_pems() {
+    for (builder, setting) in [
+        (
+            runtime_client::Client::builder().identity_pem(CLIENT_CERTIFICATE),
+            "identity_pem",
+        ),
+        (
+            runtime_client::Client::builder().identity_pem("not\na PEM\n"),
+            "identity_pem",
+        ),
+        (
+            runtime_client::Client::builder().add_root_certificate_pem(CLIENT_KEY),
+            "add_root_certificate_pem",
+        ),
+    ] {
+        let error = builder.build().unwrap_err();
+        let message = error.to_string();
+        assert!(matches!(error, Error::Config { .. }), "{error:?}");
+        assert!(
+            message.starts_with(&format!("invalid client configuration: {setting}: ")),
+            "{message}"
+        );
+        assert!(!message.contains('\n'), "{message}");
+    }
+}
+
+/// A server on 127.0.0.1 speaking TLS with [`SERVER_CERTIFICATE`] that accepts only
+/// clients presenting a certificate [`CA_CERTIFICATE`] signed, and answers each request on
+/// such a connection with a user; its `https://` URL, and the count of requests answered.
+async fn mutual_tls_server() -> (String, Arc<AtomicUsize>) {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use tokio_rustls::rustls::server::WebPkiClientVerifier;
+    use tokio_rustls::rustls::{RootCertStore, ServerConfig};
+
+    let mut roots = RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_slice(CA_CERTIFICATE.as_bytes()).unwrap())
+        .unwrap();
+    let verifier = WebPkiClientVerifier::builder(Arc::new(roots))
+        .build()
+        .unwrap();
+    let config = ServerConfig::builder()
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(
+            vec![CertificateDer::from_pem_slice(SERVER_CERTIFICATE.as_bytes()).unwrap()],
+            PrivateKeyDer::from_pem_slice(SERVER_KEY.as_bytes()).unwrap(),
+        )
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    let answered = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&answered);
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, count) = (acceptor.clone(), Arc::clone(&count));
+            tokio::spawn(async move {
+                // A client without a certificate fails here.
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let mut head = Vec::new();
+                let mut chunk = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tls.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                count.fetch_add(1, Ordering::SeqCst);
+                let body = user_json("u1", "Ann").to_string();
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tls.write_all(reply.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    (url, answered)
+}
+
+#[tokio::test]
+async fn a_client_identity_passes_a_server_that_requires_mutual_tls() {
+    let (url, answered) = mutual_tls_server().await;
+    let builder = || {
+        runtime_client::Client::builder()
+            .base_url(&url)
+            .add_root_certificate_pem(CA_CERTIFICATE)
+            .bearer_token("token")
+            .retry(RetryPolicy::never())
+            .timeout(Duration::from_secs(5))
+    };
+    let identity = format!("{CLIENT_CERTIFICATE}{CLIENT_KEY}");
+    let client = builder().identity_pem(identity).build().unwrap();
+    let user = client.users().get_user("u1").send().await.unwrap();
+    assert_eq!(user.name.as_deref(), Some("Ann"));
+    assert_eq!(answered.load(Ordering::SeqCst), 1);
+
+    // Without the identity the server refuses the handshake: the call fails, unanswered.
+    let error = builder()
+        .build()
+        .unwrap()
+        .users()
+        .get_user("u1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert_eq!(answered.load(Ordering::SeqCst), 1);
 }
 
 #[test]

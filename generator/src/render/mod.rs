@@ -99,6 +99,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../../templates/runtime/client.rs"),
     ),
     (
+        "environment.rs",
+        include_str!("../../../templates/runtime/environment.rs"),
+    ),
+    (
         "error.rs",
         include_str!("../../../templates/runtime/error.rs"),
     ),

@@ -5,12 +5,37 @@
 //!
 //! # Configuration
 //!
-//! [`Client::builder`] takes a [`Region`] (or a custom base URL), the authentication
-//! (client credentials, a bearer token, or any [`TokenProvider`]), connect and per-attempt
+//! [`Client::builder`] takes where requests go: a [`Region`] (all 18 Genesys Cloud
+//! regions, each with its `api.` and `login.` host), a custom base URL and login URL, or an
+//! API [`Gateway`] that maps both; the authentication (client credentials, a bearer token,
+//! or any [`TokenProvider`]); how it connects: an HTTP proxy (with basic auth), a client
+//! TLS identity for mutual TLS, extra root certificates; connect and per-attempt
 //! timeouts, a product token for the `User-Agent`, a [`RetryPolicy`], or a whole
-//! `reqwest::Client` of the caller's (TLS is rustls; OpenSSL is never linked). Each
-//! operation's builder takes [`CallOptions`] through `with_options` (timeout, retries, extra
-//! headers such as `If-Match`).
+//! `reqwest::Client` of the caller's (TLS is rustls; OpenSSL is never linked). The
+//! [`ClientBuilder`] docs say which setting wins where several name a URL.
+//! [`ClientBuilder::from_env`] (or [`Client::from_env`]) starts from the `GENESYSCLOUD_*`
+//! variables the Genesys Cloud CLI and Terraform provider read (region, client id and
+//! secret, access token, proxy, gateway), with a one-line [`Error::Config`] naming the
+//! variable of a bad value. Each operation's builder takes [`CallOptions`] through
+//! `with_options` (timeout, retries, extra headers such as `If-Match`).
+//!
+//! ```no_run
+//! # fn run() -> Result<(), runtime_client::Error> {
+//! use runtime_client::runtime::{ClientBuilder, Gateway, Region};
+//!
+//! // GENESYSCLOUD_REGION, GENESYSCLOUD_OAUTHCLIENT_ID, GENESYSCLOUD_OAUTHCLIENT_SECRET, ...
+//! let from_env = runtime_client::Client::from_env()?;
+//! let in_a_region = runtime_client::Client::builder()
+//!     .region(Region::EuWest2)
+//!     .client_credentials("client id", "client secret")
+//!     .build()?;
+//! let through_a_gateway = ClientBuilder::from_env()?
+//!     .gateway(Gateway::new("gateway.example.com").api_path("api").login_path("login"))
+//!     .proxy("http://proxy.example.com:3128")
+//!     .build()?;
+//! # let _ = (from_env, in_a_region, through_a_gateway);
+//! # Ok(()) }
+//! ```
 //!
 //! # Authentication
 //!
@@ -57,6 +82,7 @@
 mod auth;
 mod builder;
 mod client;
+mod environment;
 mod error;
 mod jobs;
 mod pagination;
@@ -68,7 +94,7 @@ mod types;
 pub use self::auth::{
     AccessToken, BoxFuture, ClientCredentials, Secret, StaticToken, TokenProvider,
 };
-pub use self::builder::ClientBuilder;
+pub use self::builder::{ClientBuilder, Gateway};
 pub use self::client::{Client, Operation, RequestBuilder, ResponseFuture};
 pub use self::error::{ApiError, Error, ErrorBody};
 pub use self::jobs::PollOptions;

@@ -1,5 +1,5 @@
 //! Genesys Cloud regions: each one's AWS-style code, API host and login host, and parsing a
-//! region from a code, a domain or a host (for `GENESYS_REGION`).
+//! region from a code, a domain or a host (for `GENESYSCLOUD_REGION`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -55,10 +55,12 @@ pub enum Region {
     ApNortheast2,
     /// `ap-northeast-3`, Asia Pacific (Osaka): `apne3.pure.cloud`.
     ApNortheast3,
+    /// `eusc-de-east-1`, EU Sovereign Cloud (Germany): `edee1.eusc-pure.cloud`.
+    EuscDeEast1,
 }
 
 /// Code, domain, API base URL and login base URL of each region, in [`Region::ALL`] order.
-const TABLE: [(Region, &str, &str, &str, &str); 17] = [
+const TABLE: [(Region, &str, &str, &str, &str); 18] = [
     (
         Region::UsEast1,
         "us-east-1",
@@ -178,11 +180,18 @@ const TABLE: [(Region, &str, &str, &str, &str); 17] = [
         "https://api.apne3.pure.cloud",
         "https://login.apne3.pure.cloud",
     ),
+    (
+        Region::EuscDeEast1,
+        "eusc-de-east-1",
+        "edee1.eusc-pure.cloud",
+        "https://api.edee1.eusc-pure.cloud",
+        "https://login.edee1.eusc-pure.cloud",
+    ),
 ];
 
 impl Region {
-    /// Every region.
-    pub const ALL: [Region; 17] = [
+    /// Every region, in declaration order (the one added last, `eusc-de-east-1`, last).
+    pub const ALL: [Region; 18] = [
         Region::UsEast1,
         Region::UsEast2,
         Region::UsWest2,
@@ -200,6 +209,7 @@ impl Region {
         Region::ApNortheast1,
         Region::ApNortheast2,
         Region::ApNortheast3,
+        Region::EuscDeEast1,
     ];
 
     fn row(
@@ -244,20 +254,13 @@ impl Region {
         self.row().4
     }
 
-    /// The region named by the `GENESYS_REGION` environment variable (a code, a domain or a
-    /// host); `Ok(None)` when it is unset or empty.
+    /// The region named by the `GENESYSCLOUD_REGION` environment variable (a code, a
+    /// domain or a host, as the Genesys Cloud CLI and Terraform provider read it), else by
+    /// `GENESYS_REGION` (this crate's earlier name, read only when the first is unset);
+    /// `Ok(None)` when neither is set to anything but whitespace.
+    /// [`ClientBuilder::from_env`](super::ClientBuilder::from_env) reads it too.
     pub fn from_env() -> Result<Option<Region>, Error> {
-        match std::env::var("GENESYS_REGION") {
-            Ok(value) if !value.trim().is_empty() => {
-                value
-                    .parse()
-                    .map(Some)
-                    .map_err(|e: ParseRegionError| Error::Config {
-                        message: format!("GENESYS_REGION: {e}"),
-                    })
-            }
-            _ => Ok(None),
-        }
+        super::environment::region(&super::environment::process_variable)
     }
 }
 
