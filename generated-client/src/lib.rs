@@ -25,15 +25,167 @@
 //!
 //! Models live in [`models`]; the permissions each operation needs are in [`permissions`].
 //!
+//! # Guide
+//!
+//! Each example is the body of an `async fn` returning `Result<(), Box<dyn std::error::Error>>`.
+//!
+//! ## Configuration from the environment
+//!
+//! `from_env` reads the variables the Genesys CLI and Terraform provider use: `GENESYSCLOUD_REGION`, `GENESYSCLOUD_OAUTHCLIENT_ID` and `GENESYSCLOUD_OAUTHCLIENT_SECRET` (or `GENESYSCLOUD_ACCESS_TOKEN`), and the `GENESYSCLOUD_PROXY_*` and `GENESYSCLOUD_GATEWAY_*` ones; a bad value is an error naming the variable.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = genesys_cloud::Client::builder().from_env()?.build()?;
+//! # Ok(()) }
+//! ```
+//!
+//! ## A region and client credentials
+//!
+//! The client-credentials token is cached and refreshed before it expires, by one request however many calls wait for it.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use genesys_cloud::runtime::Region;
+//!
+//! let client = genesys_cloud::Client::builder()
+//!     .region(Region::EuWest1)
+//!     .client_credentials("client id", "client secret")
+//!     .build()?;
+//! # Ok(()) }
+//! ```
+//!
+//! ## A custom base URL and login URL
+//!
+//! For a test server or any host of your own; the token request goes to the login URL's `/oauth/token`.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = genesys_cloud::Client::builder()
+//!     .base_url("https://api.example.com")
+//!     .login_url("https://login.example.com")
+//!     .client_credentials("client id", "client secret")
+//!     .build()?;
+//! # Ok(()) }
+//! ```
+//!
+//! ## An API gateway
+//!
+//! A gateway in front of Genesys Cloud serves both the API and the login paths.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use genesys_cloud::runtime::Gateway;
+//!
+//! let gateway = Gateway::new("https", "gateway.example.com")
+//!     .port(8443)
+//!     .api_path("genesys/api")
+//!     .login_path("genesys/login");
+//! let client = genesys_cloud::Client::builder()
+//!     .gateway(gateway)
+//!     .client_credentials("client id", "client secret")
+//!     .build()?;
+//! # Ok(()) }
+//! ```
+//!
+//! ## A proxy
+//!
+//! Every request, the token request included, goes through the proxy.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = genesys_cloud::Client::builder()
+//!     .proxy("http://proxy.example.com:3128")
+//!     .proxy_auth("user", "password")
+//!     .bearer_token("token")
+//!     .build()?;
+//! # Ok(()) }
+//! ```
+//!
+//! ## Per-call options
+//!
+//! A timeout, a retry policy or extra headers for one call, over the client's.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//! use genesys_cloud::runtime::{CallOptions, RetryPolicy};
+//!
+//! let client = genesys_cloud::Client::builder().from_env()?.build()?;
+//! let answer = client.billing().get_billing_account("accountId_example")
+//!     .with_options(
+//!         CallOptions::new()
+//!             .timeout(Duration::from_secs(5))
+//!             .retry(RetryPolicy::never())
+//!             .header("If-Match", "3"),
+//!     )
+//!     .send()
+//!     .await?;
+//! println!("{answer:?}");
+//! # Ok(()) }
+//! ```
+//!
+//! ## Explicit null
+//!
+//! Every field is an `Option`, left out of the request when `None`; `set_null` sends a field as JSON `null` instead (to clear it).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = genesys_cloud::Client::builder().from_env()?.build()?;
+//! let mut body = genesys_cloud::models::ApiUsageClientQuery::default();
+//! body.set_null(|b| &mut b.interval);
+//! let answer = client.o_auth().post_oauth_client_usage_query("clientId_example", body).send().await?;
+//! println!("{answer:?}");
+//! # Ok(()) }
+//! ```
+//!
+//! ## Paging
+//!
+//! `into_stream` yields the items of every page, fetching each page as the items are consumed.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = genesys_cloud::Client::builder().from_env()?.build()?;
+//! let mut items = client.usage().get_usage_simplesearch_execution_id_results("executionId_example").into_stream();
+//! while let Some(item) = items.next().await {
+//!     println!("{:?}", item?);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! ## Concurrent paging
+//!
+//! For large exports of page-numbered listings: up to 8 pages in flight, items still in page order (other listings go one page after another).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = genesys_cloud::Client::builder().from_env()?.build()?;
+//! let all = client.usage().get_usage_simplesearch_execution_id_results("executionId_example").into_stream().concurrent(8).try_collect().await?;
+//! println!("{} items", all.len());
+//! # Ok(()) }
+//! ```
+//!
+//! ## Asynchronous jobs
+//!
+//! `send_and_wait` starts the job, polls it with backoff until it completes or fails, and returns its results.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//! use genesys_cloud::runtime::PollOptions;
+//!
+//! let client = genesys_cloud::Client::builder().from_env()?.build()?;
+//! let results = client.o_auth().post_oauth_client_usage_query("clientId_example", genesys_cloud::models::ApiUsageClientQuery::default())
+//!     .send_and_wait(PollOptions::new().deadline(Duration::from_secs(300)))
+//!     .await?;
+//! println!("{} results", results.len());
+//! # Ok(()) }
+//! ```
+//!
 //! # Runtime behaviour
 //!
-//! The [`runtime`] module documents it in full. In short: [`ClientBuilder`] takes a
-//! [`runtime::Region`] or a base URL, client-credentials or bearer-token authentication (or
-//! any [`runtime::TokenProvider`]), timeouts and a [`runtime::RetryPolicy`]; each request
-//! builder also has `with_options` (per-call timeout, retries and headers such as
-//! `If-Match`) and `send_with_response` (the status and headers with the body). Listing
-//! operations have `into_stream`; operations that start an asynchronous job have
-//! `send_and_wait`.
+//! The [`runtime`] module documents it in full: timeouts, retries, authentication flows
+//! (client credentials, bearer token, authorization code, PKCE, refresh token, SAML2
+//! bearer, or any [`runtime::TokenProvider`]), wire logging, errors, paging and jobs.
 //!
 //! Every model field is an `Option`. A field the API definition marks required but a
 //! response leaves out decodes as `None` instead of failing the call, because Genesys

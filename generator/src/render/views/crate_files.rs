@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{docs, features_of, module_features, plain_line, Cfg};
+use super::{docs, features_of, guide, module_features, plain_line, Cfg};
 use crate::ir::{Api, PermissionKind};
 use crate::naming::first_line;
 use crate::render::CrateInfo;
@@ -22,6 +22,8 @@ pub struct CrateView {
     permissions: Vec<PermissionRow>,
     operation_count: usize,
     example: Option<String>,
+    /// The guide's sections: configuration, per-call options, paging, jobs, explicit null.
+    guide: Vec<guide::Section>,
 }
 
 #[derive(Serialize)]
@@ -129,5 +131,6 @@ pub fn crate_view(api: &Api, info: &CrateInfo) -> CrateView {
         permissions,
         operation_count: api.operations.len(),
         example,
+        guide: guide::guide(api, &lib_name),
     }
 }

@@ -184,23 +184,47 @@ pub(super) fn usage_example(
     method: &str,
     lib_name: &str,
 ) -> String {
+    let call = call_expression(api, op, module, method, lib_name, None, 2);
+    format!(
+        "let client = {lib_name}::Client::builder()\n    .bearer_token(std::env::var(\"GENESYS_TOKEN\")?)\n    .build()?;\nlet result = {call}\n    .send()\n    .await?;\nprintln!(\"{{result:?}}\");"
+    )
+}
+
+/// `client.{module}().{method}(arguments)` with example arguments, the body argument
+/// named `body` (the variable `body_var` when given), and the first `setters` optional
+/// path, query or header parameters, each on its own line.
+pub(super) fn call_expression(
+    api: &Api,
+    op: &Operation,
+    module: &str,
+    method: &str,
+    lib_name: &str,
+    body_var: Option<&str>,
+    setters: usize,
+) -> String {
     let surface = crate::surface::surface(op);
     let args: Vec<String> = surface
         .arguments()
-        .map(|i| {
-            let name = if matches!(i.place, Place::Body(_)) {
-                "body"
-            } else {
-                i.wire
-            };
-            example_value(api, lib_name, i.ty, name)
+        .map(|i| match (&i.place, body_var) {
+            (Place::Body(_), Some(var)) => var.to_owned(),
+            (Place::Body(_), None) => example_value(api, lib_name, i.ty, "body"),
+            _ => example_value(api, lib_name, i.ty, i.wire),
         })
         .collect();
     let mut call = format!("client.{module}().{}({})", bare(method), args.join(", "));
+    if let Some(var) = body_var {
+        // An optional body is a setter: the variable goes there.
+        for i in surface
+            .setters()
+            .filter(|i| matches!(i.place, Place::Body(_)))
+        {
+            call.push_str(&format!("\n    .{}({var})", bare(i.rust)));
+        }
+    }
     for i in surface
         .setters()
         .filter(|i| matches!(i.place, Place::Path | Place::Query | Place::Header))
-        .take(2)
+        .take(setters)
     {
         call.push_str(&format!(
             "\n    .{}({})",
@@ -208,9 +232,7 @@ pub(super) fn usage_example(
             example_value(api, lib_name, i.ty, i.wire)
         ));
     }
-    format!(
-        "let client = {lib_name}::Client::builder()\n    .bearer_token(std::env::var(\"GENESYS_TOKEN\")?)\n    .build()?;\nlet result = {call}\n    .send()\n    .await?;\nprintln!(\"{{result:?}}\");"
-    )
+    call
 }
 
 fn example_value(api: &Api, lib_name: &str, ty: &TypeRef, name: &str) -> String {

@@ -12,11 +12,14 @@
 //! - [`model`]: a model's module.
 //! - [`docs`]: doc text shared by the code and the Markdown pages (examples, parameter
 //!   rows, returns and errors).
+//! - [`guide`]: the guide of the crate-root docs and the README (configuration, per-call
+//!   options, paging, jobs, explicit null).
 
 mod builder;
 mod crate_files;
 mod docs;
 mod group;
+mod guide;
 mod model;
 
 use std::fmt;
