@@ -35,7 +35,15 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = genesys_cloud::Client::builder().from_env()?.build()?;
+//! use std::time::Duration;
+//!
+//! // The variables alone:
+//! let client = genesys_cloud::Client::from_env()?;
+//! // The variables, then settings of your own:
+//! let client = genesys_cloud::ClientBuilder::from_env()?
+//!     .timeout(Duration::from_secs(30))
+//!     .user_agent("my-app/1.0")
+//!     .build()?;
 //! # Ok(()) }
 //! ```
 //!
@@ -76,7 +84,8 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use genesys_cloud::runtime::Gateway;
 //!
-//! let gateway = Gateway::new("https", "gateway.example.com")
+//! let gateway = Gateway::new("gateway.example.com")
+//!     .protocol("https")
 //!     .port(8443)
 //!     .api_path("genesys/api")
 //!     .login_path("genesys/login");
@@ -95,7 +104,7 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = genesys_cloud::Client::builder()
 //!     .proxy("http://proxy.example.com:3128")
-//!     .proxy_auth("user", "password")
+//!     .proxy_basic_auth("user", "password")
 //!     .bearer_token("token")
 //!     .build()?;
 //! # Ok(()) }
@@ -110,7 +119,7 @@
 //! use std::time::Duration;
 //! use genesys_cloud::runtime::{CallOptions, RetryPolicy};
 //!
-//! let client = genesys_cloud::Client::builder().from_env()?.build()?;
+//! let client = genesys_cloud::Client::from_env()?;
 //! let answer = client.billing().get_billing_account("accountId_example")
 //!     .with_options(
 //!         CallOptions::new()
@@ -130,7 +139,7 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = genesys_cloud::Client::builder().from_env()?.build()?;
+//! let client = genesys_cloud::Client::from_env()?;
 //! let mut body = genesys_cloud::models::ApiUsageClientQuery::default();
 //! body.set_null(|b| &mut b.interval);
 //! let answer = client.o_auth().post_oauth_client_usage_query("clientId_example", body).send().await?;
@@ -144,7 +153,7 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = genesys_cloud::Client::builder().from_env()?.build()?;
+//! let client = genesys_cloud::Client::from_env()?;
 //! let mut items = client.usage().get_usage_simplesearch_execution_id_results("executionId_example").into_stream();
 //! while let Some(item) = items.next().await {
 //!     println!("{:?}", item?);
@@ -158,7 +167,7 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = genesys_cloud::Client::builder().from_env()?.build()?;
+//! let client = genesys_cloud::Client::from_env()?;
 //! let all = client.usage().get_usage_simplesearch_execution_id_results("executionId_example").into_stream().concurrent(8).try_collect().await?;
 //! println!("{} items", all.len());
 //! # Ok(()) }
@@ -173,7 +182,7 @@
 //! use std::time::Duration;
 //! use genesys_cloud::runtime::PollOptions;
 //!
-//! let client = genesys_cloud::Client::builder().from_env()?.build()?;
+//! let client = genesys_cloud::Client::from_env()?;
 //! let results = client.o_auth().post_oauth_client_usage_query("clientId_example", genesys_cloud::models::ApiUsageClientQuery::default())
 //!     .send_and_wait(PollOptions::new().deadline(Duration::from_secs(300)))
 //!     .await?;

@@ -36,7 +36,15 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = runtime_client::Client::builder().from_env()?.build()?;
+//! use std::time::Duration;
+//!
+//! // The variables alone:
+//! let client = runtime_client::Client::from_env()?;
+//! // The variables, then settings of your own:
+//! let client = runtime_client::ClientBuilder::from_env()?
+//!     .timeout(Duration::from_secs(30))
+//!     .user_agent("my-app/1.0")
+//!     .build()?;
 //! # Ok(()) }
 //! ```
 //!
@@ -77,7 +85,8 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use runtime_client::runtime::Gateway;
 //!
-//! let gateway = Gateway::new("https", "gateway.example.com")
+//! let gateway = Gateway::new("gateway.example.com")
+//!     .protocol("https")
 //!     .port(8443)
 //!     .api_path("genesys/api")
 //!     .login_path("genesys/login");
@@ -96,7 +105,7 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = runtime_client::Client::builder()
 //!     .proxy("http://proxy.example.com:3128")
-//!     .proxy_auth("user", "password")
+//!     .proxy_basic_auth("user", "password")
 //!     .bearer_token("token")
 //!     .build()?;
 //! # Ok(()) }
@@ -111,7 +120,7 @@
 //! use std::time::Duration;
 //! use runtime_client::runtime::{CallOptions, RetryPolicy};
 //!
-//! let client = runtime_client::Client::builder().from_env()?.build()?;
+//! let client = runtime_client::Client::from_env()?;
 //! let answer = client.audit().get_audits_query_transaction_id_results("transactionId_example")
 //!     .with_options(
 //!         CallOptions::new()
@@ -131,7 +140,7 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = runtime_client::Client::builder().from_env()?.build()?;
+//! let client = runtime_client::Client::from_env()?;
 //! let mut body = runtime_client::models::User::default();
 //! body.set_null(|b| &mut b.name);
 //! let answer = client.users().put_user("userId_example", body).send().await?;
@@ -145,7 +154,7 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = runtime_client::Client::builder().from_env()?.build()?;
+//! let client = runtime_client::Client::from_env()?;
 //! let mut items = client.audit().get_audits_query_transaction_id_results("transactionId_example").into_stream();
 //! while let Some(item) = items.next().await {
 //!     println!("{:?}", item?);
@@ -159,7 +168,7 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = runtime_client::Client::builder().from_env()?.build()?;
+//! let client = runtime_client::Client::from_env()?;
 //! let all = client.quality().get_quality_calibrations("calibratorId_example").into_stream().concurrent(8).try_collect().await?;
 //! println!("{} items", all.len());
 //! # Ok(()) }

@@ -28,7 +28,14 @@ pub(super) fn guide(api: &Api, lib: &str) -> Vec<Section> {
              `GENESYSCLOUD_OAUTHCLIENT_SECRET` (or `GENESYSCLOUD_ACCESS_TOKEN`), and the \
              `GENESYSCLOUD_PROXY_*` and `GENESYSCLOUD_GATEWAY_*` ones; a bad value is an error \
              naming the variable.",
-            "let client = LIB::Client::builder().from_env()?.build()?;",
+            "use std::time::Duration;\n\n\
+             // The variables alone:\n\
+             let client = LIB::Client::from_env()?;\n\
+             // The variables, then settings of your own:\n\
+             let client = LIB::ClientBuilder::from_env()?\n    \
+             .timeout(Duration::from_secs(30))\n    \
+             .user_agent(\"my-app/1.0\")\n    \
+             .build()?;",
         ),
         section(
             "A region and client credentials",
@@ -54,7 +61,8 @@ pub(super) fn guide(api: &Api, lib: &str) -> Vec<Section> {
             "An API gateway",
             "A gateway in front of Genesys Cloud serves both the API and the login paths.",
             "use LIB::runtime::Gateway;\n\n\
-             let gateway = Gateway::new(\"https\", \"gateway.example.com\")\n    \
+             let gateway = Gateway::new(\"gateway.example.com\")\n    \
+             .protocol(\"https\")\n    \
              .port(8443)\n    \
              .api_path(\"genesys/api\")\n    \
              .login_path(\"genesys/login\");\n\
@@ -68,7 +76,7 @@ pub(super) fn guide(api: &Api, lib: &str) -> Vec<Section> {
             "Every request, the token request included, goes through the proxy.",
             "let client = LIB::Client::builder()\n    \
              .proxy(\"http://proxy.example.com:3128\")\n    \
-             .proxy_auth(\"user\", \"password\")\n    \
+             .proxy_basic_auth(\"user\", \"password\")\n    \
              .bearer_token(\"token\")\n    \
              .build()?;",
         ),
@@ -80,7 +88,7 @@ pub(super) fn guide(api: &Api, lib: &str) -> Vec<Section> {
             text: "A timeout, a retry policy or extra headers for one call, over the client's.",
             code: format!(
                 "use std::time::Duration;\nuse LIB::runtime::{{CallOptions, RetryPolicy}};\n\n\
-                 let client = LIB::Client::builder().from_env()?.build()?;\n\
+                 let client = LIB::Client::from_env()?;\n\
                  let answer = {call}\n    \
                  .with_options(\n        \
                  CallOptions::new()\n            \
@@ -110,7 +118,7 @@ pub(super) fn guide(api: &Api, lib: &str) -> Vec<Section> {
             text: "`into_stream` yields the items of every page, fetching each page as the \
                    items are consumed.",
             code: format!(
-                "let client = LIB::Client::builder().from_env()?.build()?;\n\
+                "let client = LIB::Client::from_env()?;\n\
                  let mut items = {call}.into_stream();\n\
                  while let Some(item) = items.next().await {{\n    \
                  println!(\"{{:?}}\", item?);\n\
@@ -131,7 +139,7 @@ pub(super) fn guide(api: &Api, lib: &str) -> Vec<Section> {
             text: "For large exports of page-numbered listings: up to 8 pages in flight, \
                    items still in page order (other listings go one page after another).",
             code: format!(
-                "let client = LIB::Client::builder().from_env()?.build()?;\n\
+                "let client = LIB::Client::from_env()?;\n\
                  let all = {call}.into_stream().concurrent(8).try_collect().await?;\n\
                  println!(\"{{}} items\", all.len());"
             )
@@ -146,7 +154,7 @@ pub(super) fn guide(api: &Api, lib: &str) -> Vec<Section> {
                    or fails, and returns its results.",
             code: format!(
                 "use std::time::Duration;\nuse LIB::runtime::PollOptions;\n\n\
-                 let client = LIB::Client::builder().from_env()?.build()?;\n\
+                 let client = LIB::Client::from_env()?;\n\
                  let results = {call}\n    \
                  .send_and_wait(PollOptions::new().deadline(Duration::from_secs(300)))\n    \
                  .await?;\n\
@@ -212,7 +220,7 @@ fn explicit_null(api: &Api, lib: &str) -> Option<String> {
     }
     let call = call_expression(api, op, module, method, lib, Some("body"), 0);
     Some(format!(
-        "let client = {lib}::Client::builder().from_env()?.build()?;\n\
+        "let client = {lib}::Client::from_env()?;\n\
          let mut body = {lib}::models::{model}::default();\n\
          body.set_null(|b| &mut b.{field});\n\
          let answer = {call}.send().await?;\n\
