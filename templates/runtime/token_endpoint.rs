@@ -36,7 +36,7 @@ pub struct TokenEndpoint {
     login_base_url: String,
     token_url: String,
     user_agent: HeaderValue,
-    timeout: Option<Duration>,
+    timeout: Duration,
     retry: RetryPolicy,
 }
 
@@ -135,14 +135,16 @@ impl TokenEndpoint {
             token_url: format!("{login_base_url}/oauth/token"),
             login_base_url,
             user_agent: HeaderValue::from_static(USER_AGENT),
-            timeout: Some(Duration::from_secs(60)),
+            timeout: Duration::from_secs(60),
             retry: RetryPolicy::default(),
         }
     }
 
-    /// Each attempt must be answered, body included, within this time.
+    /// Each attempt must be answered, body included, within this time (60 s by default),
+    /// so a login host that never answers fails the request after at most the policy's
+    /// attempts of this long each.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.timeout = timeout;
         self
     }
 
@@ -162,16 +164,20 @@ impl TokenEndpoint {
         &self.login_base_url
     }
 
-    /// The client's settings: its `User-Agent` and per-attempt timeout (none when the
-    /// client has none).
-    pub(crate) fn with_client_settings(
-        mut self,
+    /// The token endpoint of a client: its HTTP client, login URL, `User-Agent`, retry
+    /// policy and per-attempt timeout (when it has none, token requests keep theirs: they
+    /// are always bounded).
+    pub(crate) fn for_client(
+        http: reqwest::Client,
+        login_base_url: &str,
         user_agent: HeaderValue,
         timeout: Option<Duration>,
+        retry: RetryPolicy,
     ) -> Self {
-        self.user_agent = user_agent;
-        self.timeout = timeout;
-        self
+        let mut endpoint = TokenEndpoint::new(http, login_base_url).retry(retry);
+        endpoint.user_agent = user_agent;
+        endpoint.timeout = timeout.unwrap_or(endpoint.timeout);
+        endpoint
     }
 
     /// Posts `form` (with `client_id` added for a public client) to the token endpoint,
@@ -197,12 +203,10 @@ impl TokenEndpoint {
                 .post(&self.token_url)
                 .header(reqwest::header::USER_AGENT, self.user_agent.clone())
                 .header(reqwest::header::ACCEPT, "application/json")
+                .timeout(self.timeout)
                 .form(&fields);
             if let Some(secret) = &client.secret {
                 request = request.basic_auth(&client.id, Some(secret.expose()));
-            }
-            if let Some(timeout) = self.timeout {
-                request = request.timeout(timeout);
             }
             let attempt = match request.send().await {
                 Ok(response) => {
@@ -230,7 +234,9 @@ impl TokenEndpoint {
                 Attempt::Answer(429 | 503, headers, _) => {
                     Some(retry_after(headers, SystemTime::now()))
                 }
-                Attempt::Answer(400, _, _) if rate_limited => Some(None),
+                Attempt::Answer(400, headers, _) if rate_limited => {
+                    Some(retry_after(headers, SystemTime::now()))
+                }
                 Attempt::Answer(500..=599, _, _) if !single_use => Some(None),
                 Attempt::Failed { sent, .. } if !sent || !single_use => Some(None),
                 _ => None,
@@ -267,10 +273,16 @@ impl TokenEndpoint {
         let url = &self.token_url;
         match attempt {
             Attempt::Answer(status, _, body) if (200..300).contains(&status) => {
+                // Only where it failed: serde's message may quote a value, a token perhaps.
                 let token: TokenResponse =
                     serde_json::from_slice(&body).map_err(|e| Error::Auth {
                         status: Some(status),
-                        message: format!("the token response from {url} did not decode: {e}"),
+                        message: format!(
+                            "the token response from {url} is not an OAuth token \
+                             (line {}, column {})",
+                            e.line(),
+                            e.column()
+                        ),
                         source: None,
                     })?;
                 let access_token = match token.expires_in {

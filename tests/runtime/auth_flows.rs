@@ -354,6 +354,14 @@ async fn the_authorization_code_is_exchanged_then_refreshed_once_and_rotated() {
     assert!(tokens
         .iter()
         .all(|t| t.header("authorization") == Some(BASIC)));
+    // The builder's token endpoint sends the client's User-Agent.
+    for token in &tokens {
+        let user_agent = token.header("user-agent").unwrap_or_default();
+        assert!(
+            user_agent.starts_with("flows-test/1.0 runtime-client/"),
+            "{user_agent}"
+        );
+    }
     assert_eq!(auth.refresh_token().unwrap().expose(), "refresh-2");
 
     // A 401 on access-2 refreshes once, with the rotated refresh token, and retries.

@@ -191,9 +191,13 @@ impl ClientBuilder {
                 client_id,
                 client_secret,
             } => {
-                let endpoint = TokenEndpoint::new(http.clone(), &login?)
-                    .retry(self.retry)
-                    .with_client_settings(user_agent.clone(), self.timeout);
+                let endpoint = TokenEndpoint::for_client(
+                    http.clone(),
+                    &login?,
+                    user_agent.clone(),
+                    self.timeout,
+                    self.retry,
+                );
                 let mut provider =
                     ClientCredentials::new(endpoint, client_id, client_secret.expose());
                 if let Some(margin) = self.refresh_before {
@@ -251,9 +255,14 @@ impl ClientBuilder {
             Some(http) => http.clone(),
             None => self.default_http()?,
         };
-        Ok(TokenEndpoint::new(http, &login)
-            .retry(self.retry)
-            .with_client_settings(self.user_agent_header()?, self.timeout))
+        let user_agent = self.user_agent_header()?;
+        Ok(TokenEndpoint::for_client(
+            http,
+            &login,
+            user_agent,
+            self.timeout,
+            self.retry,
+        ))
     }
 }
 
