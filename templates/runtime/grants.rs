@@ -150,11 +150,9 @@ impl Grant {
                     number,
                 };
                 let result = grant.fetch().await;
-                let mut state = grant.lock();
                 if let Ok(token) = &result {
-                    state.token = Some(token.clone());
+                    grant.lock().token = Some(token.clone());
                 }
-                drop(state);
                 drop(done);
                 // No receiver left is no error: every caller gave up.
                 let _ = sender.send(Some(Arc::new(result)));

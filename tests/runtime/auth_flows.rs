@@ -1,5 +1,6 @@
 //! The OAuth grants against a local login server: the token request's retries and bounds
-//! (503, the rate-limit 400, a wrong secret, a login host that never answers), the exact
+//! (503, the rate-limit 400, a wrong secret, a login host that never answers, a code
+//! exchange retried only when the code cannot have been used), the exact
 //! form fields and Basic header of each grant, one refresh under 100 concurrent calls,
 //! refresh tokens rotated, the PKCE challenge checked by the server, every waiter getting a
 //! failed refresh's error, and secrets absent from every provider's `Debug` output.
@@ -386,6 +387,33 @@ async fn the_authorization_code_is_exchanged_then_refreshed_once_and_rotated() {
         Some("Bearer access-3")
     );
     assert_eq!(auth.refresh_token().unwrap().expose(), "refresh-3");
+}
+
+#[tokio::test]
+async fn a_code_exchange_is_retried_only_when_it_cannot_have_been_used() {
+    // A 500 may come after the code was used up: it is not retried.
+    let server =
+        Server::start(|_, _| Reply::json(500, serde_json::json!({"error": "server_error"}))).await;
+    let exchange = |server: &Server| {
+        let endpoint =
+            TokenEndpoint::new(reqwest::Client::new(), &server.url()).retry(fast_retries());
+        AuthorizationCode::new(endpoint, CLIENT_ID, CLIENT_SECRET, CODE, REDIRECT_URI)
+    };
+    let error = exchange(&server).token().await.unwrap_err();
+    assert_eq!(error.status(), Some(500), "{error:?}");
+    assert_eq!(server.count(), 1);
+
+    // A 503 (or a 429) means it was not processed: it is.
+    let server = Server::start(|n, _| match n {
+        0 => Reply::status(503),
+        _ => Reply::json(
+            200,
+            serde_json::json!({"access_token": "t", "expires_in": 3600}),
+        ),
+    })
+    .await;
+    exchange(&server).token().await.unwrap();
+    assert_eq!(server.count(), 2);
 }
 
 #[tokio::test]
