@@ -8,6 +8,8 @@ mod server;
 
 #[path = "runtime/auth.rs"]
 mod auth;
+#[path = "runtime/auth_flows.rs"]
+mod auth_flows;
 #[path = "runtime/config.rs"]
 mod config;
 #[path = "runtime/environment.rs"]

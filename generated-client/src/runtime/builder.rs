@@ -8,8 +8,10 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use super::auth::{ClientCredentials, Secret, StaticToken, TokenProvider};
+use super::auth::{Secret, StaticToken, TokenProvider};
 use super::client::{Inner, USER_AGENT};
+use super::grants::ClientCredentials;
+use super::token_endpoint::TokenEndpoint;
 use super::{Client, Error, Region, RetryPolicy};
 
 /// How the client authenticates.
@@ -326,13 +328,7 @@ impl ClientBuilder {
         // Only client credentials need it, so a bad login URL fails only their builds.
         let login = self.login_base_url(&base_url);
         let http = self.http_client_to_use()?;
-        let user_agent = match &self.user_agent {
-            Some(product) => format!("{product} {USER_AGENT}"),
-            None => USER_AGENT.to_owned(),
-        };
-        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| Error::Config {
-            message: format!("invalid user agent {user_agent:?}"),
-        })?;
+        let user_agent = self.user_agent_header()?;
         let auth: Option<Arc<dyn TokenProvider>> = match self.auth {
             AuthConfig::None => None,
             AuthConfig::Provider(provider) => Some(provider),
@@ -340,12 +336,15 @@ impl ClientBuilder {
                 client_id,
                 client_secret,
             } => {
-                let mut provider = ClientCredentials::new(
+                let endpoint = TokenEndpoint::for_client(
                     http.clone(),
                     &login?,
-                    client_id,
-                    client_secret.expose(),
+                    user_agent.clone(),
+                    self.timeout,
+                    self.retry,
                 );
+                let mut provider =
+                    ClientCredentials::new(endpoint, client_id, client_secret.expose());
                 if let Some(margin) = self.refresh_before {
                     provider = provider.refresh_before(margin);
                 }
@@ -361,6 +360,52 @@ impl ClientBuilder {
             auth,
         }))
     }
+
+    /// The token endpoint of this builder's login host, for the OAuth grants a
+    /// [`token_provider`](Self::token_provider) brings ([`AuthorizationCode`],
+    /// [`RefreshToken`], [`Saml2Bearer`]): their token requests then go where the client's
+    /// client-credentials requests would, with its HTTP client, `User-Agent`, timeout and
+    /// retry policy. It takes the settings made so far, so ask for it after them.
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), genesys_cloud::Error> {
+    /// use std::sync::Arc;
+    /// use genesys_cloud::runtime::{RefreshToken, Region};
+    ///
+    /// let builder = genesys_cloud::Client::builder().region(Region::ApSoutheast2);
+    /// let auth = Arc::new(RefreshToken::new(
+    ///     builder.token_endpoint()?,
+    ///     "my-client-id",
+    ///     "my-client-secret",
+    ///     "the refresh token stored last time",
+    /// ));
+    /// let client = builder.token_provider(Arc::clone(&auth)).build()?;
+    /// // ... calls; then store the rotated refresh token for next time:
+    /// let refresh_token = auth.refresh_token();
+    /// # let _ = (client, refresh_token);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the base URL, the login URL or the user agent is invalid, or
+    /// the HTTP client cannot be built.
+    ///
+    /// [`AuthorizationCode`]: super::AuthorizationCode
+    /// [`RefreshToken`]: super::RefreshToken
+    /// [`Saml2Bearer`]: super::Saml2Bearer
+    pub fn token_endpoint(&self) -> Result<TokenEndpoint, Error> {
+        let login = self.login_base_url(&self.api_base_url()?)?;
+        let http = self.http_client_to_use()?;
+        let user_agent = self.user_agent_header()?;
+        Ok(TokenEndpoint::for_client(
+            http,
+            &login,
+            user_agent,
+            self.timeout,
+            self.retry,
+        ))
+    }
 }
 
 impl ClientBuilder {
@@ -373,6 +418,17 @@ impl ClientBuilder {
             (None, None, Some(region)) => Ok(region.api_base_url().to_owned()),
             (None, None, None) => checked_url(crate::DEFAULT_BASE_URL, "base URL"),
         }
+    }
+
+    /// The `User-Agent` of every request: the caller's product token, then the crate's.
+    fn user_agent_header(&self) -> Result<HeaderValue, Error> {
+        let user_agent = match &self.user_agent {
+            Some(product) => format!("{product} {USER_AGENT}"),
+            None => USER_AGENT.to_owned(),
+        };
+        HeaderValue::from_str(&user_agent).map_err(|_| Error::Config {
+            message: format!("invalid user agent {user_agent:?}"),
+        })
     }
 
     /// The base URL client credentials ask for tokens, given the API's `base_url`: the one

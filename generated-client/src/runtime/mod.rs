@@ -43,6 +43,14 @@
 //! request however many calls are waiting. A 401 makes the client drop the token, get a new
 //! one, and retry once. Secrets are [`Secret`]s: `Debug`, logs and errors never show them.
 //!
+//! Besides client credentials and a bearer token, the grants Genesys offers are providers:
+//! [`AuthorizationCode`] (exchange, then refresh; with a [`PkceVerifier`] for public
+//! clients), [`RefreshToken`] (from a stored refresh token) and [`Saml2Bearer`]. They take
+//! the [`TokenEndpoint`] of [`ClientBuilder::token_endpoint`], so token requests carry the
+//! client's `User-Agent`, timeout and retry policy; refresh tokens rotate when Genesys sends
+//! new ones. Each refresh runs in a task of its own: a call that gives up waiting does not
+//! cancel it, and when it fails every waiting call gets the error.
+//!
 //! # Retries
 //!
 //! See [`RetryPolicy`]: 429 (after `Retry-After`), 503 and connection failures before
@@ -84,24 +92,28 @@ mod builder;
 mod client;
 mod environment;
 mod error;
+mod grants;
 mod jobs;
 mod pagination;
+mod pkce;
 mod region;
 mod request;
 mod retry;
+mod token_endpoint;
 mod types;
 
-pub use self::auth::{
-    AccessToken, BoxFuture, ClientCredentials, Secret, StaticToken, TokenProvider,
-};
+pub use self::auth::{AccessToken, BoxFuture, Secret, StaticToken, TokenProvider};
 pub use self::builder::{ClientBuilder, Gateway};
 pub use self::client::{Client, Operation, RequestBuilder, ResponseFuture};
 pub use self::error::{ApiError, Error, ErrorBody};
+pub use self::grants::{AuthorizationCode, ClientCredentials, RefreshToken, Saml2Bearer};
 pub use self::jobs::PollOptions;
 pub use self::pagination::{Pages, MAX_CONCURRENT_PAGES};
+pub use self::pkce::PkceVerifier;
 pub use self::region::{ParseRegionError, Region};
 pub use self::request::ApiResponse;
 pub use self::retry::{CallOptions, RetryPolicy};
+pub use self::token_endpoint::TokenEndpoint;
 pub use self::types::{Bytes, Date, DateTime, Interval, LocalDateTime, LocalTime, StringEnum};
 
 /// Plumbing for this crate's generated code: not public API.

@@ -107,12 +107,20 @@ pub const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../../templates/runtime/error.rs"),
     ),
     (
+        "grants.rs",
+        include_str!("../../../templates/runtime/grants.rs"),
+    ),
+    (
         "jobs.rs",
         include_str!("../../../templates/runtime/jobs.rs"),
     ),
     (
         "pagination.rs",
         include_str!("../../../templates/runtime/pagination.rs"),
+    ),
+    (
+        "pkce.rs",
+        include_str!("../../../templates/runtime/pkce.rs"),
     ),
     (
         "region.rs",
@@ -125,6 +133,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
     (
         "retry.rs",
         include_str!("../../../templates/runtime/retry.rs"),
+    ),
+    (
+        "token_endpoint.rs",
+        include_str!("../../../templates/runtime/token_endpoint.rs"),
     ),
     (
         "types.rs",
