@@ -9,7 +9,7 @@ use reqwest::header::HeaderValue;
 
 use super::auth::{ClientCredentials, Secret, StaticToken, TokenProvider};
 use super::client::{Inner, USER_AGENT};
-use super::{Client, Error, Region, RetryPolicy};
+use super::{Client, Error, Region, RetryPolicy, WireLog};
 
 /// How the client authenticates.
 enum AuthConfig {
@@ -33,6 +33,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     retry: RetryPolicy,
     refresh_before: Option<Duration>,
+    wire: WireLog,
 }
 
 impl Default for ClientBuilder {
@@ -48,6 +49,7 @@ impl Default for ClientBuilder {
             user_agent: None,
             retry: RetryPolicy::default(),
             refresh_before: None,
+            wire: WireLog::off(),
         }
     }
 }
@@ -208,7 +210,16 @@ impl ClientBuilder {
             timeout: self.timeout,
             retry: self.retry,
             auth,
+            wire: self.wire,
         }))
+    }
+
+    /// Logs every HTTP exchange (method, URL, status, timing, headers, bodies cut to a set
+    /// size, credentials redacted) as `tracing` events at `TRACE` on the target
+    /// `genesys_cloud.wire`; off by default. See [`WireLog`].
+    pub fn log_wire(mut self, log: WireLog) -> Self {
+        self.wire = log;
+        self
     }
 }
 

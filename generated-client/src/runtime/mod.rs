@@ -64,6 +64,7 @@ mod region;
 mod request;
 mod retry;
 mod types;
+mod wire;
 
 pub use self::auth::{
     AccessToken, BoxFuture, ClientCredentials, Secret, StaticToken, TokenProvider,
@@ -77,6 +78,7 @@ pub use self::region::{ParseRegionError, Region};
 pub use self::request::ApiResponse;
 pub use self::retry::{CallOptions, RetryPolicy};
 pub use self::types::{Bytes, Date, DateTime, Interval, LocalDateTime, LocalTime, StringEnum};
+pub use self::wire::WireLog;
 
 /// Plumbing for this crate's generated code: not public API.
 ///

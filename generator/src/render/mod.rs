@@ -126,6 +126,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
         "types.rs",
         include_str!("../../../templates/runtime/types.rs"),
     ),
+    (
+        "wire.rs",
+        include_str!("../../../templates/runtime/wire.rs"),
+    ),
 ];
 
 fn tera() -> Result<&'static Tera, Error> {
