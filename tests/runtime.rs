@@ -12,6 +12,8 @@ mod auth;
 mod config;
 #[path = "runtime/errors.rs"]
 mod errors;
+#[path = "runtime/faults.rs"]
+mod faults;
 #[path = "runtime/jobs.rs"]
 mod jobs;
 #[path = "runtime/models.rs"]

@@ -471,6 +471,85 @@ mod tests {
     }
 
     #[test]
+    fn attempts_and_a_method_that_kept_a_retry_away_show_in_the_line() {
+        let mut error = api_error(None, "Too many requests");
+        if let Error::Api(api) = &mut error {
+            api.attempts = 4;
+        }
+        assert_eq!(
+            error.to_string(),
+            "getUser: HTTP 404: Too many requests (after 4 attempts) (correlation id c-1)"
+        );
+        assert_eq!(error.attempts(), Some(4));
+        let source = reqwest::Client::new()
+            .get("http://[::1")
+            .build()
+            .unwrap_err();
+        let transport = Error::Transport {
+            operation: "postUsers",
+            source,
+            attempts: 1,
+            not_idempotent: true,
+        };
+        assert!(
+            transport.to_string().starts_with(
+                "postUsers: transport error (not retried because the method is not idempotent): "
+            ),
+            "{transport}"
+        );
+        assert_eq!(transport.attempts(), Some(1));
+        assert!(!transport.is_timeout());
+        let timeout = Error::Timeout {
+            operation: "getUser",
+            source: Box::new(TimedOut {
+                waiting_for: "access token",
+                limit: Duration::from_secs(2),
+            }),
+            attempts: 3,
+            not_idempotent: false,
+        };
+        assert_eq!(
+            timeout.to_string(),
+            "getUser: timed out (after 3 attempts): no access token within 2 s"
+        );
+        assert!(timeout.is_timeout());
+        assert!(std::error::Error::source(&timeout).is_some_and(|s| s.is::<TimedOut>()));
+        assert_eq!(api_error(None, "").attempts(), Some(1));
+        assert_eq!(
+            Error::Config {
+                message: String::new()
+            }
+            .attempts(),
+            None
+        );
+    }
+
+    #[test]
+    fn an_auth_error_is_a_timeout_when_a_timeout_is_among_its_causes() {
+        let auth =
+            |source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>| Error::Auth {
+                status: None,
+                message: "token request failed".to_owned(),
+                source,
+            };
+        let io = |kind| std::sync::Arc::new(std::io::Error::new(kind, "token request"));
+        assert!(auth(Some(io(std::io::ErrorKind::TimedOut))).is_timeout());
+        assert!(!auth(Some(io(std::io::ErrorKind::ConnectionRefused))).is_timeout());
+        assert!(!auth(None).is_timeout());
+        // Deeper in the chain: an error whose own source timed out.
+        let nested = Error::Timeout {
+            operation: "token",
+            source: Box::new(TimedOut {
+                waiting_for: "token response",
+                limit: Duration::from_millis(300),
+            }),
+            attempts: 1,
+            not_idempotent: false,
+        };
+        assert!(auth(Some(std::sync::Arc::new(nested))).is_timeout());
+    }
+
+    #[test]
     fn error_bodies_decode_from_genesys_json() {
         let body: ErrorBody = serde_json::from_str(
             r#"{"message":"m","code":"bad.request","status":400,"messageParams":{"a":"b"},
