@@ -66,6 +66,7 @@ impl fmt::Debug for Client {
             .field("auth", &self.inner.auth.as_ref().map(|a| a.describe()))
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
+            .field("wire", &self.inner.wire)
             .field("options", &self.options)
             .finish_non_exhaustive()
     }
@@ -299,8 +300,7 @@ impl Client {
             let attempt_started = Instant::now();
             let token = match &self.inner.auth {
                 Some(provider) => Some(
-                    self.token(provider.as_ref(), request.operation, timeout, attempts)
-                        .await?,
+                    token_within(provider.as_ref(), timeout, request.operation, attempts).await?,
                 ),
                 None => None,
             };
@@ -340,9 +340,8 @@ impl Client {
                 // One refresh and one retry, when the provider has a new token.
                 reauthenticated = true;
                 provider.invalidate(sent);
-                let fresh = self
-                    .token(provider.as_ref(), request.operation, timeout, attempts)
-                    .await?;
+                let fresh =
+                    token_within(provider.as_ref(), timeout, request.operation, attempts).await?;
                 if fresh.secret() != sent.secret() {
                     tracing::debug!(
                         status = 401,
@@ -378,32 +377,7 @@ impl Client {
         }
     }
 
-    /// The provider's token, waited for at most `timeout`: a wait that reaches it fails the
-    /// call with [`Error::Timeout`], without a retry (a token request has its own).
-    async fn token(
-        &self,
-        provider: &dyn TokenProvider,
-        operation: &'static str,
-        timeout: Option<Duration>,
-        attempts: u32,
-    ) -> Result<AccessToken, Error> {
-        let Some(limit) = timeout else {
-            return provider.token().await;
-        };
-        match tokio::time::timeout(limit, provider.token()).await {
-            Ok(token) => token,
-            Err(_) => Err(Error::Timeout {
-                operation,
-                source: Box::new(TimedOut {
-                    waiting_for: "access token",
-                    limit,
-                }),
-                attempts,
-                not_idempotent: false,
-            }),
-        }
-    }
-
+    /// The HTTP request of one attempt: method, URL, query, headers, token, timeout, body.
     fn build(
         &self,
         request: &Request,
@@ -466,6 +440,32 @@ impl Client {
                 builder.multipart(form)
             }
         })
+    }
+}
+
+/// The provider's token, waited for at most `timeout`: a wait that reaches it fails the call
+/// (`operation`, after `attempts` attempts) with [`Error::Timeout`], without a retry (a token
+/// request has its own).
+async fn token_within(
+    provider: &dyn TokenProvider,
+    timeout: Option<Duration>,
+    operation: &'static str,
+    attempts: u32,
+) -> Result<AccessToken, Error> {
+    let Some(limit) = timeout else {
+        return provider.token().await;
+    };
+    match tokio::time::timeout(limit, provider.token()).await {
+        Ok(token) => token,
+        Err(_) => Err(Error::Timeout {
+            operation,
+            source: Box::new(TimedOut {
+                waiting_for: "access token",
+                limit,
+            }),
+            attempts,
+            not_idempotent: false,
+        }),
     }
 }
 

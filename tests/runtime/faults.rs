@@ -16,6 +16,10 @@ use runtime_client::Error;
 use crate::server::{Reply, Server};
 use crate::{client, fast_retries, user_json};
 
+/// How long a test waits for calls that must time out sooner, so that a call that hangs
+/// fails the test rather than stalling it.
+const BOUND: Duration = Duration::from_secs(5);
+
 /// A user answer whose body is long enough to be cut in its middle.
 fn user_reply() -> Reply {
     Reply::json(200, user_json("u1", "Ann"))
@@ -109,7 +113,10 @@ async fn a_server_that_stalls_in_the_middle_of_a_body_times_out_within_the_bound
         .build()
         .unwrap();
     let started = Instant::now();
-    let error = client.users().get_user("u1").send().await.unwrap_err();
+    let error = tokio::time::timeout(BOUND, client.users().get_user("u1").send())
+        .await
+        .expect("the call ended")
+        .unwrap_err();
     let took = started.elapsed();
     assert!(error.is_timeout(), "{error:?}");
     assert!(
@@ -155,7 +162,9 @@ async fn a_token_that_never_comes_fails_every_call_within_its_timeout() {
         .unwrap();
     let started = Instant::now();
     let calls = (0..20).map(|i| client.users().get_user(format!("u{i}")).send());
-    let results = futures_util::future::join_all(calls).await;
+    let results = tokio::time::timeout(BOUND, futures_util::future::join_all(calls))
+        .await
+        .expect("the calls ended");
     let took = started.elapsed();
     assert!(took < Duration::from_millis(800), "took {took:?}");
     for result in results {
@@ -172,24 +181,25 @@ async fn a_token_that_never_comes_fails_every_call_within_its_timeout() {
 
 #[tokio::test]
 async fn the_token_wait_and_the_request_share_the_attempts_timeout() {
-    /// A token that takes 150 ms to come.
+    /// A token that takes 100 ms to come.
     struct Slow;
 
     impl TokenProvider for Slow {
         fn token(&self) -> BoxFuture<'_, Result<AccessToken, Error>> {
             Box::pin(async {
-                tokio::time::sleep(Duration::from_millis(150)).await;
+                tokio::time::sleep(Duration::from_millis(100)).await;
                 Ok(AccessToken::new("slow-token"))
             })
         }
     }
 
-    // 150 ms for the token and 100 ms for the answer: over a 200 ms attempt.
-    let server = Server::start(|_, _| user_reply().delay(Duration::from_millis(100))).await;
+    // 100 ms for the token and 250 ms for the answer: over a 300 ms attempt, though each
+    // alone is within it.
+    let server = Server::start(|_, _| user_reply().delay(Duration::from_millis(250))).await;
     let client = runtime_client::Client::builder()
         .base_url(server.url())
         .token_provider(Slow)
-        .timeout(Duration::from_millis(200))
+        .timeout(Duration::from_millis(300))
         .retry(RetryPolicy::never())
         .build()
         .unwrap();
@@ -197,11 +207,11 @@ async fn the_token_wait_and_the_request_share_the_attempts_timeout() {
     let error = client.users().get_user("u1").send().await.unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     assert!(
-        started.elapsed() < Duration::from_millis(400),
+        started.elapsed() < Duration::from_millis(600),
         "took {:?}",
         started.elapsed()
     );
-    assert_eq!(server.count(), 1);
+    assert_eq!(server.count(), 1, "the request went out with what was left");
 }
 
 /// The environment variable that makes this test binary measure the 10 MB decode.
