@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use runtime_client::models::CreateUser;
-use runtime_client::runtime::WireLog;
+use runtime_client::runtime::{CallOptions, RetryPolicy, WireLog};
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::fmt::MakeWriter;
 
@@ -171,6 +171,9 @@ async fn wire_logging_shows_each_exchange_with_credentials_redacted() {
     const PASSWORD: &str = "PASSWORD-5feceb66";
     const COOKIE: &str = "COOKIE-6b86b273";
     let server = Server::start(|_, request| {
+        if request.path().ends_with("/gone") {
+            return Reply::hang_up();
+        }
         let reply = if request.method == "GET" {
             Reply::json(200, serde_json::json!({"entities": [], "pageNumber": 1}))
         } else {
@@ -200,9 +203,20 @@ async fn wire_logging_shows_each_exchange_with_credentials_redacted() {
         .send()
         .await
         .unwrap();
+    client
+        .users()
+        .get_user("gone")
+        .with_options(CallOptions::new().retry(RetryPolicy::never()))
+        .send()
+        .await
+        .unwrap_err();
     let text = captured.text();
     let lines = wire_lines(&text);
-    assert_eq!(lines.len(), 4, "a request and a response per call:\n{text}");
+    assert_eq!(
+        lines.len(),
+        6,
+        "a request and its outcome per call:\n{text}"
+    );
     let url = format!("url={}/api/v2/users", server.url());
     let (request, response) = (lines[0], lines[1]);
     for expected in [
@@ -238,6 +252,13 @@ async fn wire_logging_shows_each_exchange_with_credentials_redacted() {
         lines[2].contains(&format!("{url}?pageSize=2")) && lines[2].contains("method=GET"),
         "the full URL with its query: {}",
         lines[2]
+    );
+    assert!(
+        lines[5].contains("no response")
+            && lines[5].contains(&format!("{url}/gone"))
+            && lines[5].contains("error=request failed"),
+        "a request without an answer: {}",
+        lines[5]
     );
     for secret in [TOKEN, PASSWORD, COOKIE] {
         assert!(!text.contains(secret), "{secret} was logged:\n{text}");
