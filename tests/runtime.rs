@@ -16,6 +16,8 @@ mod config;
 mod environment;
 #[path = "runtime/errors.rs"]
 mod errors;
+#[path = "runtime/faults.rs"]
+mod faults;
 #[path = "runtime/jobs.rs"]
 mod jobs;
 #[path = "runtime/models.rs"]

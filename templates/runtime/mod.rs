@@ -58,12 +58,23 @@
 //! idempotent methods unless a call opts in; backoff is exponential with full jitter,
 //! bounded in attempts and total time. Request bodies are kept and re-sent intact.
 //!
+//! Each attempt, its access token included, takes at most the call's timeout
+//! ([`ClientBuilder::timeout`], [`CallOptions::timeout`]): the wait for the token is bounded
+//! by it, and the HTTP exchange has what that wait left. A token that does not come in time
+//! fails the call with [`Error::Timeout`] at once (the token request has its own retries),
+//! so a stuck login host holds no call past its timeout.
+//!
 //! # Errors
 //!
 //! [`Error`] is the one error type; `Display` is one line. API errors carry the status,
 //! the decoded [`ErrorBody`], the correlation id and the headers; a success's status and
-//! headers come with `send_with_response()` as an [`ApiResponse`].
-//!
+//! headers come with `send_with_response()` as an [`ApiResponse`]. An error that ends a
+//! call's attempts counts them ([`Error::attempts`], "(after 4 attempts)" in the line), and
+//! a failure that was not retried only because its method is not idempotent says so. Every
+//! cause is reachable through `std::error::Error::source()`: the HTTP error of
+//! [`Error::Transport`] and [`Error::Timeout`], the failure under an [`Error::Auth`].
+//! [`Error::is_timeout`] is true for a timeout, whether of an API call or of its token.
+
 //! # Models
 //!
 //! Every model field is an `Option`: a field the definition marks required but a response
@@ -86,6 +97,15 @@
 //! Each call runs in one `tracing` span, `genesys_cloud.call`, recording the operation id,
 //! method, path template, status, attempts and latency; retries are `debug` events. Tokens
 //! and bodies are never recorded.
+//!
+//! Wire logging, off by default, is turned on with [`ClientBuilder::log_wire`] and a
+//! [`WireLog`]: each HTTP exchange is then a pair of `TRACE` events on the target
+//! `genesys_cloud.wire` (the same in every generated crate), with the method, the full URL,
+//! the status, the elapsed milliseconds, the request and response headers, and bodies cut
+//! to a set size. `Authorization`, `Proxy-Authorization`, `Cookie` and `Set-Cookie` values,
+//! and JSON, form and query fields named like secrets (`access_token`, `client_secret`,
+//! `password`, ...), are redacted. A subscriber must enable the target too, for example
+//! `RUST_LOG=genesys_cloud.wire=trace` with `tracing-subscriber`'s `EnvFilter`.
 
 mod auth;
 mod builder;
@@ -101,6 +121,7 @@ mod request;
 mod retry;
 mod token_endpoint;
 mod types;
+mod wire;
 
 pub use self::auth::{AccessToken, BoxFuture, Secret, StaticToken, TokenProvider};
 pub use self::builder::{ClientBuilder, Gateway};
@@ -115,6 +136,7 @@ pub use self::request::ApiResponse;
 pub use self::retry::{CallOptions, RetryPolicy};
 pub use self::token_endpoint::TokenEndpoint;
 pub use self::types::{Bytes, Date, DateTime, Interval, LocalDateTime, LocalTime, StringEnum};
+pub use self::wire::WireLog;
 
 /// Plumbing for this crate's generated code: not public API.
 ///

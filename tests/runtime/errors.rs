@@ -1,6 +1,7 @@
 //! Errors: a Genesys error body decoded with its correlation id, a body that is not JSON
-//! still giving a useful one-line error, decode errors naming the model and field, and the
-//! status and headers of a success.
+//! still giving a useful one-line error, decode errors naming the model and field, the
+//! causes of a transport error reachable through `source()`, and the status and headers of
+//! a success.
 
 use genesys_cloud::models::ApiUsageOrganizationQuery;
 use runtime_client::Error;
@@ -154,4 +155,44 @@ async fn status_and_headers_are_reachable_on_success() {
         response.into_body().results_uri.as_deref(),
         Some("/api/v2/usage/query/exec-1/results")
     );
+}
+
+#[tokio::test]
+async fn a_transport_error_keeps_its_causes_down_to_the_socket() {
+    // A port nobody listens on: the connection is refused.
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = probe.local_addr().unwrap();
+    drop(probe);
+    let client = runtime_client::Client::builder()
+        .base_url(format!("http://{addr}"))
+        .retry(runtime_client::runtime::RetryPolicy::never())
+        .build()
+        .unwrap();
+    let error = client.users().get_user("u1").send().await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Transport {
+                attempts: 1,
+                not_idempotent: false,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let mut causes = Vec::new();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(c) = cause {
+        causes.push(c);
+        cause = c.source();
+    }
+    assert!(causes[0].is::<reqwest::Error>(), "{causes:?}");
+    assert!(
+        causes.iter().any(|c| c
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)),
+        "the socket's error is among the causes: {causes:?}"
+    );
+    assert!(!error.is_timeout());
+    assert_eq!(error.attempts(), Some(1));
 }

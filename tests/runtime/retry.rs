@@ -212,6 +212,8 @@ async fn attempts_are_bounded_as_configured() {
     let error = client.users().get_user("u1").send().await.unwrap_err();
     assert_eq!(error.status(), Some(503));
     assert_eq!(server.count(), 3);
+    assert_eq!(error.attempts(), Some(3));
+    assert!(error.to_string().ends_with("(after 3 attempts)"), "{error}");
 }
 
 #[tokio::test]
@@ -295,6 +297,8 @@ async fn a_failure_after_sending_is_retried_only_for_idempotent_methods() {
             error,
             Error::Transport {
                 operation: "postUsers",
+                attempts: 1,
+                not_idempotent: true,
                 ..
             }
         ),

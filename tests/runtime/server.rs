@@ -1,6 +1,7 @@
 //! A scripted HTTP/1.1 server on 127.0.0.1 for the runtime tests: it records every request
 //! as it arrived on the wire (raw target, headers, body, time) and answers each with what
-//! the test's handler says, including a delay or a connection dropped without an answer.
+//! the test's handler says, including a delay, a connection dropped without an answer, or
+//! an answer cut short (reset, or stalled) in the middle of its body.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -95,6 +96,17 @@ pub struct Reply {
     pub delay: Duration,
     /// Close the connection without answering (a failure after the request was sent).
     pub hang_up: bool,
+    /// Stop in the middle of the body, after the full `Content-Length` was announced.
+    pub cut: Option<Cut>,
+}
+
+/// How an answer stops short of the body its `Content-Length` announced.
+#[derive(Debug, Clone, Copy)]
+pub enum Cut {
+    /// After this many bytes of the body, the connection is reset (a TCP RST).
+    Reset(usize),
+    /// After this many bytes of the body, nothing more is sent for this long.
+    Stall(usize, Duration),
 }
 
 impl Reply {
@@ -106,6 +118,7 @@ impl Reply {
             body: Vec::new(),
             delay: Duration::ZERO,
             hang_up: false,
+            cut: None,
         }
     }
 
@@ -136,6 +149,18 @@ impl Reply {
 
     pub fn delay(mut self, delay: Duration) -> Reply {
         self.delay = delay;
+        self
+    }
+
+    /// Resets the connection after `bytes` bytes of the body.
+    pub fn reset_after(mut self, bytes: usize) -> Reply {
+        self.cut = Some(Cut::Reset(bytes));
+        self
+    }
+
+    /// Sends `bytes` bytes of the body, then nothing for `stall`.
+    pub fn stall_after(mut self, bytes: usize, stall: Duration) -> Reply {
+        self.cut = Some(Cut::Stall(bytes, stall));
         self
     }
 }
@@ -239,7 +264,24 @@ async fn connection(
         }
         head.push_str("\r\n");
         stream.write_all(head.as_bytes()).await?;
-        stream.write_all(&reply.body).await?;
+        match reply.cut {
+            None => stream.write_all(&reply.body).await?,
+            Some(Cut::Reset(bytes)) => {
+                stream.write_all(&reply.body[..bytes]).await?;
+                stream.flush().await?;
+                // A zero linger makes the close a reset; only a non-zero one blocks on drop,
+                // which is why tokio deprecates the setter.
+                #[allow(deprecated)]
+                stream.set_linger(Some(Duration::ZERO))?;
+                return Ok(());
+            }
+            Some(Cut::Stall(bytes, stall)) => {
+                stream.write_all(&reply.body[..bytes]).await?;
+                stream.flush().await?;
+                tokio::time::sleep(stall).await;
+                return Ok(());
+            }
+        }
         stream.flush().await?;
     }
 }

@@ -12,7 +12,7 @@ use super::auth::{Secret, StaticToken, TokenProvider};
 use super::client::{Inner, USER_AGENT};
 use super::grants::ClientCredentials;
 use super::token_endpoint::TokenEndpoint;
-use super::{Client, Error, Region, RetryPolicy};
+use super::{Client, Error, Region, RetryPolicy, WireLog};
 
 /// How the client authenticates.
 enum AuthConfig {
@@ -51,6 +51,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     retry: RetryPolicy,
     refresh_before: Option<Duration>,
+    wire: WireLog,
 }
 
 impl Default for ClientBuilder {
@@ -71,6 +72,7 @@ impl Default for ClientBuilder {
             user_agent: None,
             retry: RetryPolicy::default(),
             refresh_before: None,
+            wire: WireLog::off(),
         }
     }
 }
@@ -342,6 +344,7 @@ impl ClientBuilder {
                     user_agent.clone(),
                     self.timeout,
                     self.retry,
+                    self.wire,
                 );
                 let mut provider =
                     ClientCredentials::new(endpoint, client_id, client_secret.expose());
@@ -358,6 +361,7 @@ impl ClientBuilder {
             timeout: self.timeout,
             retry: self.retry,
             auth,
+            wire: self.wire,
         }))
     }
 
@@ -404,7 +408,16 @@ impl ClientBuilder {
             user_agent,
             self.timeout,
             self.retry,
+            self.wire,
         ))
+    }
+
+    /// Logs every HTTP exchange (method, URL, status, timing, headers, bodies cut to a set
+    /// size, credentials redacted) as `tracing` events at `TRACE` on the target
+    /// `genesys_cloud.wire`; off by default. See [`WireLog`].
+    pub fn log_wire(mut self, log: WireLog) -> Self {
+        self.wire = log;
+        self
     }
 }
 

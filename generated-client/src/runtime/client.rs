@@ -12,9 +12,13 @@ use reqwest::header::{HeaderName, HeaderValue};
 use tracing::Instrument;
 
 use super::auth::{AccessToken, BoxFuture, TokenProvider};
+use super::error::TimedOut;
 use super::request::{Part, Payload, Request, Response};
 use super::retry::{is_idempotent, retry_after};
-use super::{ApiError, ApiResponse, CallOptions, ClientBuilder, Error, ErrorBody, RetryPolicy};
+use super::wire::{exchange, failure_kind, Outcome};
+use super::{
+    ApiError, ApiResponse, CallOptions, ClientBuilder, Error, ErrorBody, RetryPolicy, WireLog,
+};
 
 /// The `User-Agent` every request carries (after any the caller adds).
 pub(super) const USER_AGENT: &str = concat!(
@@ -52,6 +56,7 @@ pub(super) struct Inner {
     pub(super) timeout: Option<Duration>,
     pub(super) retry: RetryPolicy,
     pub(super) auth: Option<Arc<dyn TokenProvider>>,
+    pub(super) wire: WireLog,
 }
 
 impl fmt::Debug for Client {
@@ -61,17 +66,10 @@ impl fmt::Debug for Client {
             .field("auth", &self.inner.auth.as_ref().map(|a| a.describe()))
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
+            .field("wire", &self.inner.wire)
             .field("options", &self.options)
             .finish_non_exhaustive()
     }
-}
-
-/// How an attempt ended.
-enum Outcome {
-    /// The API answered; the body was read.
-    Answer(u16, reqwest::header::HeaderMap, bytes::Bytes),
-    /// The attempt failed; `sent` when the request may have reached the server.
-    Failed { error: reqwest::Error, sent: bool },
 }
 
 /// The future of one call, as `send()` and `send_with_response()` return it: resolves to
@@ -269,6 +267,8 @@ impl Client {
         result
     }
 
+    /// The attempts of one call: each gets its access token and sends the request, both
+    /// within the attempt's timeout, and the answer decides whether another follows.
     async fn attempts(
         &self,
         request: &Request,
@@ -289,39 +289,41 @@ impl Client {
         loop {
             attempts += 1;
             span.record("attempts", attempts);
+            let attempt_started = Instant::now();
             let token = match &self.inner.auth {
-                Some(provider) => Some(provider.token().await?),
+                Some(provider) => Some(
+                    token_within(provider.as_ref(), timeout, request.operation, attempts).await?,
+                ),
                 None => None,
             };
-            let builder = self.build(request, token.as_ref(), options, timeout)?;
-            let outcome = match builder.send().await {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    if let (401, Some(provider), Some(sent), false) =
-                        (status, &self.inner.auth, &token, reauthenticated)
-                    {
-                        // One refresh and one retry, when the provider has a new token.
-                        reauthenticated = true;
-                        provider.invalidate(sent);
-                        if provider.token().await?.secret() != sent.secret() {
-                            tracing::debug!(
-                                status,
-                                "token rejected; retrying once with a new token"
-                            );
-                            continue;
-                        }
-                    }
-                    let headers = response.headers().clone();
-                    match response.bytes().await {
-                        Ok(body) => Outcome::Answer(status, headers, body),
-                        Err(error) => Outcome::Failed { error, sent: true },
-                    }
+            // The HTTP exchange has what the wait for the token left of the attempt's time.
+            let left = timeout.map(|t| t.saturating_sub(attempt_started.elapsed()));
+            let http_request = self
+                .build(request, token.as_ref(), options, left)?
+                .build()
+                .map_err(|source| Error::Transport {
+                    operation: request.operation,
+                    source,
+                    attempts,
+                    not_idempotent: false,
+                })?;
+            let outcome = exchange(&self.inner.http, &self.inner.wire, http_request).await;
+            if let (Outcome::Answer(401, ..), Some(provider), Some(sent), false) =
+                (&outcome, &self.inner.auth, &token, reauthenticated)
+            {
+                // One refresh and one retry, when the provider has a new token.
+                reauthenticated = true;
+                provider.invalidate(sent);
+                let fresh =
+                    token_within(provider.as_ref(), timeout, request.operation, attempts).await?;
+                if fresh.secret() != sent.secret() {
+                    tracing::debug!(
+                        status = 401,
+                        "token rejected; retrying once with a new token"
+                    );
+                    continue;
                 }
-                Err(error) => {
-                    let sent = !error.is_connect();
-                    Outcome::Failed { error, sent }
-                }
-            };
+            }
             let retry = match &outcome {
                 Outcome::Answer(429 | 503, headers, _) => {
                     Some(retry_after(headers, SystemTime::now()))
@@ -345,10 +347,11 @@ impl Client {
                     }
                 }
             }
-            return self.finish(request.operation, outcome);
+            return finish(request.operation, outcome, attempts, resend);
         }
     }
 
+    /// The HTTP request of one attempt: method, URL, query, headers, token, timeout, body.
     fn build(
         &self,
         request: &Request,
@@ -412,54 +415,84 @@ impl Client {
             }
         })
     }
+}
 
-    fn finish(&self, operation: &'static str, outcome: Outcome) -> Result<Response, Error> {
-        match outcome {
-            Outcome::Answer(status, headers, body) if (200..300).contains(&status) => {
-                Ok(Response {
-                    operation,
-                    status,
-                    headers,
-                    body,
-                })
-            }
-            Outcome::Answer(status, headers, body) => {
-                let correlation_id = headers
-                    .get("inin-correlation-id")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned);
-                let decoded = serde_json::from_slice::<ErrorBody>(&body).ok();
-                let raw: String = String::from_utf8_lossy(&body).chars().take(2048).collect();
-                Err(Error::Api(Box::new(ApiError {
-                    operation,
-                    status,
-                    body: decoded,
-                    raw,
-                    correlation_id,
-                    headers,
-                })))
-            }
-            Outcome::Failed { error, .. } if error.is_timeout() => Err(Error::Timeout {
-                operation,
-                source: error,
+/// The provider's token, waited for at most `timeout`: a wait that reaches it fails the call
+/// (`operation`, after `attempts` attempts) with [`Error::Timeout`], without a retry (a token
+/// request has its own).
+async fn token_within(
+    provider: &dyn TokenProvider,
+    timeout: Option<Duration>,
+    operation: &'static str,
+    attempts: u32,
+) -> Result<AccessToken, Error> {
+    let Some(limit) = timeout else {
+        return provider.token().await;
+    };
+    match tokio::time::timeout(limit, provider.token()).await {
+        Ok(token) => token,
+        Err(_) => Err(Error::Timeout {
+            operation,
+            source: Box::new(TimedOut {
+                waiting_for: "access token",
+                limit,
             }),
-            Outcome::Failed { error, .. } => Err(Error::Transport {
-                operation,
-                source: error,
-            }),
-        }
+            attempts,
+            not_idempotent: false,
+        }),
     }
 }
 
-/// What kind of failure a `reqwest::Error` is, for logs (its text may hold the URL).
-fn failure_kind(error: &reqwest::Error) -> &'static str {
-    if error.is_connect() {
-        "connection failed"
-    } else if error.is_timeout() {
-        "timed out"
-    } else if error.is_body() || error.is_decode() {
-        "response body failed"
-    } else {
-        "request failed"
+/// The call's result from its last attempt's outcome: the response of a success, else the
+/// error, which counts the `attempts` made; `resend` when the request could be sent again.
+fn finish(
+    operation: &'static str,
+    outcome: Outcome,
+    attempts: u32,
+    resend: bool,
+) -> Result<Response, Error> {
+    match outcome {
+        Outcome::Answer(status, headers, body) if (200..300).contains(&status) => Ok(Response {
+            operation,
+            status,
+            headers,
+            body,
+        }),
+        Outcome::Answer(status, headers, body) => {
+            let correlation_id = headers
+                .get("inin-correlation-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let decoded = serde_json::from_slice::<ErrorBody>(&body).ok();
+            let raw: String = String::from_utf8_lossy(&body).chars().take(2048).collect();
+            Err(Error::Api(Box::new(ApiError {
+                operation,
+                status,
+                body: decoded,
+                raw,
+                correlation_id,
+                headers,
+                attempts,
+            })))
+        }
+        Outcome::Failed { error, sent } => {
+            // Sent and not resent: only the method kept this failure from a retry.
+            let not_idempotent = sent && !resend;
+            if error.is_timeout() {
+                Err(Error::Timeout {
+                    operation,
+                    source: Box::new(error),
+                    attempts,
+                    not_idempotent,
+                })
+            } else {
+                Err(Error::Transport {
+                    operation,
+                    source: error,
+                    attempts,
+                    not_idempotent,
+                })
+            }
+        }
     }
 }

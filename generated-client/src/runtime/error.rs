@@ -44,6 +44,8 @@ pub struct ApiError {
     pub correlation_id: Option<String>,
     /// The response headers (rate-limit headers, `Retry-After`, ...).
     pub headers: HeaderMap,
+    /// How many attempts the call made, this answer's included (more than 1 after retries).
+    pub attempts: u32,
 }
 
 impl ApiError {
@@ -71,13 +73,26 @@ pub enum Error {
         operation: &'static str,
         /// The underlying HTTP error.
         source: reqwest::Error,
+        /// How many attempts the call made, the failed one included.
+        attempts: u32,
+        /// The request may have reached the server, and it was not sent again because its
+        /// method is not idempotent (see
+        /// [`CallOptions::retry_non_idempotent`](super::CallOptions::retry_non_idempotent)).
+        not_idempotent: bool,
     },
-    /// An attempt did not complete within its timeout (after any retries).
+    /// An attempt did not complete within its timeout (after any retries): each attempt,
+    /// the wait for its access token included, takes at most the call's timeout.
     Timeout {
         /// The operationId that failed.
         operation: &'static str,
-        /// The underlying HTTP error.
-        source: reqwest::Error,
+        /// What ran out of time: the HTTP error (a `reqwest::Error`), or an error saying
+        /// that no access token arrived within the timeout.
+        source: Box<dyn std::error::Error + Send + Sync>,
+        /// How many attempts the call made, the one that timed out included.
+        attempts: u32,
+        /// As for [`Error::Transport`]: the request may have reached the server and was not
+        /// sent again because its method is not idempotent.
+        not_idempotent: bool,
     },
     /// A success response did not decode into the expected type.
     Decode {
@@ -154,6 +169,85 @@ impl Error {
     pub fn correlation_id(&self) -> Option<&str> {
         self.api().and_then(|api| api.correlation_id.as_deref())
     }
+
+    /// How many attempts the call made before it gave up, for errors that end a call's
+    /// attempts ([`Error::Api`], [`Error::Transport`], [`Error::Timeout`]).
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api(api) => Some(api.attempts),
+            Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => Some(*attempts),
+            _ => None,
+        }
+    }
+
+    /// Whether something ran out of time: an [`Error::Timeout`], or an [`Error::Auth`] whose
+    /// token request timed out (a timeout among its causes).
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Timeout { .. } => true,
+            Error::Auth { .. } => {
+                let mut cause = std::error::Error::source(self);
+                while let Some(error) = cause {
+                    if is_a_timeout(error) {
+                        return true;
+                    }
+                    cause = error.source();
+                }
+                false
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Whether `error` itself (not its causes) is a timeout.
+fn is_a_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
+    if let Some(error) = error.downcast_ref::<reqwest::Error>() {
+        error.is_timeout()
+    } else if let Some(error) = error.downcast_ref::<std::io::Error>() {
+        error.kind() == std::io::ErrorKind::TimedOut
+    } else {
+        error.is::<TimedOut>() || error.is::<tokio::time::error::Elapsed>()
+    }
+}
+
+/// A wait that reached its limit with no HTTP error to say so: the cause of an
+/// [`Error::Timeout`] when a call's access token did not arrive within its timeout.
+#[derive(Debug)]
+pub(crate) struct TimedOut {
+    /// What did not arrive (`"access token"`).
+    pub(crate) waiting_for: &'static str,
+    /// How long it was waited for.
+    pub(crate) limit: Duration,
+}
+
+impl fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "no {} within {} s",
+            self.waiting_for,
+            self.limit.as_secs_f64()
+        )
+    }
+}
+
+impl std::error::Error for TimedOut {}
+
+/// Writes ` (after N attempts)` when a call made more than one.
+fn after_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    if attempts > 1 {
+        write!(f, " (after {attempts} attempts)")?;
+    }
+    Ok(())
+}
+
+/// Writes the ` (not retried: ...)` note of a failure whose method kept it from a retry.
+fn not_retried(f: &mut fmt::Formatter<'_>, not_idempotent: bool) -> fmt::Result {
+    if not_idempotent {
+        f.write_str(" (not retried because the method is not idempotent)")?;
+    }
+    Ok(())
 }
 
 /// Writes `text` on one line.
@@ -182,18 +276,35 @@ impl fmt::Display for Error {
                     let short: String = message.chars().take(300).collect();
                     one_line(f, &short)?;
                 }
+                after_attempts(f, api.attempts)?;
                 if let Some(id) = &api.correlation_id {
                     write!(f, " (correlation id {id})")?;
                 }
                 Ok(())
             }
-            Error::Transport { operation, source } => {
-                write!(f, "{operation}: transport error: ")?;
+            Error::Transport {
+                operation,
+                source,
+                attempts,
+                not_idempotent,
+            } => {
+                write!(f, "{operation}: transport error")?;
+                after_attempts(f, *attempts)?;
+                not_retried(f, *not_idempotent)?;
+                f.write_str(": ")?;
                 one_line(f, &error_chain(source))
             }
-            Error::Timeout { operation, source } => {
-                write!(f, "{operation}: timed out: ")?;
-                one_line(f, &error_chain(source))
+            Error::Timeout {
+                operation,
+                source,
+                attempts,
+                not_idempotent,
+            } => {
+                write!(f, "{operation}: timed out")?;
+                after_attempts(f, *attempts)?;
+                not_retried(f, *not_idempotent)?;
+                f.write_str(": ")?;
+                one_line(f, &error_chain(source.as_ref()))
             }
             Error::Decode {
                 operation,
@@ -258,7 +369,8 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport { source, .. } | Error::Timeout { source, .. } => Some(source),
+            Error::Transport { source, .. } => Some(source),
+            Error::Timeout { source, .. } => Some(source.as_ref()),
             Error::Auth {
                 source: Some(source),
                 ..
@@ -282,6 +394,7 @@ mod tests {
             raw: raw.to_owned(),
             correlation_id: Some("c-1".to_owned()),
             headers,
+            attempts: 1,
         }))
     }
 
@@ -355,6 +468,85 @@ mod tests {
         assert_eq!(auth.status(), Some(401));
         assert!(auth.api().is_none());
         assert_eq!(auth.correlation_id(), None);
+    }
+
+    #[test]
+    fn attempts_and_a_method_that_kept_a_retry_away_show_in_the_line() {
+        let mut error = api_error(None, "Too many requests");
+        if let Error::Api(api) = &mut error {
+            api.attempts = 4;
+        }
+        assert_eq!(
+            error.to_string(),
+            "getUser: HTTP 404: Too many requests (after 4 attempts) (correlation id c-1)"
+        );
+        assert_eq!(error.attempts(), Some(4));
+        let source = reqwest::Client::new()
+            .get("http://[::1")
+            .build()
+            .unwrap_err();
+        let transport = Error::Transport {
+            operation: "postUsers",
+            source,
+            attempts: 1,
+            not_idempotent: true,
+        };
+        assert!(
+            transport.to_string().starts_with(
+                "postUsers: transport error (not retried because the method is not idempotent): "
+            ),
+            "{transport}"
+        );
+        assert_eq!(transport.attempts(), Some(1));
+        assert!(!transport.is_timeout());
+        let timeout = Error::Timeout {
+            operation: "getUser",
+            source: Box::new(TimedOut {
+                waiting_for: "access token",
+                limit: Duration::from_secs(2),
+            }),
+            attempts: 3,
+            not_idempotent: false,
+        };
+        assert_eq!(
+            timeout.to_string(),
+            "getUser: timed out (after 3 attempts): no access token within 2 s"
+        );
+        assert!(timeout.is_timeout());
+        assert!(std::error::Error::source(&timeout).is_some_and(|s| s.is::<TimedOut>()));
+        assert_eq!(api_error(None, "").attempts(), Some(1));
+        assert_eq!(
+            Error::Config {
+                message: String::new()
+            }
+            .attempts(),
+            None
+        );
+    }
+
+    #[test]
+    fn an_auth_error_is_a_timeout_when_a_timeout_is_among_its_causes() {
+        let auth =
+            |source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>| Error::Auth {
+                status: None,
+                message: "token request failed".to_owned(),
+                source,
+            };
+        let io = |kind| std::sync::Arc::new(std::io::Error::new(kind, "token request"));
+        assert!(auth(Some(io(std::io::ErrorKind::TimedOut))).is_timeout());
+        assert!(!auth(Some(io(std::io::ErrorKind::ConnectionRefused))).is_timeout());
+        assert!(!auth(None).is_timeout());
+        // Deeper in the chain: an error whose own source timed out.
+        let nested = Error::Timeout {
+            operation: "token",
+            source: Box::new(TimedOut {
+                waiting_for: "token response",
+                limit: Duration::from_millis(300),
+            }),
+            attempts: 1,
+            not_idempotent: false,
+        };
+        assert!(auth(Some(std::sync::Arc::new(nested))).is_timeout());
     }
 
     #[test]

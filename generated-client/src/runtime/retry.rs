@@ -203,8 +203,10 @@ impl CallOptions {
         Self::default()
     }
 
-    /// Each attempt must complete (response body included) within this time; it then fails
-    /// with [`Error::Timeout`](super::Error::Timeout) (and may be retried).
+    /// Each attempt, the wait for its access token and the response body included, must
+    /// complete within this time; it then fails with
+    /// [`Error::Timeout`](super::Error::Timeout) (and may be retried, unless it was the
+    /// token that did not come).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self

@@ -12,7 +12,8 @@ use reqwest::header::HeaderValue;
 use super::auth::{AccessToken, Secret};
 use super::client::USER_AGENT;
 use super::retry::retry_after;
-use super::{Error, RetryPolicy};
+use super::wire::{exchange, Outcome};
+use super::{Error, RetryPolicy, WireLog};
 
 /// Where and how OAuth grants ask for tokens: the login host's `/oauth/token`, the HTTP
 /// client, the `User-Agent`, the per-attempt timeout and the retry policy.
@@ -38,6 +39,7 @@ pub struct TokenEndpoint {
     user_agent: HeaderValue,
     timeout: Duration,
     retry: RetryPolicy,
+    wire: WireLog,
 }
 
 impl fmt::Debug for TokenEndpoint {
@@ -116,14 +118,6 @@ impl TokenError {
     }
 }
 
-/// How one attempt ended.
-enum Attempt {
-    /// The server answered; the body was read.
-    Answer(u16, reqwest::header::HeaderMap, bytes::Bytes),
-    /// No answer; `sent` when the request may have reached the server.
-    Failed { error: reqwest::Error, sent: bool },
-}
-
 impl TokenEndpoint {
     /// The token endpoint of `login_base_url` (such as `https://login.mypurecloud.com`),
     /// asked through `http`, with the crate's `User-Agent`, a 60 s timeout per attempt and
@@ -137,6 +131,7 @@ impl TokenEndpoint {
             user_agent: HeaderValue::from_static(USER_AGENT),
             timeout: Duration::from_secs(60),
             retry: RetryPolicy::default(),
+            wire: WireLog::off(),
         }
     }
 
@@ -173,9 +168,11 @@ impl TokenEndpoint {
         user_agent: HeaderValue,
         timeout: Option<Duration>,
         retry: RetryPolicy,
+        wire: WireLog,
     ) -> Self {
         let mut endpoint = TokenEndpoint::new(http, login_base_url).retry(retry);
         endpoint.user_agent = user_agent;
+        endpoint.wire = wire;
         endpoint.timeout = timeout.unwrap_or(endpoint.timeout);
         endpoint
     }
@@ -208,22 +205,12 @@ impl TokenEndpoint {
             if let Some(secret) = &client.secret {
                 request = request.basic_auth(&client.id, Some(secret.expose()));
             }
-            let attempt = match request.send().await {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    let headers = response.headers().clone();
-                    match response.bytes().await {
-                        Ok(body) => Attempt::Answer(status, headers, body),
-                        Err(error) => Attempt::Failed { error, sent: true },
-                    }
-                }
-                Err(error) => {
-                    let sent = !error.is_connect();
-                    Attempt::Failed { error, sent }
-                }
+            let attempt = match request.build() {
+                Ok(request) => exchange(&self.http, &self.wire, request).await,
+                Err(error) => Outcome::Failed { error, sent: false },
             };
             let rejection = match &attempt {
-                Attempt::Answer(status, _, body) if !(200..300).contains(status) => {
+                Outcome::Answer(status, _, body) if !(200..300).contains(status) => {
                     serde_json::from_slice::<TokenError>(body).ok()
                 }
                 _ => None,
@@ -231,14 +218,14 @@ impl TokenEndpoint {
             let rate_limited = rejection.as_ref().is_some_and(TokenError::is_rate_limit);
             let single_use = repeat == Repeat::SingleUse;
             let wait = match &attempt {
-                Attempt::Answer(429 | 503, headers, _) => {
+                Outcome::Answer(429 | 503, headers, _) => {
                     Some(retry_after(headers, SystemTime::now()))
                 }
-                Attempt::Answer(400, headers, _) if rate_limited => {
+                Outcome::Answer(400, headers, _) if rate_limited => {
                     Some(retry_after(headers, SystemTime::now()))
                 }
-                Attempt::Answer(500..=599, _, _) if !single_use => Some(None),
-                Attempt::Failed { sent, .. } if !sent || !single_use => Some(None),
+                Outcome::Answer(500..=599, _, _) if !single_use => Some(None),
+                Outcome::Failed { sent, .. } if !sent || !single_use => Some(None),
                 _ => None,
             };
             if let Some(wait) = wait {
@@ -262,7 +249,7 @@ impl TokenEndpoint {
     /// The token in a success, or the [`Error::Auth`] saying what failed after `attempts`.
     fn finish(
         &self,
-        attempt: Attempt,
+        attempt: Outcome,
         rejection: Option<TokenError>,
         attempts: u32,
     ) -> Result<TokenAnswer, Error> {
@@ -272,7 +259,7 @@ impl TokenEndpoint {
         };
         let url = &self.token_url;
         match attempt {
-            Attempt::Answer(status, _, body) if (200..300).contains(&status) => {
+            Outcome::Answer(status, _, body) if (200..300).contains(&status) => {
                 // Only where it failed: serde's message may quote a value, a token perhaps.
                 let token: TokenResponse =
                     serde_json::from_slice(&body).map_err(|e| Error::Auth {
@@ -296,7 +283,7 @@ impl TokenEndpoint {
                     refresh_token: token.refresh_token.map(Secret::new),
                 })
             }
-            Attempt::Answer(status, _, _) => {
+            Outcome::Answer(status, _, _) => {
                 let detail = rejection
                     .and_then(|r| r.detail())
                     .unwrap_or_else(|| "no OAuth error in the body".to_owned());
@@ -308,7 +295,7 @@ impl TokenEndpoint {
                     source: None,
                 })
             }
-            Attempt::Failed { error, .. } => {
+            Outcome::Failed { error, .. } => {
                 let what = if error.is_timeout() {
                     "timed out"
                 } else if error.is_connect() {

@@ -142,6 +142,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
         "types.rs",
         include_str!("../../../templates/runtime/types.rs"),
     ),
+    (
+        "wire.rs",
+        include_str!("../../../templates/runtime/wire.rs"),
+    ),
 ];
 
 fn tera() -> Result<&'static Tera, Error> {
