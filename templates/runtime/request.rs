@@ -140,6 +140,7 @@ impl Request {
                 message: format!(
                     "path parameter {name} is {text:?}, which cannot be sent as a path segment"
                 ),
+                source: None,
             });
         }
         let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
@@ -178,6 +179,7 @@ impl Request {
         let bytes = serde_json::to_vec(body).map_err(|e| Error::Encode {
             operation: self.operation,
             message: e.to_string(),
+            source: Some(e),
         })?;
         self.payload = Payload::Json(bytes);
         Ok(())
@@ -278,11 +280,13 @@ impl Response {
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
             let path = e.path().to_string();
+            let source = e.into_inner();
             Error::Decode {
                 operation: self.operation,
                 model,
                 field: (path != ".").then_some(path),
-                message: e.into_inner().to_string(),
+                message: source.to_string(),
+                source: Some(source),
             }
         })?;
         deserializer.end().map_err(|e| Error::Decode {
@@ -290,6 +294,7 @@ impl Response {
             model,
             field: None,
             message: e.to_string(),
+            source: Some(e),
         })?;
         Ok(value)
     }
@@ -395,7 +400,9 @@ mod tests {
     fn path_params_refuse_dot_segments_and_empty_values() {
         for value in [".", "..", ""] {
             match filled(value) {
-                Err(Error::Encode { operation, message }) => {
+                Err(Error::Encode {
+                    operation, message, ..
+                }) => {
                     assert_eq!(operation, "getThing");
                     assert!(message.contains("thingId"), "{message}");
                 }

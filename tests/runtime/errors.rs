@@ -98,6 +98,7 @@ async fn decode_errors_name_the_model_and_the_field() {
             model,
             field,
             message,
+            ..
         } => {
             assert_eq!(*operation, "getUsers");
             assert_eq!(*model, "UserEntityListing");
@@ -117,6 +118,11 @@ async fn decode_errors_name_the_model_and_the_field() {
         "{line}"
     );
     assert!(!line.contains('\n'));
+    let cause = std::error::Error::source(&error).expect("the decoder's error is the source");
+    assert!(
+        cause.downcast_ref::<serde_json::Error>().is_some(),
+        "{cause:?}"
+    );
 
     let server = Server::start(|_, _| Reply::status(200).body("<html>maintenance</html>")).await;
     let error = client(&server)

@@ -265,6 +265,7 @@ fn decode_fn(api: &Api, types: &Types, surface: &Surface) -> TokenStream {
                         model: #model,
                         field: None,
                         message: format!("unexpected success status {status}"),
+                        source: None,
                     }),
                 }
             };

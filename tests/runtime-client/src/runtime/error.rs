@@ -104,6 +104,9 @@ pub enum Error {
         field: Option<String>,
         /// What did not match.
         message: String,
+        /// The JSON decoder's error, when the body did not decode (not when a field the
+        /// client needs is missing, or the status was unexpected).
+        source: Option<serde_json::Error>,
     },
     /// A request body could not be encoded.
     Encode {
@@ -111,6 +114,8 @@ pub enum Error {
         operation: &'static str,
         /// What went wrong.
         message: String,
+        /// The JSON encoder's error, when the body did not encode.
+        source: Option<serde_json::Error>,
     },
     /// No access token could be obtained (the token endpoint refused or failed).
     Auth {
@@ -311,6 +316,7 @@ impl fmt::Display for Error {
                 model,
                 field,
                 message,
+                ..
             } => {
                 write!(f, "{operation}: cannot decode {model}")?;
                 if let Some(field) = field {
@@ -319,7 +325,9 @@ impl fmt::Display for Error {
                 f.write_str(": ")?;
                 one_line(f, message)
             }
-            Error::Encode { operation, message } => {
+            Error::Encode {
+                operation, message, ..
+            } => {
                 write!(f, "{operation}: cannot encode the request: ")?;
                 one_line(f, message)
             }
@@ -375,6 +383,14 @@ impl std::error::Error for Error {
                 source: Some(source),
                 ..
             } => Some(source.as_ref()),
+            Error::Decode {
+                source: Some(source),
+                ..
+            }
+            | Error::Encode {
+                source: Some(source),
+                ..
+            } => Some(source),
             _ => None,
         }
     }
@@ -445,6 +461,7 @@ mod tests {
             model: "User",
             field: Some("addresses[0].type".to_owned()),
             message: "unknown\nvariant".to_owned(),
+            source: None,
         };
         assert_eq!(
             decode.to_string(),

@@ -122,6 +122,7 @@ pub fn required<T>(
         model,
         field: Some(field.to_owned()),
         message: "missing field the job needs".to_owned(),
+        source: None,
     })
 }
 
