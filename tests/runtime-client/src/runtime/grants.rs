@@ -384,10 +384,7 @@ impl ClientCredentials {
         client_id: impl Into<String>,
         client_secret: impl Into<String>,
     ) -> Self {
-        let client = OAuthClient {
-            id: client_id.into(),
-            secret: Some(Secret::new(client_secret)),
-        };
+        let client = OAuthClient::confidential(client_id, client_secret);
         ClientCredentials(Grant::new(
             "client credentials",
             endpoint,
@@ -446,10 +443,7 @@ impl AuthorizationCode {
         code: impl Into<String>,
         redirect_uri: impl Into<String>,
     ) -> Self {
-        let client = OAuthClient {
-            id: client_id.into(),
-            secret: Some(Secret::new(client_secret)),
-        };
+        let client = OAuthClient::confidential(client_id, client_secret);
         AuthorizationCode::exchanging(
             "authorization code",
             endpoint,
@@ -470,10 +464,7 @@ impl AuthorizationCode {
         code: impl Into<String>,
         redirect_uri: impl Into<String>,
     ) -> Self {
-        let client = OAuthClient {
-            id: client_id.into(),
-            secret: None,
-        };
+        let client = OAuthClient::public(client_id);
         AuthorizationCode::exchanging(
             "PKCE authorization code",
             endpoint,
@@ -531,10 +522,7 @@ impl RefreshToken {
         client_secret: impl Into<String>,
         refresh_token: impl Into<String>,
     ) -> Self {
-        let client = OAuthClient {
-            id: client_id.into(),
-            secret: Some(Secret::new(client_secret)),
-        };
+        let client = OAuthClient::confidential(client_id, client_secret);
         RefreshToken::with_client(endpoint, client, refresh_token.into())
     }
 
@@ -544,10 +532,7 @@ impl RefreshToken {
         client_id: impl Into<String>,
         refresh_token: impl Into<String>,
     ) -> Self {
-        let client = OAuthClient {
-            id: client_id.into(),
-            secret: None,
-        };
+        let client = OAuthClient::public(client_id);
         RefreshToken::with_client(endpoint, client, refresh_token.into())
     }
 
@@ -592,10 +577,7 @@ impl Saml2Bearer {
         org_name: impl Into<String>,
         assertion: impl Into<String>,
     ) -> Self {
-        let client = OAuthClient {
-            id: client_id.into(),
-            secret: Some(Secret::new(client_secret)),
-        };
+        let client = OAuthClient::confidential(client_id, client_secret);
         let kind = Kind::Saml2Bearer {
             org_name: org_name.into(),
             assertion: Secret::new(assertion),

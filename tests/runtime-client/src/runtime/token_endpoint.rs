@@ -66,6 +66,24 @@ pub(crate) struct OAuthClient {
     pub(crate) secret: Option<Secret>,
 }
 
+impl OAuthClient {
+    /// A confidential client: its id and secret, sent as HTTP Basic.
+    pub(crate) fn confidential(id: impl Into<String>, secret: impl Into<String>) -> Self {
+        OAuthClient {
+            id: id.into(),
+            secret: Some(Secret::new(secret)),
+        }
+    }
+
+    /// A public client (PKCE): its id alone, sent as the `client_id` form field.
+    pub(crate) fn public(id: impl Into<String>) -> Self {
+        OAuthClient {
+            id: id.into(),
+            secret: None,
+        }
+    }
+}
+
 /// Whether a request may be sent again after the server may have processed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Repeat {
