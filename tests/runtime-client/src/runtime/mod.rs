@@ -99,7 +99,7 @@ pub use self::types::{Bytes, Date, DateTime, Interval, LocalDateTime, LocalTime,
 #[doc(hidden)]
 pub mod __private {
     pub use super::jobs::{poll_job, required, JobState};
-    pub use super::nulls::{mark_null, Nulls};
+    pub use super::nulls::{mark_null, FindField, Found, Nulls, VisitFields, WriteFields};
     pub use super::pagination::{pages, Listing, Page, Paging};
     pub use super::request::{ArrayStyle, Request, Response};
     pub use super::types::{deserialize_object, DecodeFields, FieldName, ToParam};
@@ -235,7 +235,8 @@ pub(crate) use string_enum;
 ///
 /// `Serialize` also gives the model an inherent `set_null` method, which marks one of the
 /// table's fields to be sent as JSON `null` when it is `None`. The model must have a field
-/// `explicit_nulls: `[`__private::Nulls`] holding those fields' wire names.
+/// `explicit_nulls: `[`__private::Nulls`] holding those fields' wire names. Both walk the
+/// fields through one generated `visit_fields`, with a [`__private::VisitFields`].
 #[allow(unused_macros)]
 macro_rules! json_object {
     ($name:ident $wire_name:literal ($($json_trait:ident),+) $table:tt) => {
@@ -315,21 +316,24 @@ macro_rules! json_object {
                 self
             }
 
-            /// Marks the field at `address` of `size` bytes, the part of `set_null` that
-            /// does not depend on the closure.
+            /// The part of `set_null` that does not depend on the closure: finds the field
+            /// at `address` of `size` bytes and marks it.
             #[track_caller]
             fn mark_null(&mut self, address: usize, size: usize) {
-                let fields = [$((
-                    ::std::ptr::addr_of!(self.$field) as usize,
-                    ::std::mem::size_of_val(&self.$field),
-                    $wire,
-                ),)*];
-                $crate::runtime::__private::mark_null(
-                    &mut self.explicit_nulls,
-                    &fields,
-                    (address, size),
-                    $wire_name,
-                );
+                let found = self.visit_fields(&mut $crate::runtime::__private::FindField::new(
+                    address, size,
+                ));
+                $crate::runtime::__private::mark_null(&mut self.explicit_nulls, found, $wire_name);
+            }
+
+            /// Calls `visitor` with each field of the table and its wire name, in order, so
+            /// that `Serialize` and `set_null` share one walk of the fields.
+            fn visit_fields<V: $crate::runtime::__private::VisitFields>(
+                &self,
+                visitor: &mut V,
+            ) -> ::std::result::Result<(), V::Error> {
+                $(visitor.field($wire, &self.$field)?;)*
+                ::std::result::Result::Ok(())
             }
         }
         #[allow(deprecated)]
@@ -340,11 +344,10 @@ macro_rules! json_object {
             ) -> ::std::result::Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(::std::option::Option::None)?;
-                $(if let ::std::option::Option::Some(value) = &self.$field {
-                    map.serialize_entry($wire, value)?;
-                } else if self.explicit_nulls.contains($wire) {
-                    map.serialize_entry($wire, &())?;
-                })*
+                self.visit_fields(&mut $crate::runtime::__private::WriteFields::new(
+                    &mut map,
+                    &self.explicit_nulls,
+                ))?;
                 $(for (key, value) in &self.$rest {
                     map.serialize_entry(key, value)?;
                 })?

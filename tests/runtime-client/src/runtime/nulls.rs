@@ -8,38 +8,107 @@
 //! (`body.set_null(|b| &mut b.department)`), so a misspelt field does not compile, and no
 //! item is generated per field.
 //!
-//! `set_null` finds the field the closure returns by its address and size among the
-//! model's own fields, in [`mark_null`], which all models share.
+//! A request model's `Serialize` and its `set_null` share one walk of its fields, the
+//! model's `visit_fields`, which calls a [`VisitFields`] with each field and its wire name:
+//! [`WriteFields`] writes them to the JSON object, [`FindField`] finds the one that
+//! `set_null`'s closure answered, by its address and size.
+
+use serde::ser::SerializeMap;
+use serde::Serialize;
 
 /// The set of fields a request model sends as JSON `null`, by wire name.
 pub type Nulls = ::std::collections::BTreeSet<&'static str>;
 
-/// Adds to `nulls` the wire name of the field of `fields` (address, size, wire name) that
-/// `field` (address, size) is, for the `set_null` of the `model` those fields belong to.
+/// What a request model's `visit_fields` calls with each of its fields, in table order.
+pub trait VisitFields {
+    /// What stops the walk.
+    type Error;
+
+    /// Visits the field named `wire` in JSON.
+    fn field<T: Serialize>(
+        &mut self,
+        wire: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), Self::Error>;
+}
+
+/// Writes a model's fields to its JSON object: a field that is `Some` with its value, one
+/// that is `None` and in the model's [`Nulls`] as `null`; other fields are left out.
+pub struct WriteFields<'a, M> {
+    map: &'a mut M,
+    nulls: &'a Nulls,
+}
+
+impl<'a, M> WriteFields<'a, M> {
+    /// Writes to `map`, sending the fields of `nulls` as `null` while they are `None`.
+    pub fn new(map: &'a mut M, nulls: &'a Nulls) -> Self {
+        WriteFields { map, nulls }
+    }
+}
+
+impl<M: SerializeMap> VisitFields for WriteFields<'_, M> {
+    type Error = M::Error;
+
+    fn field<T: Serialize>(
+        &mut self,
+        wire: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), M::Error> {
+        match value {
+            Some(value) => self.map.serialize_entry(wire, value),
+            None if self.nulls.contains(wire) => self.map.serialize_entry(wire, &()),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Finds the field at an address and of a size among a model's fields, stopping the walk
+/// there with its wire name.
 ///
 /// The size tells a field from the first field of a model nested in it, which can share
 /// its address: a nested request model is larger than any one of its fields, since it
 /// holds its own [`Nulls`] beside them.
+pub struct FindField {
+    address: usize,
+    size: usize,
+}
+
+impl FindField {
+    /// Finds the field at `address`, of `size` bytes.
+    pub fn new(address: usize, size: usize) -> Self {
+        FindField { address, size }
+    }
+}
+
+/// The field [`FindField`] found, by wire name.
+pub struct Found(&'static str);
+
+impl VisitFields for FindField {
+    type Error = Found;
+
+    fn field<T: Serialize>(&mut self, wire: &'static str, value: &Option<T>) -> Result<(), Found> {
+        let address = value as *const Option<T> as usize;
+        if (address, std::mem::size_of::<Option<T>>()) == (self.address, self.size) {
+            Err(Found(wire))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Adds the field a [`FindField`] walk `found` to `nulls`, for the `set_null` of a `model`.
 ///
 /// # Panics
 ///
-/// If `field` is none of `fields`: the closure given to `set_null` answered a field of a
+/// If the walk found no field: the closure given to `set_null` answered a field of a
 /// nested model, or a value outside the model.
 #[track_caller]
-pub fn mark_null(
-    nulls: &mut Nulls,
-    fields: &[(usize, usize, &'static str)],
-    field: (usize, usize),
-    model: &str,
-) {
-    match fields
-        .iter()
-        .find(|&&(address, size, _)| (address, size) == field)
-    {
-        Some(&(_, _, wire)) => {
+pub fn mark_null(nulls: &mut Nulls, found: Result<(), Found>, model: &str) {
+    match found {
+        Err(Found(wire)) => {
             nulls.insert(wire);
         }
-        None => panic!(
+        Ok(()) => panic!(
             "set_null on a {model}: the closure must return one of the {model}'s own \
              fields, such as `|m| &mut m.name`; to send a field of a nested model as null, \
              call set_null on that model"
