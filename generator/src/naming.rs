@@ -37,7 +37,7 @@ const RESERVED_PARAMS: &[&str] = &[
     "send_and_wait",
     "decode",
 ];
-const RESERVED_FIELDS: &[&str] = &["unknown_fields"];
+const RESERVED_FIELDS: &[&str] = &["unknown_fields", "explicit_nulls"];
 const RESERVED_VARIANTS: &[&str] = &["UnknownValue"];
 const RESERVED_ACCESSORS: &[&str] = &[
     "new",

@@ -1,8 +1,9 @@
 //! Forward-compatible models: unknown enum values round-trip, unknown fields never fail a
 //! decode and survive a GET-modify-PUT (nested ones too), and a field the definition marks
-//! required but a response lacks decodes as `None`.
+//! required but a response lacks decodes as `None`. Request models send a field as an
+//! explicit `null` with `set_null`, and only then.
 
-use runtime_client::models::{AuditLogMessageAction, UserState};
+use runtime_client::models::{AuditLogMessageAction, Division, User, UserState};
 
 use crate::client;
 use crate::server::{Reply, Server};
@@ -118,8 +119,6 @@ async fn a_missing_required_field_decodes_as_none() {
 
 #[test]
 fn escaped_field_names_nulls_and_wrong_shapes_decode_as_documented() {
-    use runtime_client::models::User;
-
     // A name with escapes is not borrowed from the input; it must still match its field,
     // and an unknown one is kept under its unescaped name.
     let user: User = serde_json::from_str(
@@ -161,4 +160,78 @@ async fn awaiting_a_builder_sends_it() {
     let user = client(&server).users().get_user("u1").await.unwrap();
     assert_eq!(user.name.as_deref(), Some("Ann"));
     assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn set_null_sends_that_field_as_null_and_leaves_other_unset_fields_out() {
+    let server = Server::start(|_, request| Reply::json(200, request.json())).await;
+    let mut user = User::new("Ann", 3);
+    user.title = Some("Lead".into());
+    user.set_null(|u| &mut u.email);
+    user.division
+        .get_or_insert_with(Division::default)
+        .set_null(|d| &mut d.name);
+    let saved = client(&server)
+        .users()
+        .put_user("u1", user)
+        .send()
+        .await
+        .unwrap();
+
+    let sent = &server.requests()[0];
+    assert_eq!(sent.method, "PUT");
+    assert_eq!(
+        String::from_utf8_lossy(&sent.body),
+        r#"{"name":"Ann","division":{"name":null},"email":null,"title":"Lead","version":3}"#
+    );
+    // The echoed body decodes with the nulls as `None`, and no field marked: sent back,
+    // it leaves them out.
+    assert_eq!(saved.email, None);
+    assert_eq!(
+        serde_json::to_string(&saved).unwrap(),
+        r#"{"name":"Ann","division":{},"title":"Lead","version":3}"#
+    );
+    assert_eq!(saved, serde_json::from_value(sent.json()).unwrap());
+}
+
+#[tokio::test]
+async fn a_get_modify_put_with_a_null_keeps_unknown_fields_and_a_later_value_wins() {
+    let server = Server::start(|n, request| match n {
+        0 => Reply::json(
+            200,
+            serde_json::json!({
+                "id": "u1", "name": "Ann", "version": 4, "email": "ann@example.com",
+                "title": "Agent", "acdAutoAnswer": true
+            }),
+        ),
+        _ => Reply::json(200, request.json()),
+    })
+    .await;
+    let client = client(&server);
+    let mut user = client.users().get_user("u1").send().await.unwrap();
+    assert_eq!(
+        serde_json::to_value(&user).unwrap()["email"],
+        "ann@example.com",
+        "a decoded model sends what it received"
+    );
+    user.email = None;
+    user.set_null(|u| &mut u.email).set_null(|u| &mut u.title);
+    user.title = Some("Lead".into());
+    client.users().put_user("u1", user).send().await.unwrap();
+
+    let sent = server.requests()[1].json();
+    assert_eq!(sent["email"], serde_json::Value::Null);
+    assert!(sent.as_object().unwrap().contains_key("email"));
+    assert_eq!(sent["title"], "Lead", "a value set after set_null is sent");
+    assert_eq!(sent["acdAutoAnswer"], true);
+    assert_eq!(sent["version"], 4);
+}
+
+#[test]
+#[should_panic(
+    expected = "set_null on a User: the closure must return one of the User's own fields"
+)]
+fn set_null_refuses_a_field_of_a_nested_model() {
+    let mut user = User::default();
+    user.set_null(|u| &mut u.division.get_or_insert_with(Division::default).name);
 }

@@ -4,6 +4,7 @@
 ///
 /// Construct it with `Default` and set fields, or with [`new`](Self::new) from the
 /// required ones: fields Genesys adds later do not break that code.
+/// [`set_null`](Self::set_null) sends a field as JSON `null`, to clear it.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiUsageClientQuery {
@@ -17,6 +18,8 @@ pub struct ApiUsageClientQuery {
     pub metrics: Option<Vec<crate::models::ApiUsageClientQueryMetricsItem>>,
     /// Behaves like a SQL GROUPBY. Allows for multiple levels of grouping as a list of dimensions. Partitions resulting aggregate computations into distinct named subgroups rather than across the entire result set as if it were one group.
     pub group_by: Option<Vec<crate::models::ApiUsageClientQueryGroupByItem>>,
+    /// The fields to send as JSON `null`, by wire name: see `set_null`.
+    explicit_nulls: crate::runtime::__private::Nulls,
 }
 impl ApiUsageClientQuery {
     /// A value with the fields the API requires; the rest are unset.

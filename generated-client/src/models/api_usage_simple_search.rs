@@ -4,6 +4,7 @@
 ///
 /// Construct it with `Default` and set fields, or with [`new`](Self::new) from the
 /// required ones: fields Genesys adds later do not break that code.
+/// [`set_null`](Self::set_null) sends a field as JSON `null`, to clear it.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiUsageSimpleSearch {
@@ -19,6 +20,8 @@ pub struct ApiUsageSimpleSearch {
     pub http_methods: Option<Vec<crate::models::ApiUsageSimpleSearchHttpMethodsItem>>,
     /// Behaves like a SQL WHERE with multiple IN operators. Specifies a list of Template Uris to be queried.
     pub template_uris: Option<Vec<String>>,
+    /// The fields to send as JSON `null`, by wire name: see `set_null`.
+    explicit_nulls: crate::runtime::__private::Nulls,
 }
 impl ApiUsageSimpleSearch {
     /// A value with the fields the API requires; the rest are unset.

@@ -86,6 +86,16 @@
 //! Genesys added after the client was generated. Enum values the client does not know are
 //! kept in `UnknownValue` and sent back unchanged.
 //!
+//! A `None` field is left out of a request, which a PATCH or PUT reads as "leave
+//! unchanged". To clear a field, send it as JSON `null` with the request model's
+//! `set_null`, which names the field by a closure, so a misspelt field does not compile:
+//!
+//! ```text
+//! let mut patch = UserPatch::default();
+//! patch.title = Some("Lead".into());
+//! patch.set_null(|p| &mut p.department); // sends "department": null
+//! ```
+//!
 //! # Paging and jobs
 //!
 //! Operations answering a Genesys listing have `into_stream()`, a [`Pages`] stream of the
@@ -114,6 +124,7 @@ mod environment;
 mod error;
 mod grants;
 mod jobs;
+mod nulls;
 mod pagination;
 mod pkce;
 mod region;
@@ -148,6 +159,7 @@ pub use self::wire::WireLog;
 #[doc(hidden)]
 pub mod __private {
     pub use super::jobs::{poll_job, required, JobState};
+    pub use super::nulls::{mark_null, FindField, Found, Nulls, VisitFields, WriteFields};
     pub use super::pagination::{pages, Listing, Page, Paging};
     pub use super::request::{ArrayStyle, Request, Response};
     pub use super::types::{deserialize_object, DecodeFields, FieldName, ToParam};
@@ -280,6 +292,11 @@ pub(crate) use string_enum;
 /// names the map that holds every other field (`unknown_fields` or
 /// `additional_properties`): decoding fills it and encoding writes it out after the
 /// fields. Without it, decoding skips other fields.
+///
+/// `Serialize` also gives the model an inherent `set_null` method, which marks one of the
+/// table's fields to be sent as JSON `null` when it is `None`. The model must have a field
+/// `explicit_nulls: `[`__private::Nulls`] holding those fields' wire names. Both walk the
+/// fields through one generated `visit_fields`, with a [`__private::VisitFields`].
 #[allow(unused_macros)]
 macro_rules! json_object {
     ($name:ident $wire_name:literal ($($json_trait:ident),+) $table:tt) => {
@@ -327,6 +344,59 @@ macro_rules! json_object {
         $($wire:literal => $field:ident,)* $(_ => $rest:ident,)?
     }) => {
         #[allow(deprecated)]
+        impl $name {
+            /// Sends a field as JSON `null` while it is `None`, to clear it on the server:
+            /// a `None` field is otherwise left out of the request, which Genesys reads as
+            /// "leave unchanged".
+            ///
+            /// The closure answers the field, so a misspelt field does not compile:
+            ///
+            /// ```text
+            /// let mut patch = UserPatch::default();
+            /// patch.title = Some("Lead".into());
+            /// patch.set_null(|p| &mut p.department); // sends "department": null
+            /// client.users().patch_user(id, patch).await?;
+            /// ```
+            ///
+            /// A value set later wins: a field that is `Some` is sent with its value. A
+            /// decoded model has no field marked, so sending back what a GET answered sends
+            /// no `null`. The marks are part of `Debug` and `PartialEq`.
+            ///
+            /// # Panics
+            ///
+            /// If the closure answers anything but one of this model's own fields, such as
+            /// a field of a model nested in it (call `set_null` on that model instead).
+            #[track_caller]
+            pub fn set_null<T>(
+                &mut self,
+                field: impl ::std::ops::FnOnce(&mut Self) -> &mut ::std::option::Option<T>,
+            ) -> &mut Self {
+                let address = field(self) as *mut ::std::option::Option<T> as usize;
+                self.mark_null(address, ::std::mem::size_of::<::std::option::Option<T>>());
+                self
+            }
+
+            /// The part of `set_null` that does not depend on the closure: finds the field
+            /// at `address` of `size` bytes and marks it.
+            #[track_caller]
+            fn mark_null(&mut self, address: usize, size: usize) {
+                let found = self.visit_fields(&mut $crate::runtime::__private::FindField::new(
+                    address, size,
+                ));
+                $crate::runtime::__private::mark_null(&mut self.explicit_nulls, found, $wire_name);
+            }
+
+            /// Calls `visitor` with each field of the table and its wire name, in order, so
+            /// that `Serialize` and `set_null` share one walk of the fields.
+            fn visit_fields<V: $crate::runtime::__private::VisitFields>(
+                &self,
+                visitor: &mut V,
+            ) -> ::std::result::Result<(), V::Error> {
+                $(visitor.field($wire, &self.$field)?;)*
+                ::std::result::Result::Ok(())
+            }
+        }
+        #[allow(deprecated)]
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(
                 &self,
@@ -334,9 +404,10 @@ macro_rules! json_object {
             ) -> ::std::result::Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(::std::option::Option::None)?;
-                $(if let ::std::option::Option::Some(value) = &self.$field {
-                    map.serialize_entry($wire, value)?;
-                })*
+                self.visit_fields(&mut $crate::runtime::__private::WriteFields::new(
+                    &mut map,
+                    &self.explicit_nulls,
+                ))?;
                 $(for (key, value) in &self.$rest {
                     map.serialize_entry(key, value)?;
                 })?
@@ -386,11 +457,12 @@ mod tests {
     }
 
     /// A model that keeps unknown fields, as models sent back to the API do.
-    #[derive(Debug, Default, PartialEq)]
+    #[derive(Debug, Clone, Default, PartialEq)]
     struct Keeper {
         id: Option<String>,
         self_: Option<i64>,
         unknown_fields: BTreeMap<String, serde_json::Value>,
+        explicit_nulls: super::__private::Nulls,
     }
 
     crate::runtime::json_object! {
@@ -437,6 +509,12 @@ mod tests {
             ..Keeper::default()
         };
         assert_eq!(serde_json::to_string(&keeper).unwrap(), r#"{"self":1}"#);
+        let mut cleared = keeper.clone();
+        cleared.set_null(|k| &mut k.id);
+        assert_eq!(
+            serde_json::to_string(&cleared).unwrap(),
+            r#"{"id":null,"self":1}"#
+        );
     }
 
     #[test]

@@ -115,6 +115,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../../templates/runtime/jobs.rs"),
     ),
     (
+        "nulls.rs",
+        include_str!("../../../templates/runtime/nulls.rs"),
+    ),
+    (
         "pagination.rs",
         include_str!("../../../templates/runtime/pagination.rs"),
     ),

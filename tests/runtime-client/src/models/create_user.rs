@@ -4,6 +4,7 @@
 ///
 /// Construct it with `Default` and set fields, or with [`new`](Self::new) from the
 /// required ones: fields Genesys adds later do not break that code.
+/// [`set_null`](Self::set_null) sends a field as JSON `null`, to clear it.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUser {
@@ -21,6 +22,8 @@ pub struct CreateUser {
     pub password: Option<String>,
     /// `title` in the API's JSON.
     pub title: Option<String>,
+    /// The fields to send as JSON `null`, by wire name: see `set_null`.
+    explicit_nulls: crate::runtime::__private::Nulls,
 }
 impl CreateUser {
     /// A value with the fields the API requires; the rest are unset.

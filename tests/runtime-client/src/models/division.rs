@@ -3,6 +3,7 @@
 /// The `Division` model.
 ///
 /// Construct it with `Default` and set fields: fields Genesys adds later do not break that code.
+/// [`set_null`](Self::set_null) sends a field as JSON `null`, to clear it.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Division {
@@ -22,6 +23,8 @@ pub struct Division {
         ::std::string::String,
         ::serde_json::Value,
     >,
+    /// The fields to send as JSON `null`, by wire name: see `set_null`.
+    explicit_nulls: crate::runtime::__private::Nulls,
 }
 crate::runtime::json_object! {
     Division "Division" (Serialize, Deserialize) {
