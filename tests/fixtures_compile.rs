@@ -64,9 +64,31 @@ fn each_group_feature_compiles_alone() {
         "{}",
         models.contents
     );
+    each_feature_compiles_alone(&dir, &generated);
+}
+
+/// A group whose module also compiles for another group (an operation both tag is built
+/// there) compiles with either feature alone: the module's other builders, and the models
+/// only they reach, are gated by their own group's feature.
+#[test]
+fn groups_sharing_a_module_compile_with_each_feature_alone() {
+    let root = tests::workspace();
+    let dir = tests::scratch("shared-module-crates");
+    let generated = tests::generate_into(
+        &root.join("tests/fixtures/ok/shared_modules.json"),
+        &dir,
+        "shared-modules-client",
+    );
+    tests::make_workspace(&dir, &["shared-modules-client".to_owned()]);
+    each_feature_compiles_alone(&dir, &generated);
+}
+
+/// `cargo clippy --lib --no-default-features --features G -D warnings` passes for every
+/// group `G` of the crate generated in `dir`.
+fn each_feature_compiles_alone(dir: &std::path::Path, generated: &generator::Generated) {
     for group in &generated.api.groups {
         let (ok, stderr) = tests::cargo(
-            &dir,
+            dir,
             &[
                 "clippy",
                 "--offline",

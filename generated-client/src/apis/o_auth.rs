@@ -151,18 +151,15 @@ impl<'a> OAuthApi<'a> {
     }
 }
 /// Request builder for [`OAuthApi::get_oauth_client_usage_query_result`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
-#[cfg(any(feature = "o_auth", feature = "usage"))]
 pub type GetOauthClientUsageQueryResult = crate::runtime::RequestBuilder<
     GetOauthClientUsageQueryResultParams,
 >;
 /// The parameters of [`GetOauthClientUsageQueryResult`], set through its methods.
-#[cfg(any(feature = "o_auth", feature = "usage"))]
 #[derive(Debug, Clone)]
 pub struct GetOauthClientUsageQueryResultParams {
     pub(crate) client_id: String,
     pub(crate) execution_id: String,
 }
-#[cfg(any(feature = "o_auth", feature = "usage"))]
 impl crate::runtime::Operation for GetOauthClientUsageQueryResultParams {
     type Output = crate::models::ApiUsageQueryResult;
     fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
@@ -182,18 +179,15 @@ impl crate::runtime::Operation for GetOauthClientUsageQueryResultParams {
     }
 }
 /// Request builder for [`OAuthApi::get_oauth_client_usage_summary`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
-#[cfg(any(feature = "o_auth", feature = "usage"))]
 pub type GetOauthClientUsageSummary = crate::runtime::RequestBuilder<
     GetOauthClientUsageSummaryParams,
 >;
 /// The parameters of [`GetOauthClientUsageSummary`], set through its methods.
-#[cfg(any(feature = "o_auth", feature = "usage"))]
 #[derive(Debug, Clone)]
 pub struct GetOauthClientUsageSummaryParams {
     pub(crate) client_id: String,
     pub(crate) days: Option<String>,
 }
-#[cfg(any(feature = "o_auth", feature = "usage"))]
 impl GetOauthClientUsageSummary {
     /// Previous number of days to query
     ///
@@ -203,7 +197,6 @@ impl GetOauthClientUsageSummary {
         self
     }
 }
-#[cfg(any(feature = "o_auth", feature = "usage"))]
 impl crate::runtime::Operation for GetOauthClientUsageSummaryParams {
     type Output = crate::models::UsageExecutionResult;
     fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
@@ -225,18 +218,15 @@ impl crate::runtime::Operation for GetOauthClientUsageSummaryParams {
     }
 }
 /// Request builder for [`OAuthApi::post_oauth_client_usage_query`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
-#[cfg(any(feature = "o_auth", feature = "usage"))]
 pub type PostOauthClientUsageQuery = crate::runtime::RequestBuilder<
     PostOauthClientUsageQueryParams,
 >;
 /// The parameters of [`PostOauthClientUsageQuery`], set through its methods.
-#[cfg(any(feature = "o_auth", feature = "usage"))]
 #[derive(Debug, Clone)]
 pub struct PostOauthClientUsageQueryParams {
     pub(crate) client_id: String,
     pub(crate) body: crate::models::ApiUsageClientQuery,
 }
-#[cfg(any(feature = "o_auth", feature = "usage"))]
 impl PostOauthClientUsageQuery {
     /// Sends this request, then polls `getOauthClientUsageQueryResult` with the returned `executionId` until its `queryStatus` is `Complete`, and returns its `results`.
     ///
@@ -293,7 +283,6 @@ impl PostOauthClientUsageQuery {
             .await
     }
 }
-#[cfg(any(feature = "o_auth", feature = "usage"))]
 impl crate::runtime::Operation for PostOauthClientUsageQueryParams {
     type Output = crate::models::UsageExecutionResult;
     fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {

@@ -18,7 +18,9 @@ use crate::surface::{
 
 #[derive(Serialize)]
 pub(super) struct BuilderView {
-    /// Set when the builder serves other groups too: the `cfg` it compiles under.
+    /// Set when the builder compiles under other features than its module (it serves
+    /// other groups too, or the module compiles for other groups' builders as well): the
+    /// `cfg` it compiles under.
     cfg: Option<String>,
     name: String,
     /// The name of its parameters type (the `Operation`).
@@ -93,6 +95,7 @@ pub(super) fn builder_view(
     types: &Types,
     surface: &Surface,
     group: &Group,
+    module_features: &[String],
 ) -> BuilderView {
     let op = surface.op;
     let method_path = format!("{}::{}", group.name.rust, bare(&op.name.rust));
@@ -131,7 +134,7 @@ pub(super) fn builder_view(
     };
     let features = features_of(api, &op.tags);
     BuilderView {
-        cfg: (features != [group.feature.clone()]).then(|| Cfg(features).to_string()),
+        cfg: (features != module_features).then(|| Cfg(features).to_string()),
         name: op.builder.clone(),
         params_type: op.params_type.clone(),
         method_path,

@@ -71,12 +71,13 @@ pub fn group_view(api: &Api, group: &Group, info: &CrateInfo) -> GroupView {
     let lib_name = info.name.replace('-', "_");
     let mut methods = Vec::new();
     let mut builders = Vec::new();
+    let module_features = module_features(api, group);
     for (id, method) in group.operations.iter().zip(&group.methods) {
         let op = &api.operations[id];
         let surface = crate::surface::surface(op);
         methods.push(method_view(api, &types, &surface, group, method, &lib_name));
         if op.home_module == group.module {
-            builders.push(builder_view(api, &types, &surface, group));
+            builders.push(builder_view(api, &types, &surface, group, &module_features));
         }
     }
     let mut doc_paras = vec![format!(
@@ -93,7 +94,7 @@ pub fn group_view(api: &Api, group: &Group, info: &CrateInfo) -> GroupView {
         doc: doc_comments(&doc_paras),
         base_url: api.base_url.clone(),
         feature: group.feature.clone(),
-        gate_group: module_features(api, group) != [group.feature.clone()],
+        gate_group: module_features != [group.feature.clone()],
         methods,
         builders,
     }
