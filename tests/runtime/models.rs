@@ -3,7 +3,7 @@
 //! required but a response lacks decodes as `None`. Request models send a field as an
 //! explicit `null` with `set_null`, and only then.
 
-use runtime_client::models::{AuditLogMessageAction, Division, User, UserState};
+use runtime_client::models::{AuditLogMessageAction, Division, UpdateUser, User, UserState};
 
 use crate::client;
 use crate::server::{Reply, Server};
@@ -160,6 +160,37 @@ async fn awaiting_a_builder_sends_it() {
     let user = client(&server).users().get_user("u1").await.unwrap();
     assert_eq!(user.name.as_deref(), Some("Ann"));
     assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_patch_sends_one_field_as_null_and_leaves_the_other_unset_ones_out() {
+    let server = Server::start(|_, _| {
+        Reply::json(
+            200,
+            serde_json::json!({"id": "u1", "name": "Ann", "title": "Lead", "version": 4}),
+        )
+    })
+    .await;
+    let mut patch = UpdateUser::new(3);
+    patch.title = Some("Lead".into());
+    patch.set_null(|p| &mut p.department);
+    let user = client(&server)
+        .users()
+        .patch_user("u1", patch)
+        .send()
+        .await
+        .unwrap();
+
+    let sent = &server.requests()[0];
+    assert_eq!(sent.method, "PATCH");
+    assert_eq!(
+        String::from_utf8_lossy(&sent.body),
+        r#"{"title":"Lead","department":null,"version":3}"#,
+        "`name` is left out (unchanged), `department` is sent as null (cleared)"
+    );
+    // The answer decodes as any other.
+    assert_eq!(user.title.as_deref(), Some("Lead"));
+    assert_eq!(user.version, Some(4));
 }
 
 #[tokio::test]

@@ -159,7 +159,7 @@ pub use self::wire::WireLog;
 #[doc(hidden)]
 pub mod __private {
     pub use super::jobs::{poll_job, required, JobState};
-    pub use super::nulls::{mark_null, FindField, Found, Nulls, VisitFields, WriteFields};
+    pub use super::nulls::{find_field, Nulls, NullsMap};
     pub use super::pagination::{pages, Listing, Page, Paging};
     pub use super::request::{ArrayStyle, Request, Response};
     pub use super::types::{deserialize_object, DecodeFields, FieldName, ToParam};
@@ -295,8 +295,9 @@ pub(crate) use string_enum;
 ///
 /// `Serialize` also gives the model an inherent `set_null` method, which marks one of the
 /// table's fields to be sent as JSON `null` when it is `None`. The model must have a field
-/// `explicit_nulls: `[`__private::Nulls`] holding those fields' wire names. Both walk the
-/// fields through one generated `visit_fields`, with a [`__private::VisitFields`].
+/// `explicit_nulls: `[`__private::Nulls`] holding those fields' wire names. `Serialize`
+/// writes through a [`__private::NullsMap`], one call per field, and `set_null` finds its
+/// field by that same walk ([`__private::find_field`]).
 #[allow(unused_macros)]
 macro_rules! json_object {
     ($name:ident $wire_name:literal ($($json_trait:ident),+) $table:tt) => {
@@ -371,29 +372,9 @@ macro_rules! json_object {
                 &mut self,
                 field: impl ::std::ops::FnOnce(&mut Self) -> &mut ::std::option::Option<T>,
             ) -> &mut Self {
-                let address = field(self) as *mut ::std::option::Option<T> as usize;
-                self.mark_null(address, ::std::mem::size_of::<::std::option::Option<T>>());
+                let wire = $crate::runtime::__private::find_field(self, field, $wire_name);
+                self.explicit_nulls.insert(wire);
                 self
-            }
-
-            /// The part of `set_null` that does not depend on the closure: finds the field
-            /// at `address` of `size` bytes and marks it.
-            #[track_caller]
-            fn mark_null(&mut self, address: usize, size: usize) {
-                let found = self.visit_fields(&mut $crate::runtime::__private::FindField::new(
-                    address, size,
-                ));
-                $crate::runtime::__private::mark_null(&mut self.explicit_nulls, found, $wire_name);
-            }
-
-            /// Calls `visitor` with each field of the table and its wire name, in order, so
-            /// that `Serialize` and `set_null` share one walk of the fields.
-            fn visit_fields<V: $crate::runtime::__private::VisitFields>(
-                &self,
-                visitor: &mut V,
-            ) -> ::std::result::Result<(), V::Error> {
-                $(visitor.field($wire, &self.$field)?;)*
-                ::std::result::Result::Ok(())
             }
         }
         #[allow(deprecated)]
@@ -402,14 +383,13 @@ macro_rules! json_object {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(::std::option::Option::None)?;
-                self.visit_fields(&mut $crate::runtime::__private::WriteFields::new(
-                    &mut map,
+                let mut map = $crate::runtime::__private::NullsMap::new(
+                    ::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?,
                     &self.explicit_nulls,
-                ))?;
+                );
+                $(map.field($wire, &self.$field)?;)*
                 $(for (key, value) in &self.$rest {
-                    map.serialize_entry(key, value)?;
+                    map.entry(key, value)?;
                 })?
                 map.end()
             }

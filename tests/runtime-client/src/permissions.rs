@@ -69,6 +69,12 @@ pub const OPERATIONS: &[OperationPermissions] = &[
         requires: Requires::Any(&["directory:user:view"]),
     },
     OperationPermissions {
+        operation_id: "patchUser",
+        method: "PATCH",
+        path: "/api/v2/users/{userId}",
+        requires: Requires::None,
+    },
+    OperationPermissions {
         operation_id: "postUsers",
         method: "POST",
         path: "/api/v2/users",

@@ -124,6 +124,43 @@ impl<'a> UsersApi<'a> {
             },
         )
     }
+    /// Update a user's fields: those left out keep their values, those sent as null are cleared
+    ///
+    /// `PATCH /api/v2/users/{userId}` (operation `patchUser`)
+    ///
+    /// Requires NO permissions.
+    ///
+    /// # Arguments
+    ///
+    /// * `user_id`: User ID
+    /// * `body`: The fields to change
+    ///
+    /// # Returns
+    ///
+    /// [`crate::models::User`]
+    ///
+    /// # Errors
+    ///
+    /// * [`Api`](crate::Error::Api): the API answers with an error status.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter or the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
+    pub fn patch_user(
+        &self,
+        user_id: impl Into<String>,
+        body: crate::models::UpdateUser,
+    ) -> PatchUser {
+        PatchUser::new(
+            self.client.clone(),
+            PatchUserParams {
+                user_id: user_id.into(),
+                body,
+            },
+        )
+    }
     /// Create user
     ///
     /// `POST /api/v2/users` (operation `postUsers`)
@@ -364,6 +401,32 @@ impl crate::runtime::Operation for GetUsersParams {
         response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::UserEntityListing, crate::Error> {
         response.json("UserEntityListing")
+    }
+}
+/// Request builder for [`UsersApi::patch_user`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
+pub type PatchUser = crate::runtime::RequestBuilder<PatchUserParams>;
+/// The parameters of [`PatchUser`], set through its methods.
+#[derive(Debug, Clone)]
+pub struct PatchUserParams {
+    pub(crate) user_id: String,
+    pub(crate) body: crate::models::UpdateUser,
+}
+impl crate::runtime::Operation for PatchUserParams {
+    type Output = crate::models::User;
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
+            reqwest::Method::PATCH,
+            "patchUser",
+            "/api/v2/users/{userId}",
+        );
+        request.path_param("userId", &self.user_id)?;
+        request.json(&self.body)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::runtime::__private::Response,
+    ) -> Result<crate::models::User, crate::Error> {
+        response.json("User")
     }
 }
 /// Request builder for [`UsersApi::post_users`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.

@@ -39,6 +39,8 @@ crate::runtime::model_modules! {
     #[cfg(any(feature = "audit", feature = "external_contacts", feature = "quality", feature = "task_management", feature = "users"))]
     limit::Limit,
     #[cfg(feature = "users")]
+    update_user::UpdateUser,
+    #[cfg(feature = "users")]
     user::User,
     #[cfg(feature = "users")]
     user_entity_listing::UserEntityListing,

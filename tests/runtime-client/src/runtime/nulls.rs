@@ -8,10 +8,12 @@
 //! (`body.set_null(|b| &mut b.department)`), so a misspelt field does not compile, and no
 //! item is generated per field.
 //!
-//! A request model's `Serialize` and its `set_null` share one walk of its fields, the
-//! model's `visit_fields`, which calls a [`VisitFields`] with each field and its wire name:
-//! [`WriteFields`] writes them to the JSON object, [`FindField`] finds the one that
-//! `set_null`'s closure answered, by its address and size.
+//! Nothing is generated for it per field: `Serialize` walks the fields through a
+//! [`NullsMap`], one call per field as it always did, and `set_null` finds the field its
+//! closure answered by walking them once more, looking for that field's address and size
+//! instead of writing anything ([`find_field`]).
+
+use std::cell::Cell;
 
 use serde::ser::SerializeMap;
 use serde::Serialize;
@@ -19,100 +21,120 @@ use serde::Serialize;
 /// The set of fields a request model sends as JSON `null`, by wire name.
 pub type Nulls = ::std::collections::BTreeSet<&'static str>;
 
-/// What a request model's `visit_fields` calls with each of its fields, in table order.
-pub trait VisitFields {
-    /// What stops the walk.
-    type Error;
-
-    /// Visits the field named `wire` in JSON.
-    fn field<T: Serialize>(
-        &mut self,
-        wire: &'static str,
-        value: &Option<T>,
-    ) -> Result<(), Self::Error>;
+/// Where [`find_field`] stands: looking for the field at an address and of a size, or
+/// having found its wire name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Probe {
+    Off,
+    Looking { address: usize, size: usize },
+    Found(&'static str),
 }
 
-/// Writes a model's fields to its JSON object: a field that is `Some` with its value, one
-/// that is `None` and in the model's [`Nulls`] as `null`; other fields are left out.
-pub struct WriteFields<'a, M> {
-    map: &'a mut M,
-    nulls: &'a Nulls,
+thread_local! {
+    /// The search of the [`find_field`] running on this thread, which the [`NullsMap`] of
+    /// the walk it starts takes up.
+    static PROBE: Cell<Probe> = const { Cell::new(Probe::Off) };
 }
 
-impl<'a, M> WriteFields<'a, M> {
-    /// Writes to `map`, sending the fields of `nulls` as `null` while they are `None`.
-    pub fn new(map: &'a mut M, nulls: &'a Nulls) -> Self {
-        WriteFields { map, nulls }
+/// The wire name of the field of `model` that `field` answers, for the `set_null` of a
+/// model named `name`: the model's `Serialize` walks its fields, its [`NullsMap`] looking
+/// for the one at the answer's address and of its size, and writing nothing.
+///
+/// The size tells a field from the first field of a model nested in it, which can share
+/// its address; the walk does not go into nested models.
+///
+/// # Panics
+///
+/// If the closure answered no field of the model's own: a field of a nested model, or a
+/// value outside the model.
+#[track_caller]
+pub fn find_field<M: Serialize, T>(
+    model: &mut M,
+    field: impl FnOnce(&mut M) -> &mut Option<T>,
+    name: &str,
+) -> &'static str {
+    let address = field(model) as *mut Option<T> as usize;
+    let size = std::mem::size_of::<Option<T>>();
+    PROBE.with(|probe| probe.set(Probe::Looking { address, size }));
+    // The walk writes nothing, so it cannot fail; a model whose serialization were not a
+    // NullsMap walk would leave the search where it was, and the field unfound.
+    let _ = model.serialize(serde_json::value::Serializer);
+    match PROBE.with(|probe| probe.replace(Probe::Off)) {
+        Probe::Found(wire) => wire,
+        _ => panic!(
+            "set_null on a {name}: the closure must return one of the {name}'s own \
+             fields, such as `|m| &mut m.name`; to send a field of a nested model as null, \
+             call set_null on that model"
+        ),
     }
 }
 
-impl<M: SerializeMap> VisitFields for WriteFields<'_, M> {
-    type Error = M::Error;
+/// A request model's JSON object being written, one [`field`](Self::field) call per field:
+/// a field that is set is written with its value, one that is `None` and in the model's
+/// [`Nulls`] as `null`, the others are left out. Made during a [`find_field`] search, it
+/// looks for that field instead and writes nothing.
+pub struct NullsMap<'a, M> {
+    map: M,
+    nulls: &'a Nulls,
+    /// The address and size of the field a [`find_field`] looks for.
+    looking: Option<(usize, usize)>,
+    found: Option<&'static str>,
+}
 
-    fn field<T: Serialize>(
+impl<'a, M: SerializeMap> NullsMap<'a, M> {
+    /// Writes to `map`, sending the fields of `nulls` as `null` while they are `None`.
+    pub fn new(map: M, nulls: &'a Nulls) -> Self {
+        let looking = match PROBE.with(|probe| probe.replace(Probe::Off)) {
+            Probe::Looking { address, size } => Some((address, size)),
+            _ => None,
+        };
+        NullsMap {
+            map,
+            nulls,
+            looking,
+            found: None,
+        }
+    }
+
+    /// The field named `wire` in JSON.
+    pub fn field<T: Serialize>(
         &mut self,
         wire: &'static str,
         value: &Option<T>,
     ) -> Result<(), M::Error> {
+        if let Some(looking) = self.looking {
+            let here = (
+                value as *const Option<T> as usize,
+                std::mem::size_of::<Option<T>>(),
+            );
+            if here == looking {
+                self.found = Some(wire);
+            }
+            return Ok(());
+        }
         match value {
             Some(value) => self.map.serialize_entry(wire, value),
             None if self.nulls.contains(wire) => self.map.serialize_entry(wire, &()),
             None => Ok(()),
         }
     }
-}
 
-/// Finds the field at an address and of a size among a model's fields, stopping the walk
-/// there with its wire name.
-///
-/// The size tells a field from the first field of a model nested in it, which can share
-/// its address: a nested request model is larger than any one of its fields, since it
-/// holds its own [`Nulls`] beside them.
-pub struct FindField {
-    address: usize,
-    size: usize,
-}
-
-impl FindField {
-    /// Finds the field at `address`, of `size` bytes.
-    pub fn new(address: usize, size: usize) -> Self {
-        FindField { address, size }
-    }
-}
-
-/// The field [`FindField`] found, by wire name.
-pub struct Found(&'static str);
-
-impl VisitFields for FindField {
-    type Error = Found;
-
-    fn field<T: Serialize>(&mut self, wire: &'static str, value: &Option<T>) -> Result<(), Found> {
-        let address = value as *const Option<T> as usize;
-        if (address, std::mem::size_of::<Option<T>>()) == (self.address, self.size) {
-            Err(Found(wire))
-        } else {
-            Ok(())
+    /// An entry of the model's map of other fields (`unknown_fields`,
+    /// `additional_properties`), written after the fields.
+    pub fn entry<V: Serialize + ?Sized>(&mut self, key: &str, value: &V) -> Result<(), M::Error> {
+        match self.looking {
+            Some(_) => Ok(()),
+            None => self.map.serialize_entry(key, value),
         }
     }
-}
 
-/// Adds the field a [`FindField`] walk `found` to `nulls`, for the `set_null` of a `model`.
-///
-/// # Panics
-///
-/// If the walk found no field: the closure given to `set_null` answered a field of a
-/// nested model, or a value outside the model.
-#[track_caller]
-pub fn mark_null(nulls: &mut Nulls, found: Result<(), Found>, model: &str) {
-    match found {
-        Err(Found(wire)) => {
-            nulls.insert(wire);
+    /// Ends the object (and hands a search its result).
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        if self.looking.is_some() {
+            let found = self.found.map_or(Probe::Off, Probe::Found);
+            PROBE.with(|probe| probe.set(found));
         }
-        Ok(()) => panic!(
-            "set_null on a {model}: the closure must return one of the {model}'s own \
-             fields, such as `|m| &mut m.name`; to send a field of a nested model as null, \
-             call set_null on that model"
-        ),
+        self.map.end()
     }
 }
 
