@@ -332,20 +332,15 @@ impl Client {
                 Outcome::Failed { sent, .. } if !sent || resend => Some(None),
                 _ => None,
             };
-            if let Some(wait) = retry {
-                if retries + 1 < policy.attempts() {
-                    let wait = wait.unwrap_or_else(|| policy.backoff(retries));
-                    if Instant::now() + wait <= deadline {
-                        let reason = match &outcome {
-                            Outcome::Answer(status, _, _) => format!("HTTP {status}"),
-                            Outcome::Failed { error, .. } => failure_kind(error).to_owned(),
-                        };
-                        tracing::debug!(attempt = attempts, wait_ms = wait.as_millis() as u64, reason = %reason, "retrying");
-                        tokio::time::sleep(wait).await;
-                        retries += 1;
-                        continue;
-                    }
-                }
+            if let Some(wait) = retry.and_then(|asked| policy.next_wait(retries, asked, deadline)) {
+                let reason = match &outcome {
+                    Outcome::Answer(status, _, _) => format!("HTTP {status}"),
+                    Outcome::Failed { error, .. } => failure_kind(error).to_owned(),
+                };
+                tracing::debug!(attempt = attempts, wait_ms = wait.as_millis() as u64, reason = %reason, "retrying");
+                tokio::time::sleep(wait).await;
+                retries += 1;
+                continue;
             }
             return finish(request.operation, outcome, attempts, resend);
         }

@@ -88,6 +88,23 @@ impl RetryPolicy {
         self.max_elapsed
     }
 
+    /// The wait before the next attempt, after `retries` retries, of a request that may be
+    /// retried (`asked` is the wait the server asked for with `Retry-After`, else a
+    /// backoff), or `None` when the attempts are spent or the wait would end past
+    /// `deadline`. The one retry decision of API calls and token requests alike.
+    pub(crate) fn next_wait(
+        &self,
+        retries: u32,
+        asked: Option<Duration>,
+        deadline: std::time::Instant,
+    ) -> Option<Duration> {
+        if retries + 1 >= self.max_attempts {
+            return None;
+        }
+        let wait = asked.unwrap_or_else(|| self.backoff(retries));
+        (std::time::Instant::now() + wait <= deadline).then_some(wait)
+    }
+
     /// The wait before retry number `retry` (0 for the first retry): uniform in
     /// `[0, min(max_backoff, initial_backoff * 2^retry)]`.
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
@@ -251,6 +268,24 @@ mod tests {
     use reqwest::Method;
 
     use super::*;
+
+    #[test]
+    fn the_next_wait_is_bounded_by_the_attempts_and_the_deadline() {
+        let policy = RetryPolicy::new().max_attempts(3);
+        let later = std::time::Instant::now() + Duration::from_secs(60);
+        let asked = Some(Duration::from_secs(2));
+        assert_eq!(policy.next_wait(0, asked, later), asked);
+        assert_eq!(policy.next_wait(1, asked, later), asked);
+        assert_eq!(
+            policy.next_wait(2, asked, later),
+            None,
+            "three attempts made"
+        );
+        let soon = std::time::Instant::now() + Duration::from_secs(1);
+        assert_eq!(policy.next_wait(0, asked, soon), None, "past the deadline");
+        let backoff = policy.next_wait(0, None, later).unwrap();
+        assert!(backoff <= Duration::from_millis(250), "{backoff:?}");
+    }
 
     fn retry_after_of(value: &str) -> Option<Duration> {
         let mut headers = HeaderMap::new();

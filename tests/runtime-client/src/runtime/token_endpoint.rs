@@ -246,19 +246,17 @@ impl TokenEndpoint {
                 Outcome::Failed { sent, .. } if !sent || !single_use => Some(None),
                 _ => None,
             };
-            if let Some(wait) = wait {
-                if attempts < self.retry.attempts() {
-                    let wait = wait.unwrap_or_else(|| self.retry.backoff(attempts - 1));
-                    if Instant::now() + wait <= deadline {
-                        tracing::debug!(
-                            attempt = attempts,
-                            wait_ms = wait.as_millis() as u64,
-                            "retrying the token request"
-                        );
-                        tokio::time::sleep(wait).await;
-                        continue;
-                    }
-                }
+            let retries = attempts - 1;
+            if let Some(wait) =
+                wait.and_then(|asked| self.retry.next_wait(retries, asked, deadline))
+            {
+                tracing::debug!(
+                    attempt = attempts,
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying the token request"
+                );
+                tokio::time::sleep(wait).await;
+                continue;
             }
             return self.finish(attempt, rejection, attempts);
         }
