@@ -2,19 +2,1897 @@
 
 //! Accessors from the [`Client`](crate::Client) to each API group.
 impl crate::Client {
+    /// The AgentAssistantsApi operations: Manage virtual agent assistants.
+    #[cfg(feature = "agent_assistants")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "agent_assistants")))]
+    pub fn agent_assistants(
+        &self,
+    ) -> crate::apis::agent_assistants::AgentAssistantsApi<'_> {
+        crate::apis::agent_assistants::AgentAssistantsApi::new(self)
+    }
+    /// Without the `agent_assistants` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "agent_assistants"))]
+    #[doc(hidden)]
+    pub fn agent_assistants<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::AgentAssistantsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The AgentCopilotApi operations: Manage agent copilot configuration.
+    #[cfg(feature = "agent_copilot")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "agent_copilot")))]
+    pub fn agent_copilot(&self) -> crate::apis::agent_copilot::AgentCopilotApi<'_> {
+        crate::apis::agent_copilot::AgentCopilotApi::new(self)
+    }
+    /// Without the `agent_copilot` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "agent_copilot"))]
+    #[doc(hidden)]
+    pub fn agent_copilot<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::AgentCopilotApi,
+    {
+        feature_off::Disabled
+    }
+    /// The AgentUiApi operations: Agent UI settings and configuration
+    #[cfg(feature = "agent_ui")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "agent_ui")))]
+    pub fn agent_ui(&self) -> crate::apis::agent_ui::AgentUiApi<'_> {
+        crate::apis::agent_ui::AgentUiApi::new(self)
+    }
+    /// Without the `agent_ui` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "agent_ui"))]
+    #[doc(hidden)]
+    pub fn agent_ui<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::AgentUiApi,
+    {
+        feature_off::Disabled
+    }
+    /// The AlertingApi operations: Rules and alerts
+    #[cfg(feature = "alerting")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "alerting")))]
+    pub fn alerting(&self) -> crate::apis::alerting::AlertingApi<'_> {
+        crate::apis::alerting::AlertingApi::new(self)
+    }
+    /// Without the `alerting` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "alerting"))]
+    #[doc(hidden)]
+    pub fn alerting<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::AlertingApi,
+    {
+        feature_off::Disabled
+    }
+    /// The AnalyticsApi operations: Analytics querying and reporting.
+    #[cfg(feature = "analytics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "analytics")))]
+    pub fn analytics(&self) -> crate::apis::analytics::AnalyticsApi<'_> {
+        crate::apis::analytics::AnalyticsApi::new(self)
+    }
+    /// Without the `analytics` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "analytics"))]
+    #[doc(hidden)]
+    pub fn analytics<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::AnalyticsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The ArchitectApi operations: Flows, Prompts, IVR schedules, Dependency Tracking
+    #[cfg(feature = "architect")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "architect")))]
+    pub fn architect(&self) -> crate::apis::architect::ArchitectApi<'_> {
+        crate::apis::architect::ArchitectApi::new(self)
+    }
+    /// Without the `architect` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "architect"))]
+    #[doc(hidden)]
+    pub fn architect<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::ArchitectApi,
+    {
+        feature_off::Disabled
+    }
+    /// The AuditApi operations: Operations tagged Audit.
+    #[cfg(feature = "audit")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "audit")))]
+    pub fn audit(&self) -> crate::apis::audit::AuditApi<'_> {
+        crate::apis::audit::AuditApi::new(self)
+    }
+    /// Without the `audit` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "audit"))]
+    #[doc(hidden)]
+    pub fn audit<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::AuditApi,
+    {
+        feature_off::Disabled
+    }
+    /// The AuthorizationApi operations: Roles and permissions
+    #[cfg(feature = "authorization")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "authorization")))]
+    pub fn authorization(&self) -> crate::apis::authorization::AuthorizationApi<'_> {
+        crate::apis::authorization::AuthorizationApi::new(self)
+    }
+    /// Without the `authorization` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "authorization"))]
+    #[doc(hidden)]
+    pub fn authorization<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::AuthorizationApi,
+    {
+        feature_off::Disabled
+    }
     /// The BillingApi operations: Operations tagged Billing.
     #[cfg(feature = "billing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "billing")))]
     pub fn billing(&self) -> crate::apis::billing::BillingApi<'_> {
         crate::apis::billing::BillingApi::new(self)
     }
+    /// Without the `billing` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "billing"))]
+    #[doc(hidden)]
+    pub fn billing<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::BillingApi,
+    {
+        feature_off::Disabled
+    }
+    /// The CarrierServicesApi operations: Operations tagged Carrier Services.
+    #[cfg(feature = "carrier_services")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "carrier_services")))]
+    pub fn carrier_services(
+        &self,
+    ) -> crate::apis::carrier_services::CarrierServicesApi<'_> {
+        crate::apis::carrier_services::CarrierServicesApi::new(self)
+    }
+    /// Without the `carrier_services` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "carrier_services"))]
+    #[doc(hidden)]
+    pub fn carrier_services<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::CarrierServicesApi,
+    {
+        feature_off::Disabled
+    }
+    /// The ChatApi operations: Operations tagged Chat.
+    #[cfg(feature = "chat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "chat")))]
+    pub fn chat(&self) -> crate::apis::chat::ChatApi<'_> {
+        crate::apis::chat::ChatApi::new(self)
+    }
+    /// Without the `chat` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "chat"))]
+    #[doc(hidden)]
+    pub fn chat<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::ChatApi,
+    {
+        feature_off::Disabled
+    }
+    /// The CoachingApi operations: Schedule and manage coaching appointments
+    #[cfg(feature = "coaching")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "coaching")))]
+    pub fn coaching(&self) -> crate::apis::coaching::CoachingApi<'_> {
+        crate::apis::coaching::CoachingApi::new(self)
+    }
+    /// Without the `coaching` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "coaching"))]
+    #[doc(hidden)]
+    pub fn coaching<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::CoachingApi,
+    {
+        feature_off::Disabled
+    }
+    /// The ContentManagementApi operations: Operations tagged Content Management.
+    #[cfg(feature = "content_management")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "content_management")))]
+    pub fn content_management(
+        &self,
+    ) -> crate::apis::content_management::ContentManagementApi<'_> {
+        crate::apis::content_management::ContentManagementApi::new(self)
+    }
+    /// Without the `content_management` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "content_management"))]
+    #[doc(hidden)]
+    pub fn content_management<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::ContentManagementApi,
+    {
+        feature_off::Disabled
+    }
+    /// The ConversationsApi operations: Operations tagged Conversations.
+    #[cfg(feature = "conversations")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "conversations")))]
+    pub fn conversations(&self) -> crate::apis::conversations::ConversationsApi<'_> {
+        crate::apis::conversations::ConversationsApi::new(self)
+    }
+    /// Without the `conversations` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "conversations"))]
+    #[doc(hidden)]
+    pub fn conversations<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::ConversationsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The DataExtensionsApi operations: Data extensions
+    #[cfg(feature = "data_extensions")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "data_extensions")))]
+    pub fn data_extensions(
+        &self,
+    ) -> crate::apis::data_extensions::DataExtensionsApi<'_> {
+        crate::apis::data_extensions::DataExtensionsApi::new(self)
+    }
+    /// Without the `data_extensions` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "data_extensions"))]
+    #[doc(hidden)]
+    pub fn data_extensions<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::DataExtensionsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The DataPrivacyApi operations: Data privacy masking rules
+    #[cfg(feature = "data_privacy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "data_privacy")))]
+    pub fn data_privacy(&self) -> crate::apis::data_privacy::DataPrivacyApi<'_> {
+        crate::apis::data_privacy::DataPrivacyApi::new(self)
+    }
+    /// Without the `data_privacy` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "data_privacy"))]
+    #[doc(hidden)]
+    pub fn data_privacy<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::DataPrivacyApi,
+    {
+        feature_off::Disabled
+    }
+    /// The DownloadsApi operations: Download file
+    #[cfg(feature = "downloads")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "downloads")))]
+    pub fn downloads(&self) -> crate::apis::downloads::DownloadsApi<'_> {
+        crate::apis::downloads::DownloadsApi::new(self)
+    }
+    /// Without the `downloads` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "downloads"))]
+    #[doc(hidden)]
+    pub fn downloads<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::DownloadsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The EmailsApi operations: Operations tagged Emails.
+    #[cfg(feature = "emails")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "emails")))]
+    pub fn emails(&self) -> crate::apis::emails::EmailsApi<'_> {
+        crate::apis::emails::EmailsApi::new(self)
+    }
+    /// Without the `emails` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "emails"))]
+    #[doc(hidden)]
+    pub fn emails<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::EmailsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The EmployeeEngagementApi operations: Employee Engagement
+    #[cfg(feature = "employee_engagement")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "employee_engagement")))]
+    pub fn employee_engagement(
+        &self,
+    ) -> crate::apis::employee_engagement::EmployeeEngagementApi<'_> {
+        crate::apis::employee_engagement::EmployeeEngagementApi::new(self)
+    }
+    /// Without the `employee_engagement` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "employee_engagement"))]
+    #[doc(hidden)]
+    pub fn employee_engagement<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::EmployeeEngagementApi,
+    {
+        feature_off::Disabled
+    }
+    /// The EventsApi operations: Events
+    #[cfg(feature = "events")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "events")))]
+    pub fn events(&self) -> crate::apis::events::EventsApi<'_> {
+        crate::apis::events::EventsApi::new(self)
+    }
+    /// Without the `events` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "events"))]
+    #[doc(hidden)]
+    pub fn events<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::EventsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The ExternalContactsApi operations: External Organizations, contacts, notes and relationships
+    #[cfg(feature = "external_contacts")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "external_contacts")))]
+    pub fn external_contacts(
+        &self,
+    ) -> crate::apis::external_contacts::ExternalContactsApi<'_> {
+        crate::apis::external_contacts::ExternalContactsApi::new(self)
+    }
+    /// Without the `external_contacts` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "external_contacts"))]
+    #[doc(hidden)]
+    pub fn external_contacts<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::ExternalContactsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The FaxApi operations: Operations tagged Fax.
+    #[cfg(feature = "fax")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fax")))]
+    pub fn fax(&self) -> crate::apis::fax::FaxApi<'_> {
+        crate::apis::fax::FaxApi::new(self)
+    }
+    /// Without the `fax` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "fax"))]
+    #[doc(hidden)]
+    pub fn fax<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::FaxApi,
+    {
+        feature_off::Disabled
+    }
+    /// The FlowsApi operations: IVR Flows
+    #[cfg(feature = "flows")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flows")))]
+    pub fn flows(&self) -> crate::apis::flows::FlowsApi<'_> {
+        crate::apis::flows::FlowsApi::new(self)
+    }
+    /// Without the `flows` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "flows"))]
+    #[doc(hidden)]
+    pub fn flows<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::FlowsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The GamificationApi operations: Gamification, Scorecard, and leaderboard
+    #[cfg(feature = "gamification")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "gamification")))]
+    pub fn gamification(&self) -> crate::apis::gamification::GamificationApi<'_> {
+        crate::apis::gamification::GamificationApi::new(self)
+    }
+    /// Without the `gamification` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "gamification"))]
+    #[doc(hidden)]
+    pub fn gamification<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::GamificationApi,
+    {
+        feature_off::Disabled
+    }
+    /// The GeneralDataProtectionRegulationApi operations: Working with General Data Protection Regulation (GDPR) requests
+    #[cfg(feature = "general_data_protection_regulation")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "general_data_protection_regulation")))]
+    pub fn general_data_protection_regulation(
+        &self,
+    ) -> crate::apis::general_data_protection_regulation::GeneralDataProtectionRegulationApi<
+        '_,
+    > {
+        crate::apis::general_data_protection_regulation::GeneralDataProtectionRegulationApi::new(
+            self,
+        )
+    }
+    /// Without the `general_data_protection_regulation` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "general_data_protection_regulation"))]
+    #[doc(hidden)]
+    pub fn general_data_protection_regulation<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::GeneralDataProtectionRegulationApi,
+    {
+        feature_off::Disabled
+    }
+    /// The GeolocationApi operations: Operations tagged Geolocation.
+    #[cfg(feature = "geolocation")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "geolocation")))]
+    pub fn geolocation(&self) -> crate::apis::geolocation::GeolocationApi<'_> {
+        crate::apis::geolocation::GeolocationApi::new(self)
+    }
+    /// Without the `geolocation` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "geolocation"))]
+    #[doc(hidden)]
+    pub fn geolocation<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::GeolocationApi,
+    {
+        feature_off::Disabled
+    }
+    /// The GreetingsApi operations: Operations tagged Greetings.
+    #[cfg(feature = "greetings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "greetings")))]
+    pub fn greetings(&self) -> crate::apis::greetings::GreetingsApi<'_> {
+        crate::apis::greetings::GreetingsApi::new(self)
+    }
+    /// Without the `greetings` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "greetings"))]
+    #[doc(hidden)]
+    pub fn greetings<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::GreetingsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The GroupsApi operations: Groups, members
+    #[cfg(feature = "groups")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "groups")))]
+    pub fn groups(&self) -> crate::apis::groups::GroupsApi<'_> {
+        crate::apis::groups::GroupsApi::new(self)
+    }
+    /// Without the `groups` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "groups"))]
+    #[doc(hidden)]
+    pub fn groups<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::GroupsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The IdentityProviderApi operations: Identity providers
+    #[cfg(feature = "identity_provider")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "identity_provider")))]
+    pub fn identity_provider(
+        &self,
+    ) -> crate::apis::identity_provider::IdentityProviderApi<'_> {
+        crate::apis::identity_provider::IdentityProviderApi::new(self)
+    }
+    /// Without the `identity_provider` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "identity_provider"))]
+    #[doc(hidden)]
+    pub fn identity_provider<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::IdentityProviderApi,
+    {
+        feature_off::Disabled
+    }
+    /// The InfrastructureAsCodeApi operations: Accelerated infrastructure configuration via reusable modules
+    #[cfg(feature = "infrastructure_as_code")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "infrastructure_as_code")))]
+    pub fn infrastructure_as_code(
+        &self,
+    ) -> crate::apis::infrastructure_as_code::InfrastructureAsCodeApi<'_> {
+        crate::apis::infrastructure_as_code::InfrastructureAsCodeApi::new(self)
+    }
+    /// Without the `infrastructure_as_code` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "infrastructure_as_code"))]
+    #[doc(hidden)]
+    pub fn infrastructure_as_code<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::InfrastructureAsCodeApi,
+    {
+        feature_off::Disabled
+    }
+    /// The IntegrationsApi operations: Operations tagged Integrations.
+    #[cfg(feature = "integrations")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "integrations")))]
+    pub fn integrations(&self) -> crate::apis::integrations::IntegrationsApi<'_> {
+        crate::apis::integrations::IntegrationsApi::new(self)
+    }
+    /// Without the `integrations` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "integrations"))]
+    #[doc(hidden)]
+    pub fn integrations<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::IntegrationsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The JourneyApi operations: Predictive Engagement, Customer Journey
+    #[cfg(feature = "journey")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "journey")))]
+    pub fn journey(&self) -> crate::apis::journey::JourneyApi<'_> {
+        crate::apis::journey::JourneyApi::new(self)
+    }
+    /// Without the `journey` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "journey"))]
+    #[doc(hidden)]
+    pub fn journey<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::JourneyApi,
+    {
+        feature_off::Disabled
+    }
+    /// The KnowledgeApi operations: Knowledge administration and search
+    #[cfg(feature = "knowledge")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "knowledge")))]
+    pub fn knowledge(&self) -> crate::apis::knowledge::KnowledgeApi<'_> {
+        crate::apis::knowledge::KnowledgeApi::new(self)
+    }
+    /// Without the `knowledge` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "knowledge"))]
+    #[doc(hidden)]
+    pub fn knowledge<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::KnowledgeApi,
+    {
+        feature_off::Disabled
+    }
+    /// The LanguageUnderstandingApi operations: Language Understanding
+    #[cfg(feature = "language_understanding")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "language_understanding")))]
+    pub fn language_understanding(
+        &self,
+    ) -> crate::apis::language_understanding::LanguageUnderstandingApi<'_> {
+        crate::apis::language_understanding::LanguageUnderstandingApi::new(self)
+    }
+    /// Without the `language_understanding` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "language_understanding"))]
+    #[doc(hidden)]
+    pub fn language_understanding<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::LanguageUnderstandingApi,
+    {
+        feature_off::Disabled
+    }
+    /// The LanguagesApi operations: Available languages
+    #[cfg(feature = "languages")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "languages")))]
+    pub fn languages(&self) -> crate::apis::languages::LanguagesApi<'_> {
+        crate::apis::languages::LanguagesApi::new(self)
+    }
+    /// Without the `languages` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "languages"))]
+    #[doc(hidden)]
+    pub fn languages<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::LanguagesApi,
+    {
+        feature_off::Disabled
+    }
+    /// The LearningApi operations: Manage learning modules
+    #[cfg(feature = "learning")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "learning")))]
+    pub fn learning(&self) -> crate::apis::learning::LearningApi<'_> {
+        crate::apis::learning::LearningApi::new(self)
+    }
+    /// Without the `learning` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "learning"))]
+    #[doc(hidden)]
+    pub fn learning<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::LearningApi,
+    {
+        feature_off::Disabled
+    }
+    /// The LicenseApi operations: Per-user platform license assignments
+    #[cfg(feature = "license")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "license")))]
+    pub fn license(&self) -> crate::apis::license::LicenseApi<'_> {
+        crate::apis::license::LicenseApi::new(self)
+    }
+    /// Without the `license` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "license"))]
+    #[doc(hidden)]
+    pub fn license<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::LicenseApi,
+    {
+        feature_off::Disabled
+    }
+    /// The LocationsApi operations: Physical locations
+    #[cfg(feature = "locations")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "locations")))]
+    pub fn locations(&self) -> crate::apis::locations::LocationsApi<'_> {
+        crate::apis::locations::LocationsApi::new(self)
+    }
+    /// Without the `locations` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "locations"))]
+    #[doc(hidden)]
+    pub fn locations<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::LocationsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The LogCaptureApi operations: Browser Log Capture
+    #[cfg(feature = "log_capture")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "log_capture")))]
+    pub fn log_capture(&self) -> crate::apis::log_capture::LogCaptureApi<'_> {
+        crate::apis::log_capture::LogCaptureApi::new(self)
+    }
+    /// Without the `log_capture` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "log_capture"))]
+    #[doc(hidden)]
+    pub fn log_capture<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::LogCaptureApi,
+    {
+        feature_off::Disabled
+    }
+    /// The MessagingApi operations: Messaging
+    #[cfg(feature = "messaging")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "messaging")))]
+    pub fn messaging(&self) -> crate::apis::messaging::MessagingApi<'_> {
+        crate::apis::messaging::MessagingApi::new(self)
+    }
+    /// Without the `messaging` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "messaging"))]
+    #[doc(hidden)]
+    pub fn messaging<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::MessagingApi,
+    {
+        feature_off::Disabled
+    }
+    /// The MobileDevicesApi operations: Devices
+    #[cfg(feature = "mobile_devices")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mobile_devices")))]
+    pub fn mobile_devices(&self) -> crate::apis::mobile_devices::MobileDevicesApi<'_> {
+        crate::apis::mobile_devices::MobileDevicesApi::new(self)
+    }
+    /// Without the `mobile_devices` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "mobile_devices"))]
+    #[doc(hidden)]
+    pub fn mobile_devices<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::MobileDevicesApi,
+    {
+        feature_off::Disabled
+    }
+    /// The NotificationsApi operations: Channels, subscriptions, topics, mobile push registration
+    #[cfg(feature = "notifications")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "notifications")))]
+    pub fn notifications(&self) -> crate::apis::notifications::NotificationsApi<'_> {
+        crate::apis::notifications::NotificationsApi::new(self)
+    }
+    /// Without the `notifications` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "notifications"))]
+    #[doc(hidden)]
+    pub fn notifications<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::NotificationsApi,
+    {
+        feature_off::Disabled
+    }
     /// The OAuthApi operations: OAuth clients, providers
     #[cfg(feature = "o_auth")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "o_auth")))]
     pub fn o_auth(&self) -> crate::apis::o_auth::OAuthApi<'_> {
         crate::apis::o_auth::OAuthApi::new(self)
     }
+    /// Without the `o_auth` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "o_auth"))]
+    #[doc(hidden)]
+    pub fn o_auth<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::OAuthApi,
+    {
+        feature_off::Disabled
+    }
+    /// The ObjectsApi operations: Access-controlled objects in the platform
+    #[cfg(feature = "objects")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "objects")))]
+    pub fn objects(&self) -> crate::apis::objects::ObjectsApi<'_> {
+        crate::apis::objects::ObjectsApi::new(self)
+    }
+    /// Without the `objects` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "objects"))]
+    #[doc(hidden)]
+    pub fn objects<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::ObjectsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The OperationalEventsApi operations: Operational events
+    #[cfg(feature = "operational_events")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "operational_events")))]
+    pub fn operational_events(
+        &self,
+    ) -> crate::apis::operational_events::OperationalEventsApi<'_> {
+        crate::apis::operational_events::OperationalEventsApi::new(self)
+    }
+    /// Without the `operational_events` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "operational_events"))]
+    #[doc(hidden)]
+    pub fn operational_events<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::OperationalEventsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The OrganizationApi operations: Organization
+    #[cfg(feature = "organization")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "organization")))]
+    pub fn organization(&self) -> crate::apis::organization::OrganizationApi<'_> {
+        crate::apis::organization::OrganizationApi::new(self)
+    }
+    /// Without the `organization` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "organization"))]
+    #[doc(hidden)]
+    pub fn organization<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::OrganizationApi,
+    {
+        feature_off::Disabled
+    }
+    /// The OrganizationAuthorizationApi operations: Organization Authorization
+    #[cfg(feature = "organization_authorization")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "organization_authorization")))]
+    pub fn organization_authorization(
+        &self,
+    ) -> crate::apis::organization_authorization::OrganizationAuthorizationApi<'_> {
+        crate::apis::organization_authorization::OrganizationAuthorizationApi::new(self)
+    }
+    /// Without the `organization_authorization` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "organization_authorization"))]
+    #[doc(hidden)]
+    pub fn organization_authorization<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::OrganizationAuthorizationApi,
+    {
+        feature_off::Disabled
+    }
+    /// The OutboundApi operations: Operations tagged Outbound.
+    #[cfg(feature = "outbound")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "outbound")))]
+    pub fn outbound(&self) -> crate::apis::outbound::OutboundApi<'_> {
+        crate::apis::outbound::OutboundApi::new(self)
+    }
+    /// Without the `outbound` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "outbound"))]
+    #[doc(hidden)]
+    pub fn outbound<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::OutboundApi,
+    {
+        feature_off::Disabled
+    }
+    /// The PresenceApi operations: User and organization presences
+    #[cfg(feature = "presence")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "presence")))]
+    pub fn presence(&self) -> crate::apis::presence::PresenceApi<'_> {
+        crate::apis::presence::PresenceApi::new(self)
+    }
+    /// Without the `presence` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "presence"))]
+    #[doc(hidden)]
+    pub fn presence<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::PresenceApi,
+    {
+        feature_off::Disabled
+    }
+    /// The ProcessAutomationApi operations: Work items, flows, triggers
+    #[cfg(feature = "process_automation")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "process_automation")))]
+    pub fn process_automation(
+        &self,
+    ) -> crate::apis::process_automation::ProcessAutomationApi<'_> {
+        crate::apis::process_automation::ProcessAutomationApi::new(self)
+    }
+    /// Without the `process_automation` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "process_automation"))]
+    #[doc(hidden)]
+    pub fn process_automation<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::ProcessAutomationApi,
+    {
+        feature_off::Disabled
+    }
+    /// The QualityApi operations: Evaluations, calibrations
+    #[cfg(feature = "quality")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "quality")))]
+    pub fn quality(&self) -> crate::apis::quality::QualityApi<'_> {
+        crate::apis::quality::QualityApi::new(self)
+    }
+    /// Without the `quality` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "quality"))]
+    #[doc(hidden)]
+    pub fn quality<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::QualityApi,
+    {
+        feature_off::Disabled
+    }
+    /// The RecordingApi operations: Recordings, policies, annotations, orphans
+    #[cfg(feature = "recording")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "recording")))]
+    pub fn recording(&self) -> crate::apis::recording::RecordingApi<'_> {
+        crate::apis::recording::RecordingApi::new(self)
+    }
+    /// Without the `recording` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "recording"))]
+    #[doc(hidden)]
+    pub fn recording<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::RecordingApi,
+    {
+        feature_off::Disabled
+    }
+    /// The ResponseManagementApi operations: Responses, library, Response Assets, query
+    #[cfg(feature = "response_management")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "response_management")))]
+    pub fn response_management(
+        &self,
+    ) -> crate::apis::response_management::ResponseManagementApi<'_> {
+        crate::apis::response_management::ResponseManagementApi::new(self)
+    }
+    /// Without the `response_management` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "response_management"))]
+    #[doc(hidden)]
+    pub fn response_management<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::ResponseManagementApi,
+    {
+        feature_off::Disabled
+    }
+    /// The RoutingApi operations: Queues, wrapup codes, skills, email & sms config, predictive routing
+    #[cfg(feature = "routing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "routing")))]
+    pub fn routing(&self) -> crate::apis::routing::RoutingApi<'_> {
+        crate::apis::routing::RoutingApi::new(self)
+    }
+    /// Without the `routing` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "routing"))]
+    #[doc(hidden)]
+    pub fn routing<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::RoutingApi,
+    {
+        feature_off::Disabled
+    }
+    /// The ScimApi operations: System for Cross-domain Identity Management
+    #[cfg(feature = "scim")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "scim")))]
+    pub fn scim(&self) -> crate::apis::scim::ScimApi<'_> {
+        crate::apis::scim::ScimApi::new(self)
+    }
+    /// Without the `scim` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "scim"))]
+    #[doc(hidden)]
+    pub fn scim<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::ScimApi,
+    {
+        feature_off::Disabled
+    }
+    /// The ScreenRecordingApi operations: Screen recording with background assistant
+    #[cfg(feature = "screen_recording")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "screen_recording")))]
+    pub fn screen_recording(
+        &self,
+    ) -> crate::apis::screen_recording::ScreenRecordingApi<'_> {
+        crate::apis::screen_recording::ScreenRecordingApi::new(self)
+    }
+    /// Without the `screen_recording` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "screen_recording"))]
+    #[doc(hidden)]
+    pub fn screen_recording<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::ScreenRecordingApi,
+    {
+        feature_off::Disabled
+    }
+    /// The ScriptsApi operations: Agent-facing scripts for interactions
+    #[cfg(feature = "scripts")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "scripts")))]
+    pub fn scripts(&self) -> crate::apis::scripts::ScriptsApi<'_> {
+        crate::apis::scripts::ScriptsApi::new(self)
+    }
+    /// Without the `scripts` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "scripts"))]
+    #[doc(hidden)]
+    pub fn scripts<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::ScriptsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The SearchApi operations: Search aggregate, users, groups
+    #[cfg(feature = "search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "search")))]
+    pub fn search(&self) -> crate::apis::search::SearchApi<'_> {
+        crate::apis::search::SearchApi::new(self)
+    }
+    /// Without the `search` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "search"))]
+    #[doc(hidden)]
+    pub fn search<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::SearchApi,
+    {
+        feature_off::Disabled
+    }
+    /// The SettingsApi operations: Persist settings
+    #[cfg(feature = "settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "settings")))]
+    pub fn settings(&self) -> crate::apis::settings::SettingsApi<'_> {
+        crate::apis::settings::SettingsApi::new(self)
+    }
+    /// Without the `settings` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "settings"))]
+    #[doc(hidden)]
+    pub fn settings<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::SettingsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The SocialMediaApi operations: Resources and analytics related to social media listening and response
+    #[cfg(feature = "social_media")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "social_media")))]
+    pub fn social_media(&self) -> crate::apis::social_media::SocialMediaApi<'_> {
+        crate::apis::social_media::SocialMediaApi::new(self)
+    }
+    /// Without the `social_media` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "social_media"))]
+    #[doc(hidden)]
+    pub fn social_media<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::SocialMediaApi,
+    {
+        feature_off::Disabled
+    }
+    /// The SpeechTextAnalyticsApi operations: Operations tagged Speech & Text Analytics.
+    #[cfg(feature = "speech_text_analytics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "speech_text_analytics")))]
+    pub fn speech_text_analytics(
+        &self,
+    ) -> crate::apis::speech_text_analytics::SpeechTextAnalyticsApi<'_> {
+        crate::apis::speech_text_analytics::SpeechTextAnalyticsApi::new(self)
+    }
+    /// Without the `speech_text_analytics` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "speech_text_analytics"))]
+    #[doc(hidden)]
+    pub fn speech_text_analytics<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::SpeechTextAnalyticsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The StationsApi operations: Stations
+    #[cfg(feature = "stations")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "stations")))]
+    pub fn stations(&self) -> crate::apis::stations::StationsApi<'_> {
+        crate::apis::stations::StationsApi::new(self)
+    }
+    /// Without the `stations` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "stations"))]
+    #[doc(hidden)]
+    pub fn stations<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::StationsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The SuggestApi operations: Search suggest user, group, locations
+    #[cfg(feature = "suggest")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "suggest")))]
+    pub fn suggest(&self) -> crate::apis::suggest::SuggestApi<'_> {
+        crate::apis::suggest::SuggestApi::new(self)
+    }
+    /// Without the `suggest` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "suggest"))]
+    #[doc(hidden)]
+    pub fn suggest<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::SuggestApi,
+    {
+        feature_off::Disabled
+    }
+    /// The TaskManagementApi operations: Task Management
+    #[cfg(feature = "task_management")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "task_management")))]
+    pub fn task_management(
+        &self,
+    ) -> crate::apis::task_management::TaskManagementApi<'_> {
+        crate::apis::task_management::TaskManagementApi::new(self)
+    }
+    /// Without the `task_management` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "task_management"))]
+    #[doc(hidden)]
+    pub fn task_management<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::TaskManagementApi,
+    {
+        feature_off::Disabled
+    }
+    /// The TeamsApi operations: Teams, members
+    #[cfg(feature = "teams")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "teams")))]
+    pub fn teams(&self) -> crate::apis::teams::TeamsApi<'_> {
+        crate::apis::teams::TeamsApi::new(self)
+    }
+    /// Without the `teams` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "teams"))]
+    #[doc(hidden)]
+    pub fn teams<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::TeamsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The TelephonyApi operations: Telephony providers and configuration
+    #[cfg(feature = "telephony")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "telephony")))]
+    pub fn telephony(&self) -> crate::apis::telephony::TelephonyApi<'_> {
+        crate::apis::telephony::TelephonyApi::new(self)
+    }
+    /// Without the `telephony` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "telephony"))]
+    #[doc(hidden)]
+    pub fn telephony<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::TelephonyApi,
+    {
+        feature_off::Disabled
+    }
+    /// The TelephonyProvidersEdgeApi operations: Edge phones, trunks, lines.
+    #[cfg(feature = "telephony_providers_edge")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "telephony_providers_edge")))]
+    pub fn telephony_providers_edge(
+        &self,
+    ) -> crate::apis::telephony_providers_edge::TelephonyProvidersEdgeApi<'_> {
+        crate::apis::telephony_providers_edge::TelephonyProvidersEdgeApi::new(self)
+    }
+    /// Without the `telephony_providers_edge` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "telephony_providers_edge"))]
+    #[doc(hidden)]
+    pub fn telephony_providers_edge<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::TelephonyProvidersEdgeApi,
+    {
+        feature_off::Disabled
+    }
+    /// The TextbotsApi operations: Chatbot Interactions
+    #[cfg(feature = "textbots")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "textbots")))]
+    pub fn textbots(&self) -> crate::apis::textbots::TextbotsApi<'_> {
+        crate::apis::textbots::TextbotsApi::new(self)
+    }
+    /// Without the `textbots` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "textbots"))]
+    #[doc(hidden)]
+    pub fn textbots<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::TextbotsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The TokensApi operations: Authentication Tokens
+    #[cfg(feature = "tokens")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tokens")))]
+    pub fn tokens(&self) -> crate::apis::tokens::TokensApi<'_> {
+        crate::apis::tokens::TokensApi::new(self)
+    }
+    /// Without the `tokens` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "tokens"))]
+    #[doc(hidden)]
+    pub fn tokens<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::TokensApi,
+    {
+        feature_off::Disabled
+    }
+    /// The UploadsApi operations: Presigned url generator for uploading files
+    #[cfg(feature = "uploads")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "uploads")))]
+    pub fn uploads(&self) -> crate::apis::uploads::UploadsApi<'_> {
+        crate::apis::uploads::UploadsApi::new(self)
+    }
+    /// Without the `uploads` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "uploads"))]
+    #[doc(hidden)]
+    pub fn uploads<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::UploadsApi,
+    {
+        feature_off::Disabled
+    }
     /// The UsageApi operations: View organizational level usage data
     #[cfg(feature = "usage")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "usage")))]
     pub fn usage(&self) -> crate::apis::usage::UsageApi<'_> {
         crate::apis::usage::UsageApi::new(self)
     }
+    /// Without the `usage` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "usage"))]
+    #[doc(hidden)]
+    pub fn usage<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::UsageApi,
+    {
+        feature_off::Disabled
+    }
+    /// The UserRecordingsApi operations: Summary, media
+    #[cfg(feature = "user_recordings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "user_recordings")))]
+    pub fn user_recordings(
+        &self,
+    ) -> crate::apis::user_recordings::UserRecordingsApi<'_> {
+        crate::apis::user_recordings::UserRecordingsApi::new(self)
+    }
+    /// Without the `user_recordings` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "user_recordings"))]
+    #[doc(hidden)]
+    pub fn user_recordings<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::UserRecordingsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The UsersApi operations: Me, routing, roles
+    #[cfg(feature = "users")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
+    pub fn users(&self) -> crate::apis::users::UsersApi<'_> {
+        crate::apis::users::UsersApi::new(self)
+    }
+    /// Without the `users` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "users"))]
+    #[doc(hidden)]
+    pub fn users<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::UsersApi,
+    {
+        feature_off::Disabled
+    }
+    /// The UtilitiesApi operations: Operations tagged Utilities.
+    #[cfg(feature = "utilities")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "utilities")))]
+    pub fn utilities(&self) -> crate::apis::utilities::UtilitiesApi<'_> {
+        crate::apis::utilities::UtilitiesApi::new(self)
+    }
+    /// Without the `utilities` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "utilities"))]
+    #[doc(hidden)]
+    pub fn utilities<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::UtilitiesApi,
+    {
+        feature_off::Disabled
+    }
+    /// The VoicemailApi operations: Mailbox, messages, policy
+    #[cfg(feature = "voicemail")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "voicemail")))]
+    pub fn voicemail(&self) -> crate::apis::voicemail::VoicemailApi<'_> {
+        crate::apis::voicemail::VoicemailApi::new(self)
+    }
+    /// Without the `voicemail` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "voicemail"))]
+    #[doc(hidden)]
+    pub fn voicemail<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::VoicemailApi,
+    {
+        feature_off::Disabled
+    }
+    /// The WebDeploymentsApi operations: Web Deployments
+    #[cfg(feature = "web_deployments")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "web_deployments")))]
+    pub fn web_deployments(
+        &self,
+    ) -> crate::apis::web_deployments::WebDeploymentsApi<'_> {
+        crate::apis::web_deployments::WebDeploymentsApi::new(self)
+    }
+    /// Without the `web_deployments` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "web_deployments"))]
+    #[doc(hidden)]
+    pub fn web_deployments<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::WebDeploymentsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The WebChatApi operations: WebChat deployments
+    #[cfg(feature = "web_chat")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "web_chat")))]
+    pub fn web_chat(&self) -> crate::apis::web_chat::WebChatApi<'_> {
+        crate::apis::web_chat::WebChatApi::new(self)
+    }
+    /// Without the `web_chat` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "web_chat"))]
+    #[doc(hidden)]
+    pub fn web_chat<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::WebChatApi,
+    {
+        feature_off::Disabled
+    }
+    /// The WebMessagingApi operations: Web messaging
+    #[cfg(feature = "web_messaging")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "web_messaging")))]
+    pub fn web_messaging(&self) -> crate::apis::web_messaging::WebMessagingApi<'_> {
+        crate::apis::web_messaging::WebMessagingApi::new(self)
+    }
+    /// Without the `web_messaging` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "web_messaging"))]
+    #[doc(hidden)]
+    pub fn web_messaging<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::WebMessagingApi,
+    {
+        feature_off::Disabled
+    }
+    /// The WidgetsApi operations: Widget deployments
+    #[cfg(feature = "widgets")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "widgets")))]
+    pub fn widgets(&self) -> crate::apis::widgets::WidgetsApi<'_> {
+        crate::apis::widgets::WidgetsApi::new(self)
+    }
+    /// Without the `widgets` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "widgets"))]
+    #[doc(hidden)]
+    pub fn widgets<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::WidgetsApi,
+    {
+        feature_off::Disabled
+    }
+    /// The WorkforceManagementApi operations: Adherence, Schedules, Forecasts, Intraday Monitoring, Time Off Requests, Configuration
+    #[cfg(feature = "workforce_management")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "workforce_management")))]
+    pub fn workforce_management(
+        &self,
+    ) -> crate::apis::workforce_management::WorkforceManagementApi<'_> {
+        crate::apis::workforce_management::WorkforceManagementApi::new(self)
+    }
+    /// Without the `workforce_management` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "workforce_management"))]
+    #[doc(hidden)]
+    pub fn workforce_management<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::WorkforceManagementApi,
+    {
+        feature_off::Disabled
+    }
+}
+/// The accessors of the groups whose feature is off take a bound nothing satisfies, so a
+/// call fails to compile with a message that names the feature to enable.
+#[doc(hidden)]
+pub mod feature_off {
+    /// Never implemented: the bound of `Client::agent_assistants` without its feature.
+    #[cfg(not(feature = "agent_assistants"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::agent_assistants` needs the `agent_assistants` feature of the `genesys-cloud` crate",
+        label = "the `agent_assistants` feature is off",
+        note = "add \"agent_assistants\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait AgentAssistantsApi {}
+    /// Never implemented: the bound of `Client::agent_copilot` without its feature.
+    #[cfg(not(feature = "agent_copilot"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::agent_copilot` needs the `agent_copilot` feature of the `genesys-cloud` crate",
+        label = "the `agent_copilot` feature is off",
+        note = "add \"agent_copilot\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait AgentCopilotApi {}
+    /// Never implemented: the bound of `Client::agent_ui` without its feature.
+    #[cfg(not(feature = "agent_ui"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::agent_ui` needs the `agent_ui` feature of the `genesys-cloud` crate",
+        label = "the `agent_ui` feature is off",
+        note = "add \"agent_ui\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait AgentUiApi {}
+    /// Never implemented: the bound of `Client::alerting` without its feature.
+    #[cfg(not(feature = "alerting"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::alerting` needs the `alerting` feature of the `genesys-cloud` crate",
+        label = "the `alerting` feature is off",
+        note = "add \"alerting\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait AlertingApi {}
+    /// Never implemented: the bound of `Client::analytics` without its feature.
+    #[cfg(not(feature = "analytics"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::analytics` needs the `analytics` feature of the `genesys-cloud` crate",
+        label = "the `analytics` feature is off",
+        note = "add \"analytics\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait AnalyticsApi {}
+    /// Never implemented: the bound of `Client::architect` without its feature.
+    #[cfg(not(feature = "architect"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::architect` needs the `architect` feature of the `genesys-cloud` crate",
+        label = "the `architect` feature is off",
+        note = "add \"architect\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait ArchitectApi {}
+    /// Never implemented: the bound of `Client::audit` without its feature.
+    #[cfg(not(feature = "audit"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::audit` needs the `audit` feature of the `genesys-cloud` crate",
+        label = "the `audit` feature is off",
+        note = "add \"audit\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait AuditApi {}
+    /// Never implemented: the bound of `Client::authorization` without its feature.
+    #[cfg(not(feature = "authorization"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::authorization` needs the `authorization` feature of the `genesys-cloud` crate",
+        label = "the `authorization` feature is off",
+        note = "add \"authorization\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait AuthorizationApi {}
+    /// Never implemented: the bound of `Client::billing` without its feature.
+    #[cfg(not(feature = "billing"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::billing` needs the `billing` feature of the `genesys-cloud` crate",
+        label = "the `billing` feature is off",
+        note = "add \"billing\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait BillingApi {}
+    /// Never implemented: the bound of `Client::carrier_services` without its feature.
+    #[cfg(not(feature = "carrier_services"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::carrier_services` needs the `carrier_services` feature of the `genesys-cloud` crate",
+        label = "the `carrier_services` feature is off",
+        note = "add \"carrier_services\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait CarrierServicesApi {}
+    /// Never implemented: the bound of `Client::chat` without its feature.
+    #[cfg(not(feature = "chat"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::chat` needs the `chat` feature of the `genesys-cloud` crate",
+        label = "the `chat` feature is off",
+        note = "add \"chat\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait ChatApi {}
+    /// Never implemented: the bound of `Client::coaching` without its feature.
+    #[cfg(not(feature = "coaching"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::coaching` needs the `coaching` feature of the `genesys-cloud` crate",
+        label = "the `coaching` feature is off",
+        note = "add \"coaching\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait CoachingApi {}
+    /// Never implemented: the bound of `Client::content_management` without its feature.
+    #[cfg(not(feature = "content_management"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::content_management` needs the `content_management` feature of the `genesys-cloud` crate",
+        label = "the `content_management` feature is off",
+        note = "add \"content_management\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait ContentManagementApi {}
+    /// Never implemented: the bound of `Client::conversations` without its feature.
+    #[cfg(not(feature = "conversations"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::conversations` needs the `conversations` feature of the `genesys-cloud` crate",
+        label = "the `conversations` feature is off",
+        note = "add \"conversations\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait ConversationsApi {}
+    /// Never implemented: the bound of `Client::data_extensions` without its feature.
+    #[cfg(not(feature = "data_extensions"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::data_extensions` needs the `data_extensions` feature of the `genesys-cloud` crate",
+        label = "the `data_extensions` feature is off",
+        note = "add \"data_extensions\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait DataExtensionsApi {}
+    /// Never implemented: the bound of `Client::data_privacy` without its feature.
+    #[cfg(not(feature = "data_privacy"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::data_privacy` needs the `data_privacy` feature of the `genesys-cloud` crate",
+        label = "the `data_privacy` feature is off",
+        note = "add \"data_privacy\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait DataPrivacyApi {}
+    /// Never implemented: the bound of `Client::downloads` without its feature.
+    #[cfg(not(feature = "downloads"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::downloads` needs the `downloads` feature of the `genesys-cloud` crate",
+        label = "the `downloads` feature is off",
+        note = "add \"downloads\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait DownloadsApi {}
+    /// Never implemented: the bound of `Client::emails` without its feature.
+    #[cfg(not(feature = "emails"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::emails` needs the `emails` feature of the `genesys-cloud` crate",
+        label = "the `emails` feature is off",
+        note = "add \"emails\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait EmailsApi {}
+    /// Never implemented: the bound of `Client::employee_engagement` without its feature.
+    #[cfg(not(feature = "employee_engagement"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::employee_engagement` needs the `employee_engagement` feature of the `genesys-cloud` crate",
+        label = "the `employee_engagement` feature is off",
+        note = "add \"employee_engagement\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait EmployeeEngagementApi {}
+    /// Never implemented: the bound of `Client::events` without its feature.
+    #[cfg(not(feature = "events"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::events` needs the `events` feature of the `genesys-cloud` crate",
+        label = "the `events` feature is off",
+        note = "add \"events\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait EventsApi {}
+    /// Never implemented: the bound of `Client::external_contacts` without its feature.
+    #[cfg(not(feature = "external_contacts"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::external_contacts` needs the `external_contacts` feature of the `genesys-cloud` crate",
+        label = "the `external_contacts` feature is off",
+        note = "add \"external_contacts\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait ExternalContactsApi {}
+    /// Never implemented: the bound of `Client::fax` without its feature.
+    #[cfg(not(feature = "fax"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::fax` needs the `fax` feature of the `genesys-cloud` crate",
+        label = "the `fax` feature is off",
+        note = "add \"fax\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait FaxApi {}
+    /// Never implemented: the bound of `Client::flows` without its feature.
+    #[cfg(not(feature = "flows"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::flows` needs the `flows` feature of the `genesys-cloud` crate",
+        label = "the `flows` feature is off",
+        note = "add \"flows\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait FlowsApi {}
+    /// Never implemented: the bound of `Client::gamification` without its feature.
+    #[cfg(not(feature = "gamification"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::gamification` needs the `gamification` feature of the `genesys-cloud` crate",
+        label = "the `gamification` feature is off",
+        note = "add \"gamification\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait GamificationApi {}
+    /// Never implemented: the bound of `Client::general_data_protection_regulation` without its feature.
+    #[cfg(not(feature = "general_data_protection_regulation"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::general_data_protection_regulation` needs the `general_data_protection_regulation` feature of the `genesys-cloud` crate",
+        label = "the `general_data_protection_regulation` feature is off",
+        note = "add \"general_data_protection_regulation\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait GeneralDataProtectionRegulationApi {}
+    /// Never implemented: the bound of `Client::geolocation` without its feature.
+    #[cfg(not(feature = "geolocation"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::geolocation` needs the `geolocation` feature of the `genesys-cloud` crate",
+        label = "the `geolocation` feature is off",
+        note = "add \"geolocation\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait GeolocationApi {}
+    /// Never implemented: the bound of `Client::greetings` without its feature.
+    #[cfg(not(feature = "greetings"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::greetings` needs the `greetings` feature of the `genesys-cloud` crate",
+        label = "the `greetings` feature is off",
+        note = "add \"greetings\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait GreetingsApi {}
+    /// Never implemented: the bound of `Client::groups` without its feature.
+    #[cfg(not(feature = "groups"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::groups` needs the `groups` feature of the `genesys-cloud` crate",
+        label = "the `groups` feature is off",
+        note = "add \"groups\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait GroupsApi {}
+    /// Never implemented: the bound of `Client::identity_provider` without its feature.
+    #[cfg(not(feature = "identity_provider"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::identity_provider` needs the `identity_provider` feature of the `genesys-cloud` crate",
+        label = "the `identity_provider` feature is off",
+        note = "add \"identity_provider\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait IdentityProviderApi {}
+    /// Never implemented: the bound of `Client::infrastructure_as_code` without its feature.
+    #[cfg(not(feature = "infrastructure_as_code"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::infrastructure_as_code` needs the `infrastructure_as_code` feature of the `genesys-cloud` crate",
+        label = "the `infrastructure_as_code` feature is off",
+        note = "add \"infrastructure_as_code\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait InfrastructureAsCodeApi {}
+    /// Never implemented: the bound of `Client::integrations` without its feature.
+    #[cfg(not(feature = "integrations"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::integrations` needs the `integrations` feature of the `genesys-cloud` crate",
+        label = "the `integrations` feature is off",
+        note = "add \"integrations\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait IntegrationsApi {}
+    /// Never implemented: the bound of `Client::journey` without its feature.
+    #[cfg(not(feature = "journey"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::journey` needs the `journey` feature of the `genesys-cloud` crate",
+        label = "the `journey` feature is off",
+        note = "add \"journey\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait JourneyApi {}
+    /// Never implemented: the bound of `Client::knowledge` without its feature.
+    #[cfg(not(feature = "knowledge"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::knowledge` needs the `knowledge` feature of the `genesys-cloud` crate",
+        label = "the `knowledge` feature is off",
+        note = "add \"knowledge\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait KnowledgeApi {}
+    /// Never implemented: the bound of `Client::language_understanding` without its feature.
+    #[cfg(not(feature = "language_understanding"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::language_understanding` needs the `language_understanding` feature of the `genesys-cloud` crate",
+        label = "the `language_understanding` feature is off",
+        note = "add \"language_understanding\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait LanguageUnderstandingApi {}
+    /// Never implemented: the bound of `Client::languages` without its feature.
+    #[cfg(not(feature = "languages"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::languages` needs the `languages` feature of the `genesys-cloud` crate",
+        label = "the `languages` feature is off",
+        note = "add \"languages\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait LanguagesApi {}
+    /// Never implemented: the bound of `Client::learning` without its feature.
+    #[cfg(not(feature = "learning"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::learning` needs the `learning` feature of the `genesys-cloud` crate",
+        label = "the `learning` feature is off",
+        note = "add \"learning\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait LearningApi {}
+    /// Never implemented: the bound of `Client::license` without its feature.
+    #[cfg(not(feature = "license"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::license` needs the `license` feature of the `genesys-cloud` crate",
+        label = "the `license` feature is off",
+        note = "add \"license\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait LicenseApi {}
+    /// Never implemented: the bound of `Client::locations` without its feature.
+    #[cfg(not(feature = "locations"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::locations` needs the `locations` feature of the `genesys-cloud` crate",
+        label = "the `locations` feature is off",
+        note = "add \"locations\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait LocationsApi {}
+    /// Never implemented: the bound of `Client::log_capture` without its feature.
+    #[cfg(not(feature = "log_capture"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::log_capture` needs the `log_capture` feature of the `genesys-cloud` crate",
+        label = "the `log_capture` feature is off",
+        note = "add \"log_capture\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait LogCaptureApi {}
+    /// Never implemented: the bound of `Client::messaging` without its feature.
+    #[cfg(not(feature = "messaging"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::messaging` needs the `messaging` feature of the `genesys-cloud` crate",
+        label = "the `messaging` feature is off",
+        note = "add \"messaging\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait MessagingApi {}
+    /// Never implemented: the bound of `Client::mobile_devices` without its feature.
+    #[cfg(not(feature = "mobile_devices"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::mobile_devices` needs the `mobile_devices` feature of the `genesys-cloud` crate",
+        label = "the `mobile_devices` feature is off",
+        note = "add \"mobile_devices\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait MobileDevicesApi {}
+    /// Never implemented: the bound of `Client::notifications` without its feature.
+    #[cfg(not(feature = "notifications"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::notifications` needs the `notifications` feature of the `genesys-cloud` crate",
+        label = "the `notifications` feature is off",
+        note = "add \"notifications\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait NotificationsApi {}
+    /// Never implemented: the bound of `Client::o_auth` without its feature.
+    #[cfg(not(feature = "o_auth"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::o_auth` needs the `o_auth` feature of the `genesys-cloud` crate",
+        label = "the `o_auth` feature is off",
+        note = "add \"o_auth\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait OAuthApi {}
+    /// Never implemented: the bound of `Client::objects` without its feature.
+    #[cfg(not(feature = "objects"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::objects` needs the `objects` feature of the `genesys-cloud` crate",
+        label = "the `objects` feature is off",
+        note = "add \"objects\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait ObjectsApi {}
+    /// Never implemented: the bound of `Client::operational_events` without its feature.
+    #[cfg(not(feature = "operational_events"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::operational_events` needs the `operational_events` feature of the `genesys-cloud` crate",
+        label = "the `operational_events` feature is off",
+        note = "add \"operational_events\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait OperationalEventsApi {}
+    /// Never implemented: the bound of `Client::organization` without its feature.
+    #[cfg(not(feature = "organization"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::organization` needs the `organization` feature of the `genesys-cloud` crate",
+        label = "the `organization` feature is off",
+        note = "add \"organization\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait OrganizationApi {}
+    /// Never implemented: the bound of `Client::organization_authorization` without its feature.
+    #[cfg(not(feature = "organization_authorization"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::organization_authorization` needs the `organization_authorization` feature of the `genesys-cloud` crate",
+        label = "the `organization_authorization` feature is off",
+        note = "add \"organization_authorization\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait OrganizationAuthorizationApi {}
+    /// Never implemented: the bound of `Client::outbound` without its feature.
+    #[cfg(not(feature = "outbound"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::outbound` needs the `outbound` feature of the `genesys-cloud` crate",
+        label = "the `outbound` feature is off",
+        note = "add \"outbound\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait OutboundApi {}
+    /// Never implemented: the bound of `Client::presence` without its feature.
+    #[cfg(not(feature = "presence"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::presence` needs the `presence` feature of the `genesys-cloud` crate",
+        label = "the `presence` feature is off",
+        note = "add \"presence\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait PresenceApi {}
+    /// Never implemented: the bound of `Client::process_automation` without its feature.
+    #[cfg(not(feature = "process_automation"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::process_automation` needs the `process_automation` feature of the `genesys-cloud` crate",
+        label = "the `process_automation` feature is off",
+        note = "add \"process_automation\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait ProcessAutomationApi {}
+    /// Never implemented: the bound of `Client::quality` without its feature.
+    #[cfg(not(feature = "quality"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::quality` needs the `quality` feature of the `genesys-cloud` crate",
+        label = "the `quality` feature is off",
+        note = "add \"quality\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait QualityApi {}
+    /// Never implemented: the bound of `Client::recording` without its feature.
+    #[cfg(not(feature = "recording"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::recording` needs the `recording` feature of the `genesys-cloud` crate",
+        label = "the `recording` feature is off",
+        note = "add \"recording\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait RecordingApi {}
+    /// Never implemented: the bound of `Client::response_management` without its feature.
+    #[cfg(not(feature = "response_management"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::response_management` needs the `response_management` feature of the `genesys-cloud` crate",
+        label = "the `response_management` feature is off",
+        note = "add \"response_management\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait ResponseManagementApi {}
+    /// Never implemented: the bound of `Client::routing` without its feature.
+    #[cfg(not(feature = "routing"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::routing` needs the `routing` feature of the `genesys-cloud` crate",
+        label = "the `routing` feature is off",
+        note = "add \"routing\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait RoutingApi {}
+    /// Never implemented: the bound of `Client::scim` without its feature.
+    #[cfg(not(feature = "scim"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::scim` needs the `scim` feature of the `genesys-cloud` crate",
+        label = "the `scim` feature is off",
+        note = "add \"scim\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait ScimApi {}
+    /// Never implemented: the bound of `Client::screen_recording` without its feature.
+    #[cfg(not(feature = "screen_recording"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::screen_recording` needs the `screen_recording` feature of the `genesys-cloud` crate",
+        label = "the `screen_recording` feature is off",
+        note = "add \"screen_recording\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait ScreenRecordingApi {}
+    /// Never implemented: the bound of `Client::scripts` without its feature.
+    #[cfg(not(feature = "scripts"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::scripts` needs the `scripts` feature of the `genesys-cloud` crate",
+        label = "the `scripts` feature is off",
+        note = "add \"scripts\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait ScriptsApi {}
+    /// Never implemented: the bound of `Client::search` without its feature.
+    #[cfg(not(feature = "search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::search` needs the `search` feature of the `genesys-cloud` crate",
+        label = "the `search` feature is off",
+        note = "add \"search\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait SearchApi {}
+    /// Never implemented: the bound of `Client::settings` without its feature.
+    #[cfg(not(feature = "settings"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::settings` needs the `settings` feature of the `genesys-cloud` crate",
+        label = "the `settings` feature is off",
+        note = "add \"settings\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait SettingsApi {}
+    /// Never implemented: the bound of `Client::social_media` without its feature.
+    #[cfg(not(feature = "social_media"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::social_media` needs the `social_media` feature of the `genesys-cloud` crate",
+        label = "the `social_media` feature is off",
+        note = "add \"social_media\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait SocialMediaApi {}
+    /// Never implemented: the bound of `Client::speech_text_analytics` without its feature.
+    #[cfg(not(feature = "speech_text_analytics"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::speech_text_analytics` needs the `speech_text_analytics` feature of the `genesys-cloud` crate",
+        label = "the `speech_text_analytics` feature is off",
+        note = "add \"speech_text_analytics\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait SpeechTextAnalyticsApi {}
+    /// Never implemented: the bound of `Client::stations` without its feature.
+    #[cfg(not(feature = "stations"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::stations` needs the `stations` feature of the `genesys-cloud` crate",
+        label = "the `stations` feature is off",
+        note = "add \"stations\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait StationsApi {}
+    /// Never implemented: the bound of `Client::suggest` without its feature.
+    #[cfg(not(feature = "suggest"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::suggest` needs the `suggest` feature of the `genesys-cloud` crate",
+        label = "the `suggest` feature is off",
+        note = "add \"suggest\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait SuggestApi {}
+    /// Never implemented: the bound of `Client::task_management` without its feature.
+    #[cfg(not(feature = "task_management"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::task_management` needs the `task_management` feature of the `genesys-cloud` crate",
+        label = "the `task_management` feature is off",
+        note = "add \"task_management\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait TaskManagementApi {}
+    /// Never implemented: the bound of `Client::teams` without its feature.
+    #[cfg(not(feature = "teams"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::teams` needs the `teams` feature of the `genesys-cloud` crate",
+        label = "the `teams` feature is off",
+        note = "add \"teams\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait TeamsApi {}
+    /// Never implemented: the bound of `Client::telephony` without its feature.
+    #[cfg(not(feature = "telephony"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::telephony` needs the `telephony` feature of the `genesys-cloud` crate",
+        label = "the `telephony` feature is off",
+        note = "add \"telephony\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait TelephonyApi {}
+    /// Never implemented: the bound of `Client::telephony_providers_edge` without its feature.
+    #[cfg(not(feature = "telephony_providers_edge"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::telephony_providers_edge` needs the `telephony_providers_edge` feature of the `genesys-cloud` crate",
+        label = "the `telephony_providers_edge` feature is off",
+        note = "add \"telephony_providers_edge\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait TelephonyProvidersEdgeApi {}
+    /// Never implemented: the bound of `Client::textbots` without its feature.
+    #[cfg(not(feature = "textbots"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::textbots` needs the `textbots` feature of the `genesys-cloud` crate",
+        label = "the `textbots` feature is off",
+        note = "add \"textbots\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait TextbotsApi {}
+    /// Never implemented: the bound of `Client::tokens` without its feature.
+    #[cfg(not(feature = "tokens"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::tokens` needs the `tokens` feature of the `genesys-cloud` crate",
+        label = "the `tokens` feature is off",
+        note = "add \"tokens\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait TokensApi {}
+    /// Never implemented: the bound of `Client::uploads` without its feature.
+    #[cfg(not(feature = "uploads"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::uploads` needs the `uploads` feature of the `genesys-cloud` crate",
+        label = "the `uploads` feature is off",
+        note = "add \"uploads\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait UploadsApi {}
+    /// Never implemented: the bound of `Client::usage` without its feature.
+    #[cfg(not(feature = "usage"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::usage` needs the `usage` feature of the `genesys-cloud` crate",
+        label = "the `usage` feature is off",
+        note = "add \"usage\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait UsageApi {}
+    /// Never implemented: the bound of `Client::user_recordings` without its feature.
+    #[cfg(not(feature = "user_recordings"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::user_recordings` needs the `user_recordings` feature of the `genesys-cloud` crate",
+        label = "the `user_recordings` feature is off",
+        note = "add \"user_recordings\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait UserRecordingsApi {}
+    /// Never implemented: the bound of `Client::users` without its feature.
+    #[cfg(not(feature = "users"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::users` needs the `users` feature of the `genesys-cloud` crate",
+        label = "the `users` feature is off",
+        note = "add \"users\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait UsersApi {}
+    /// Never implemented: the bound of `Client::utilities` without its feature.
+    #[cfg(not(feature = "utilities"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::utilities` needs the `utilities` feature of the `genesys-cloud` crate",
+        label = "the `utilities` feature is off",
+        note = "add \"utilities\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait UtilitiesApi {}
+    /// Never implemented: the bound of `Client::voicemail` without its feature.
+    #[cfg(not(feature = "voicemail"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::voicemail` needs the `voicemail` feature of the `genesys-cloud` crate",
+        label = "the `voicemail` feature is off",
+        note = "add \"voicemail\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait VoicemailApi {}
+    /// Never implemented: the bound of `Client::web_deployments` without its feature.
+    #[cfg(not(feature = "web_deployments"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::web_deployments` needs the `web_deployments` feature of the `genesys-cloud` crate",
+        label = "the `web_deployments` feature is off",
+        note = "add \"web_deployments\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait WebDeploymentsApi {}
+    /// Never implemented: the bound of `Client::web_chat` without its feature.
+    #[cfg(not(feature = "web_chat"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::web_chat` needs the `web_chat` feature of the `genesys-cloud` crate",
+        label = "the `web_chat` feature is off",
+        note = "add \"web_chat\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait WebChatApi {}
+    /// Never implemented: the bound of `Client::web_messaging` without its feature.
+    #[cfg(not(feature = "web_messaging"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::web_messaging` needs the `web_messaging` feature of the `genesys-cloud` crate",
+        label = "the `web_messaging` feature is off",
+        note = "add \"web_messaging\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait WebMessagingApi {}
+    /// Never implemented: the bound of `Client::widgets` without its feature.
+    #[cfg(not(feature = "widgets"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::widgets` needs the `widgets` feature of the `genesys-cloud` crate",
+        label = "the `widgets` feature is off",
+        note = "add \"widgets\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait WidgetsApi {}
+    /// Never implemented: the bound of `Client::workforce_management` without its feature.
+    #[cfg(not(feature = "workforce_management"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::workforce_management` needs the `workforce_management` feature of the `genesys-cloud` crate",
+        label = "the `workforce_management` feature is off",
+        note = "add \"workforce_management\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
+    )]
+    pub trait WorkforceManagementApi {}
+    /// What the accessor of a group whose feature is off would return; it cannot be called.
+    pub struct Disabled;
 }

@@ -1,5 +1,6 @@
-//! `import-spec`: cuts the operations carrying some tags, with every definition they reach,
-//! out of a full Genesys definition, as a valid Swagger 2.0 document for `spec/public.json`.
+//! `import-spec`: cuts the operations carrying some tags (or every operation), with every
+//! definition they reach, out of a full Genesys definition, as a valid Swagger 2.0 document
+//! for `spec/public.json`.
 //!
 //! Pure: takes the parsed document and returns the new one and its `SOURCE` note; the
 //! xtask reads and writes the files.
@@ -19,12 +20,16 @@ pub struct Imported {
     pub definitions: usize,
 }
 
-/// Keeps the operations tagged with any of `tags` and the definitions they reach.
+/// What the `tags:` line of a `SOURCE` note says when every operation was imported.
+pub const ALL_TAGS: &str = "all";
+
+/// Keeps the operations tagged with any of `tags` (every operation when `None`) and the
+/// definitions they reach.
 pub fn import(
     doc: &Value,
     file_name: &str,
     sha256: &str,
-    tags: &[String],
+    tags: Option<&[String]>,
 ) -> Result<Imported, Error> {
     let Some(root) = doc.as_object() else {
         return Err(Error::new(
@@ -63,7 +68,11 @@ pub fn import(
                     .and_then(Value::as_array)
                     .map(|t| t.iter().filter_map(Value::as_str).collect())
                     .unwrap_or_default();
-                if op_tags.iter().any(|t| tags.iter().any(|want| want == t)) {
+                let wanted = match tags {
+                    None => true,
+                    Some(tags) => op_tags.iter().any(|t| tags.iter().any(|want| want == t)),
+                };
+                if wanted {
                     used_tags.extend(op_tags.iter().map(|t| t.to_string()));
                     collect_refs(op, &mut pending);
                     kept.insert(method.clone(), op.clone());
@@ -145,11 +154,13 @@ pub fn import(
             .unwrap_or("unknown")
             .to_owned()
     });
+    let (tag_line, tag_args) = match tags {
+        None => (ALL_TAGS.to_owned(), String::new()),
+        Some(tags) => (tags.join(","), format!(" --tags {}", tags.join(","))),
+    };
     let source_note = format!(
-        "file: {file_name}\ndate: {date}\nsha256: {sha256}\ntags: {}\noperations: {operations}\ndefinitions: {}\nimported-with: cargo xtask import-spec --from <file> --tags {}\n",
-        tags.join(","),
+        "file: {file_name}\ndate: {date}\nsha256: {sha256}\ntags: {tag_line}\noperations: {operations}\ndefinitions: {}\nimported-with: cargo xtask import-spec --from <file>{tag_args}\n",
         kept_definitions.len(),
-        tags.join(","),
     );
     Ok(Imported {
         doc: Value::Object(out),

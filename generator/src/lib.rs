@@ -36,7 +36,12 @@ pub struct Config {
     pub crate_version: Option<String>,
     /// Where a template's invalid output is dumped for inspection.
     pub dump_dir: PathBuf,
+    /// The repository URL the crate's `Cargo.toml` names.
+    pub repository: String,
 }
+
+/// The repository URL generated crates name unless configured otherwise: this project's.
+pub const DEFAULT_REPOSITORY: &str = "https://github.com/genesys-cloud-rust/genesys-cloud-rust";
 
 impl Config {
     /// A configuration with the default crate name and version.
@@ -47,6 +52,7 @@ impl Config {
             crate_name: "genesys-cloud".into(),
             crate_version: None,
             dump_dir: std::env::temp_dir().join("genesys-generator-invalid"),
+            repository: DEFAULT_REPOSITORY.into(),
         }
     }
 }
@@ -144,6 +150,7 @@ pub fn generate_timed(config: &Config, timings: &mut Timings) -> Result<Generate
             .unwrap_or_default(),
         fingerprint: source.fingerprint(),
         changelog: source.changelog.clone(),
+        repository: config.repository.clone(),
     };
     let rendered = timings.time("render", || render::render(&api, &info))?;
     let preamble = format!(

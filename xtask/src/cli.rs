@@ -82,9 +82,10 @@ pub struct Target {
     pub name: Option<String>,
 }
 
-/// Import some tags of a full Genesys definition into a spec directory.
+/// Import a full Genesys definition, or some of its tags, into a spec directory.
 ///
-/// Writes the operations carrying those tags, and every definition they reach, to
+/// Writes the operations (all of them, or those carrying the given tags), and every
+/// definition they reach, to
 /// public.json, with a SOURCE note (file, date, sha256, tags). Overlays and the other files
 /// of the directory are kept.
 #[derive(Debug, Args)]
@@ -92,8 +93,14 @@ pub struct ImportSpec {
     /// The full definition (JSON or YAML).
     #[arg(long, value_name = "PATH")]
     pub from: PathBuf,
-    /// The tags whose operations to import, comma-separated (Billing,Usage).
-    #[arg(long, value_name = "TAGS", value_delimiter = ',', required = true)]
+    /// The tags whose operations to import, comma-separated (Billing,Usage), or `all` for
+    /// every operation.
+    #[arg(
+        long,
+        value_name = "TAGS",
+        value_delimiter = ',',
+        default_value = "all"
+    )]
     pub tags: Vec<String>,
     /// The spec directory to write [default: spec/].
     #[arg(long, value_name = "DIR")]
@@ -135,8 +142,8 @@ pub struct UpdateSpec {
     /// The new full definition: a file, or an http(s):// URL.
     #[arg(long, value_name = "PATH_OR_URL")]
     pub from: String,
-    /// The tags whose operations to import, comma-separated [default: the tags: line of
-    /// the spec directory's SOURCE].
+    /// The tags whose operations to import, comma-separated, or `all` for every operation
+    /// [default: the tags: line of the spec directory's SOURCE].
     #[arg(long, value_name = "TAGS", value_delimiter = ',')]
     pub tags: Option<Vec<String>>,
     /// The spec directory [default: spec/].

@@ -15,8 +15,9 @@ pub struct ImportSummary {
     pub source_note: String,
 }
 
-/// Writes `public.json` and `SOURCE` into `to`. `origin`, when the definition was
-/// downloaded, is the URL recorded in `SOURCE`. Overlays and other files in `to` stay.
+/// Writes `public.json` and `SOURCE` into `to`. `tags` is a tag list, or `["all"]` for every
+/// operation (see [`tag_filter`]). `origin`, when the definition was downloaded, is the URL
+/// recorded in `SOURCE`. Overlays and other files in `to` stay.
 pub fn import_spec(
     from: &Path,
     origin: Option<&str>,
@@ -28,7 +29,7 @@ pub fn import_spec(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let imported = generator::import::import(&doc, &name, &input.sha256, tags)?;
+    let imported = generator::import::import(&doc, &name, &input.sha256, tag_filter(tags))?;
     let mut text = serde_json::to_string_pretty(&imported.doc)?;
     text.push('\n');
     std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
@@ -50,7 +51,16 @@ pub fn import_spec(
     })
 }
 
-/// The `tags:` line of a `SOURCE` note, if any.
+/// The operations a tag list selects: `["all"]` (what `--tags all` and a `SOURCE` note's
+/// `tags: all` say) is every operation, `None`; any other list is those tags.
+pub fn tag_filter(tags: &[String]) -> Option<&[String]> {
+    match tags {
+        [only] if only == generator::import::ALL_TAGS => None,
+        tags => Some(tags),
+    }
+}
+
+/// The `tags:` line of a `SOURCE` note, if any (`["all"]` for every operation).
 pub fn source_tags(note: &str) -> Option<Vec<String>> {
     note.lines()
         .find_map(|l| l.strip_prefix("tags:"))

@@ -16,6 +16,182 @@ impl<'a> OAuthApi<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+    /// Delete OAuth Client
+    ///
+    /// `DELETE /api/v2/oauth/clients/{clientId}` (operation `deleteOauthClient`)
+    ///
+    /// Requires ANY permissions:
+    ///
+    /// * oauth:client:delete
+    ///
+    /// OAuth scopes: `oauth`.
+    ///
+    /// # Arguments
+    ///
+    /// * `client_id`: Client ID
+    ///
+    /// # Returns
+    ///
+    /// Nothing: the operation answers without a body.
+    ///
+    /// # Errors
+    ///
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    ///   * default: successful operation
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    pub fn delete_oauth_client(
+        &self,
+        client_id: impl Into<String>,
+    ) -> DeleteOauthClient {
+        DeleteOauthClient::new(
+            self.client.clone(),
+            DeleteOauthClientParams {
+                client_id: client_id.into(),
+            },
+        )
+    }
+    /// Get a client that is authorized by the resource owner
+    ///
+    /// `GET /api/v2/oauth/authorizations/{clientId}` (operation `getOauthAuthorization`)
+    ///
+    /// Requires ANY permissions:
+    ///
+    /// * oauth:client:authorize
+    ///
+    /// OAuth scopes: `oauth`, `oauth:readonly`.
+    ///
+    /// # Arguments
+    ///
+    /// * `client_id`: The ID of client
+    ///
+    /// Optional parameters are set on the returned [`GetOauthAuthorization`].
+    ///
+    /// # Returns
+    ///
+    /// [`crate::models::OAuthAuthorization`]
+    ///
+    /// # Errors
+    ///
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
+    pub fn get_oauth_authorization(
+        &self,
+        client_id: impl Into<String>,
+    ) -> GetOauthAuthorization {
+        GetOauthAuthorization::new(
+            self.client.clone(),
+            GetOauthAuthorizationParams {
+                client_id: client_id.into(),
+                accept_language: None,
+            },
+        )
+    }
+    /// List clients that have been authorized, requested, or revoked by the resource owner
+    ///
+    /// `GET /api/v2/oauth/authorizations` (operation `getOauthAuthorizations`)
+    ///
+    /// Requires ANY permissions:
+    ///
+    /// * oauth:client:authorize
+    ///
+    /// OAuth scopes: `oauth`, `oauth:readonly`.
+    ///
+    /// Optional parameters are set on the returned [`GetOauthAuthorizations`].
+    ///
+    /// # Returns
+    ///
+    /// [`crate::models::OAuthAuthorizationListing`]
+    ///
+    /// # Errors
+    ///
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
+    pub fn get_oauth_authorizations(&self) -> GetOauthAuthorizations {
+        GetOauthAuthorizations::new(
+            self.client.clone(),
+            GetOauthAuthorizationsParams {
+                accept_language: None,
+            },
+        )
+    }
+    /// Get OAuth Client
+    ///
+    /// `GET /api/v2/oauth/clients/{clientId}` (operation `getOauthClient`)
+    ///
+    /// Requires ANY permissions:
+    ///
+    /// * oauth:client:view
+    ///
+    /// OAuth scopes: `oauth`, `oauth:readonly`.
+    ///
+    /// # Arguments
+    ///
+    /// * `client_id`: Client ID
+    ///
+    /// # Returns
+    ///
+    /// [`crate::models::OAuthClient`]
+    ///
+    /// # Errors
+    ///
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
+    pub fn get_oauth_client(&self, client_id: impl Into<String>) -> GetOauthClient {
+        GetOauthClient::new(
+            self.client.clone(),
+            GetOauthClientParams {
+                client_id: client_id.into(),
+            },
+        )
+    }
+    /// The list of OAuth clients
+    ///
+    /// `GET /api/v2/oauth/clients` (operation `getOauthClients`)
+    ///
+    /// Requires ANY permissions:
+    ///
+    /// * oauth:client:view
+    ///
+    /// OAuth scopes: `oauth`, `oauth:readonly`.
+    ///
+    /// # Returns
+    ///
+    /// [`crate::models::OAuthClientEntityListing`]
+    ///
+    /// # Errors
+    ///
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
+    pub fn get_oauth_clients(&self) -> GetOauthClients {
+        GetOauthClients::new(self.client.clone(), GetOauthClientsParams {})
+    }
     /// Get the results of a usage query
     ///
     /// `GET /api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}` (operation `getOauthClientUsageQueryResult`)
@@ -104,6 +280,155 @@ impl<'a> OAuthApi<'a> {
             },
         )
     }
+    /// An OAuth scope
+    ///
+    /// `GET /api/v2/oauth/scopes/{scopeId}` (operation `getOauthScope`)
+    ///
+    /// Requires NO permissions.
+    ///
+    /// OAuth scopes: `oauth`, `oauth:readonly`.
+    ///
+    /// # Arguments
+    ///
+    /// * `scope_id`: Scope ID
+    ///
+    /// Optional parameters are set on the returned [`GetOauthScope`].
+    ///
+    /// # Returns
+    ///
+    /// [`crate::models::OAuthScope`]
+    ///
+    /// # Errors
+    ///
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
+    pub fn get_oauth_scope(&self, scope_id: impl Into<String>) -> GetOauthScope {
+        GetOauthScope::new(
+            self.client.clone(),
+            GetOauthScopeParams {
+                scope_id: scope_id.into(),
+                accept_language: None,
+            },
+        )
+    }
+    /// The list of OAuth scopes
+    ///
+    /// `GET /api/v2/oauth/scopes` (operation `getOauthScopes`)
+    ///
+    /// Requires NO permissions.
+    ///
+    /// OAuth scopes: `oauth`, `oauth:readonly`.
+    ///
+    /// Optional parameters are set on the returned [`GetOauthScopes`].
+    ///
+    /// # Returns
+    ///
+    /// [`crate::models::OAuthScopeListing`]
+    ///
+    /// # Errors
+    ///
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
+    pub fn get_oauth_scopes(&self) -> GetOauthScopes {
+        GetOauthScopes::new(
+            self.client.clone(),
+            GetOauthScopesParams {
+                accept_language: None,
+            },
+        )
+    }
+    /// Create OAuth client
+    ///
+    /// The OAuth Grant/Client is required in order to create an authentication token and gain access to PureCloud.
+    /// The preferred authorizedGrantTypes is 'CODE' which requires applications to send a client ID and client secret. This is typically a web server.
+    /// If the client is unable to secure the client secret then the 'TOKEN' grant type aka IMPLICIT should be used. This is would be for browser or mobile apps.
+    /// If a client is to be used outside of the context of a user then the 'CLIENT-CREDENTIALS' grant may be used. In this case the client must be granted roles
+    /// via the 'roleIds' field.
+    ///
+    /// `POST /api/v2/oauth/clients` (operation `postOauthClients`)
+    ///
+    /// Requires ANY permissions:
+    ///
+    /// * oauth:client:add
+    ///
+    /// OAuth scopes: `oauth`.
+    ///
+    /// # Arguments
+    ///
+    /// * `body`: Client
+    ///
+    /// # Returns
+    ///
+    /// [`crate::models::OAuthClient`]
+    ///
+    /// # Errors
+    ///
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
+    pub fn post_oauth_clients(
+        &self,
+        body: crate::models::OAuthClientRequest,
+    ) -> PostOauthClients {
+        PostOauthClients::new(self.client.clone(), PostOauthClientsParams { body })
+    }
+    /// Regenerate Client Secret
+    ///
+    /// This operation will set the client secret to a randomly generated cryptographically random value. All clients must be updated with the new secret. This operation should be used with caution.
+    ///
+    /// `POST /api/v2/oauth/clients/{clientId}/secret` (operation `postOauthClientSecret`)
+    ///
+    /// Requires ANY permissions:
+    ///
+    /// * oauth:client:edit
+    ///
+    /// OAuth scopes: `oauth`.
+    ///
+    /// # Arguments
+    ///
+    /// * `client_id`: Client ID
+    ///
+    /// # Returns
+    ///
+    /// [`crate::models::OAuthClient`]
+    ///
+    /// # Errors
+    ///
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
+    pub fn post_oauth_client_secret(
+        &self,
+        client_id: impl Into<String>,
+    ) -> PostOauthClientSecret {
+        PostOauthClientSecret::new(
+            self.client.clone(),
+            PostOauthClientSecretParams {
+                client_id: client_id.into(),
+            },
+        )
+    }
     /// Query for OAuth client API usage
     ///
     /// After calling this method, you will then need to poll for the query results based on the returned execution Id
@@ -148,6 +473,228 @@ impl<'a> OAuthApi<'a> {
                 body,
             },
         )
+    }
+    /// Update OAuth Client
+    ///
+    /// `PUT /api/v2/oauth/clients/{clientId}` (operation `putOauthClient`)
+    ///
+    /// Requires ANY permissions:
+    ///
+    /// * oauth:client:edit
+    ///
+    /// OAuth scopes: `oauth`.
+    ///
+    /// # Arguments
+    ///
+    /// * `client_id`: Client ID
+    /// * `body`: Client
+    ///
+    /// # Returns
+    ///
+    /// [`crate::models::OAuthClient`]
+    ///
+    /// # Errors
+    ///
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504), or:
+    ///   * 409: The request conflicts with the current state of the target resource.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter or the request body cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
+    pub fn put_oauth_client(
+        &self,
+        client_id: impl Into<String>,
+        body: crate::models::OAuthClientRequest,
+    ) -> PutOauthClient {
+        PutOauthClient::new(
+            self.client.clone(),
+            PutOauthClientParams {
+                client_id: client_id.into(),
+                body,
+            },
+        )
+    }
+}
+/// Request builder for [`OAuthApi::delete_oauth_client`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
+#[cfg(feature = "o_auth")]
+pub type DeleteOauthClient = crate::runtime::RequestBuilder<DeleteOauthClientParams>;
+/// The parameters of [`DeleteOauthClient`], set through its methods.
+#[cfg(feature = "o_auth")]
+#[derive(Debug, Clone)]
+pub struct DeleteOauthClientParams {
+    pub(crate) client_id: String,
+}
+#[cfg(feature = "o_auth")]
+impl crate::runtime::Operation for DeleteOauthClientParams {
+    type Output = ();
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
+            reqwest::Method::DELETE,
+            "deleteOauthClient",
+            "/api/v2/oauth/clients/{clientId}",
+        );
+        request.path_param("clientId", &self.client_id)?;
+        Ok(request)
+    }
+    fn decode(_: &crate::runtime::__private::Response) -> Result<(), crate::Error> {
+        Ok(())
+    }
+}
+/// Request builder for [`OAuthApi::get_oauth_authorization`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
+#[cfg(feature = "o_auth")]
+pub type GetOauthAuthorization = crate::runtime::RequestBuilder<
+    GetOauthAuthorizationParams,
+>;
+/// The parameters of [`GetOauthAuthorization`], set through its methods.
+#[cfg(feature = "o_auth")]
+#[derive(Debug, Clone)]
+pub struct GetOauthAuthorizationParams {
+    pub(crate) client_id: String,
+    pub(crate) accept_language: Option<String>,
+}
+#[cfg(feature = "o_auth")]
+impl GetOauthAuthorization {
+    /// The language in which to display the client descriptions.
+    ///
+    /// The server's default is `en-us`.
+    pub fn accept_language(mut self, value: impl Into<String>) -> Self {
+        self.params.accept_language = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "o_auth")]
+impl crate::runtime::Operation for GetOauthAuthorizationParams {
+    type Output = crate::models::OAuthAuthorization;
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
+            reqwest::Method::GET,
+            "getOauthAuthorization",
+            "/api/v2/oauth/authorizations/{clientId}",
+        );
+        request.path_param("clientId", &self.client_id)?;
+        if let Some(value) = &self.accept_language {
+            request.header("Accept-Language", value);
+        }
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::runtime::__private::Response,
+    ) -> Result<crate::models::OAuthAuthorization, crate::Error> {
+        response.json("OAuthAuthorization")
+    }
+}
+/// Request builder for [`OAuthApi::get_oauth_authorizations`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
+#[cfg(feature = "o_auth")]
+pub type GetOauthAuthorizations = crate::runtime::RequestBuilder<
+    GetOauthAuthorizationsParams,
+>;
+/// The parameters of [`GetOauthAuthorizations`], set through its methods.
+#[cfg(feature = "o_auth")]
+#[derive(Debug, Clone)]
+pub struct GetOauthAuthorizationsParams {
+    pub(crate) accept_language: Option<String>,
+}
+#[cfg(feature = "o_auth")]
+impl GetOauthAuthorizations {
+    /// The language in which to display the client descriptions.
+    ///
+    /// The server's default is `en-us`.
+    pub fn accept_language(mut self, value: impl Into<String>) -> Self {
+        self.params.accept_language = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "o_auth")]
+impl crate::runtime::Operation for GetOauthAuthorizationsParams {
+    type Output = crate::models::OAuthAuthorizationListing;
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
+            reqwest::Method::GET,
+            "getOauthAuthorizations",
+            "/api/v2/oauth/authorizations",
+        );
+        if let Some(value) = &self.accept_language {
+            request.header("Accept-Language", value);
+        }
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::runtime::__private::Response,
+    ) -> Result<crate::models::OAuthAuthorizationListing, crate::Error> {
+        response.json("OAuthAuthorizationListing")
+    }
+}
+/// Request builder for [`OAuthApi::get_oauth_client`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
+#[cfg(feature = "o_auth")]
+pub type GetOauthClient = crate::runtime::RequestBuilder<GetOauthClientParams>;
+/// The parameters of [`GetOauthClient`], set through its methods.
+#[cfg(feature = "o_auth")]
+#[derive(Debug, Clone)]
+pub struct GetOauthClientParams {
+    pub(crate) client_id: String,
+}
+#[cfg(feature = "o_auth")]
+impl crate::runtime::Operation for GetOauthClientParams {
+    type Output = crate::models::OAuthClient;
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
+            reqwest::Method::GET,
+            "getOauthClient",
+            "/api/v2/oauth/clients/{clientId}",
+        );
+        request.path_param("clientId", &self.client_id)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::runtime::__private::Response,
+    ) -> Result<crate::models::OAuthClient, crate::Error> {
+        response.json("OAuthClient")
+    }
+}
+/// Request builder for [`OAuthApi::get_oauth_clients`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
+#[cfg(feature = "o_auth")]
+pub type GetOauthClients = crate::runtime::RequestBuilder<GetOauthClientsParams>;
+/// The parameters of [`GetOauthClients`], set through its methods.
+#[cfg(feature = "o_auth")]
+#[derive(Debug, Clone)]
+pub struct GetOauthClientsParams {}
+#[cfg(feature = "o_auth")]
+impl GetOauthClients {
+    /// Streams the `entities` of every page, following `nextUri`: a [`crate::runtime::Pages`] of `Result`s that ends after the last page or at the first error.
+    ///
+    /// Pages are fetched as the items are consumed. Parameters set on this builder apply to every page.
+    pub fn into_stream(
+        self,
+    ) -> crate::runtime::Pages<crate::models::OAuthClientListing> {
+        let request = crate::runtime::Operation::request(&self.params);
+        crate::runtime::__private::pages::<
+            crate::models::OAuthClientEntityListing,
+        >(
+            self.client,
+            request,
+            crate::runtime::__private::Paging::NextUri,
+            "OAuthClientEntityListing",
+        )
+    }
+}
+#[cfg(feature = "o_auth")]
+impl crate::runtime::Operation for GetOauthClientsParams {
+    type Output = crate::models::OAuthClientEntityListing;
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        Ok(
+            crate::runtime::__private::Request::new(
+                reqwest::Method::GET,
+                "getOauthClients",
+                "/api/v2/oauth/clients",
+            ),
+        )
+    }
+    fn decode(
+        response: &crate::runtime::__private::Response,
+    ) -> Result<crate::models::OAuthClientEntityListing, crate::Error> {
+        response.json("OAuthClientEntityListing")
     }
 }
 /// Request builder for [`OAuthApi::get_oauth_client_usage_query_result`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
@@ -215,6 +762,142 @@ impl crate::runtime::Operation for GetOauthClientUsageSummaryParams {
         response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
         response.json("UsageExecutionResult")
+    }
+}
+/// Request builder for [`OAuthApi::get_oauth_scope`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
+#[cfg(feature = "o_auth")]
+pub type GetOauthScope = crate::runtime::RequestBuilder<GetOauthScopeParams>;
+/// The parameters of [`GetOauthScope`], set through its methods.
+#[cfg(feature = "o_auth")]
+#[derive(Debug, Clone)]
+pub struct GetOauthScopeParams {
+    pub(crate) scope_id: String,
+    pub(crate) accept_language: Option<String>,
+}
+#[cfg(feature = "o_auth")]
+impl GetOauthScope {
+    /// The language with which to display the scope description.
+    ///
+    /// The server's default is `en-us`.
+    pub fn accept_language(mut self, value: impl Into<String>) -> Self {
+        self.params.accept_language = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "o_auth")]
+impl crate::runtime::Operation for GetOauthScopeParams {
+    type Output = crate::models::OAuthScope;
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
+            reqwest::Method::GET,
+            "getOauthScope",
+            "/api/v2/oauth/scopes/{scopeId}",
+        );
+        request.path_param("scopeId", &self.scope_id)?;
+        if let Some(value) = &self.accept_language {
+            request.header("Accept-Language", value);
+        }
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::runtime::__private::Response,
+    ) -> Result<crate::models::OAuthScope, crate::Error> {
+        response.json("OAuthScope")
+    }
+}
+/// Request builder for [`OAuthApi::get_oauth_scopes`]: set optional parameters, then [`send`](crate::runtime::RequestBuilder::send) it or await it.
+#[cfg(feature = "o_auth")]
+pub type GetOauthScopes = crate::runtime::RequestBuilder<GetOauthScopesParams>;
+/// The parameters of [`GetOauthScopes`], set through its methods.
+#[cfg(feature = "o_auth")]
+#[derive(Debug, Clone)]
+pub struct GetOauthScopesParams {
+    pub(crate) accept_language: Option<String>,
+}
+#[cfg(feature = "o_auth")]
+impl GetOauthScopes {
+    /// The language with which to display the scope descriptions.
+    ///
+    /// The server's default is `en-us`.
+    pub fn accept_language(mut self, value: impl Into<String>) -> Self {
+        self.params.accept_language = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "o_auth")]
+impl crate::runtime::Operation for GetOauthScopesParams {
+    type Output = crate::models::OAuthScopeListing;
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
+            reqwest::Method::GET,
+            "getOauthScopes",
+            "/api/v2/oauth/scopes",
+        );
+        if let Some(value) = &self.accept_language {
+            request.header("Accept-Language", value);
+        }
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::runtime::__private::Response,
+    ) -> Result<crate::models::OAuthScopeListing, crate::Error> {
+        response.json("OAuthScopeListing")
+    }
+}
+/// Request builder for [`OAuthApi::post_oauth_clients`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
+#[cfg(feature = "o_auth")]
+pub type PostOauthClients = crate::runtime::RequestBuilder<PostOauthClientsParams>;
+/// The parameters of [`PostOauthClients`], set through its methods.
+#[cfg(feature = "o_auth")]
+#[derive(Debug, Clone)]
+pub struct PostOauthClientsParams {
+    pub(crate) body: crate::models::OAuthClientRequest,
+}
+#[cfg(feature = "o_auth")]
+impl crate::runtime::Operation for PostOauthClientsParams {
+    type Output = crate::models::OAuthClient;
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
+            reqwest::Method::POST,
+            "postOauthClients",
+            "/api/v2/oauth/clients",
+        );
+        request.json(&self.body)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::runtime::__private::Response,
+    ) -> Result<crate::models::OAuthClient, crate::Error> {
+        response.json("OAuthClient")
+    }
+}
+/// Request builder for [`OAuthApi::post_oauth_client_secret`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
+#[cfg(feature = "o_auth")]
+pub type PostOauthClientSecret = crate::runtime::RequestBuilder<
+    PostOauthClientSecretParams,
+>;
+/// The parameters of [`PostOauthClientSecret`], set through its methods.
+#[cfg(feature = "o_auth")]
+#[derive(Debug, Clone)]
+pub struct PostOauthClientSecretParams {
+    pub(crate) client_id: String,
+}
+#[cfg(feature = "o_auth")]
+impl crate::runtime::Operation for PostOauthClientSecretParams {
+    type Output = crate::models::OAuthClient;
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
+            reqwest::Method::POST,
+            "postOauthClientSecret",
+            "/api/v2/oauth/clients/{clientId}/secret",
+        );
+        request.path_param("clientId", &self.client_id)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::runtime::__private::Response,
+    ) -> Result<crate::models::OAuthClient, crate::Error> {
+        response.json("OAuthClient")
     }
 }
 /// Request builder for [`OAuthApi::post_oauth_client_usage_query`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
@@ -299,5 +982,34 @@ impl crate::runtime::Operation for PostOauthClientUsageQueryParams {
         response: &crate::runtime::__private::Response,
     ) -> Result<crate::models::UsageExecutionResult, crate::Error> {
         response.json("UsageExecutionResult")
+    }
+}
+/// Request builder for [`OAuthApi::put_oauth_client`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
+#[cfg(feature = "o_auth")]
+pub type PutOauthClient = crate::runtime::RequestBuilder<PutOauthClientParams>;
+/// The parameters of [`PutOauthClient`], set through its methods.
+#[cfg(feature = "o_auth")]
+#[derive(Debug, Clone)]
+pub struct PutOauthClientParams {
+    pub(crate) client_id: String,
+    pub(crate) body: crate::models::OAuthClientRequest,
+}
+#[cfg(feature = "o_auth")]
+impl crate::runtime::Operation for PutOauthClientParams {
+    type Output = crate::models::OAuthClient;
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
+            reqwest::Method::PUT,
+            "putOauthClient",
+            "/api/v2/oauth/clients/{clientId}",
+        );
+        request.path_param("clientId", &self.client_id)?;
+        request.json(&self.body)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::runtime::__private::Response,
+    ) -> Result<crate::models::OAuthClient, crate::Error> {
+        response.json("OAuthClient")
     }
 }

@@ -2,24 +2,5 @@
 
 /// Date granularity of the results
 ///
-/// Values this version of the client does not know decode into
-/// [`UnknownValue`](Self::UnknownValue) and encode back unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApiUsageClientQueryGranularity {
-    /// `Day`
-    Day,
-    /// `Week`
-    Week,
-    /// `Month`
-    Month,
-    /// A value this version of the client does not know, kept as sent.
-    UnknownValue(String),
-}
-crate::runtime::string_enum! {
-    ApiUsageClientQueryGranularity {
-        Day => "Day",
-        Week => "Week",
-        Month => "Month",
-    }
-}
+/// The same enum as [`ReportingIntervalIntervalType`](crate::models::ReportingIntervalIntervalType): the API uses these values in several places.
+pub type ApiUsageClientQueryGranularity = crate::models::ReportingIntervalIntervalType;

@@ -2,5 +2,5 @@
 
 /// Date granularity of the results
 ///
-/// The same enum as [`ApiUsageClientQueryGranularity`](crate::models::ApiUsageClientQueryGranularity): the API uses these values in several places.
-pub type ApiUsageOrganizationQueryGranularity = crate::models::ApiUsageClientQueryGranularity;
+/// The same enum as [`ReportingIntervalIntervalType`](crate::models::ReportingIntervalIntervalType): the API uses these values in several places.
+pub type ApiUsageOrganizationQueryGranularity = crate::models::ReportingIntervalIntervalType;

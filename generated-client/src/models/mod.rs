@@ -4,8 +4,722 @@
 //! of the API groups whose operations use it: each entry below is a model's module and type,
 //! under the features it needs.
 crate::runtime::model_modules! {
+    #[cfg(feature = "infrastructure_as_code")]
+    accelerator_input::AcceleratorInput,
+    #[cfg(feature = "infrastructure_as_code")]
+    accelerator_list::AcceleratorList,
+    #[cfg(feature = "infrastructure_as_code")]
+    accelerator_metadata::AcceleratorMetadata,
+    #[cfg(feature = "infrastructure_as_code")]
+    accelerator_metadata_origin::AcceleratorMetadataOrigin,
+    #[cfg(feature = "infrastructure_as_code")]
+    accelerator_metadata_type::AcceleratorMetadataType,
+    #[cfg(feature = "infrastructure_as_code")]
+    accelerator_parameter::AcceleratorParameter,
+    #[cfg(feature = "infrastructure_as_code")]
+    accelerator_specification::AcceleratorSpecification,
+    #[cfg(feature = "infrastructure_as_code")]
+    accelerator_specification_origin::AcceleratorSpecificationOrigin,
+    #[cfg(feature = "infrastructure_as_code")]
+    accelerator_specification_type::AcceleratorSpecificationType,
     #[cfg(feature = "billing")]
     account::Account,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    achieved_outcome::AchievedOutcome,
+    #[cfg(feature = "recording")]
+    acknowledge_screen_recording_request::AcknowledgeScreenRecordingRequest,
+    #[cfg(feature = "integrations")]
+    action::Action,
+    #[cfg(feature = "analytics")]
+    action_aggregate_data_container::ActionAggregateDataContainer,
+    #[cfg(feature = "analytics")]
+    action_aggregate_query_clause::ActionAggregateQueryClause,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "gamification", feature = "journey", feature = "quality", feature = "recording", feature = "routing", feature = "social_media", feature = "teams", feature = "users"))]
+    action_aggregate_query_clause_type::ActionAggregateQueryClauseType,
+    #[cfg(feature = "analytics")]
+    action_aggregate_query_filter::ActionAggregateQueryFilter,
+    #[cfg(feature = "analytics")]
+    action_aggregate_query_filter_type::ActionAggregateQueryFilterType,
+    #[cfg(feature = "analytics")]
+    action_aggregate_query_predicate::ActionAggregateQueryPredicate,
+    #[cfg(feature = "analytics")]
+    action_aggregate_query_predicate_dimension::ActionAggregateQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "recording", feature = "routing", feature = "social_media", feature = "teams", feature = "users"))]
+    action_aggregate_query_predicate_operator::ActionAggregateQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "recording", feature = "routing", feature = "social_media", feature = "teams", feature = "users"))]
+    action_aggregate_query_predicate_type::ActionAggregateQueryPredicateType,
+    #[cfg(feature = "analytics")]
+    action_aggregate_query_response::ActionAggregateQueryResponse,
+    #[cfg(feature = "analytics")]
+    action_aggregation_query::ActionAggregationQuery,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "users"))]
+    action_aggregation_query_alternate_time_dimension::ActionAggregationQueryAlternateTimeDimension,
+    #[cfg(feature = "analytics")]
+    action_aggregation_query_group_by_item::ActionAggregationQueryGroupByItem,
+    #[cfg(feature = "analytics")]
+    action_aggregation_query_metrics_item::ActionAggregationQueryMetricsItem,
+    #[cfg(feature = "analytics")]
+    action_aggregation_view::ActionAggregationView,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "users"))]
+    action_aggregation_view_function::ActionAggregationViewFunction,
+    #[cfg(feature = "analytics")]
+    action_aggregation_view_target::ActionAggregationViewTarget,
+    #[cfg(feature = "integrations")]
+    action_certificate::ActionCertificate,
+    #[cfg(feature = "integrations")]
+    action_certificate_listing::ActionCertificateListing,
+    #[cfg(feature = "integrations")]
+    action_certificate_signing_authority::ActionCertificateSigningAuthority,
+    #[cfg(feature = "integrations")]
+    action_certificate_status::ActionCertificateStatus,
+    #[cfg(feature = "integrations")]
+    action_certificate_type::ActionCertificateType,
+    #[cfg(feature = "integrations")]
+    action_config::ActionConfig,
+    #[cfg(feature = "integrations")]
+    action_contract::ActionContract,
+    #[cfg(feature = "integrations")]
+    action_contract_input::ActionContractInput,
+    #[cfg(feature = "integrations")]
+    action_entity_listing::ActionEntityListing,
+    #[cfg(feature = "journey")]
+    action_event_action_map::ActionEventActionMap,
+    #[cfg(feature = "journey")]
+    action_event_request::ActionEventRequest,
+    #[cfg(feature = "journey")]
+    action_event_request_action_state::ActionEventRequestActionState,
+    #[cfg(feature = "integrations")]
+    action_input::ActionInput,
+    #[cfg(feature = "journey")]
+    action_map::ActionMap,
+    #[cfg(feature = "journey")]
+    action_map_action::ActionMapAction,
+    #[cfg(feature = "journey")]
+    action_map_action_media_type::ActionMapActionMediaType,
+    #[cfg(feature = "journey")]
+    action_map_action_template::ActionMapActionTemplate,
+    #[cfg(feature = "journey")]
+    action_map_estimate_outcome_criteria::ActionMapEstimateOutcomeCriteria,
+    #[cfg(feature = "journey")]
+    action_map_estimate_request::ActionMapEstimateRequest,
+    #[cfg(feature = "journey")]
+    action_map_estimate_result::ActionMapEstimateResult,
+    #[cfg(feature = "journey")]
+    action_map_listing::ActionMapListing,
+    #[cfg(feature = "journey")]
+    action_map_schedule_group::ActionMapScheduleGroup,
+    #[cfg(feature = "journey")]
+    action_map_schedule_groups::ActionMapScheduleGroups,
+    #[cfg(feature = "integrations")]
+    action_output::ActionOutput,
+    #[cfg(feature = "journey")]
+    action_properties::ActionProperties,
+    #[cfg(feature = "journey")]
+    action_survey::ActionSurvey,
+    #[cfg(feature = "journey")]
+    action_target::ActionTarget,
+    #[cfg(feature = "journey")]
+    action_target_listing::ActionTargetListing,
+    #[cfg(feature = "journey")]
+    action_target_state::ActionTargetState,
+    #[cfg(feature = "journey")]
+    action_target_supported_media_types_item::ActionTargetSupportedMediaTypesItem,
+    #[cfg(feature = "journey")]
+    action_template::ActionTemplate,
+    #[cfg(feature = "journey")]
+    action_template_listing::ActionTemplateListing,
+    #[cfg(feature = "journey")]
+    action_template_media_type::ActionTemplateMediaType,
+    #[cfg(feature = "journey")]
+    action_template_state::ActionTemplateState,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    actions::Actions,
+    #[cfg(feature = "journey")]
+    activation::Activation,
+    #[cfg(feature = "workforce_management")]
+    activity_code::ActivityCode,
+    #[cfg(feature = "workforce_management")]
+    activity_code_category::ActivityCodeCategory,
+    #[cfg(feature = "workforce_management")]
+    activity_code_container::ActivityCodeContainer,
+    #[cfg(feature = "workforce_management")]
+    activity_code_reference::ActivityCodeReference,
+    #[cfg(feature = "workforce_management")]
+    activity_code_summary::ActivityCodeSummary,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_abandon_rate_impact_override::ActivityPlanAbandonRateImpactOverride,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_asa_impact_override::ActivityPlanAsaImpactOverride,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_job_exception::ActivityPlanJobException,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_job_exception_exception_type::ActivityPlanJobExceptionExceptionType,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_job_listing::ActivityPlanJobListing,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_job_response::ActivityPlanJobResponse,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_job_response_status::ActivityPlanJobResponseStatus,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_job_response_type::ActivityPlanJobResponseType,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_list_item::ActivityPlanListItem,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_list_item_optimization_objective::ActivityPlanListItemOptimizationObjective,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_list_item_state::ActivityPlanListItemState,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_list_item_type::ActivityPlanListItemType,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_listing::ActivityPlanListing,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_occurrence_reference::ActivityPlanOccurrenceReference,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_reference::ActivityPlanReference,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_response::ActivityPlanResponse,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_response_optimization_objective::ActivityPlanResponseOptimizationObjective,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_response_state::ActivityPlanResponseState,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_response_type::ActivityPlanResponseType,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_run_job_response::ActivityPlanRunJobResponse,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_run_job_response_status::ActivityPlanRunJobResponseStatus,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_service_goal_impact_overrides::ActivityPlanServiceGoalImpactOverrides,
+    #[cfg(feature = "workforce_management")]
+    activity_plan_service_level_impact_override::ActivityPlanServiceLevelImpactOverride,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    acw_settings::AcwSettings,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    acw_settings_wrapup_prompt::AcwSettingsWrapupPrompt,
+    #[cfg(feature = "workforce_management")]
+    add_adherence_explanation_admin_request::AddAdherenceExplanationAdminRequest,
+    #[cfg(feature = "workforce_management")]
+    add_adherence_explanation_admin_request_status::AddAdherenceExplanationAdminRequestStatus,
+    #[cfg(feature = "workforce_management")]
+    add_adherence_explanation_admin_request_type::AddAdherenceExplanationAdminRequestType,
+    #[cfg(feature = "workforce_management")]
+    add_adherence_explanation_agent_request::AddAdherenceExplanationAgentRequest,
+    #[cfg(feature = "workforce_management")]
+    add_adherence_explanation_agent_request_type::AddAdherenceExplanationAgentRequestType,
+    #[cfg(feature = "coaching")]
+    add_conversation_request::AddConversationRequest,
+    #[cfg(feature = "coaching")]
+    add_conversation_response::AddConversationResponse,
+    #[cfg(feature = "workforce_management")]
+    add_shift_trade_request::AddShiftTradeRequest,
+    #[cfg(feature = "workforce_management")]
+    add_work_plan_rotation_agent_request::AddWorkPlanRotationAgentRequest,
+    #[cfg(feature = "workforce_management")]
+    add_work_plan_rotation_request::AddWorkPlanRotationRequest,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    additional_languages_intent::AdditionalLanguagesIntent,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    additional_languages_synonyms::AdditionalLanguagesSynonyms,
+    #[cfg(feature = "conversations")]
+    additional_message::AdditionalMessage,
+    #[cfg(feature = "conversations")]
+    additional_social_media_message::AdditionalSocialMediaMessage,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    address::Address,
+    #[cfg(any(feature = "alerting", feature = "analytics", feature = "architect", feature = "audit", feature = "authorization", feature = "chat", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "gamification", feature = "geolocation", feature = "groups", feature = "integrations", feature = "journey", feature = "knowledge", feature = "locations", feature = "log_capture", feature = "operational_events", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "speech_text_analytics", feature = "telephony_providers_edge", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    addressable_entity_ref::AddressableEntityRef,
+    #[cfg(feature = "license")]
+    addressable_license_definition::AddressableLicenseDefinition,
+    #[cfg(feature = "identity_provider")]
+    adfs::Adfs,
+    #[cfg(feature = "identity_provider")]
+    adfs_name_identifier_format::AdfsNameIdentifierFormat,
+    #[cfg(feature = "identity_provider")]
+    adfs_sso_binding::AdfsSsoBinding,
+    #[cfg(feature = "workforce_management")]
+    adherence_explanation_async_response::AdherenceExplanationAsyncResponse,
+    #[cfg(feature = "workforce_management")]
+    adherence_explanation_job::AdherenceExplanationJob,
+    #[cfg(feature = "workforce_management")]
+    adherence_explanation_job_reference::AdherenceExplanationJobReference,
+    #[cfg(feature = "workforce_management")]
+    adherence_explanation_job_reference_status::AdherenceExplanationJobReferenceStatus,
+    #[cfg(feature = "workforce_management")]
+    adherence_explanation_job_reference_type::AdherenceExplanationJobReferenceType,
+    #[cfg(feature = "workforce_management")]
+    adherence_explanation_job_status::AdherenceExplanationJobStatus,
+    #[cfg(feature = "workforce_management")]
+    adherence_explanation_job_type::AdherenceExplanationJobType,
+    #[cfg(feature = "workforce_management")]
+    adherence_explanation_listing::AdherenceExplanationListing,
+    #[cfg(feature = "workforce_management")]
+    adherence_explanation_listing_agent_query_response::AdherenceExplanationListingAgentQueryResponse,
+    #[cfg(feature = "workforce_management")]
+    adherence_explanation_listing_bu_query_response::AdherenceExplanationListingBuQueryResponse,
+    #[cfg(feature = "workforce_management")]
+    adherence_explanation_notification::AdherenceExplanationNotification,
+    #[cfg(feature = "workforce_management")]
+    adherence_explanation_notification_status::AdherenceExplanationNotificationStatus,
+    #[cfg(feature = "workforce_management")]
+    adherence_explanation_notification_type::AdherenceExplanationNotificationType,
+    #[cfg(feature = "workforce_management")]
+    adherence_explanation_response::AdherenceExplanationResponse,
+    #[cfg(feature = "workforce_management")]
+    adherence_explanation_response_status::AdherenceExplanationResponseStatus,
+    #[cfg(feature = "workforce_management")]
+    adherence_explanation_response_type::AdherenceExplanationResponseType,
+    #[cfg(feature = "workforce_management")]
+    adherence_settings::AdherenceSettings,
+    #[cfg(feature = "users")]
+    adjacents::Adjacents,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    adjustable_live_speaker_detection::AdjustableLiveSpeakerDetection,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    adjustable_live_speaker_detection_mode::AdjustableLiveSpeakerDetectionMode,
+    #[cfg(feature = "workforce_management")]
+    admin_agent_work_plan_bidding_preference::AdminAgentWorkPlanBiddingPreference,
+    #[cfg(feature = "workforce_management")]
+    admin_agent_work_plan_bidding_preference_override_reason::AdminAgentWorkPlanBiddingPreferenceOverrideReason,
+    #[cfg(feature = "workforce_management")]
+    admin_agent_work_plan_preference_response::AdminAgentWorkPlanPreferenceResponse,
+    #[cfg(feature = "workforce_management")]
+    admin_bulk_update_alternative_shift_trade_state::AdminBulkUpdateAlternativeShiftTradeState,
+    #[cfg(feature = "workforce_management")]
+    admin_bulk_update_alternative_shift_trade_state_request::AdminBulkUpdateAlternativeShiftTradeStateRequest,
+    #[cfg(feature = "workforce_management")]
+    admin_bulk_update_alternative_shift_trade_state_state::AdminBulkUpdateAlternativeShiftTradeStateState,
+    #[cfg(feature = "workforce_management")]
+    admin_time_off_request_patch::AdminTimeOffRequestPatch,
+    #[cfg(feature = "workforce_management")]
+    admin_time_off_request_patch_status::AdminTimeOffRequestPatchStatus,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    after_call_work::AfterCallWork,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    after_call_work_state::AfterCallWorkState,
+    #[cfg(feature = "conversations")]
+    after_call_work_update::AfterCallWorkUpdate,
+    #[cfg(feature = "outbound")]
+    agent::Agent,
+    #[cfg(feature = "quality")]
+    agent_activity::AgentActivity,
+    #[cfg(feature = "quality")]
+    agent_activity_entity_listing::AgentActivityEntityListing,
+    #[cfg(feature = "workforce_management")]
+    agent_bid_work_plan_override_request::AgentBidWorkPlanOverrideRequest,
+    #[cfg(feature = "workforce_management")]
+    agent_bid_work_plan_override_request_override_reason::AgentBidWorkPlanOverrideRequestOverrideReason,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregate_data_container::AgentCopilotAggregateDataContainer,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregate_query_clause::AgentCopilotAggregateQueryClause,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregate_query_clause_type::AgentCopilotAggregateQueryClauseType,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregate_query_filter::AgentCopilotAggregateQueryFilter,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregate_query_filter_type::AgentCopilotAggregateQueryFilterType,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregate_query_predicate::AgentCopilotAggregateQueryPredicate,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregate_query_predicate_dimension::AgentCopilotAggregateQueryPredicateDimension,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregate_query_predicate_operator::AgentCopilotAggregateQueryPredicateOperator,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregate_query_predicate_type::AgentCopilotAggregateQueryPredicateType,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregate_query_response::AgentCopilotAggregateQueryResponse,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregation_query::AgentCopilotAggregationQuery,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregation_query_alternate_time_dimension::AgentCopilotAggregationQueryAlternateTimeDimension,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregation_query_group_by_item::AgentCopilotAggregationQueryGroupByItem,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregation_query_metrics_item::AgentCopilotAggregationQueryMetricsItem,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregation_query_query_type::AgentCopilotAggregationQueryQueryType,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregation_view::AgentCopilotAggregationView,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregation_view_function::AgentCopilotAggregationViewFunction,
+    #[cfg(feature = "analytics")]
+    agent_copilot_aggregation_view_target::AgentCopilotAggregationViewTarget,
+    #[cfg(feature = "workforce_management")]
+    agent_count_range::AgentCountRange,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    agent_direct_routing_backup_settings::AgentDirectRoutingBackupSettings,
+    #[cfg(feature = "quality")]
+    agent_evaluator_activity::AgentEvaluatorActivity,
+    #[cfg(feature = "workforce_management")]
+    agent_integration_association_request::AgentIntegrationAssociationRequest,
+    #[cfg(feature = "workforce_management")]
+    agent_integration_association_response::AgentIntegrationAssociationResponse,
+    #[cfg(feature = "workforce_management")]
+    agent_integrations_request::AgentIntegrationsRequest,
+    #[cfg(feature = "workforce_management")]
+    agent_integrations_response::AgentIntegrationsResponse,
+    #[cfg(feature = "workforce_management")]
+    agent_management_unit_reference::AgentManagementUnitReference,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    agent_max_utilization_response::AgentMaxUtilizationResponse,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    agent_max_utilization_response_level::AgentMaxUtilizationResponseLevel,
+    #[cfg(feature = "outbound")]
+    agent_owned_mapping_preview::AgentOwnedMappingPreview,
+    #[cfg(feature = "outbound")]
+    agent_owned_mapping_preview_listing::AgentOwnedMappingPreviewListing,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    agent_owned_routing::AgentOwnedRouting,
+    #[cfg(feature = "workforce_management")]
+    agent_possible_work_shifts_request::AgentPossibleWorkShiftsRequest,
+    #[cfg(feature = "workforce_management")]
+    agent_possible_work_shifts_response::AgentPossibleWorkShiftsResponse,
+    #[cfg(feature = "workforce_management")]
+    agent_query_adherence_explanations_request::AgentQueryAdherenceExplanationsRequest,
+    #[cfg(feature = "workforce_management")]
+    agent_query_adherence_explanations_response::AgentQueryAdherenceExplanationsResponse,
+    #[cfg(feature = "workforce_management")]
+    agent_queue_time_request::AgentQueueTimeRequest,
+    #[cfg(feature = "analytics")]
+    agent_state_agent_query_clause::AgentStateAgentQueryClause,
+    #[cfg(feature = "analytics")]
+    agent_state_agent_query_clause_type::AgentStateAgentQueryClauseType,
+    #[cfg(feature = "analytics")]
+    agent_state_agent_query_predicate::AgentStateAgentQueryPredicate,
+    #[cfg(feature = "analytics")]
+    agent_state_agent_query_predicate_dimension::AgentStateAgentQueryPredicateDimension,
+    #[cfg(feature = "analytics")]
+    agent_state_counts_request::AgentStateCountsRequest,
+    #[cfg(feature = "analytics")]
+    agent_state_query_request::AgentStateQueryRequest,
+    #[cfg(feature = "analytics")]
+    agent_state_query_request_session_order::AgentStateQueryRequestSessionOrder,
+    #[cfg(feature = "analytics")]
+    agent_state_query_request_session_order_by::AgentStateQueryRequestSessionOrderBy,
+    #[cfg(any(feature = "analytics", feature = "architect", feature = "gamification", feature = "infrastructure_as_code", feature = "locations", feature = "routing", feature = "social_media", feature = "speech_text_analytics"))]
+    agent_state_query_request_user_order::AgentStateQueryRequestUserOrder,
+    #[cfg(feature = "analytics")]
+    agent_state_query_request_user_order_by::AgentStateQueryRequestUserOrderBy,
+    #[cfg(feature = "analytics")]
+    agent_state_segment_type_count::AgentStateSegmentTypeCount,
+    #[cfg(feature = "analytics")]
+    agent_state_segment_type_count_segment_type::AgentStateSegmentTypeCountSegmentType,
+    #[cfg(feature = "analytics")]
+    agent_state_session_filter::AgentStateSessionFilter,
+    #[cfg(feature = "analytics")]
+    agent_state_session_filter_type::AgentStateSessionFilterType,
+    #[cfg(feature = "analytics")]
+    agent_state_session_query_clause::AgentStateSessionQueryClause,
+    #[cfg(feature = "analytics")]
+    agent_state_session_query_clause_type::AgentStateSessionQueryClauseType,
+    #[cfg(feature = "analytics")]
+    agent_state_session_query_predicate::AgentStateSessionQueryPredicate,
+    #[cfg(feature = "analytics")]
+    agent_state_session_query_predicate_dimension::AgentStateSessionQueryPredicateDimension,
+    #[cfg(feature = "analytics")]
+    agent_state_user_filter::AgentStateUserFilter,
+    #[cfg(feature = "analytics")]
+    agent_state_user_filter_type::AgentStateUserFilterType,
+    #[cfg(feature = "workforce_management")]
+    agent_time_off_request_patch::AgentTimeOffRequestPatch,
+    #[cfg(feature = "workforce_management")]
+    agent_time_off_request_patch_status::AgentTimeOffRequestPatchStatus,
+    #[cfg(feature = "workforce_management")]
+    agent_update_alternative_shift_trade_request::AgentUpdateAlternativeShiftTradeRequest,
+    #[cfg(feature = "workforce_management")]
+    agent_update_alternative_shift_trade_request_state::AgentUpdateAlternativeShiftTradeRequestState,
+    #[cfg(feature = "web_deployments")]
+    agent_video_settings::AgentVideoSettings,
+    #[cfg(feature = "web_deployments")]
+    agent_video_settings_background::AgentVideoSettingsBackground,
+    #[cfg(feature = "workforce_management")]
+    agent_work_plan::AgentWorkPlan,
+    #[cfg(feature = "workforce_management")]
+    agent_work_plan_activity::AgentWorkPlanActivity,
+    #[cfg(feature = "workforce_management")]
+    agent_work_plan_bid::AgentWorkPlanBid,
+    #[cfg(feature = "workforce_management")]
+    agent_work_plan_bid_status::AgentWorkPlanBidStatus,
+    #[cfg(feature = "workforce_management")]
+    agent_work_plan_bid_work_plan_fields_visible_to_agents_item::AgentWorkPlanBidWorkPlanFieldsVisibleToAgentsItem,
+    #[cfg(feature = "workforce_management")]
+    agent_work_plan_bidding_preference::AgentWorkPlanBiddingPreference,
+    #[cfg(feature = "workforce_management")]
+    agent_work_plan_bidding_preference_request::AgentWorkPlanBiddingPreferenceRequest,
+    #[cfg(feature = "workforce_management")]
+    agent_work_plan_bidding_preference_response::AgentWorkPlanBiddingPreferenceResponse,
+    #[cfg(feature = "workforce_management")]
+    agent_work_plan_bidding_preference_response_override_reason::AgentWorkPlanBiddingPreferenceResponseOverrideReason,
+    #[cfg(feature = "workforce_management")]
+    agent_work_plan_bids::AgentWorkPlanBids,
+    #[cfg(feature = "workforce_management")]
+    agent_work_plan_list_response::AgentWorkPlanListResponse,
+    #[cfg(feature = "workforce_management")]
+    agent_work_plan_shift::AgentWorkPlanShift,
+    #[cfg(feature = "workforce_management")]
+    agent_work_plans::AgentWorkPlans,
+    #[cfg(feature = "conversations")]
+    agentless_email_send_request_dto::AgentlessEmailSendRequestDto,
+    #[cfg(feature = "conversations")]
+    agentless_email_send_request_dto_sender_type::AgentlessEmailSendRequestDtoSenderType,
+    #[cfg(feature = "conversations")]
+    agentless_email_send_response_dto::AgentlessEmailSendResponseDto,
+    #[cfg(feature = "conversations")]
+    agentless_email_send_response_dto_sender_type::AgentlessEmailSendResponseDtoSenderType,
+    #[cfg(feature = "workforce_management")]
+    agents_bid_assigned_work_plan_override_request::AgentsBidAssignedWorkPlanOverrideRequest,
+    #[cfg(feature = "workforce_management")]
+    agents_integrations_listing::AgentsIntegrationsListing,
+    #[cfg(feature = "workforce_management")]
+    agents_work_plans_response::AgentsWorkPlansResponse,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "users"))]
+    aggregate_metric_data::AggregateMetricData,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "users"))]
+    aggregate_view_data::AggregateViewData,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "users"))]
+    aggregation_range::AggregationRange,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "users"))]
+    aggregation_result::AggregationResult,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "users"))]
+    aggregation_result_entry::AggregationResultEntry,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "users"))]
+    aggregation_result_type::AggregationResultType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    ai_answer::AiAnswer,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    ai_answer_failure_type::AiAnswerFailureType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    ai_scoring::AiScoring,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    ai_scoring_failure_type::AiScoringFailureType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    ai_scoring_setting::AiScoringSetting,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    ai_scoring_settings::AiScoringSettings,
+    #[cfg(feature = "alerting")]
+    alert_listing::AlertListing,
+    #[cfg(feature = "alerting")]
+    alert_notification::AlertNotification,
+    #[cfg(feature = "alerting")]
+    alert_notification_notification_types_item::AlertNotificationNotificationTypesItem,
+    #[cfg(feature = "alerting")]
+    alert_request::AlertRequest,
+    #[cfg(feature = "alerting")]
+    alert_request_type::AlertRequestType,
+    #[cfg(feature = "alerting")]
+    alert_rule_properties::AlertRuleProperties,
+    #[cfg(feature = "alerting")]
+    alert_rule_properties_type::AlertRulePropertiesType,
+    #[cfg(feature = "alerting")]
+    alert_summary::AlertSummary,
+    #[cfg(feature = "alerting")]
+    alert_summary_entity::AlertSummaryEntity,
+    #[cfg(feature = "alerting")]
+    alert_summary_entity_entity_type::AlertSummaryEntityEntityType,
+    #[cfg(feature = "alerting")]
+    alert_summary_metric_type::AlertSummaryMetricType,
+    #[cfg(feature = "telephony_providers_edge")]
+    alertable_presences::AlertablePresences,
+    #[cfg(feature = "telephony_providers_edge")]
+    alertable_presences_alertable_presences_item::AlertablePresencesAlertablePresencesItem,
+    #[cfg(feature = "alerting")]
+    alerting_unread_status::AlertingUnreadStatus,
+    #[cfg(feature = "gamification")]
+    all_time_points::AllTimePoints,
+    #[cfg(feature = "outbound")]
+    alteration::Alteration,
+    #[cfg(feature = "outbound")]
+    alteration_type::AlterationType,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_agent_scheduled_shift::AlternativeShiftAgentScheduledShift,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_async_response::AlternativeShiftAsyncResponse,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_bu_settings_response::AlternativeShiftBuSettingsResponse,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_bu_settings_response_enabled_granularities_item::AlternativeShiftBuSettingsResponseEnabledGranularitiesItem,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_bu_settings_response_retained_activity_categories_item::AlternativeShiftBuSettingsResponseRetainedActivityCategoriesItem,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_bulk_update_trades_response_template::AlternativeShiftBulkUpdateTradesResponseTemplate,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_job_reference::AlternativeShiftJobReference,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_job_reference_status::AlternativeShiftJobReferenceStatus,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_job_reference_type::AlternativeShiftJobReferenceType,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_job_response::AlternativeShiftJobResponse,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_job_response_status::AlternativeShiftJobResponseStatus,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_job_response_type::AlternativeShiftJobResponseType,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_notification::AlternativeShiftNotification,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_notification_granularity::AlternativeShiftNotificationGranularity,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_notification_new_state::AlternativeShiftNotificationNewState,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_offers_request::AlternativeShiftOffersRequest,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_offers_view_response_template::AlternativeShiftOffersViewResponseTemplate,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_schedule_lookup::AlternativeShiftScheduleLookup,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_search_offers_request::AlternativeShiftSearchOffersRequest,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_trade_bulk_update_template_item::AlternativeShiftTradeBulkUpdateTemplateItem,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_trade_bulk_update_template_item_failure_reason::AlternativeShiftTradeBulkUpdateTemplateItemFailureReason,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_trade_bulk_update_template_item_state::AlternativeShiftTradeBulkUpdateTemplateItemState,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_trade_listing::AlternativeShiftTradeListing,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_trade_response::AlternativeShiftTradeResponse,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_trade_response_processing_status::AlternativeShiftTradeResponseProcessingStatus,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_trade_response_state::AlternativeShiftTradeResponseState,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_trade_response_violations_item::AlternativeShiftTradeResponseViolationsItem,
+    #[cfg(feature = "workforce_management")]
+    alternative_shift_trades_view_response_template::AlternativeShiftTradesViewResponseTemplate,
+    #[cfg(feature = "textbots")]
+    amazon_lex_request::AmazonLexRequest,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_agent_group::AnalyticsAgentGroup,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_agent_group_agent_group_type::AnalyticsAgentGroupAgentGroupType,
+    #[cfg(feature = "analytics")]
+    analytics_agent_state_agent_response::AnalyticsAgentStateAgentResponse,
+    #[cfg(feature = "analytics")]
+    analytics_agent_state_agent_session_result::AnalyticsAgentStateAgentSessionResult,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "gamification", feature = "search"))]
+    analytics_agent_state_agent_session_result_media_type::AnalyticsAgentStateAgentSessionResultMediaType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "gamification", feature = "outbound", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    analytics_agent_state_agent_session_result_originating_direction::AnalyticsAgentStateAgentSessionResultOriginatingDirection,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_agent_state_agent_session_result_segment_type::AnalyticsAgentStateAgentSessionResultSegmentType,
+    #[cfg(feature = "analytics")]
+    analytics_agent_state_counts_response::AnalyticsAgentStateCountsResponse,
+    #[cfg(feature = "analytics")]
+    analytics_agent_state_query_response::AnalyticsAgentStateQueryResponse,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    analytics_conversation::AnalyticsConversation,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    analytics_conversation_async_query_response::AnalyticsConversationAsyncQueryResponse,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    analytics_conversation_conversation_initiator::AnalyticsConversationConversationInitiator,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    analytics_conversation_originating_direction::AnalyticsConversationOriginatingDirection,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    analytics_conversation_query_response::AnalyticsConversationQueryResponse,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_conversation_segment::AnalyticsConversationSegment,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_conversation_segment_disconnect_type::AnalyticsConversationSegmentDisconnectType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_conversation_segment_segment_type::AnalyticsConversationSegmentSegmentType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_conversation_without_attributes::AnalyticsConversationWithoutAttributes,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_conversation_without_attributes_conversation_initiator::AnalyticsConversationWithoutAttributesConversationInitiator,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_conversation_without_attributes_multi_get_response::AnalyticsConversationWithoutAttributesMultiGetResponse,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_conversation_without_attributes_originating_direction::AnalyticsConversationWithoutAttributesOriginatingDirection,
+    #[cfg(feature = "analytics")]
+    analytics_data_retention_response::AnalyticsDataRetentionResponse,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_evaluation::AnalyticsEvaluation,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_evaluation_evaluation_status::AnalyticsEvaluationEvaluationStatus,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_flow::AnalyticsFlow,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_flow_entry_type::AnalyticsFlowEntryType,
+    #[cfg(any(feature = "analytics", feature = "architect", feature = "conversations", feature = "flows", feature = "routing", feature = "search", feature = "web_deployments"))]
+    analytics_flow_flow_type::AnalyticsFlowFlowType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_flow_outcome::AnalyticsFlowOutcome,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_media_endpoint_stat::AnalyticsMediaEndpointStat,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    analytics_participant::AnalyticsParticipant,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    analytics_participant_flagged_reason::AnalyticsParticipantFlaggedReason,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    analytics_participant_purpose::AnalyticsParticipantPurpose,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_participant_without_attributes::AnalyticsParticipantWithoutAttributes,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    analytics_participant_without_attributes_flagged_reason::AnalyticsParticipantWithoutAttributesFlaggedReason,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_participant_without_attributes_purpose::AnalyticsParticipantWithoutAttributesPurpose,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_property::AnalyticsProperty,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording", feature = "search"))]
+    analytics_property_property_type::AnalyticsPropertyPropertyType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_proposed_agent::AnalyticsProposedAgent,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "users"))]
+    analytics_query_aggregation::AnalyticsQueryAggregation,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "users"))]
+    analytics_query_aggregation_type::AnalyticsQueryAggregationType,
+    #[cfg(feature = "analytics")]
+    analytics_reporting_settings::AnalyticsReportingSettings,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_resolution::AnalyticsResolution,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    analytics_routing_status_record::AnalyticsRoutingStatusRecord,
+    #[cfg(any(feature = "analytics", feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments", feature = "workforce_management"))]
+    analytics_routing_status_record_routing_status::AnalyticsRoutingStatusRecordRoutingStatus,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "routing", feature = "search", feature = "users"))]
+    analytics_scored_agent::AnalyticsScoredAgent,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_session::AnalyticsSession,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_session_delivery_status::AnalyticsSessionDeliveryStatus,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_session_direction::AnalyticsSessionDirection,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_session_media_type::AnalyticsSessionMediaType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_session_metric::AnalyticsSessionMetric,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_session_requested_routings_item::AnalyticsSessionRequestedRoutingsItem,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_session_routing_rule_type::AnalyticsSessionRoutingRuleType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_session_used_routing::AnalyticsSessionUsedRouting,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "search"))]
+    analytics_survey::AnalyticsSurvey,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "quality", feature = "search"))]
+    analytics_survey_survey_type::AnalyticsSurveySurveyType,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    analytics_user_detail::AnalyticsUserDetail,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    analytics_user_details_async_query_response::AnalyticsUserDetailsAsyncQueryResponse,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    analytics_user_details_query_response::AnalyticsUserDetailsQueryResponse,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    analytics_user_presence_record::AnalyticsUserPresenceRecord,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    analytics_user_presence_record_system_presence::AnalyticsUserPresenceRecordSystemPresence,
+    #[cfg(feature = "recording")]
+    annotation::Annotation,
+    #[cfg(feature = "recording")]
+    annotation_reason::AnnotationReason,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    answer_generation_config::AnswerGenerationConfig,
+    #[cfg(feature = "knowledge")]
+    answer_generation_document::AnswerGenerationDocument,
+    #[cfg(any(feature = "conversations", feature = "learning", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    answer_option::AnswerOption,
+    #[cfg(any(feature = "conversations", feature = "learning", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    answer_option_built_in_type::AnswerOptionBuiltInType,
     #[cfg(any(feature = "o_auth", feature = "usage"))]
     api_usage_client_query::ApiUsageClientQuery,
     #[cfg(any(feature = "o_auth", feature = "usage"))]
@@ -34,6 +748,324 @@ crate::runtime::model_modules! {
     api_usage_simple_search_http_methods_item::ApiUsageSimpleSearchHttpMethodsItem,
     #[cfg(feature = "usage")]
     api_usage_simple_search_metrics_item::ApiUsageSimpleSearchMetricsItem,
+    #[cfg(feature = "journey")]
+    app_event::AppEvent,
+    #[cfg(feature = "journey")]
+    app_event_request::AppEventRequest,
+    #[cfg(feature = "journey")]
+    app_event_response::AppEventResponse,
+    #[cfg(feature = "journey")]
+    app_event_response_session::AppEventResponseSession,
+    #[cfg(feature = "outbound")]
+    append_to_dnc_action_settings::AppendToDncActionSettings,
+    #[cfg(feature = "outbound")]
+    append_to_dnc_action_settings_list_type::AppendToDncActionSettingsListType,
+    #[cfg(feature = "organization")]
+    approval_namespace::ApprovalNamespace,
+    #[cfg(feature = "organization")]
+    approval_namespace_namespace::ApprovalNamespaceNamespace,
+    #[cfg(feature = "organization")]
+    approval_namespace_status::ApprovalNamespaceStatus,
+    #[cfg(feature = "organization")]
+    approval_namespace_type::ApprovalNamespaceType,
+    #[cfg(feature = "architect")]
+    architect_export_job_state_response::ArchitectExportJobStateResponse,
+    #[cfg(feature = "architect")]
+    architect_export_job_state_response_command::ArchitectExportJobStateResponseCommand,
+    #[cfg(feature = "architect")]
+    architect_export_job_state_response_status::ArchitectExportJobStateResponseStatus,
+    #[cfg(feature = "journey")]
+    architect_flow_fields::ArchitectFlowFields,
+    #[cfg(feature = "architect")]
+    architect_flow_reference::ArchitectFlowReference,
+    #[cfg(feature = "architect")]
+    architect_flow_reference_type::ArchitectFlowReferenceType,
+    #[cfg(feature = "architect")]
+    architect_job_message::ArchitectJobMessage,
+    #[cfg(feature = "architect")]
+    architect_job_message_type::ArchitectJobMessageType,
+    #[cfg(feature = "architect")]
+    architect_job_state_response::ArchitectJobStateResponse,
+    #[cfg(feature = "architect")]
+    architect_job_state_response_command::ArchitectJobStateResponseCommand,
+    #[cfg(feature = "architect")]
+    architect_job_state_response_status::ArchitectJobStateResponseStatus,
+    #[cfg(feature = "recording")]
+    archive_retention::ArchiveRetention,
+    #[cfg(feature = "recording")]
+    archive_retention_storage_medium::ArchiveRetentionStorageMedium,
+    #[cfg(any(feature = "conversations", feature = "search", feature = "speech_text_analytics", feature = "suggest"))]
+    array_node::ArrayNode,
+    #[cfg(feature = "conversations")]
+    article::Article,
+    #[cfg(any(feature = "knowledge", feature = "search"))]
+    article_content::ArticleContent,
+    #[cfg(any(feature = "knowledge", feature = "search"))]
+    article_content_body::ArticleContentBody,
+    #[cfg(feature = "learning")]
+    assessment_form::AssessmentForm,
+    #[cfg(feature = "learning")]
+    assessment_form_question::AssessmentFormQuestion,
+    #[cfg(feature = "learning")]
+    assessment_form_question_group::AssessmentFormQuestionGroup,
+    #[cfg(feature = "learning")]
+    assessment_form_question_type::AssessmentFormQuestionType,
+    #[cfg(feature = "routing")]
+    assessment_job_listing::AssessmentJobListing,
+    #[cfg(feature = "routing")]
+    assessment_listing::AssessmentListing,
+    #[cfg(feature = "learning")]
+    assessment_question_group_score::AssessmentQuestionGroupScore,
+    #[cfg(feature = "learning")]
+    assessment_question_score::AssessmentQuestionScore,
+    #[cfg(feature = "learning")]
+    assessment_scoring_set::AssessmentScoringSet,
+    #[cfg(feature = "learning")]
+    assessment_scoring_set_failure_reasons_item::AssessmentScoringSetFailureReasonsItem,
+    #[cfg(feature = "gamification")]
+    assign_users::AssignUsers,
+    #[cfg(feature = "learning")]
+    assigned_learning_module::AssignedLearningModule,
+    #[cfg(feature = "learning")]
+    assigned_learning_module_archival_mode::AssignedLearningModuleArchivalMode,
+    #[cfg(feature = "learning")]
+    assigned_learning_module_domain_entity_listing::AssignedLearningModuleDomainEntityListing,
+    #[cfg(feature = "learning")]
+    assigned_learning_module_source::AssignedLearningModuleSource,
+    #[cfg(feature = "learning")]
+    assigned_learning_module_type::AssignedLearningModuleType,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    assigned_segment::AssignedSegment,
+    #[cfg(feature = "conversations")]
+    assigned_wrapup_code::AssignedWrapupCode,
+    #[cfg(feature = "gamification")]
+    assignment::Assignment,
+    #[cfg(feature = "gamification")]
+    assignment_error::AssignmentError,
+    #[cfg(feature = "gamification")]
+    assignment_validation::AssignmentValidation,
+    #[cfg(any(feature = "conversations", feature = "learning", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    assistance_condition::AssistanceCondition,
+    #[cfg(any(feature = "conversations", feature = "learning", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    assistance_condition_operator::AssistanceConditionOperator,
+    #[cfg(any(feature = "agent_assistants", feature = "routing"))]
+    assistant::Assistant,
+    #[cfg(feature = "agent_assistants")]
+    assistant_listing::AssistantListing,
+    #[cfg(any(feature = "agent_assistants", feature = "routing"))]
+    assistant_queue::AssistantQueue,
+    #[cfg(feature = "agent_assistants")]
+    assistant_queue_listing::AssistantQueueListing,
+    #[cfg(any(feature = "agent_assistants", feature = "routing"))]
+    assistant_queue_media_types_item::AssistantQueueMediaTypesItem,
+    #[cfg(any(feature = "agent_assistants", feature = "routing", feature = "workforce_management"))]
+    assistant_state::AssistantState,
+    #[cfg(feature = "journey")]
+    associated_value_field::AssociatedValueField,
+    #[cfg(feature = "journey")]
+    associated_value_field_data_type::AssociatedValueFieldDataType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    async_conversation_query::AsyncConversationQuery,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    async_conversation_query_order::AsyncConversationQueryOrder,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    async_conversation_query_order_by::AsyncConversationQueryOrderBy,
+    #[cfg(feature = "workforce_management")]
+    async_forecast_operation_result::AsyncForecastOperationResult,
+    #[cfg(feature = "workforce_management")]
+    async_forecast_operation_result_status::AsyncForecastOperationResultStatus,
+    #[cfg(feature = "workforce_management")]
+    async_intraday_response::AsyncIntradayResponse,
+    #[cfg(feature = "workforce_management")]
+    async_intraday_response_status::AsyncIntradayResponseStatus,
+    #[cfg(feature = "integrations")]
+    async_job::AsyncJob,
+    #[cfg(feature = "integrations")]
+    async_job_state::AsyncJobState,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "social_media", feature = "users"))]
+    async_query_response::AsyncQueryResponse,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "social_media", feature = "users"))]
+    async_query_status::AsyncQueryStatus,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "social_media", feature = "users"))]
+    async_query_status_state::AsyncQueryStatusState,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    async_user_details_query::AsyncUserDetailsQuery,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    async_user_details_query_order::AsyncUserDetailsQueryOrder,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    attachment::Attachment,
+    #[cfg(feature = "outbound")]
+    attempt_limits::AttemptLimits,
+    #[cfg(feature = "outbound")]
+    attempt_limits_entity_listing::AttemptLimitsEntityListing,
+    #[cfg(feature = "outbound")]
+    attempt_limits_reset_period::AttemptLimitsResetPeriod,
+    #[cfg(feature = "gamification")]
+    attendance_status::AttendanceStatus,
+    #[cfg(feature = "gamification")]
+    attendance_status_attendance_status_type::AttendanceStatusAttendanceStatusType,
+    #[cfg(feature = "gamification")]
+    attendance_status_has_evaluation::AttendanceStatusHasEvaluation,
+    #[cfg(feature = "gamification")]
+    attendance_status_listing::AttendanceStatusListing,
+    #[cfg(feature = "content_management")]
+    attribute::Attribute,
+    #[cfg(feature = "content_management")]
+    attribute_filter_item::AttributeFilterItem,
+    #[cfg(feature = "content_management")]
+    attribute_filter_item_operator::AttributeFilterItemOperator,
+    #[cfg(feature = "outbound")]
+    atzm_time_slot::AtzmTimeSlot,
+    #[cfg(feature = "outbound")]
+    atzm_time_slot_with_time_zone::AtzmTimeSlotWithTimeZone,
+    #[cfg(feature = "integrations")]
+    audio_connector_integration::AudioConnectorIntegration,
+    #[cfg(feature = "integrations")]
+    audio_connector_integration_entity_listing::AudioConnectorIntegrationEntityListing,
+    #[cfg(feature = "events")]
+    audio_state::AudioState,
+    #[cfg(feature = "events")]
+    audio_updated_event::AudioUpdatedEvent,
+    #[cfg(feature = "audit")]
+    audit_log_message::AuditLogMessage,
+    #[cfg(feature = "audit")]
+    audit_log_message_level::AuditLogMessageLevel,
+    #[cfg(feature = "audit")]
+    audit_log_message_status::AuditLogMessageStatus,
+    #[cfg(feature = "audit")]
+    audit_query_entity::AuditQueryEntity,
+    #[cfg(feature = "audit")]
+    audit_query_execution_large_results_response::AuditQueryExecutionLargeResultsResponse,
+    #[cfg(feature = "audit")]
+    audit_query_execution_results_response::AuditQueryExecutionResultsResponse,
+    #[cfg(feature = "audit")]
+    audit_query_execution_status_response::AuditQueryExecutionStatusResponse,
+    #[cfg(any(feature = "audit", feature = "quality"))]
+    audit_query_execution_status_response_state::AuditQueryExecutionStatusResponseState,
+    #[cfg(feature = "audit")]
+    audit_query_filter::AuditQueryFilter,
+    #[cfg(feature = "audit")]
+    audit_query_filter_property::AuditQueryFilterProperty,
+    #[cfg(feature = "audit")]
+    audit_query_request::AuditQueryRequest,
+    #[cfg(feature = "organization_authorization")]
+    audit_query_response::AuditQueryResponse,
+    #[cfg(feature = "audit")]
+    audit_query_service::AuditQueryService,
+    #[cfg(feature = "audit")]
+    audit_query_service_mapping::AuditQueryServiceMapping,
+    #[cfg(any(feature = "audit", feature = "quality"))]
+    audit_query_sort::AuditQuerySort,
+    #[cfg(any(feature = "audit", feature = "quality"))]
+    audit_query_sort_name::AuditQuerySortName,
+    #[cfg(any(feature = "audit", feature = "quality"))]
+    audit_query_sort_sort_order::AuditQuerySortSortOrder,
+    #[cfg(feature = "audit")]
+    audit_realtime_query_request::AuditRealtimeQueryRequest,
+    #[cfg(feature = "audit")]
+    audit_realtime_query_results_response::AuditRealtimeQueryResultsResponse,
+    #[cfg(feature = "audit")]
+    audit_realtime_related_request::AuditRealtimeRelatedRequest,
+    #[cfg(feature = "audit")]
+    audit_realtime_related_results_response::AuditRealtimeRelatedResultsResponse,
+    #[cfg(feature = "web_deployments")]
+    authentication_settings::AuthenticationSettings,
+    #[cfg(feature = "authorization")]
+    authorization_settings::AuthorizationSettings,
+    #[cfg(any(feature = "authorization", feature = "objects", feature = "users"))]
+    authz_division::AuthzDivision,
+    #[cfg(any(feature = "authorization", feature = "objects"))]
+    authz_division_cursor_listing::AuthzDivisionCursorListing,
+    #[cfg(any(feature = "authorization", feature = "objects"))]
+    authz_division_entity_listing::AuthzDivisionEntityListing,
+    #[cfg(feature = "authorization")]
+    authz_division_grant_entity_listing::AuthzDivisionGrantEntityListing,
+    #[cfg(any(feature = "authorization", feature = "users"))]
+    authz_grant::AuthzGrant,
+    #[cfg(any(feature = "authorization", feature = "users"))]
+    authz_grant_policy::AuthzGrantPolicy,
+    #[cfg(any(feature = "authorization", feature = "users"))]
+    authz_grant_role::AuthzGrantRole,
+    #[cfg(any(feature = "authorization", feature = "users"))]
+    authz_subject::AuthzSubject,
+    #[cfg(any(feature = "agent_ui", feature = "settings", feature = "users"))]
+    auto_answer_setting::AutoAnswerSetting,
+    #[cfg(any(feature = "agent_ui", feature = "settings", feature = "users"))]
+    auto_answer_settings::AutoAnswerSettings,
+    #[cfg(feature = "web_deployments")]
+    auto_start::AutoStart,
+    #[cfg(feature = "task_management")]
+    auto_status_transition_detail::AutoStatusTransitionDetail,
+    #[cfg(feature = "outbound")]
+    automatic_time_zone_mapping_settings::AutomaticTimeZoneMappingSettings,
+    #[cfg(feature = "workforce_management")]
+    availability_range::AvailabilityRange,
+    #[cfg(feature = "routing")]
+    available_media_type::AvailableMediaType,
+    #[cfg(feature = "routing")]
+    available_media_type_entity_listing::AvailableMediaTypeEntityListing,
+    #[cfg(feature = "coaching")]
+    available_time::AvailableTime,
+    #[cfg(feature = "coaching")]
+    available_time_activity_category::AvailableTimeActivityCategory,
+    #[cfg(feature = "workforce_management")]
+    available_time_off_range::AvailableTimeOffRange,
+    #[cfg(feature = "workforce_management")]
+    available_time_off_range_granularity::AvailableTimeOffRangeGranularity,
+    #[cfg(feature = "workforce_management")]
+    available_time_off_request::AvailableTimeOffRequest,
+    #[cfg(feature = "workforce_management")]
+    available_time_off_response::AvailableTimeOffResponse,
+    #[cfg(feature = "notifications")]
+    available_topic::AvailableTopic,
+    #[cfg(feature = "notifications")]
+    available_topic_entity_listing::AvailableTopicEntityListing,
+    #[cfg(feature = "notifications")]
+    available_topic_transports_item::AvailableTopicTransportsItem,
+    #[cfg(feature = "notifications")]
+    available_topic_visibility::AvailableTopicVisibility,
+    #[cfg(feature = "languages")]
+    available_translations::AvailableTranslations,
+    #[cfg(feature = "web_deployments")]
+    background_image_settings::BackgroundImageSettings,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    base_media_settings::BaseMediaSettings,
+    #[cfg(feature = "speech_text_analytics")]
+    base_program_entity::BaseProgramEntity,
+    #[cfg(feature = "speech_text_analytics")]
+    base_topic_entitiy::BaseTopicEntitiy,
+    #[cfg(feature = "events")]
+    batch_conversation_event_request::BatchConversationEventRequest,
+    #[cfg(feature = "recording")]
+    batch_download_job_result::BatchDownloadJobResult,
+    #[cfg(feature = "recording")]
+    batch_download_job_status_result::BatchDownloadJobStatusResult,
+    #[cfg(feature = "recording")]
+    batch_download_job_status_result_status::BatchDownloadJobStatusResultStatus,
+    #[cfg(feature = "recording")]
+    batch_download_job_submission::BatchDownloadJobSubmission,
+    #[cfg(feature = "recording")]
+    batch_download_job_submission_result::BatchDownloadJobSubmissionResult,
+    #[cfg(feature = "recording")]
+    batch_download_request::BatchDownloadRequest,
+    #[cfg(feature = "events")]
+    batch_event_response::BatchEventResponse,
+    #[cfg(feature = "events")]
+    batch_user_presence_event_request::BatchUserPresenceEventRequest,
+    #[cfg(feature = "events")]
+    batch_user_routing_status_event_request::BatchUserRoutingStatusEventRequest,
+    #[cfg(feature = "routing")]
+    benefit_assessment::BenefitAssessment,
+    #[cfg(feature = "routing")]
+    benefit_assessment_job::BenefitAssessmentJob,
+    #[cfg(feature = "routing")]
+    benefit_assessment_job_state::BenefitAssessmentJobState,
+    #[cfg(feature = "routing")]
+    benefit_assessment_state::BenefitAssessmentState,
+    #[cfg(feature = "workforce_management")]
+    bid_group_work_plan_request::BidGroupWorkPlanRequest,
+    #[cfg(feature = "workforce_management")]
+    bid_group_work_plan_response::BidGroupWorkPlanResponse,
     #[cfg(feature = "billing")]
     billing_pending_task::BillingPendingTask,
     #[cfg(feature = "billing")]
@@ -42,70 +1074,11906 @@ crate::runtime::model_modules! {
     billing_usage::BillingUsage,
     #[cfg(feature = "billing")]
     billing_usage_report::BillingUsageReport,
-    #[cfg(feature = "billing")]
+    #[cfg(any(feature = "billing", feature = "routing", feature = "users"))]
     billing_usage_report_status::BillingUsageReportStatus,
     #[cfg(feature = "billing")]
     billing_usage_resource::BillingUsageResource,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    biography::Biography,
+    #[cfg(feature = "analytics")]
+    bot_aggregate_data_container::BotAggregateDataContainer,
+    #[cfg(feature = "analytics")]
+    bot_aggregate_query_clause::BotAggregateQueryClause,
+    #[cfg(feature = "analytics")]
+    bot_aggregate_query_clause_type::BotAggregateQueryClauseType,
+    #[cfg(feature = "analytics")]
+    bot_aggregate_query_filter::BotAggregateQueryFilter,
+    #[cfg(feature = "analytics")]
+    bot_aggregate_query_filter_type::BotAggregateQueryFilterType,
+    #[cfg(feature = "analytics")]
+    bot_aggregate_query_predicate::BotAggregateQueryPredicate,
+    #[cfg(feature = "analytics")]
+    bot_aggregate_query_predicate_dimension::BotAggregateQueryPredicateDimension,
+    #[cfg(feature = "analytics")]
+    bot_aggregate_query_predicate_operator::BotAggregateQueryPredicateOperator,
+    #[cfg(feature = "analytics")]
+    bot_aggregate_query_predicate_type::BotAggregateQueryPredicateType,
+    #[cfg(feature = "analytics")]
+    bot_aggregate_query_response::BotAggregateQueryResponse,
+    #[cfg(feature = "analytics")]
+    bot_aggregation_query::BotAggregationQuery,
+    #[cfg(feature = "analytics")]
+    bot_aggregation_query_alternate_time_dimension::BotAggregationQueryAlternateTimeDimension,
+    #[cfg(feature = "analytics")]
+    bot_aggregation_query_group_by_item::BotAggregationQueryGroupByItem,
+    #[cfg(feature = "analytics")]
+    bot_aggregation_query_metrics_item::BotAggregationQueryMetricsItem,
+    #[cfg(feature = "analytics")]
+    bot_aggregation_view::BotAggregationView,
+    #[cfg(feature = "analytics")]
+    bot_aggregation_view_function::BotAggregationViewFunction,
+    #[cfg(feature = "analytics")]
+    bot_aggregation_view_target::BotAggregationViewTarget,
+    #[cfg(feature = "analytics")]
+    bot_channel::BotChannel,
+    #[cfg(feature = "analytics")]
+    bot_channel_input_modes_item::BotChannelInputModesItem,
+    #[cfg(any(feature = "analytics", feature = "textbots"))]
+    bot_channel_name::BotChannelName,
+    #[cfg(feature = "analytics")]
+    bot_channel_output_modes_item::BotChannelOutputModesItem,
+    #[cfg(feature = "integrations")]
+    bot_connector_bot::BotConnectorBot,
+    #[cfg(feature = "integrations")]
+    bot_connector_bot_summary_entity_listing::BotConnectorBotSummaryEntityListing,
+    #[cfg(feature = "integrations")]
+    bot_connector_bot_version::BotConnectorBotVersion,
+    #[cfg(feature = "integrations")]
+    bot_connector_bot_version_summary_entity_listing::BotConnectorBotVersionSummaryEntityListing,
+    #[cfg(feature = "integrations")]
+    bot_execution_configuration::BotExecutionConfiguration,
+    #[cfg(feature = "analytics")]
+    bot_flow_session::BotFlowSession,
+    #[cfg(feature = "analytics")]
+    bot_flow_session_bot_result::BotFlowSessionBotResult,
+    #[cfg(feature = "analytics")]
+    bot_flow_session_bot_result_category::BotFlowSessionBotResultCategory,
+    #[cfg(feature = "integrations")]
+    bot_intent::BotIntent,
+    #[cfg(feature = "integrations")]
+    bot_list::BotList,
+    #[cfg(feature = "web_deployments")]
+    bot_messenger_profile::BotMessengerProfile,
+    #[cfg(feature = "textbots")]
+    bot_search_response::BotSearchResponse,
+    #[cfg(feature = "textbots")]
+    bot_search_response_bot_type::BotSearchResponseBotType,
+    #[cfg(feature = "textbots")]
+    bot_search_response_entity_listing::BotSearchResponseEntityListing,
+    #[cfg(feature = "integrations")]
+    bot_slot::BotSlot,
+    #[cfg(feature = "integrations")]
+    bot_summary::BotSummary,
+    #[cfg(feature = "integrations")]
+    bot_version_summary::BotVersionSummary,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    browser::Browser,
+    #[cfg(feature = "workforce_management")]
+    bu_abandon_rate::BuAbandonRate,
+    #[cfg(feature = "workforce_management")]
+    bu_agent_schedule_activity::BuAgentScheduleActivity,
+    #[cfg(any(feature = "coaching", feature = "learning", feature = "workforce_management"))]
+    bu_agent_schedule_activity_external_activity_type::BuAgentScheduleActivityExternalActivityType,
+    #[cfg(feature = "workforce_management")]
+    bu_agent_schedule_history_change::BuAgentScheduleHistoryChange,
+    #[cfg(feature = "workforce_management")]
+    bu_agent_schedule_history_change_metadata::BuAgentScheduleHistoryChangeMetadata,
+    #[cfg(feature = "workforce_management")]
+    bu_agent_schedule_history_deleted_change::BuAgentScheduleHistoryDeletedChange,
+    #[cfg(feature = "workforce_management")]
+    bu_agent_schedule_history_dropped_change::BuAgentScheduleHistoryDroppedChange,
+    #[cfg(feature = "workforce_management")]
+    bu_agent_schedule_history_response::BuAgentScheduleHistoryResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_agent_schedule_published_schedule_reference::BuAgentSchedulePublishedScheduleReference,
+    #[cfg(feature = "workforce_management")]
+    bu_agent_schedule_query_response::BuAgentScheduleQueryResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_agent_schedule_reschedule_response::BuAgentScheduleRescheduleResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_agent_schedule_search_response::BuAgentScheduleSearchResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_agent_schedule_shift::BuAgentScheduleShift,
+    #[cfg(feature = "workforce_management")]
+    bu_agent_schedule_shift_request::BuAgentScheduleShiftRequest,
+    #[cfg(feature = "workforce_management")]
+    bu_agent_schedule_update::BuAgentScheduleUpdate,
+    #[cfg(feature = "workforce_management")]
+    bu_agent_schedule_update_type::BuAgentScheduleUpdateType,
+    #[cfg(feature = "workforce_management")]
+    bu_agent_schedules_query_response::BuAgentSchedulesQueryResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_agent_schedules_search_response::BuAgentSchedulesSearchResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_alternative_shift_job_response::BuAlternativeShiftJobResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_alternative_shift_job_response_status::BuAlternativeShiftJobResponseStatus,
+    #[cfg(feature = "workforce_management")]
+    bu_alternative_shift_job_response_type::BuAlternativeShiftJobResponseType,
+    #[cfg(feature = "workforce_management")]
+    bu_async_agent_schedules_query_response::BuAsyncAgentSchedulesQueryResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_async_agent_schedules_query_response_status::BuAsyncAgentSchedulesQueryResponseStatus,
+    #[cfg(feature = "workforce_management")]
+    bu_async_agent_schedules_search_response::BuAsyncAgentSchedulesSearchResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_async_agent_schedules_search_response_status::BuAsyncAgentSchedulesSearchResponseStatus,
+    #[cfg(feature = "workforce_management")]
+    bu_async_schedule_response::BuAsyncScheduleResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_async_schedule_response_status::BuAsyncScheduleResponseStatus,
+    #[cfg(feature = "workforce_management")]
+    bu_async_schedule_run_response::BuAsyncScheduleRunResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_async_schedule_run_response_status::BuAsyncScheduleRunResponseStatus,
+    #[cfg(feature = "workforce_management")]
+    bu_average_speed_of_answer::BuAverageSpeedOfAnswer,
+    #[cfg(feature = "workforce_management")]
+    bu_copy_schedule_request::BuCopyScheduleRequest,
+    #[cfg(feature = "workforce_management")]
+    bu_create_blank_schedule_request::BuCreateBlankScheduleRequest,
+    #[cfg(feature = "workforce_management")]
+    bu_create_time_off_limit_request::BuCreateTimeOffLimitRequest,
+    #[cfg(feature = "workforce_management")]
+    bu_create_time_off_plan_request::BuCreateTimeOffPlanRequest,
+    #[cfg(feature = "workforce_management")]
+    bu_create_time_off_plan_request_auto_approval_rule::BuCreateTimeOffPlanRequestAutoApprovalRule,
+    #[cfg(feature = "workforce_management")]
+    bu_current_agent_schedule_search_response::BuCurrentAgentScheduleSearchResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_forecast_generation_planning_group_result::BuForecastGenerationPlanningGroupResult,
+    #[cfg(feature = "workforce_management")]
+    bu_forecast_generation_result::BuForecastGenerationResult,
+    #[cfg(feature = "workforce_management")]
+    bu_forecast_modification_response::BuForecastModificationResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_forecast_modification_response_legacy_metric::BuForecastModificationResponseLegacyMetric,
+    #[cfg(feature = "workforce_management")]
+    bu_forecast_modification_response_metric::BuForecastModificationResponseMetric,
+    #[cfg(feature = "workforce_management")]
+    bu_forecast_modification_response_type::BuForecastModificationResponseType,
+    #[cfg(feature = "workforce_management")]
+    bu_forecast_result::BuForecastResult,
+    #[cfg(feature = "workforce_management")]
+    bu_forecast_result_response::BuForecastResultResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_forecast_staffing_requirements_result::BuForecastStaffingRequirementsResult,
+    #[cfg(feature = "workforce_management")]
+    bu_forecast_staffing_requirements_result_response::BuForecastStaffingRequirementsResultResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_forecast_staffing_requirements_result_response_state::BuForecastStaffingRequirementsResultResponseState,
+    #[cfg(feature = "workforce_management")]
+    bu_forecast_time_series_result::BuForecastTimeSeriesResult,
+    #[cfg(feature = "workforce_management")]
+    bu_forecast_time_series_result_forecast_type::BuForecastTimeSeriesResultForecastType,
+    #[cfg(feature = "workforce_management")]
+    bu_forecast_time_series_result_forecasting_method::BuForecastTimeSeriesResultForecastingMethod,
+    #[cfg(feature = "workforce_management")]
+    bu_forecast_time_series_result_metric::BuForecastTimeSeriesResultMetric,
+    #[cfg(feature = "workforce_management")]
+    bu_full_day_time_off_marker::BuFullDayTimeOffMarker,
+    #[cfg(feature = "workforce_management")]
+    bu_generate_schedule_request::BuGenerateScheduleRequest,
+    #[cfg(feature = "workforce_management")]
+    bu_get_current_agent_schedule_request::BuGetCurrentAgentScheduleRequest,
+    #[cfg(feature = "workforce_management")]
+    bu_headcount_forecast_bu_planning_group_headcount_forecast_result::BuHeadcountForecastBuPlanningGroupHeadcountForecastResult,
+    #[cfg(feature = "workforce_management")]
+    bu_headcount_forecast_bu_planning_group_headcount_forecast_upload_schema::BuHeadcountForecastBuPlanningGroupHeadcountForecastUploadSchema,
+    #[cfg(feature = "workforce_management")]
+    bu_headcount_forecast_response::BuHeadcountForecastResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_import_agent_schedule_upload_schema::BuImportAgentScheduleUploadSchema,
+    #[cfg(feature = "workforce_management")]
+    bu_import_short_term_forecast_schema::BuImportShortTermForecastSchema,
+    #[cfg(feature = "workforce_management")]
+    bu_intraday_data_group::BuIntradayDataGroup,
+    #[cfg(feature = "workforce_management")]
+    bu_intraday_data_group_media_type::BuIntradayDataGroupMediaType,
+    #[cfg(feature = "workforce_management")]
+    bu_intraday_forecast_data::BuIntradayForecastData,
+    #[cfg(feature = "workforce_management")]
+    bu_intraday_response::BuIntradayResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_intraday_response_categories_item::BuIntradayResponseCategoriesItem,
+    #[cfg(feature = "workforce_management")]
+    bu_intraday_response_no_data_reason::BuIntradayResponseNoDataReason,
+    #[cfg(feature = "workforce_management")]
+    bu_intraday_schedule_data::BuIntradayScheduleData,
+    #[cfg(feature = "workforce_management")]
+    bu_list_alternative_shift_trades_response::BuListAlternativeShiftTradesResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_management_unit_schedule_summary::BuManagementUnitScheduleSummary,
+    #[cfg(feature = "workforce_management")]
+    bu_notification_settings_request::BuNotificationSettingsRequest,
+    #[cfg(feature = "workforce_management")]
+    bu_notification_settings_response::BuNotificationSettingsResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_planning_group_headcount_forecast_result::BuPlanningGroupHeadcountForecastResult,
+    #[cfg(feature = "workforce_management")]
+    bu_planning_group_headcount_forecast_upload_schema::BuPlanningGroupHeadcountForecastUploadSchema,
+    #[cfg(feature = "workforce_management")]
+    bu_query_adherence_explanations_request::BuQueryAdherenceExplanationsRequest,
+    #[cfg(feature = "workforce_management")]
+    bu_query_adherence_explanations_response::BuQueryAdherenceExplanationsResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_query_agent_schedules_request::BuQueryAgentSchedulesRequest,
+    #[cfg(feature = "workforce_management")]
+    bu_reschedule_agent_schedule_result::BuRescheduleAgentScheduleResult,
+    #[cfg(feature = "workforce_management")]
+    bu_reschedule_request::BuRescheduleRequest,
+    #[cfg(feature = "workforce_management")]
+    bu_reschedule_request_activity_smoothing_type::BuRescheduleRequestActivitySmoothingType,
+    #[cfg(feature = "workforce_management")]
+    bu_reschedule_result::BuRescheduleResult,
+    #[cfg(feature = "workforce_management")]
+    bu_schedule_list_item::BuScheduleListItem,
+    #[cfg(feature = "workforce_management")]
+    bu_schedule_listing::BuScheduleListing,
+    #[cfg(feature = "workforce_management")]
+    bu_schedule_metadata::BuScheduleMetadata,
+    #[cfg(feature = "workforce_management")]
+    bu_schedule_notifications_category_settings::BuScheduleNotificationsCategorySettings,
+    #[cfg(feature = "workforce_management")]
+    bu_schedule_notifications_category_settings_activity_category::BuScheduleNotificationsCategorySettingsActivityCategory,
+    #[cfg(feature = "workforce_management")]
+    bu_schedule_notifications_settings_request::BuScheduleNotificationsSettingsRequest,
+    #[cfg(feature = "workforce_management")]
+    bu_schedule_notifications_settings_response::BuScheduleNotificationsSettingsResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_schedule_reference::BuScheduleReference,
+    #[cfg(feature = "workforce_management")]
+    bu_schedule_reference_for_mu_route::BuScheduleReferenceForMuRoute,
+    #[cfg(feature = "workforce_management")]
+    bu_schedule_run::BuScheduleRun,
+    #[cfg(feature = "workforce_management")]
+    bu_schedule_run_listing::BuScheduleRunListing,
+    #[cfg(feature = "workforce_management")]
+    bu_schedule_run_state::BuScheduleRunState,
+    #[cfg(feature = "workforce_management")]
+    bu_scheduling_settings_request::BuSchedulingSettingsRequest,
+    #[cfg(feature = "workforce_management")]
+    bu_scheduling_settings_request_activity_smoothing_type::BuSchedulingSettingsRequestActivitySmoothingType,
+    #[cfg(feature = "workforce_management")]
+    bu_scheduling_settings_response::BuSchedulingSettingsResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_scheduling_settings_response_activity_smoothing_type::BuSchedulingSettingsResponseActivitySmoothingType,
+    #[cfg(feature = "workforce_management")]
+    bu_scheduling_settings_response_sync_time_off_properties_item::BuSchedulingSettingsResponseSyncTimeOffPropertiesItem,
+    #[cfg(feature = "workforce_management")]
+    bu_search_agent_schedules_request::BuSearchAgentSchedulesRequest,
+    #[cfg(feature = "workforce_management")]
+    bu_service_level::BuServiceLevel,
+    #[cfg(feature = "workforce_management")]
+    bu_set_time_off_limit_values_request::BuSetTimeOffLimitValuesRequest,
+    #[cfg(feature = "workforce_management")]
+    bu_short_term_forecast::BuShortTermForecast,
+    #[cfg(feature = "workforce_management")]
+    bu_short_term_forecast_creation_method::BuShortTermForecastCreationMethod,
+    #[cfg(feature = "workforce_management")]
+    bu_short_term_forecast_list_item::BuShortTermForecastListItem,
+    #[cfg(feature = "workforce_management")]
+    bu_short_term_forecast_list_item_creation_method::BuShortTermForecastListItemCreationMethod,
+    #[cfg(feature = "workforce_management")]
+    bu_short_term_forecast_listing::BuShortTermForecastListing,
+    #[cfg(feature = "workforce_management")]
+    bu_short_term_forecast_reference::BuShortTermForecastReference,
+    #[cfg(feature = "workforce_management")]
+    bu_short_term_forecast_week_reference::BuShortTermForecastWeekReference,
+    #[cfg(feature = "workforce_management")]
+    bu_short_term_forecasting_settings::BuShortTermForecastingSettings,
+    #[cfg(feature = "workforce_management")]
+    bu_time_off_limit_listing::BuTimeOffLimitListing,
+    #[cfg(feature = "workforce_management")]
+    bu_time_off_limit_range::BuTimeOffLimitRange,
+    #[cfg(feature = "workforce_management")]
+    bu_time_off_limit_reference::BuTimeOffLimitReference,
+    #[cfg(feature = "workforce_management")]
+    bu_time_off_limit_response::BuTimeOffLimitResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_time_off_limit_value_range::BuTimeOffLimitValueRange,
+    #[cfg(feature = "workforce_management")]
+    bu_time_off_limit_value_range_granularity::BuTimeOffLimitValueRangeGranularity,
+    #[cfg(feature = "workforce_management")]
+    bu_time_off_limit_values_response::BuTimeOffLimitValuesResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_time_off_plan_listing::BuTimeOffPlanListing,
+    #[cfg(feature = "workforce_management")]
+    bu_time_off_plan_response::BuTimeOffPlanResponse,
+    #[cfg(feature = "workforce_management")]
+    bu_time_off_plan_response_auto_approval_rule::BuTimeOffPlanResponseAutoApprovalRule,
+    #[cfg(feature = "workforce_management")]
+    bu_update_agent_schedule_shift::BuUpdateAgentScheduleShift,
+    #[cfg(feature = "workforce_management")]
+    bu_update_agent_schedule_upload_schema::BuUpdateAgentScheduleUploadSchema,
+    #[cfg(feature = "workforce_management")]
+    bu_update_time_off_plan_request::BuUpdateTimeOffPlanRequest,
+    #[cfg(feature = "workforce_management")]
+    bu_update_time_off_plan_request_auto_approval_rule::BuUpdateTimeOffPlanRequestAutoApprovalRule,
+    #[cfg(feature = "conversations")]
+    bulk_callback_disconnect_request::BulkCallbackDisconnectRequest,
+    #[cfg(feature = "conversations")]
+    bulk_callback_patch_request::BulkCallbackPatchRequest,
+    #[cfg(feature = "conversations")]
+    bulk_callback_patch_response::BulkCallbackPatchResponse,
+    #[cfg(feature = "external_contacts")]
+    bulk_contacts_enrich_request::BulkContactsEnrichRequest,
+    #[cfg(feature = "external_contacts")]
+    bulk_contacts_enrich_response::BulkContactsEnrichResponse,
+    #[cfg(feature = "external_contacts")]
+    bulk_contacts_request::BulkContactsRequest,
+    #[cfg(feature = "external_contacts")]
+    bulk_contacts_response::BulkContactsResponse,
+    #[cfg(feature = "external_contacts")]
+    bulk_delete_response::BulkDeleteResponse,
+    #[cfg(feature = "external_contacts")]
+    bulk_entity_error_contact_enrich_request::BulkEntityErrorContactEnrichRequest,
+    #[cfg(feature = "external_contacts")]
+    bulk_entity_error_entity::BulkEntityErrorEntity,
+    #[cfg(feature = "external_contacts")]
+    bulk_entity_error_external_contact::BulkEntityErrorExternalContact,
+    #[cfg(feature = "external_contacts")]
+    bulk_entity_error_external_organization::BulkEntityErrorExternalOrganization,
+    #[cfg(feature = "external_contacts")]
+    bulk_entity_error_external_organization_enrich_request::BulkEntityErrorExternalOrganizationEnrichRequest,
+    #[cfg(feature = "external_contacts")]
+    bulk_entity_error_note::BulkEntityErrorNote,
+    #[cfg(feature = "external_contacts")]
+    bulk_entity_error_relationship::BulkEntityErrorRelationship,
+    #[cfg(any(feature = "alerting", feature = "conversations", feature = "knowledge"))]
+    bulk_error::BulkError,
+    #[cfg(feature = "external_contacts")]
+    bulk_error_detail::BulkErrorDetail,
+    #[cfg(feature = "external_contacts")]
+    bulk_fetch_contacts_response::BulkFetchContactsResponse,
+    #[cfg(feature = "external_contacts")]
+    bulk_fetch_notes_response::BulkFetchNotesResponse,
+    #[cfg(feature = "external_contacts")]
+    bulk_fetch_organizations_response::BulkFetchOrganizationsResponse,
+    #[cfg(feature = "external_contacts")]
+    bulk_fetch_relationships_response::BulkFetchRelationshipsResponse,
+    #[cfg(feature = "external_contacts")]
+    bulk_ids_request::BulkIdsRequest,
+    #[cfg(feature = "task_management")]
+    bulk_job::BulkJob,
+    #[cfg(feature = "task_management")]
+    bulk_job_action::BulkJobAction,
+    #[cfg(feature = "task_management")]
+    bulk_job_add_request::BulkJobAddRequest,
+    #[cfg(feature = "task_management")]
+    bulk_job_add_response::BulkJobAddResponse,
+    #[cfg(feature = "task_management")]
+    bulk_job_add_result::BulkJobAddResult,
+    #[cfg(feature = "task_management")]
+    bulk_job_add_workitem_summary::BulkJobAddWorkitemSummary,
+    #[cfg(feature = "task_management")]
+    bulk_job_entity::BulkJobEntity,
+    #[cfg(feature = "task_management")]
+    bulk_job_error::BulkJobError,
+    #[cfg(feature = "task_management")]
+    bulk_job_state::BulkJobState,
+    #[cfg(feature = "task_management")]
+    bulk_job_terminate_request::BulkJobTerminateRequest,
+    #[cfg(feature = "task_management")]
+    bulk_job_terminate_result::BulkJobTerminateResult,
+    #[cfg(feature = "task_management")]
+    bulk_job_terminate_result_entity::BulkJobTerminateResultEntity,
+    #[cfg(feature = "task_management")]
+    bulk_job_terminate_results_response::BulkJobTerminateResultsResponse,
+    #[cfg(feature = "task_management")]
+    bulk_job_update::BulkJobUpdate,
+    #[cfg(feature = "task_management")]
+    bulk_job_update_state::BulkJobUpdateState,
+    #[cfg(feature = "task_management")]
+    bulk_jobs_listing::BulkJobsListing,
+    #[cfg(feature = "external_contacts")]
+    bulk_notes_request::BulkNotesRequest,
+    #[cfg(feature = "external_contacts")]
+    bulk_notes_response::BulkNotesResponse,
+    #[cfg(feature = "external_contacts")]
+    bulk_organizations_enrich_request::BulkOrganizationsEnrichRequest,
+    #[cfg(feature = "external_contacts")]
+    bulk_organizations_enrich_response::BulkOrganizationsEnrichResponse,
+    #[cfg(feature = "external_contacts")]
+    bulk_organizations_request::BulkOrganizationsRequest,
+    #[cfg(feature = "external_contacts")]
+    bulk_organizations_response::BulkOrganizationsResponse,
+    #[cfg(feature = "external_contacts")]
+    bulk_relationships_request::BulkRelationshipsRequest,
+    #[cfg(feature = "external_contacts")]
+    bulk_relationships_response::BulkRelationshipsResponse,
+    #[cfg(any(feature = "alerting", feature = "knowledge"))]
+    bulk_response::BulkResponse,
+    #[cfg(feature = "external_contacts")]
+    bulk_response_result_external_contact_contact_enrich_request_bulk_entity_error_contact_enrich_request::BulkResponseResultExternalContactContactEnrichRequestBulkEntityErrorContactEnrichRequest,
+    #[cfg(feature = "external_contacts")]
+    bulk_response_result_external_contact_entity_bulk_entity_error_entity::BulkResponseResultExternalContactEntityBulkEntityErrorEntity,
+    #[cfg(feature = "external_contacts")]
+    bulk_response_result_external_contact_external_contact_bulk_entity_error_external_contact::BulkResponseResultExternalContactExternalContactBulkEntityErrorExternalContact,
+    #[cfg(feature = "external_contacts")]
+    bulk_response_result_external_organization_entity_bulk_entity_error_entity::BulkResponseResultExternalOrganizationEntityBulkEntityErrorEntity,
+    #[cfg(feature = "external_contacts")]
+    bulk_response_result_external_organization_external_organization_bulk_entity_error_external_organization::BulkResponseResultExternalOrganizationExternalOrganizationBulkEntityErrorExternalOrganization,
+    #[cfg(feature = "external_contacts")]
+    bulk_response_result_external_organization_external_organization_enrich_request_bulk_entity_error_external_organization_enrich_request::BulkResponseResultExternalOrganizationExternalOrganizationEnrichRequestBulkEntityErrorExternalOrganizationEnrichRequest,
+    #[cfg(feature = "external_contacts")]
+    bulk_response_result_note_entity_bulk_entity_error_entity::BulkResponseResultNoteEntityBulkEntityErrorEntity,
+    #[cfg(feature = "external_contacts")]
+    bulk_response_result_note_note_bulk_entity_error_note::BulkResponseResultNoteNoteBulkEntityErrorNote,
+    #[cfg(feature = "external_contacts")]
+    bulk_response_result_relationship_entity_bulk_entity_error_entity::BulkResponseResultRelationshipEntityBulkEntityErrorEntity,
+    #[cfg(feature = "external_contacts")]
+    bulk_response_result_relationship_relationship_bulk_entity_error_relationship::BulkResponseResultRelationshipRelationshipBulkEntityErrorRelationship,
+    #[cfg(feature = "external_contacts")]
+    bulk_response_result_void_entity_bulk_entity_error_entity::BulkResponseResultVoidEntityBulkEntityErrorEntity,
+    #[cfg(any(feature = "alerting", feature = "conversations", feature = "knowledge"))]
+    bulk_result::BulkResult,
+    #[cfg(feature = "workforce_management")]
+    bulk_shift_trade_state_update_request::BulkShiftTradeStateUpdateRequest,
+    #[cfg(feature = "workforce_management")]
+    bulk_update_shift_trade_state_request_item::BulkUpdateShiftTradeStateRequestItem,
+    #[cfg(feature = "workforce_management")]
+    bulk_update_shift_trade_state_request_item_state::BulkUpdateShiftTradeStateRequestItemState,
+    #[cfg(feature = "workforce_management")]
+    bulk_update_shift_trade_state_response::BulkUpdateShiftTradeStateResponse,
+    #[cfg(feature = "workforce_management")]
+    bulk_update_shift_trade_state_response_status::BulkUpdateShiftTradeStateResponseStatus,
+    #[cfg(feature = "workforce_management")]
+    bulk_update_shift_trade_state_result::BulkUpdateShiftTradeStateResult,
+    #[cfg(feature = "workforce_management")]
+    bulk_update_shift_trade_state_result_item::BulkUpdateShiftTradeStateResultItem,
+    #[cfg(feature = "workforce_management")]
+    bulk_update_shift_trade_state_result_item_failure_reason::BulkUpdateShiftTradeStateResultItemFailureReason,
+    #[cfg(feature = "workforce_management")]
+    bulk_update_shift_trade_state_result_item_state::BulkUpdateShiftTradeStateResultItemState,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    bullseye::Bullseye,
+    #[cfg(feature = "workforce_management")]
+    business_unit_activity_code::BusinessUnitActivityCode,
+    #[cfg(feature = "workforce_management")]
+    business_unit_activity_code_category::BusinessUnitActivityCodeCategory,
+    #[cfg(feature = "workforce_management")]
+    business_unit_activity_code_listing::BusinessUnitActivityCodeListing,
+    #[cfg(feature = "workforce_management")]
+    business_unit_list_item::BusinessUnitListItem,
+    #[cfg(feature = "workforce_management")]
+    business_unit_listing::BusinessUnitListing,
+    #[cfg(feature = "workforce_management")]
+    business_unit_reference::BusinessUnitReference,
+    #[cfg(feature = "workforce_management")]
+    business_unit_response::BusinessUnitResponse,
+    #[cfg(feature = "workforce_management")]
+    business_unit_settings_response::BusinessUnitSettingsResponse,
+    #[cfg(feature = "workforce_management")]
+    business_unit_settings_response_start_day_of_week::BusinessUnitSettingsResponseStartDayOfWeek,
+    #[cfg(feature = "response_management")]
+    button::Button,
+    #[cfg(feature = "web_messaging")]
+    button_component::ButtonComponent,
+    #[cfg(feature = "recording")]
+    button_response::ButtonResponse,
+    #[cfg(feature = "recording")]
+    button_response_message_type::ButtonResponseMessageType,
+    #[cfg(feature = "recording")]
+    button_response_type::ButtonResponseType,
+    #[cfg(feature = "response_management")]
+    button_type::ButtonType,
+    #[cfg(feature = "conversations")]
+    cached_media_item::CachedMediaItem,
+    #[cfg(feature = "conversations")]
+    cached_media_item_entity_listing::CachedMediaItemEntityListing,
+    #[cfg(feature = "workforce_management")]
+    calendar_url_response::CalendarUrlResponse,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    calibration::Calibration,
+    #[cfg(feature = "recording")]
+    calibration_assignment::CalibrationAssignment,
+    #[cfg(feature = "quality")]
+    calibration_create::CalibrationCreate,
+    #[cfg(feature = "quality")]
+    calibration_entity_listing::CalibrationEntityListing,
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    call::Call,
+    #[cfg(feature = "outbound")]
+    call_basic::CallBasic,
+    #[cfg(feature = "outbound")]
+    call_basic_direction::CallBasicDirection,
+    #[cfg(feature = "outbound")]
+    call_basic_disconnect_type::CallBasicDisconnectType,
+    #[cfg(feature = "outbound")]
+    call_basic_initial_state::CallBasicInitialState,
+    #[cfg(feature = "outbound")]
+    call_basic_recording_state::CallBasicRecordingState,
+    #[cfg(feature = "outbound")]
+    call_basic_state::CallBasicState,
+    #[cfg(feature = "conversations")]
+    call_command::CallCommand,
+    #[cfg(feature = "conversations")]
+    call_conversation::CallConversation,
+    #[cfg(feature = "conversations")]
+    call_conversation_entity_listing::CallConversationEntityListing,
+    #[cfg(feature = "conversations")]
+    call_conversation_recording_state::CallConversationRecordingState,
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    call_direction::CallDirection,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    call_disconnect_type::CallDisconnectType,
+    #[cfg(feature = "users")]
+    call_forwarding::CallForwarding,
+    #[cfg(feature = "users")]
+    call_forwarding_voicemail::CallForwardingVoicemail,
+    #[cfg(feature = "conversations")]
+    call_history_conversation::CallHistoryConversation,
+    #[cfg(feature = "conversations")]
+    call_history_conversation_direction::CallHistoryConversationDirection,
+    #[cfg(feature = "conversations")]
+    call_history_conversation_entity_listing::CallHistoryConversationEntityListing,
+    #[cfg(feature = "conversations")]
+    call_history_participant::CallHistoryParticipant,
+    #[cfg(feature = "conversations")]
+    call_history_participant_direction::CallHistoryParticipantDirection,
+    #[cfg(feature = "conversations")]
+    call_history_participant_disconnect_type::CallHistoryParticipantDisconnectType,
+    #[cfg(feature = "conversations")]
+    call_history_participant_flagged_reason::CallHistoryParticipantFlaggedReason,
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    call_initial_state::CallInitialState,
+    #[cfg(feature = "conversations")]
+    call_media_participant::CallMediaParticipant,
+    #[cfg(feature = "conversations")]
+    call_media_participant_direction::CallMediaParticipantDirection,
+    #[cfg(feature = "conversations")]
+    call_media_participant_disconnect_type::CallMediaParticipantDisconnectType,
+    #[cfg(feature = "conversations")]
+    call_media_participant_flagged_reason::CallMediaParticipantFlaggedReason,
+    #[cfg(feature = "conversations")]
+    call_media_participant_recording_state::CallMediaParticipantRecordingState,
+    #[cfg(feature = "conversations")]
+    call_media_participant_state::CallMediaParticipantState,
+    #[cfg(feature = "recording")]
+    call_media_policy::CallMediaPolicy,
+    #[cfg(feature = "recording")]
+    call_media_policy_conditions::CallMediaPolicyConditions,
+    #[cfg(feature = "recording")]
+    call_media_policy_conditions_directions_item::CallMediaPolicyConditionsDirectionsItem,
+    #[cfg(feature = "outbound")]
+    call_record::CallRecord,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    call_recording_state::CallRecordingState,
+    #[cfg(feature = "users")]
+    call_route::CallRoute,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    call_state::CallState,
+    #[cfg(feature = "users")]
+    call_target::CallTarget,
+    #[cfg(feature = "users")]
+    call_target_type::CallTargetType,
+    #[cfg(feature = "journey")]
+    call_to_action::CallToAction,
+    #[cfg(feature = "journey")]
+    call_to_action_target::CallToActionTarget,
+    #[cfg(feature = "outbound")]
+    callable_contacts_diagnostic::CallableContactsDiagnostic,
+    #[cfg(feature = "outbound")]
+    callable_time::CallableTime,
+    #[cfg(feature = "outbound")]
+    callable_time_set::CallableTimeSet,
+    #[cfg(feature = "outbound")]
+    callable_time_set_entity_listing::CallableTimeSetEntityListing,
+    #[cfg(feature = "outbound")]
+    callable_window::CallableWindow,
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    callback::Callback,
+    #[cfg(feature = "outbound")]
+    callback_basic::CallbackBasic,
+    #[cfg(feature = "outbound")]
+    callback_basic_direction::CallbackBasicDirection,
+    #[cfg(feature = "outbound")]
+    callback_basic_disconnect_type::CallbackBasicDisconnectType,
+    #[cfg(feature = "outbound")]
+    callback_basic_initial_state::CallbackBasicInitialState,
+    #[cfg(feature = "outbound")]
+    callback_basic_state::CallbackBasicState,
+    #[cfg(feature = "conversations")]
+    callback_conversation::CallbackConversation,
+    #[cfg(feature = "conversations")]
+    callback_conversation_entity_listing::CallbackConversationEntityListing,
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    callback_direction::CallbackDirection,
+    #[cfg(feature = "conversations")]
+    callback_disconnect_identifier::CallbackDisconnectIdentifier,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    callback_disconnect_type::CallbackDisconnectType,
+    #[cfg(feature = "conversations")]
+    callback_identifier::CallbackIdentifier,
+    #[cfg(feature = "conversations")]
+    callback_identifier_type::CallbackIdentifierType,
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    callback_initial_state::CallbackInitialState,
+    #[cfg(feature = "conversations")]
+    callback_media_participant::CallbackMediaParticipant,
+    #[cfg(feature = "conversations")]
+    callback_media_participant_direction::CallbackMediaParticipantDirection,
+    #[cfg(feature = "conversations")]
+    callback_media_participant_disconnect_type::CallbackMediaParticipantDisconnectType,
+    #[cfg(feature = "conversations")]
+    callback_media_participant_flagged_reason::CallbackMediaParticipantFlaggedReason,
+    #[cfg(feature = "conversations")]
+    callback_media_participant_state::CallbackMediaParticipantState,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    callback_media_settings::CallbackMediaSettings,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    callback_media_settings_answering_machine_reaction_type::CallbackMediaSettingsAnsweringMachineReactionType,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    callback_media_settings_live_voice_reaction_type::CallbackMediaSettingsLiveVoiceReactionType,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    callback_media_settings_mode::CallbackMediaSettingsMode,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    callback_state::CallbackState,
+    #[cfg(feature = "telephony")]
+    callheader::Callheader,
+    #[cfg(feature = "telephony")]
+    callmessage::Callmessage,
+    #[cfg(any(feature = "conversations", feature = "outbound"))]
+    campaign::Campaign,
+    #[cfg(feature = "outbound")]
+    campaign_business_category_metrics::CampaignBusinessCategoryMetrics,
+    #[cfg(any(feature = "conversations", feature = "outbound"))]
+    campaign_campaign_status::CampaignCampaignStatus,
+    #[cfg(feature = "outbound")]
+    campaign_diagnostics::CampaignDiagnostics,
+    #[cfg(any(feature = "conversations", feature = "outbound"))]
+    campaign_dialing_mode::CampaignDialingMode,
+    #[cfg(feature = "outbound")]
+    campaign_division_view::CampaignDivisionView,
+    #[cfg(feature = "outbound")]
+    campaign_division_view_listing::CampaignDivisionViewListing,
+    #[cfg(feature = "outbound")]
+    campaign_entity_listing::CampaignEntityListing,
+    #[cfg(feature = "outbound")]
+    campaign_interaction::CampaignInteraction,
+    #[cfg(feature = "outbound")]
+    campaign_interaction_disposition::CampaignInteractionDisposition,
+    #[cfg(feature = "outbound")]
+    campaign_interactions::CampaignInteractions,
+    #[cfg(feature = "outbound")]
+    campaign_lines_utilization::CampaignLinesUtilization,
+    #[cfg(feature = "outbound")]
+    campaign_outbound_lines_allocation::CampaignOutboundLinesAllocation,
+    #[cfg(feature = "outbound")]
+    campaign_outbound_lines_distribution::CampaignOutboundLinesDistribution,
+    #[cfg(feature = "outbound")]
+    campaign_outbound_lines_reservation::CampaignOutboundLinesReservation,
+    #[cfg(feature = "outbound")]
+    campaign_patch_request::CampaignPatchRequest,
+    #[cfg(feature = "outbound")]
+    campaign_progress::CampaignProgress,
+    #[cfg(feature = "outbound")]
+    campaign_rule::CampaignRule,
+    #[cfg(feature = "outbound")]
+    campaign_rule_action::CampaignRuleAction,
+    #[cfg(feature = "outbound")]
+    campaign_rule_action_action_type::CampaignRuleActionActionType,
+    #[cfg(feature = "outbound")]
+    campaign_rule_action_entities::CampaignRuleActionEntities,
+    #[cfg(feature = "outbound")]
+    campaign_rule_campaign_rule_processing::CampaignRuleCampaignRuleProcessing,
+    #[cfg(feature = "outbound")]
+    campaign_rule_condition::CampaignRuleCondition,
+    #[cfg(feature = "outbound")]
+    campaign_rule_condition_condition_type::CampaignRuleConditionConditionType,
+    #[cfg(feature = "outbound")]
+    campaign_rule_condition_group::CampaignRuleConditionGroup,
+    #[cfg(feature = "outbound")]
+    campaign_rule_entities::CampaignRuleEntities,
+    #[cfg(feature = "outbound")]
+    campaign_rule_entity_listing::CampaignRuleEntityListing,
+    #[cfg(feature = "outbound")]
+    campaign_rule_execution_settings::CampaignRuleExecutionSettings,
+    #[cfg(feature = "outbound")]
+    campaign_rule_execution_settings_frequency::CampaignRuleExecutionSettingsFrequency,
+    #[cfg(feature = "outbound")]
+    campaign_rule_parameters::CampaignRuleParameters,
+    #[cfg(feature = "outbound")]
+    campaign_rule_parameters_dialing_mode::CampaignRuleParametersDialingMode,
+    #[cfg(feature = "outbound")]
+    campaign_rule_parameters_operator::CampaignRuleParametersOperator,
+    #[cfg(feature = "outbound")]
+    campaign_rule_parameters_priority::CampaignRuleParametersPriority,
+    #[cfg(feature = "outbound")]
+    campaign_rule_warning::CampaignRuleWarning,
+    #[cfg(feature = "outbound")]
+    campaign_rule_warning_code::CampaignRuleWarningCode,
+    #[cfg(feature = "outbound")]
+    campaign_rule_warning_parameters::CampaignRuleWarningParameters,
+    #[cfg(feature = "outbound")]
+    campaign_rule_warning_parameters_action_type::CampaignRuleWarningParametersActionType,
+    #[cfg(feature = "outbound")]
+    campaign_rule_warning_parameters_condition_type::CampaignRuleWarningParametersConditionType,
+    #[cfg(feature = "outbound")]
+    campaign_schedule::CampaignSchedule,
+    #[cfg(feature = "outbound")]
+    campaign_sequence::CampaignSequence,
+    #[cfg(feature = "outbound")]
+    campaign_sequence_entity_listing::CampaignSequenceEntityListing,
+    #[cfg(feature = "outbound")]
+    campaign_sequence_status::CampaignSequenceStatus,
+    #[cfg(feature = "outbound")]
+    campaign_skill_statistics::CampaignSkillStatistics,
+    #[cfg(feature = "outbound")]
+    campaign_stats::CampaignStats,
+    #[cfg(feature = "outbound")]
+    campaign_time_slot::CampaignTimeSlot,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    canned_response_libraries::CannedResponseLibraries,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    canned_response_libraries_mode::CannedResponseLibrariesMode,
+    #[cfg(feature = "recording")]
+    card::Card,
+    #[cfg(feature = "recording")]
+    card_action::CardAction,
+    #[cfg(feature = "recording")]
+    card_action_type::CardActionType,
+    #[cfg(feature = "speech_text_analytics")]
+    categories_entity_listing::CategoriesEntityListing,
+    #[cfg(feature = "integrations")]
+    category::Category,
+    #[cfg(feature = "knowledge")]
+    category_create_request::CategoryCreateRequest,
+    #[cfg(feature = "integrations")]
+    category_entity_listing::CategoryEntityListing,
+    #[cfg(feature = "knowledge")]
+    category_listing::CategoryListing,
+    #[cfg(feature = "knowledge")]
+    category_reference::CategoryReference,
+    #[cfg(feature = "speech_text_analytics")]
+    category_request::CategoryRequest,
+    #[cfg(feature = "speech_text_analytics")]
+    category_request_interaction_type::CategoryRequestInteractionType,
+    #[cfg(feature = "knowledge")]
+    category_response::CategoryResponse,
+    #[cfg(feature = "knowledge")]
+    category_response_listing::CategoryResponseListing,
+    #[cfg(feature = "knowledge")]
+    category_update_request::CategoryUpdateRequest,
+    #[cfg(feature = "employee_engagement")]
+    celebration::Celebration,
+    #[cfg(feature = "employee_engagement")]
+    celebration_state_param::CelebrationStateParam,
+    #[cfg(feature = "employee_engagement")]
+    celebration_state_param_state::CelebrationStateParamState,
+    #[cfg(feature = "employee_engagement")]
+    celebration_type::CelebrationType,
+    #[cfg(feature = "utilities")]
+    certificate::Certificate,
+    #[cfg(feature = "telephony_providers_edge")]
+    certificate_authority_entity_listing::CertificateAuthorityEntityListing,
+    #[cfg(any(feature = "telephony_providers_edge", feature = "utilities"))]
+    certificate_details::CertificateDetails,
+    #[cfg(feature = "users")]
+    change_my_password_request::ChangeMyPasswordRequest,
+    #[cfg(feature = "users")]
+    change_password_request::ChangePasswordRequest,
+    #[cfg(feature = "notifications")]
+    channel::Channel,
+    #[cfg(feature = "notifications")]
+    channel_entity_listing::ChannelEntityListing,
+    #[cfg(feature = "notifications")]
+    channel_topic::ChannelTopic,
+    #[cfg(feature = "notifications")]
+    channel_topic_entity_listing::ChannelTopicEntityListing,
+    #[cfg(feature = "notifications")]
+    channel_topic_state::ChannelTopicState,
+    #[cfg(feature = "analytics")]
+    chart_column::ChartColumn,
+    #[cfg(feature = "analytics")]
+    chart_column_column_type::ChartColumnColumnType,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    chat::Chat,
+    #[cfg(feature = "conversations")]
+    chat_conversation::ChatConversation,
+    #[cfg(feature = "conversations")]
+    chat_conversation_entity_listing::ChatConversationEntityListing,
+    #[cfg(feature = "users")]
+    chat_favorite::ChatFavorite,
+    #[cfg(feature = "users")]
+    chat_item::ChatItem,
+    #[cfg(feature = "users")]
+    chat_item_chat_type::ChatItemChatType,
+    #[cfg(feature = "users")]
+    chat_item_cursor_listing::ChatItemCursorListing,
+    #[cfg(feature = "conversations")]
+    chat_media_participant::ChatMediaParticipant,
+    #[cfg(feature = "conversations")]
+    chat_media_participant_direction::ChatMediaParticipantDirection,
+    #[cfg(feature = "conversations")]
+    chat_media_participant_disconnect_type::ChatMediaParticipantDisconnectType,
+    #[cfg(feature = "conversations")]
+    chat_media_participant_flagged_reason::ChatMediaParticipantFlaggedReason,
+    #[cfg(feature = "conversations")]
+    chat_media_participant_state::ChatMediaParticipantState,
+    #[cfg(feature = "recording")]
+    chat_media_policy::ChatMediaPolicy,
+    #[cfg(feature = "recording")]
+    chat_media_policy_conditions::ChatMediaPolicyConditions,
+    #[cfg(feature = "recording")]
+    chat_message::ChatMessage,
+    #[cfg(feature = "recording")]
+    chat_message_body_type::ChatMessageBodyType,
+    #[cfg(feature = "chat")]
+    chat_message_entity_listing::ChatMessageEntityListing,
+    #[cfg(feature = "chat")]
+    chat_message_response::ChatMessageResponse,
+    #[cfg(feature = "recording")]
+    chat_message_user::ChatMessageUser,
+    #[cfg(feature = "users")]
+    chat_presence::ChatPresence,
+    #[cfg(feature = "users")]
+    chat_presence_system_presence::ChatPresenceSystemPresence,
+    #[cfg(feature = "chat")]
+    chat_reaction::ChatReaction,
+    #[cfg(feature = "chat")]
+    chat_reaction_update::ChatReactionUpdate,
+    #[cfg(feature = "chat")]
+    chat_send_message_response::ChatSendMessageResponse,
+    #[cfg(feature = "chat")]
+    chat_settings::ChatSettings,
+    #[cfg(feature = "users")]
+    chat_user_ref::ChatUserRef,
+    #[cfg(feature = "chat")]
+    chat_user_settings::ChatUserSettings,
+    #[cfg(feature = "routing")]
+    check::Check,
+    #[cfg(feature = "routing")]
+    check_result::CheckResult,
+    #[cfg(feature = "routing")]
+    check_type::CheckType,
+    #[cfg(feature = "integrations")]
+    client_app::ClientApp,
+    #[cfg(feature = "integrations")]
+    client_app_configuration_info::ClientAppConfigurationInfo,
+    #[cfg(feature = "integrations")]
+    client_app_entity_listing::ClientAppEntityListing,
+    #[cfg(feature = "integrations")]
+    client_app_intended_state::ClientAppIntendedState,
+    #[cfg(feature = "organization_authorization")]
+    cloned_user::ClonedUser,
+    #[cfg(feature = "organization_authorization")]
+    cloned_user_entity_listing::ClonedUserEntityListing,
+    #[cfg(feature = "journey")]
+    close_button_style_properties::CloseButtonStyleProperties,
+    #[cfg(feature = "coaching")]
+    coaching_annotation::CoachingAnnotation,
+    #[cfg(feature = "coaching")]
+    coaching_annotation_access_type::CoachingAnnotationAccessType,
+    #[cfg(feature = "coaching")]
+    coaching_annotation_create_request::CoachingAnnotationCreateRequest,
+    #[cfg(feature = "coaching")]
+    coaching_annotation_create_request_access_type::CoachingAnnotationCreateRequestAccessType,
+    #[cfg(feature = "coaching")]
+    coaching_annotation_list::CoachingAnnotationList,
+    #[cfg(feature = "coaching")]
+    coaching_appointment_aggregate_request::CoachingAppointmentAggregateRequest,
+    #[cfg(any(feature = "coaching", feature = "learning", feature = "users"))]
+    coaching_appointment_aggregate_request_group_by_item::CoachingAppointmentAggregateRequestGroupByItem,
+    #[cfg(feature = "coaching")]
+    coaching_appointment_aggregate_request_metrics_item::CoachingAppointmentAggregateRequestMetricsItem,
+    #[cfg(feature = "coaching")]
+    coaching_appointment_aggregate_response::CoachingAppointmentAggregateResponse,
+    #[cfg(feature = "coaching")]
+    coaching_appointment_reference::CoachingAppointmentReference,
+    #[cfg(feature = "coaching")]
+    coaching_appointment_response::CoachingAppointmentResponse,
+    #[cfg(feature = "coaching")]
+    coaching_appointment_response_list::CoachingAppointmentResponseList,
+    #[cfg(feature = "coaching")]
+    coaching_appointment_response_status::CoachingAppointmentResponseStatus,
+    #[cfg(feature = "coaching")]
+    coaching_appointment_status_request::CoachingAppointmentStatusRequest,
+    #[cfg(feature = "coaching")]
+    coaching_appointment_status_request_status::CoachingAppointmentStatusRequestStatus,
+    #[cfg(feature = "coaching")]
+    coaching_appointment_status_response::CoachingAppointmentStatusResponse,
+    #[cfg(feature = "coaching")]
+    coaching_appointment_status_response_list::CoachingAppointmentStatusResponseList,
+    #[cfg(feature = "coaching")]
+    coaching_appointment_status_response_status::CoachingAppointmentStatusResponseStatus,
+    #[cfg(feature = "coaching")]
+    coaching_notification::CoachingNotification,
+    #[cfg(feature = "coaching")]
+    coaching_notification_action_type::CoachingNotificationActionType,
+    #[cfg(feature = "coaching")]
+    coaching_notification_list::CoachingNotificationList,
+    #[cfg(feature = "coaching")]
+    coaching_notification_relationship::CoachingNotificationRelationship,
+    #[cfg(feature = "coaching")]
+    coaching_notification_status::CoachingNotificationStatus,
+    #[cfg(feature = "coaching")]
+    coaching_slot::CoachingSlot,
+    #[cfg(any(feature = "coaching", feature = "learning"))]
+    coaching_slot_difference_rating::CoachingSlotDifferenceRating,
+    #[cfg(feature = "coaching")]
+    coaching_slots_request::CoachingSlotsRequest,
+    #[cfg(feature = "coaching")]
+    coaching_slots_response::CoachingSlotsResponse,
+    #[cfg(feature = "conversations")]
+    cobrowse_conversation::CobrowseConversation,
+    #[cfg(feature = "conversations")]
+    cobrowse_conversation_entity_listing::CobrowseConversationEntityListing,
+    #[cfg(feature = "conversations")]
+    cobrowse_media_participant::CobrowseMediaParticipant,
+    #[cfg(feature = "conversations")]
+    cobrowse_media_participant_direction::CobrowseMediaParticipantDirection,
+    #[cfg(feature = "conversations")]
+    cobrowse_media_participant_disconnect_type::CobrowseMediaParticipantDisconnectType,
+    #[cfg(feature = "conversations")]
+    cobrowse_media_participant_flagged_reason::CobrowseMediaParticipantFlaggedReason,
+    #[cfg(feature = "conversations")]
+    cobrowse_media_participant_state::CobrowseMediaParticipantState,
+    #[cfg(feature = "web_deployments")]
+    cobrowse_settings::CobrowseSettings,
+    #[cfg(feature = "web_deployments")]
+    cobrowse_settings_channels_item::CobrowseSettingsChannelsItem,
+    #[cfg(any(feature = "conversations", feature = "web_deployments"))]
+    cobrowse_web_messaging_session::CobrowseWebMessagingSession,
+    #[cfg(any(feature = "conversations", feature = "web_deployments"))]
+    cobrowse_web_messaging_session_communication_type::CobrowseWebMessagingSessionCommunicationType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    cobrowsesession::Cobrowsesession,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    cobrowsesession_disconnect_type::CobrowsesessionDisconnectType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    cobrowsesession_initial_state::CobrowsesessionInitialState,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    cobrowsesession_state::CobrowsesessionState,
+    #[cfg(feature = "outbound")]
+    column::Column,
+    #[cfg(feature = "outbound")]
+    column_data_type_specification::ColumnDataTypeSpecification,
+    #[cfg(feature = "outbound")]
+    column_data_type_specification_column_data_type::ColumnDataTypeSpecificationColumnDataType,
+    #[cfg(feature = "outbound")]
+    column_status::ColumnStatus,
+    #[cfg(feature = "content_management")]
+    command_status::CommandStatus,
+    #[cfg(feature = "content_management")]
+    command_status_command_type::CommandStatusCommandType,
+    #[cfg(feature = "content_management")]
+    command_status_entity_listing::CommandStatusEntityListing,
+    #[cfg(feature = "content_management")]
+    command_status_status_code::CommandStatusStatusCode,
+    #[cfg(feature = "alerting")]
+    common_alert::CommonAlert,
+    #[cfg(feature = "alerting")]
+    common_alert_bulk_update_request::CommonAlertBulkUpdateRequest,
+    #[cfg(feature = "alerting")]
+    common_alert_bulk_update_request_type::CommonAlertBulkUpdateRequestType,
+    #[cfg(feature = "alerting")]
+    common_all_alert_update_request::CommonAllAlertUpdateRequest,
+    #[cfg(feature = "alerting")]
+    common_all_alert_update_request_type::CommonAllAlertUpdateRequestType,
+    #[cfg(feature = "outbound")]
+    common_campaign::CommonCampaign,
+    #[cfg(feature = "outbound")]
+    common_campaign_division_view::CommonCampaignDivisionView,
+    #[cfg(feature = "outbound")]
+    common_campaign_division_view_entity_listing::CommonCampaignDivisionViewEntityListing,
+    #[cfg(feature = "outbound")]
+    common_campaign_division_view_media_type::CommonCampaignDivisionViewMediaType,
+    #[cfg(feature = "outbound")]
+    common_campaign_entity_listing::CommonCampaignEntityListing,
+    #[cfg(feature = "outbound")]
+    common_campaign_media_type::CommonCampaignMediaType,
+    #[cfg(feature = "alerting")]
+    common_rule::CommonRule,
+    #[cfg(feature = "alerting")]
+    common_rule_bulk_delete_request::CommonRuleBulkDeleteRequest,
+    #[cfg(feature = "alerting")]
+    common_rule_bulk_update_notifications_request::CommonRuleBulkUpdateNotificationsRequest,
+    #[cfg(feature = "alerting")]
+    common_rule_bulk_update_notifications_request_types_to_add_item::CommonRuleBulkUpdateNotificationsRequestTypesToAddItem,
+    #[cfg(feature = "alerting")]
+    common_rule_bulk_update_notifications_request_types_to_remove_item::CommonRuleBulkUpdateNotificationsRequestTypesToRemoveItem,
+    #[cfg(feature = "alerting")]
+    common_rule_conditions::CommonRuleConditions,
+    #[cfg(feature = "alerting")]
+    common_rule_conditions_type::CommonRuleConditionsType,
+    #[cfg(feature = "alerting")]
+    common_rule_container::CommonRuleContainer,
+    #[cfg(feature = "alerting")]
+    common_rule_predicate::CommonRulePredicate,
+    #[cfg(feature = "alerting")]
+    common_rule_predicate_comparison_operator::CommonRulePredicateComparisonOperator,
+    #[cfg(feature = "alerting")]
+    common_rule_predicate_entity::CommonRulePredicateEntity,
+    #[cfg(feature = "alerting")]
+    common_rule_predicate_entity_entity_type::CommonRulePredicateEntityEntityType,
+    #[cfg(feature = "alerting")]
+    common_rule_predicate_media_type::CommonRulePredicateMediaType,
+    #[cfg(feature = "alerting")]
+    common_rule_predicate_metric::CommonRulePredicateMetric,
+    #[cfg(feature = "alerting")]
+    common_rule_predicate_metric_type::CommonRulePredicateMetricType,
+    #[cfg(feature = "alerting")]
+    common_rule_predicate_metric_value_type::CommonRulePredicateMetricValueType,
+    #[cfg(feature = "alerting")]
+    common_rule_type::CommonRuleType,
+    #[cfg(feature = "events")]
+    communication_answered_event::CommunicationAnsweredEvent,
+    #[cfg(feature = "events")]
+    communication_disposition_applied_event::CommunicationDispositionAppliedEvent,
+    #[cfg(feature = "events")]
+    communication_ended_event::CommunicationEndedEvent,
+    #[cfg(feature = "events")]
+    communication_ended_event_disconnect_type::CommunicationEndedEventDisconnectType,
+    #[cfg(feature = "speech_text_analytics")]
+    communication_translation::CommunicationTranslation,
+    #[cfg(feature = "speech_text_analytics")]
+    communication_translation_list::CommunicationTranslationList,
+    #[cfg(feature = "routing")]
+    comparison_period::ComparisonPeriod,
+    #[cfg(feature = "routing")]
+    comparison_period_listing::ComparisonPeriodListing,
+    #[cfg(feature = "integrations")]
+    complex_variable_info::ComplexVariableInfo,
+    #[cfg(feature = "routing")]
+    compliance::Compliance,
+    #[cfg(feature = "routing")]
+    compliance_response::ComplianceResponse,
+    #[cfg(feature = "outbound")]
+    condition::Condition,
+    #[cfg(feature = "outbound")]
+    condition_operator::ConditionOperator,
+    #[cfg(feature = "outbound")]
+    condition_property_type::ConditionPropertyType,
+    #[cfg(feature = "outbound")]
+    condition_type::ConditionType,
+    #[cfg(feature = "outbound")]
+    condition_value_type::ConditionValueType,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    conditional_group_routing::ConditionalGroupRouting,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    conditional_group_routing_rule::ConditionalGroupRoutingRule,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    conditional_group_routing_rule_metric::ConditionalGroupRoutingRuleMetric,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    conditional_group_routing_rule_operator::ConditionalGroupRoutingRuleOperator,
+    #[cfg(feature = "outbound")]
+    configuration_overrides::ConfigurationOverrides,
+    #[cfg(feature = "architect")]
+    confusion_details::ConfusionDetails,
+    #[cfg(feature = "architect")]
+    confusion_info::ConfusionInfo,
+    #[cfg(feature = "architect")]
+    confusion_intent_details::ConfusionIntentDetails,
+    #[cfg(feature = "architect")]
+    confusion_intent_info::ConfusionIntentInfo,
+    #[cfg(feature = "architect")]
+    confusion_utterance::ConfusionUtterance,
+    #[cfg(feature = "outbound")]
+    connect_rate::ConnectRate,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    connected_edge::ConnectedEdge,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    connected_queue::ConnectedQueue,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    connected_user::ConnectedUser,
+    #[cfg(feature = "workforce_management")]
+    constraint_conflict_message::ConstraintConflictMessage,
+    #[cfg(feature = "conversations")]
+    consult_transfer::ConsultTransfer,
+    #[cfg(feature = "events")]
+    consult_transfer_event::ConsultTransferEvent,
+    #[cfg(feature = "conversations")]
+    consult_transfer_response::ConsultTransferResponse,
+    #[cfg(feature = "conversations")]
+    consult_transfer_speak_to::ConsultTransferSpeakTo,
+    #[cfg(feature = "conversations")]
+    consult_transfer_to_agent::ConsultTransferToAgent,
+    #[cfg(feature = "conversations")]
+    consult_transfer_to_agent_speak_to::ConsultTransferToAgentSpeakTo,
+    #[cfg(feature = "conversations")]
+    consult_transfer_to_external::ConsultTransferToExternal,
+    #[cfg(feature = "conversations")]
+    consult_transfer_to_external_speak_to::ConsultTransferToExternalSpeakTo,
+    #[cfg(feature = "conversations")]
+    consult_transfer_to_queue::ConsultTransferToQueue,
+    #[cfg(feature = "conversations")]
+    consult_transfer_to_queue_speak_to::ConsultTransferToQueueSpeakTo,
+    #[cfg(feature = "conversations")]
+    consult_transfer_update::ConsultTransferUpdate,
+    #[cfg(feature = "conversations")]
+    consult_transfer_update_speak_to::ConsultTransferUpdateSpeakTo,
+    #[cfg(feature = "architect")]
+    consumed_resources_entity_listing::ConsumedResourcesEntityListing,
+    #[cfg(feature = "architect")]
+    consuming_resources_entity_listing::ConsumingResourcesEntityListing,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "telephony_providers_edge", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    contact::Contact,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    contact_address::ContactAddress,
+    #[cfg(feature = "outbound")]
+    contact_address_condition_settings::ContactAddressConditionSettings,
+    #[cfg(feature = "outbound")]
+    contact_address_condition_settings_operator::ContactAddressConditionSettingsOperator,
+    #[cfg(feature = "outbound")]
+    contact_address_type_condition_settings::ContactAddressTypeConditionSettings,
+    #[cfg(feature = "outbound")]
+    contact_address_type_condition_settings_operator::ContactAddressTypeConditionSettingsOperator,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    contact_addressable_entity_ref::ContactAddressableEntityRef,
+    #[cfg(feature = "outbound")]
+    contact_bulk_edit_request::ContactBulkEditRequest,
+    #[cfg(feature = "outbound")]
+    contact_bulk_search_criteria::ContactBulkSearchCriteria,
+    #[cfg(feature = "outbound")]
+    contact_bulk_search_criteria_filter_type::ContactBulkSearchCriteriaFilterType,
+    #[cfg(feature = "outbound")]
+    contact_bulk_search_parameters::ContactBulkSearchParameters,
+    #[cfg(feature = "outbound")]
+    contact_callback_request::ContactCallbackRequest,
+    #[cfg(feature = "routing")]
+    contact_center_settings::ContactCenterSettings,
+    #[cfg(feature = "outbound")]
+    contact_column_condition_settings::ContactColumnConditionSettings,
+    #[cfg(feature = "outbound")]
+    contact_column_condition_settings_operator::ContactColumnConditionSettingsOperator,
+    #[cfg(feature = "outbound")]
+    contact_column_condition_settings_value_type::ContactColumnConditionSettingsValueType,
+    #[cfg(feature = "outbound")]
+    contact_column_time_zone::ContactColumnTimeZone,
+    #[cfg(feature = "outbound")]
+    contact_column_time_zone_column_type::ContactColumnTimeZoneColumnType,
+    #[cfg(feature = "outbound")]
+    contact_column_to_data_action_field_mapping::ContactColumnToDataActionFieldMapping,
+    #[cfg(feature = "external_contacts")]
+    contact_enrich_options::ContactEnrichOptions,
+    #[cfg(feature = "external_contacts")]
+    contact_enrich_request::ContactEnrichRequest,
+    #[cfg(feature = "external_contacts")]
+    contact_enrich_request_action::ContactEnrichRequestAction,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    contact_identifier::ContactIdentifier,
+    #[cfg(feature = "external_contacts")]
+    contact_identifier_listing::ContactIdentifierListing,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    contact_identifier_type::ContactIdentifierType,
+    #[cfg(feature = "external_contacts")]
+    contact_import_field::ContactImportField,
+    #[cfg(feature = "external_contacts")]
+    contact_import_job_entity_listing::ContactImportJobEntityListing,
+    #[cfg(feature = "external_contacts")]
+    contact_import_job_metadata::ContactImportJobMetadata,
+    #[cfg(feature = "external_contacts")]
+    contact_import_job_request::ContactImportJobRequest,
+    #[cfg(feature = "external_contacts")]
+    contact_import_job_response::ContactImportJobResponse,
+    #[cfg(feature = "external_contacts")]
+    contact_import_job_response_execution_step::ContactImportJobResponseExecutionStep,
+    #[cfg(feature = "external_contacts")]
+    contact_import_job_response_status::ContactImportJobResponseStatus,
+    #[cfg(feature = "external_contacts")]
+    contact_import_job_status_update_request::ContactImportJobStatusUpdateRequest,
+    #[cfg(feature = "external_contacts")]
+    contact_import_job_status_update_request_status::ContactImportJobStatusUpdateRequestStatus,
+    #[cfg(feature = "external_contacts")]
+    contact_import_job_status_update_response::ContactImportJobStatusUpdateResponse,
+    #[cfg(feature = "external_contacts")]
+    contact_import_job_status_update_response_status::ContactImportJobStatusUpdateResponseStatus,
+    #[cfg(feature = "external_contacts")]
+    contact_import_settings::ContactImportSettings,
+    #[cfg(feature = "external_contacts")]
+    contact_import_settings_entity_listing::ContactImportSettingsEntityListing,
+    #[cfg(feature = "external_contacts")]
+    contact_import_settings_matching_criteria_item::ContactImportSettingsMatchingCriteriaItem,
+    #[cfg(feature = "outbound")]
+    contact_list::ContactList,
+    #[cfg(feature = "outbound")]
+    contact_list_division_view::ContactListDivisionView,
+    #[cfg(feature = "outbound")]
+    contact_list_division_view_listing::ContactListDivisionViewListing,
+    #[cfg(feature = "outbound")]
+    contact_list_entity_listing::ContactListEntityListing,
+    #[cfg(feature = "outbound")]
+    contact_list_filter::ContactListFilter,
+    #[cfg(feature = "outbound")]
+    contact_list_filter_bulk_retrieve_body::ContactListFilterBulkRetrieveBody,
+    #[cfg(feature = "outbound")]
+    contact_list_filter_clause::ContactListFilterClause,
+    #[cfg(feature = "outbound")]
+    contact_list_filter_clause_filter_type::ContactListFilterClauseFilterType,
+    #[cfg(feature = "outbound")]
+    contact_list_filter_entity_listing::ContactListFilterEntityListing,
+    #[cfg(feature = "outbound")]
+    contact_list_filter_filter_type::ContactListFilterFilterType,
+    #[cfg(feature = "outbound")]
+    contact_list_filter_predicate::ContactListFilterPredicate,
+    #[cfg(feature = "outbound")]
+    contact_list_filter_predicate_column_type::ContactListFilterPredicateColumnType,
+    #[cfg(feature = "outbound")]
+    contact_list_filter_predicate_operator::ContactListFilterPredicateOperator,
+    #[cfg(feature = "outbound")]
+    contact_list_filter_range::ContactListFilterRange,
+    #[cfg(feature = "outbound")]
+    contact_list_filter_source_type::ContactListFilterSourceType,
+    #[cfg(feature = "outbound")]
+    contact_list_template::ContactListTemplate,
+    #[cfg(feature = "outbound")]
+    contact_list_template_bulk_retrieve_body::ContactListTemplateBulkRetrieveBody,
+    #[cfg(feature = "outbound")]
+    contact_list_template_entity_listing::ContactListTemplateEntityListing,
+    #[cfg(feature = "external_contacts")]
+    contact_listing::ContactListing,
+    #[cfg(feature = "outbound")]
+    contact_listing_request::ContactListingRequest,
+    #[cfg(feature = "outbound")]
+    contact_listing_response::ContactListingResponse,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "telephony_providers_edge", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    contact_media_type::ContactMediaType,
+    #[cfg(feature = "outbound")]
+    contact_phone_number_column::ContactPhoneNumberColumn,
+    #[cfg(any(feature = "conversations", feature = "outbound"))]
+    contact_sort::ContactSort,
+    #[cfg(any(feature = "conversations", feature = "integrations", feature = "log_capture", feature = "operational_events", feature = "outbound", feature = "response_management"))]
+    contact_sort_direction::ContactSortDirection,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "telephony_providers_edge", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    contact_type::ContactType,
+    #[cfg(feature = "outbound")]
+    contactable_status::ContactableStatus,
+    #[cfg(feature = "outbound")]
+    contacts_bulk_operation_job::ContactsBulkOperationJob,
+    #[cfg(feature = "outbound")]
+    contacts_bulk_operation_job_listing::ContactsBulkOperationJobListing,
+    #[cfg(feature = "outbound")]
+    contacts_bulk_operation_job_state::ContactsBulkOperationJobState,
+    #[cfg(feature = "outbound")]
+    contacts_bulk_operation_job_type::ContactsBulkOperationJobType,
+    #[cfg(feature = "external_contacts")]
+    contacts_export::ContactsExport,
+    #[cfg(feature = "external_contacts")]
+    contacts_export_field_filter::ContactsExportFieldFilter,
+    #[cfg(feature = "external_contacts")]
+    contacts_export_field_filter_field::ContactsExportFieldFilterField,
+    #[cfg(feature = "external_contacts")]
+    contacts_export_field_list_filter::ContactsExportFieldListFilter,
+    #[cfg(feature = "external_contacts")]
+    contacts_export_field_list_filter_field::ContactsExportFieldListFilterField,
+    #[cfg(feature = "external_contacts")]
+    contacts_export_filter::ContactsExportFilter,
+    #[cfg(feature = "external_contacts")]
+    contacts_export_query_conditions::ContactsExportQueryConditions,
+    #[cfg(feature = "outbound")]
+    contacts_export_request::ContactsExportRequest,
+    #[cfg(feature = "external_contacts")]
+    contacts_export_status::ContactsExportStatus,
+    #[cfg(feature = "web_messaging")]
+    content_actions::ContentActions,
+    #[cfg(feature = "conversations")]
+    content_button_response::ContentButtonResponse,
+    #[cfg(any(feature = "conversations", feature = "web_messaging"))]
+    content_button_response_type::ContentButtonResponseType,
+    #[cfg(feature = "web_messaging")]
+    content_card::ContentCard,
+    #[cfg(feature = "web_messaging")]
+    content_card_action::ContentCardAction,
+    #[cfg(any(feature = "recording", feature = "web_messaging"))]
+    content_card_action_type::ContentCardActionType,
+    #[cfg(feature = "web_messaging")]
+    content_carousel::ContentCarousel,
+    #[cfg(feature = "web_messaging")]
+    content_date_picker::ContentDatePicker,
+    #[cfg(feature = "web_messaging")]
+    content_date_picker_available_time::ContentDatePickerAvailableTime,
+    #[cfg(feature = "content_management")]
+    content_filter_item::ContentFilterItem,
+    #[cfg(feature = "content_management")]
+    content_filter_item_operator::ContentFilterItemOperator,
+    #[cfg(feature = "content_management")]
+    content_filter_item_type::ContentFilterItemType,
+    #[cfg(feature = "journey")]
+    content_offer::ContentOffer,
+    #[cfg(feature = "journey")]
+    content_offer_display_mode::ContentOfferDisplayMode,
+    #[cfg(feature = "journey")]
+    content_offer_layout_mode::ContentOfferLayoutMode,
+    #[cfg(feature = "journey")]
+    content_offer_style_properties::ContentOfferStyleProperties,
+    #[cfg(feature = "journey")]
+    content_offer_styling_configuration::ContentOfferStylingConfiguration,
+    #[cfg(feature = "journey")]
+    content_position_properties::ContentPositionProperties,
+    #[cfg(feature = "social_media")]
+    content_reaction::ContentReaction,
+    #[cfg(feature = "social_media")]
+    content_reaction_reaction_type::ContentReactionReactionType,
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
+    content_setting::ContentSetting,
+    #[cfg(feature = "employee_engagement")]
+    contest_complete_data::ContestCompleteData,
+    #[cfg(feature = "employee_engagement")]
+    contest_complete_data_anonymization::ContestCompleteDataAnonymization,
+    #[cfg(feature = "employee_engagement")]
+    contest_complete_data_score::ContestCompleteDataScore,
+    #[cfg(feature = "employee_engagement")]
+    contest_data_metrics::ContestDataMetrics,
+    #[cfg(feature = "employee_engagement")]
+    contest_data_prizes::ContestDataPrizes,
+    #[cfg(feature = "employee_engagement")]
+    contest_data_winners::ContestDataWinners,
+    #[cfg(feature = "employee_engagement")]
+    contest_data_winners_users::ContestDataWinnersUsers,
+    #[cfg(feature = "gamification")]
+    contest_disqualified_agents::ContestDisqualifiedAgents,
+    #[cfg(feature = "gamification")]
+    contest_metric_score::ContestMetricScore,
+    #[cfg(feature = "gamification")]
+    contest_metric_score_ranked::ContestMetricScoreRanked,
+    #[cfg(feature = "gamification")]
+    contest_metrics::ContestMetrics,
+    #[cfg(feature = "gamification")]
+    contest_prizes::ContestPrizes,
+    #[cfg(feature = "gamification")]
+    contest_profile::ContestProfile,
+    #[cfg(feature = "gamification")]
+    contest_requesing_participant_daily_info::ContestRequesingParticipantDailyInfo,
+    #[cfg(feature = "gamification")]
+    contest_score::ContestScore,
+    #[cfg(feature = "gamification")]
+    contest_score_ranked::ContestScoreRanked,
+    #[cfg(feature = "gamification")]
+    contest_scores_agent_trend::ContestScoresAgentTrend,
+    #[cfg(feature = "gamification")]
+    contest_scores_agent_trend_list::ContestScoresAgentTrendList,
+    #[cfg(feature = "gamification")]
+    contest_scores_agents::ContestScoresAgents,
+    #[cfg(feature = "gamification")]
+    contest_scores_agents_paged_list::ContestScoresAgentsPagedList,
+    #[cfg(feature = "gamification")]
+    contest_scores_group_trend::ContestScoresGroupTrend,
+    #[cfg(feature = "gamification")]
+    contest_scores_group_trend_list::ContestScoresGroupTrendList,
+    #[cfg(feature = "gamification")]
+    contest_user_rank::ContestUserRank,
+    #[cfg(feature = "gamification")]
+    contest_winners::ContestWinners,
+    #[cfg(feature = "gamification")]
+    contest_winners_request::ContestWinnersRequest,
+    #[cfg(feature = "gamification")]
+    contests_create_request::ContestsCreateRequest,
+    #[cfg(feature = "gamification")]
+    contests_create_request_anonymization::ContestsCreateRequestAnonymization,
+    #[cfg(feature = "gamification")]
+    contests_create_request_winning_criteria::ContestsCreateRequestWinningCriteria,
+    #[cfg(feature = "gamification")]
+    contests_essentials::ContestsEssentials,
+    #[cfg(feature = "gamification")]
+    contests_essentials_status::ContestsEssentialsStatus,
+    #[cfg(feature = "gamification")]
+    contests_finalize_request::ContestsFinalizeRequest,
+    #[cfg(feature = "gamification")]
+    contests_finalize_request_status::ContestsFinalizeRequestStatus,
+    #[cfg(feature = "gamification")]
+    contests_response::ContestsResponse,
+    #[cfg(any(feature = "employee_engagement", feature = "gamification"))]
+    contests_response_anonymization::ContestsResponseAnonymization,
+    #[cfg(feature = "gamification")]
+    contests_response_status::ContestsResponseStatus,
+    #[cfg(feature = "gamification")]
+    contests_response_winning_criteria::ContestsResponseWinningCriteria,
+    #[cfg(feature = "journey")]
+    context::Context,
+    #[cfg(feature = "language_understanding")]
+    context_entity::ContextEntity,
+    #[cfg(feature = "language_understanding")]
+    context_intent::ContextIntent,
+    #[cfg(feature = "journey")]
+    context_pattern::ContextPattern,
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation::Conversation,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_data::ConversationActivityData,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_entity_data::ConversationActivityEntityData,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "routing", feature = "search", feature = "users"))]
+    conversation_activity_entity_data_active_routing::ConversationActivityEntityDataActiveRouting,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_entity_data_direction::ConversationActivityEntityDataDirection,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_entity_data_media_type::ConversationActivityEntityDataMediaType,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_entity_data_metric::ConversationActivityEntityDataMetric,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_entity_data_requested_routings_item::ConversationActivityEntityDataRequestedRoutingsItem,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_entity_data_used_routing::ConversationActivityEntityDataUsedRouting,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_metric_value::ConversationActivityMetricValue,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_metric_value_metric::ConversationActivityMetricValueMetric,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_query::ConversationActivityQuery,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_query_clause::ConversationActivityQueryClause,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_query_clause_type::ConversationActivityQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_query_filter::ConversationActivityQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_query_filter_type::ConversationActivityQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_query_group_by_item::ConversationActivityQueryGroupByItem,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_query_metric::ConversationActivityQueryMetric,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_query_metric_metric::ConversationActivityQueryMetricMetric,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "recording", feature = "routing", feature = "teams", feature = "users"))]
+    conversation_activity_query_order::ConversationActivityQueryOrder,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_query_predicate::ConversationActivityQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_query_predicate_dimension::ConversationActivityQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_query_predicate_operator::ConversationActivityQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_query_predicate_type::ConversationActivityQueryPredicateType,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_response::ConversationActivityResponse,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_response_entity_id_dimension::ConversationActivityResponseEntityIdDimension,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_activity_scored_agent::ConversationActivityScoredAgent,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_aggregate_data_container::ConversationAggregateDataContainer,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_aggregate_query_clause::ConversationAggregateQueryClause,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_aggregate_query_clause_type::ConversationAggregateQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_aggregate_query_filter::ConversationAggregateQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_aggregate_query_filter_type::ConversationAggregateQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_aggregate_query_predicate::ConversationAggregateQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_aggregate_query_predicate_dimension::ConversationAggregateQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_aggregate_query_predicate_operator::ConversationAggregateQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_aggregate_query_predicate_type::ConversationAggregateQueryPredicateType,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_aggregate_query_response::ConversationAggregateQueryResponse,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_aggregation_query::ConversationAggregationQuery,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_aggregation_query_alternate_time_dimension::ConversationAggregationQueryAlternateTimeDimension,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_aggregation_query_group_by_item::ConversationAggregationQueryGroupByItem,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_aggregation_query_metrics_item::ConversationAggregationQueryMetricsItem,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_aggregation_view::ConversationAggregationView,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_aggregation_view_function::ConversationAggregationViewFunction,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_aggregation_view_target::ConversationAggregationViewTarget,
+    #[cfg(feature = "web_deployments")]
+    conversation_app_settings::ConversationAppSettings,
+    #[cfg(feature = "external_contacts")]
+    conversation_association::ConversationAssociation,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation_association_media_type::ConversationAssociationMediaType,
+    #[cfg(feature = "outbound")]
+    conversation_basic::ConversationBasic,
+    #[cfg(feature = "speech_text_analytics")]
+    conversation_categories_entity_listing::ConversationCategoriesEntityListing,
+    #[cfg(feature = "speech_text_analytics")]
+    conversation_category::ConversationCategory,
+    #[cfg(feature = "speech_text_analytics")]
+    conversation_category_interaction_type::ConversationCategoryInteractionType,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    conversation_channel::ConversationChannel,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    conversation_channel_message_type::ConversationChannelMessageType,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_channel_metadata::ConversationChannelMetadata,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    conversation_channel_type::ConversationChannelType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation_chat::ConversationChat,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation_chat_direction::ConversationChatDirection,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation_chat_disconnect_type::ConversationChatDisconnectType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation_chat_initial_state::ConversationChatInitialState,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation_chat_state::ConversationChatState,
+    #[cfg(feature = "web_deployments")]
+    conversation_clear_settings::ConversationClearSettings,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_content_attachment::ConversationContentAttachment,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social_media", feature = "textbots", feature = "web_messaging"))]
+    conversation_content_attachment_media_type::ConversationContentAttachmentMediaType,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_content_button_response::ConversationContentButtonResponse,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social_media", feature = "textbots"))]
+    conversation_content_button_response_type::ConversationContentButtonResponseType,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_content_card::ConversationContentCard,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_content_card_action::ConversationContentCardAction,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_content_card_action_type::ConversationContentCardActionType,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_content_carousel::ConversationContentCarousel,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_content_location::ConversationContentLocation,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_content_notification_template::ConversationContentNotificationTemplate,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_content_push::ConversationContentPush,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_content_push_device_type::ConversationContentPushDeviceType,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_content_quick_reply::ConversationContentQuickReply,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social_media", feature = "textbots", feature = "web_messaging"))]
+    conversation_content_quick_reply_action::ConversationContentQuickReplyAction,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_content_quick_reply_v2::ConversationContentQuickReplyV2,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_content_reaction::ConversationContentReaction,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_content_reaction_reaction_type::ConversationContentReactionReactionType,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social_media"))]
+    conversation_content_received_reply_message::ConversationContentReceivedReplyMessage,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_content_story::ConversationContentStory,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social_media", feature = "textbots"))]
+    conversation_content_story_type::ConversationContentStoryType,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_content_text::ConversationContentText,
+    #[cfg(any(feature = "conversations", feature = "response_management", feature = "social_media", feature = "textbots"))]
+    conversation_content_text_type::ConversationContentTextType,
+    #[cfg(feature = "recording")]
+    conversation_deletion_protection_query::ConversationDeletionProtectionQuery,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    conversation_detail_query_clause::ConversationDetailQueryClause,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    conversation_detail_query_clause_type::ConversationDetailQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    conversation_detail_query_filter::ConversationDetailQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    conversation_detail_query_filter_type::ConversationDetailQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    conversation_detail_query_predicate::ConversationDetailQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    conversation_detail_query_predicate_dimension::ConversationDetailQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    conversation_detail_query_predicate_metric::ConversationDetailQueryPredicateMetric,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    conversation_detail_query_predicate_operator::ConversationDetailQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    conversation_detail_query_predicate_type::ConversationDetailQueryPredicateType,
+    #[cfg(feature = "web_deployments")]
+    conversation_disconnect_settings::ConversationDisconnectSettings,
+    #[cfg(feature = "web_deployments")]
+    conversation_disconnect_settings_type::ConversationDisconnectSettingsType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation_division_membership::ConversationDivisionMembership,
+    #[cfg(feature = "conversations")]
+    conversation_edited_input::ConversationEditedInput,
+    #[cfg(feature = "conversations")]
+    conversation_encryption_configuration::ConversationEncryptionConfiguration,
+    #[cfg(any(feature = "conversations", feature = "recording"))]
+    conversation_encryption_configuration_key_configuration_type::ConversationEncryptionConfigurationKeyConfigurationType,
+    #[cfg(feature = "conversations")]
+    conversation_encryption_configuration_listing::ConversationEncryptionConfigurationListing,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_enrichment::ConversationEnrichment,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_enrichment_language::ConversationEnrichmentLanguage,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_enrichment_sentiment_v2::ConversationEnrichmentSentimentV2,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_enrichment_sentiment_v2_tag::ConversationEnrichmentSentimentV2Tag,
+    #[cfg(feature = "conversations")]
+    conversation_entity_listing::ConversationEntityListing,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social_media"))]
+    conversation_event_co_browse::ConversationEventCoBrowse,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social_media", feature = "web_messaging"))]
+    conversation_event_co_browse_type::ConversationEventCoBrowseType,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social_media"))]
+    conversation_event_presence::ConversationEventPresence,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social_media"))]
+    conversation_event_presence_type::ConversationEventPresenceType,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social_media"))]
+    conversation_event_typing::ConversationEventTyping,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social_media"))]
+    conversation_event_typing_type::ConversationEventTypingType,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social_media"))]
+    conversation_event_video::ConversationEventVideo,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social_media"))]
+    conversation_event_video_type::ConversationEventVideoType,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_message_content::ConversationMessageContent,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_message_content_content_type::ConversationMessageContentContentType,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social_media"))]
+    conversation_message_event::ConversationMessageEvent,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social_media"))]
+    conversation_message_event_event_type::ConversationMessageEventEventType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation_message_metadata::ConversationMessageMetadata,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation_message_metadata_content::ConversationMessageMetadataContent,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "social_media", feature = "textbots", feature = "user_recordings", feature = "voicemail"))]
+    conversation_message_metadata_content_content_type::ConversationMessageMetadataContentContentType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation_message_metadata_content_sub_type::ConversationMessageMetadataContentSubType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation_message_metadata_event::ConversationMessageMetadataEvent,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "recording", feature = "search", feature = "social_media", feature = "user_recordings", feature = "voicemail"))]
+    conversation_message_metadata_event_event_type::ConversationMessageMetadataEventEventType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation_message_metadata_event_sub_type::ConversationMessageMetadataEventSubType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "social_media", feature = "textbots", feature = "user_recordings", feature = "voicemail"))]
+    conversation_message_metadata_type::ConversationMessageMetadataType,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_messaging_channel::ConversationMessagingChannel,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_messaging_channel_platform::ConversationMessagingChannelPlatform,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_messaging_channel_type::ConversationMessagingChannelType,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_messaging_from_recipient::ConversationMessagingFromRecipient,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_messaging_from_recipient_id_type::ConversationMessagingFromRecipientIdType,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_messaging_to_recipient::ConversationMessagingToRecipient,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_messaging_to_recipient_id_type::ConversationMessagingToRecipientIdType,
+    #[cfg(feature = "speech_text_analytics")]
+    conversation_metrics::ConversationMetrics,
+    #[cfg(feature = "speech_text_analytics")]
+    conversation_metrics_sentiment_trend_class::ConversationMetricsSentimentTrendClass,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_normalized_message::ConversationNormalizedMessage,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "web_messaging"))]
+    conversation_normalized_message_direction::ConversationNormalizedMessageDirection,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "web_messaging"))]
+    conversation_normalized_message_originating_entity::ConversationNormalizedMessageOriginatingEntity,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "web_messaging"))]
+    conversation_normalized_message_status::ConversationNormalizedMessageStatus,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_normalized_message_type::ConversationNormalizedMessageType,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_notification_template_body::ConversationNotificationTemplateBody,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_notification_template_button::ConversationNotificationTemplateButton,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "response_management", feature = "social_media", feature = "textbots"))]
+    conversation_notification_template_button_type::ConversationNotificationTemplateButtonType,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_notification_template_footer::ConversationNotificationTemplateFooter,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_notification_template_header::ConversationNotificationTemplateHeader,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "social_media", feature = "textbots"))]
+    conversation_notification_template_header_type::ConversationNotificationTemplateHeaderType,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_notification_template_parameter::ConversationNotificationTemplateParameter,
+    #[cfg(any(feature = "conversations", feature = "search"))]
+    conversation_participant_search_criteria::ConversationParticipantSearchCriteria,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "groups", feature = "locations", feature = "search", feature = "speech_text_analytics", feature = "suggest", feature = "teams", feature = "telephony_providers_edge", feature = "users", feature = "voicemail"))]
+    conversation_participant_search_criteria_operator::ConversationParticipantSearchCriteriaOperator,
+    #[cfg(any(feature = "conversations", feature = "search"))]
+    conversation_participant_search_criteria_type::ConversationParticipantSearchCriteriaType,
+    #[cfg(any(feature = "conversations", feature = "search"))]
+    conversation_participant_search_request::ConversationParticipantSearchRequest,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "groups", feature = "locations", feature = "search", feature = "speech_text_analytics", feature = "suggest", feature = "teams", feature = "telephony_providers_edge", feature = "users", feature = "voicemail"))]
+    conversation_participant_search_request_sort_order::ConversationParticipantSearchRequestSortOrder,
+    #[cfg(any(feature = "agent_assistants", feature = "routing"))]
+    conversation_profile::ConversationProfile,
+    #[cfg(any(feature = "agent_assistants", feature = "routing"))]
+    conversation_profile_language_code::ConversationProfileLanguageCode,
+    #[cfg(feature = "analytics")]
+    conversation_properties::ConversationProperties,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_public_metadata::ConversationPublicMetadata,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_push_failed_message_references::ConversationPushFailedMessageReferences,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_push_notification_message_label::ConversationPushNotificationMessageLabel,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_push_provider_integration::ConversationPushProviderIntegration,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "textbots"))]
+    conversation_push_provider_integration_provider::ConversationPushProviderIntegrationProvider,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_query::ConversationQuery,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    conversation_query_order::ConversationQueryOrder,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    conversation_query_order_by::ConversationQueryOrderBy,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation_queue_media_settings::ConversationQueueMediaSettings,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_reason::ConversationReason,
+    #[cfg(any(feature = "conversations", feature = "social_media", feature = "web_messaging"))]
+    conversation_reason_code::ConversationReasonCode,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_recipient_additional_identifier::ConversationRecipientAdditionalIdentifier,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    conversation_recipient_additional_identifier_type::ConversationRecipientAdditionalIdentifierType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation_recording_state::ConversationRecordingState,
+    #[cfg(any(feature = "coaching", feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation_reference::ConversationReference,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation_routing_data::ConversationRoutingData,
+    #[cfg(feature = "conversations")]
+    conversation_secure_attributes::ConversationSecureAttributes,
+    #[cfg(feature = "conversations")]
+    conversation_session_summary::ConversationSessionSummary,
+    #[cfg(feature = "conversations")]
+    conversation_session_summary_media_type::ConversationSessionSummaryMediaType,
+    #[cfg(feature = "conversations")]
+    conversation_session_summary_status::ConversationSessionSummaryStatus,
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    conversation_state::ConversationState,
+    #[cfg(feature = "conversations")]
+    conversation_summaries_get_response::ConversationSummariesGetResponse,
+    #[cfg(feature = "conversations")]
+    conversation_summary::ConversationSummary,
+    #[cfg(feature = "conversations")]
+    conversation_summary_followup::ConversationSummaryFollowup,
+    #[cfg(feature = "conversations")]
+    conversation_summary_media_type::ConversationSummaryMediaType,
+    #[cfg(feature = "conversations")]
+    conversation_summary_reason::ConversationSummaryReason,
+    #[cfg(feature = "conversations")]
+    conversation_summary_resolution::ConversationSummaryResolution,
+    #[cfg(feature = "conversations")]
+    conversation_summary_status::ConversationSummaryStatus,
+    #[cfg(feature = "conversations")]
+    conversation_summary_wrapup_code::ConversationSummaryWrapupCode,
+    #[cfg(feature = "conversations")]
+    conversation_tags_update::ConversationTagsUpdate,
+    #[cfg(feature = "conversations")]
+    conversation_threading_window::ConversationThreadingWindow,
+    #[cfg(feature = "conversations")]
+    conversation_threading_window_setting::ConversationThreadingWindowSetting,
+    #[cfg(feature = "conversations")]
+    conversation_threading_window_setting_messenger_type::ConversationThreadingWindowSettingMessengerType,
+    #[cfg(feature = "conversations")]
+    conversation_user::ConversationUser,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    conversation_user_disposition::ConversationUserDisposition,
+    #[cfg(feature = "conversations")]
+    conversation_utilization_label_update::ConversationUtilizationLabelUpdate,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    copilot::Copilot,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    copilot_action::CopilotAction,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    copilot_action_action_type::CopilotActionActionType,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    copilot_condition::CopilotCondition,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    copilot_condition_condition_type::CopilotConditionConditionType,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    copilot_fallback_action::CopilotFallbackAction,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    copilot_fallback_action_action_type::CopilotFallbackActionActionType,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    copilot_nlu_domain::CopilotNluDomain,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    copilot_nlu_domain_version::CopilotNluDomainVersion,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    copilot_nlu_engine_type::CopilotNluEngineType,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    copilot_rule::CopilotRule,
+    #[cfg(feature = "conversations")]
+    copy_attachments_request::CopyAttachmentsRequest,
+    #[cfg(feature = "workforce_management")]
+    copy_bu_forecast_request::CopyBuForecastRequest,
+    #[cfg(feature = "voicemail")]
+    copy_voicemail_message::CopyVoicemailMessage,
+    #[cfg(feature = "workforce_management")]
+    copy_work_plan::CopyWorkPlan,
+    #[cfg(feature = "workforce_management")]
+    copy_work_plan_bid::CopyWorkPlanBid,
+    #[cfg(feature = "workforce_management")]
+    copy_work_plan_rotation_request::CopyWorkPlanRotationRequest,
+    #[cfg(any(feature = "data_extensions", feature = "external_contacts", feature = "task_management"))]
+    coretype::Coretype,
+    #[cfg(any(feature = "data_extensions", feature = "external_contacts", feature = "task_management"))]
+    coretype_listing::CoretypeListing,
+    #[cfg(feature = "conversations")]
+    cover_sheet::CoverSheet,
+    #[cfg(feature = "workforce_management")]
+    create_activity_code_request::CreateActivityCodeRequest,
+    #[cfg(feature = "workforce_management")]
+    create_activity_code_request_category::CreateActivityCodeRequestCategory,
+    #[cfg(feature = "workforce_management")]
+    create_activity_plan_request::CreateActivityPlanRequest,
+    #[cfg(feature = "workforce_management")]
+    create_activity_plan_request_optimization_objective::CreateActivityPlanRequestOptimizationObjective,
+    #[cfg(feature = "workforce_management")]
+    create_activity_plan_request_state::CreateActivityPlanRequestState,
+    #[cfg(feature = "workforce_management")]
+    create_activity_plan_request_type::CreateActivityPlanRequestType,
+    #[cfg(feature = "workforce_management")]
+    create_admin_time_off_request::CreateAdminTimeOffRequest,
+    #[cfg(feature = "workforce_management")]
+    create_admin_time_off_request_status::CreateAdminTimeOffRequestStatus,
+    #[cfg(feature = "workforce_management")]
+    create_agent_time_off_request::CreateAgentTimeOffRequest,
+    #[cfg(feature = "workforce_management")]
+    create_alternative_shift_trade_request::CreateAlternativeShiftTradeRequest,
+    #[cfg(feature = "workforce_management")]
+    create_alternative_shift_trade_request_alternative_shift_trade_granularity::CreateAlternativeShiftTradeRequestAlternativeShiftTradeGranularity,
+    #[cfg(feature = "routing")]
+    create_benefit_assessment_job_request::CreateBenefitAssessmentJobRequest,
+    #[cfg(feature = "routing")]
+    create_benefit_assessment_request::CreateBenefitAssessmentRequest,
+    #[cfg(feature = "workforce_management")]
+    create_business_unit_request::CreateBusinessUnitRequest,
+    #[cfg(feature = "workforce_management")]
+    create_business_unit_settings_request::CreateBusinessUnitSettingsRequest,
+    #[cfg(feature = "workforce_management")]
+    create_business_unit_settings_request_start_day_of_week::CreateBusinessUnitSettingsRequestStartDayOfWeek,
+    #[cfg(feature = "conversations")]
+    create_call_request::CreateCallRequest,
+    #[cfg(feature = "conversations")]
+    create_call_response::CreateCallResponse,
+    #[cfg(feature = "conversations")]
+    create_callback_command::CreateCallbackCommand,
+    #[cfg(feature = "conversations")]
+    create_callback_on_conversation_command::CreateCallbackOnConversationCommand,
+    #[cfg(feature = "conversations")]
+    create_callback_response::CreateCallbackResponse,
+    #[cfg(feature = "coaching")]
+    create_coaching_appointment_request::CreateCoachingAppointmentRequest,
+    #[cfg(feature = "conversations")]
+    create_email_request::CreateEmailRequest,
+    #[cfg(feature = "conversations")]
+    create_email_request_direction::CreateEmailRequestDirection,
     #[cfg(feature = "billing")]
     create_free_trial_otp::CreateFreeTrialOtp,
     #[cfg(feature = "billing")]
     create_free_trial_staging::CreateFreeTrialStaging,
+    #[cfg(feature = "integrations")]
+    create_integration_request::CreateIntegrationRequest,
+    #[cfg(feature = "workforce_management")]
+    create_management_unit_api_request::CreateManagementUnitApiRequest,
+    #[cfg(feature = "workforce_management")]
+    create_management_unit_api_request_start_day_of_week::CreateManagementUnitApiRequestStartDayOfWeek,
+    #[cfg(feature = "workforce_management")]
+    create_management_unit_settings_request::CreateManagementUnitSettingsRequest,
+    #[cfg(feature = "gamification")]
+    create_metric::CreateMetric,
+    #[cfg(feature = "gamification")]
+    create_metric_time_display_unit::CreateMetricTimeDisplayUnit,
+    #[cfg(feature = "gamification")]
+    create_objective::CreateObjective,
+    #[cfg(feature = "gamification")]
+    create_objective_initial_direction::CreateObjectiveInitialDirection,
+    #[cfg(feature = "gamification")]
+    create_objective_media_types_item::CreateObjectiveMediaTypesItem,
+    #[cfg(feature = "gamification")]
+    create_objective_topic_ids_filter_type::CreateObjectiveTopicIdsFilterType,
+    #[cfg(feature = "conversations")]
+    create_outbound_messaging_conversation_request::CreateOutboundMessagingConversationRequest,
+    #[cfg(feature = "conversations")]
+    create_outbound_messaging_conversation_request_to_address_messenger_type::CreateOutboundMessagingConversationRequestToAddressMessengerType,
+    #[cfg(feature = "conversations")]
+    create_outbound_messaging_conversation_response::CreateOutboundMessagingConversationResponse,
+    #[cfg(feature = "gamification")]
+    create_performance_profile::CreatePerformanceProfile,
+    #[cfg(feature = "workforce_management")]
+    create_planning_group_request::CreatePlanningGroupRequest,
+    #[cfg(feature = "routing")]
+    create_predictor_request::CreatePredictorRequest,
     #[cfg(feature = "billing")]
     create_provisioning::CreateProvisioning,
     #[cfg(feature = "billing")]
     create_provisioning_otp::CreateProvisioningOtp,
-    #[cfg(any(feature = "o_auth", feature = "usage"))]
+    #[cfg(feature = "routing")]
+    create_queue_request::CreateQueueRequest,
+    #[cfg(feature = "routing")]
+    create_queue_request_last_agent_routing_mode::CreateQueueRequestLastAgentRoutingMode,
+    #[cfg(feature = "routing")]
+    create_queue_request_scoring_method::CreateQueueRequestScoringMethod,
+    #[cfg(feature = "routing")]
+    create_queue_request_skill_evaluation_method::CreateQueueRequestSkillEvaluationMethod,
+    #[cfg(feature = "employee_engagement")]
+    create_recognition::CreateRecognition,
+    #[cfg(feature = "employee_engagement")]
+    create_recognition_context_type::CreateRecognitionContextType,
+    #[cfg(feature = "employee_engagement")]
+    create_recognition_type::CreateRecognitionType,
+    #[cfg(feature = "response_management")]
+    create_response_asset_request::CreateResponseAssetRequest,
+    #[cfg(feature = "response_management")]
+    create_response_asset_response::CreateResponseAssetResponse,
+    #[cfg(feature = "chat")]
+    create_room_request::CreateRoomRequest,
+    #[cfg(feature = "chat")]
+    create_room_response::CreateRoomResponse,
+    #[cfg(feature = "conversations")]
+    create_secure_session::CreateSecureSession,
+    #[cfg(feature = "workforce_management")]
+    create_service_goal_template::CreateServiceGoalTemplate,
+    #[cfg(feature = "content_management")]
+    create_share_request::CreateShareRequest,
+    #[cfg(feature = "content_management")]
+    create_share_request_member::CreateShareRequestMember,
+    #[cfg(feature = "content_management")]
+    create_share_request_member_member_type::CreateShareRequestMemberMemberType,
+    #[cfg(feature = "content_management")]
+    create_share_request_member_type::CreateShareRequestMemberType,
+    #[cfg(feature = "content_management")]
+    create_share_request_shared_entity_type::CreateShareRequestSharedEntityType,
+    #[cfg(feature = "content_management")]
+    create_share_response::CreateShareResponse,
+    #[cfg(feature = "content_management")]
+    create_share_response_member_type::CreateShareResponseMemberType,
+    #[cfg(feature = "content_management")]
+    create_share_response_shared_entity_type::CreateShareResponseSharedEntityType,
+    #[cfg(feature = "workforce_management")]
+    create_staffing_group_request::CreateStaffingGroupRequest,
+    #[cfg(feature = "workforce_management")]
+    create_time_off_limit_request::CreateTimeOffLimitRequest,
+    #[cfg(feature = "workforce_management")]
+    create_time_off_limit_request_granularity::CreateTimeOffLimitRequestGranularity,
+    #[cfg(feature = "workforce_management")]
+    create_time_off_plan_business_unit_association::CreateTimeOffPlanBusinessUnitAssociation,
+    #[cfg(feature = "workforce_management")]
+    create_time_off_plan_management_unit_association::CreateTimeOffPlanManagementUnitAssociation,
+    #[cfg(feature = "workforce_management")]
+    create_time_off_plan_request::CreateTimeOffPlanRequest,
+    #[cfg(feature = "workforce_management")]
+    create_time_off_plan_request_auto_approval_rule::CreateTimeOffPlanRequestAutoApprovalRule,
+    #[cfg(feature = "process_automation")]
+    create_trigger_request::CreateTriggerRequest,
+    #[cfg(any(feature = "knowledge", feature = "uploads"))]
+    create_upload_source_url_job_request::CreateUploadSourceUrlJobRequest,
+    #[cfg(any(feature = "knowledge", feature = "uploads"))]
+    create_upload_source_url_job_response::CreateUploadSourceUrlJobResponse,
+    #[cfg(feature = "users")]
+    create_user::CreateUser,
+    #[cfg(feature = "users")]
+    create_user_state::CreateUserState,
+    #[cfg(feature = "routing")]
+    create_utilization_label_request::CreateUtilizationLabelRequest,
+    #[cfg(feature = "web_chat")]
+    create_web_chat_conversation_request::CreateWebChatConversationRequest,
+    #[cfg(feature = "web_chat")]
+    create_web_chat_conversation_response::CreateWebChatConversationResponse,
+    #[cfg(any(feature = "conversations", feature = "web_chat"))]
+    create_web_chat_message_request::CreateWebChatMessageRequest,
+    #[cfg(any(feature = "conversations", feature = "web_chat"))]
+    create_web_chat_message_request_body_type::CreateWebChatMessageRequestBodyType,
+    #[cfg(feature = "conversations")]
+    create_web_chat_request::CreateWebChatRequest,
+    #[cfg(feature = "workforce_management")]
+    create_work_plan::CreateWorkPlan,
+    #[cfg(feature = "workforce_management")]
+    create_work_plan_activity::CreateWorkPlanActivity,
+    #[cfg(feature = "workforce_management")]
+    create_work_plan_bid::CreateWorkPlanBid,
+    #[cfg(feature = "workforce_management")]
+    create_work_plan_bid_agent_ranking_type::CreateWorkPlanBidAgentRankingType,
+    #[cfg(feature = "workforce_management")]
+    create_work_plan_bid_ranking_tiebreaker_type::CreateWorkPlanBidRankingTiebreakerType,
+    #[cfg(feature = "workforce_management")]
+    create_work_plan_bid_work_plan_fields_visible_to_agents_item::CreateWorkPlanBidWorkPlanFieldsVisibleToAgentsItem,
+    #[cfg(feature = "workforce_management")]
+    create_work_plan_shift::CreateWorkPlanShift,
+    #[cfg(feature = "workforce_management")]
+    create_work_plan_shift_day_off_rule::CreateWorkPlanShiftDayOffRule,
+    #[cfg(feature = "workforce_management")]
+    create_work_plan_shift_start_variance_type::CreateWorkPlanShiftStartVarianceType,
+    #[cfg(feature = "integrations")]
+    credential::Credential,
+    #[cfg(feature = "integrations")]
+    credential_info::CredentialInfo,
+    #[cfg(feature = "integrations")]
+    credential_info_cursor_listing::CredentialInfoCursorListing,
+    #[cfg(feature = "integrations")]
+    credential_info_listing::CredentialInfoListing,
+    #[cfg(feature = "integrations")]
+    credential_specification::CredentialSpecification,
+    #[cfg(feature = "integrations")]
+    credential_type::CredentialType,
+    #[cfg(feature = "integrations")]
+    credential_type_listing::CredentialTypeListing,
+    #[cfg(feature = "journey")]
+    criteria::Criteria,
+    #[cfg(feature = "architect")]
+    criteria_category_info::CriteriaCategoryInfo,
+    #[cfg(feature = "architect")]
+    criteria_group::CriteriaGroup,
+    #[cfg(feature = "architect")]
+    criteria_item::CriteriaItem,
+    #[cfg(feature = "architect")]
+    criteria_item_key::CriteriaItemKey,
+    #[cfg(feature = "architect")]
+    criteria_item_operator::CriteriaItemOperator,
+    #[cfg(feature = "journey")]
+    criteria_operator::CriteriaOperator,
+    #[cfg(feature = "architect")]
+    criteria_query::CriteriaQuery,
+    #[cfg(feature = "recording")]
+    cross_platform_call_media_policy::CrossPlatformCallMediaPolicy,
+    #[cfg(feature = "recording")]
+    cross_platform_chat_media_policy::CrossPlatformChatMediaPolicy,
+    #[cfg(feature = "recording")]
+    cross_platform_email_media_policy::CrossPlatformEmailMediaPolicy,
+    #[cfg(feature = "recording")]
+    cross_platform_media_policies::CrossPlatformMediaPolicies,
+    #[cfg(feature = "recording")]
+    cross_platform_message_media_policy::CrossPlatformMessageMediaPolicy,
+    #[cfg(feature = "recording")]
+    cross_platform_policy::CrossPlatformPolicy,
+    #[cfg(feature = "recording")]
+    cross_platform_policy_actions::CrossPlatformPolicyActions,
+    #[cfg(feature = "recording")]
+    cross_platform_policy_create::CrossPlatformPolicyCreate,
+    #[cfg(feature = "recording")]
+    cross_platform_policy_update::CrossPlatformPolicyUpdate,
+    #[cfg(feature = "external_contacts")]
+    csv_job_request::CsvJobRequest,
+    #[cfg(feature = "external_contacts")]
+    csv_job_response::CsvJobResponse,
+    #[cfg(feature = "external_contacts")]
+    csv_mapping_entry::CsvMappingEntry,
+    #[cfg(feature = "external_contacts")]
+    csv_settings::CsvSettings,
+    #[cfg(feature = "external_contacts")]
+    csv_upload_details_response::CsvUploadDetailsResponse,
+    #[cfg(feature = "external_contacts")]
+    csv_upload_preview_response::CsvUploadPreviewResponse,
+    #[cfg(feature = "external_contacts")]
+    csv_upload_request::CsvUploadRequest,
+    #[cfg(feature = "external_contacts")]
+    csv_upload_response::CsvUploadResponse,
+    #[cfg(feature = "journey")]
+    cta_button_style_properties::CtaButtonStyleProperties,
+    #[cfg(feature = "journey")]
+    cta_button_style_properties_text_align::CtaButtonStylePropertiesTextAlign,
+    #[cfg(feature = "workforce_management")]
+    current_user_schedule_request_body::CurrentUserScheduleRequestBody,
+    #[cfg(feature = "workforce_management")]
+    current_user_time_off_integration_status_request::CurrentUserTimeOffIntegrationStatusRequest,
+    #[cfg(feature = "external_contacts")]
+    cursor_contact_listing::CursorContactListing,
+    #[cfg(feature = "external_contacts")]
+    cursor_external_source_listing::CursorExternalSourceListing,
+    #[cfg(feature = "external_contacts")]
+    cursor_note_listing::CursorNoteListing,
+    #[cfg(feature = "external_contacts")]
+    cursor_organization_listing::CursorOrganizationListing,
+    #[cfg(feature = "external_contacts")]
+    cursor_relationship_listing::CursorRelationshipListing,
+    #[cfg(any(feature = "external_contacts", feature = "o_auth", feature = "usage"))]
     cursors::Cursors,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    custom_event_attribute::CustomEventAttribute,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    custom_event_attribute_list::CustomEventAttributeList,
+    #[cfg(feature = "web_deployments")]
+    custom_i18n_labels::CustomI18nLabels,
+    #[cfg(feature = "identity_provider")]
+    custom_provider::CustomProvider,
+    #[cfg(feature = "identity_provider")]
+    custom_provider_name_identifier_format::CustomProviderNameIdentifierFormat,
+    #[cfg(feature = "identity_provider")]
+    custom_provider_sso_binding::CustomProviderSsoBinding,
     #[cfg(feature = "billing")]
     customer_account::CustomerAccount,
-    #[cfg(any(feature = "billing", feature = "o_auth", feature = "usage"))]
+    #[cfg(feature = "identity_provider")]
+    customer_interaction_center::CustomerInteractionCenter,
+    #[cfg(feature = "identity_provider")]
+    customer_interaction_center_name_identifier_format::CustomerInteractionCenterNameIdentifierFormat,
+    #[cfg(feature = "identity_provider")]
+    customer_interaction_center_sso_binding::CustomerInteractionCenterSsoBinding,
+    #[cfg(feature = "workforce_management")]
+    daily_possible_shift::DailyPossibleShift,
+    #[cfg(feature = "workforce_management")]
+    daily_possible_shift_day_of_week::DailyPossibleShiftDayOfWeek,
+    #[cfg(feature = "analytics")]
+    dashboard_configuration::DashboardConfiguration,
+    #[cfg(feature = "analytics")]
+    dashboard_configuration_bulk_request::DashboardConfigurationBulkRequest,
+    #[cfg(feature = "analytics")]
+    dashboard_configuration_layout_type::DashboardConfigurationLayoutType,
+    #[cfg(feature = "analytics")]
+    dashboard_configuration_listing::DashboardConfigurationListing,
+    #[cfg(feature = "analytics")]
+    dashboard_configuration_query_request::DashboardConfigurationQueryRequest,
+    #[cfg(any(feature = "alerting", feature = "analytics", feature = "knowledge", feature = "learning", feature = "users"))]
+    dashboard_configuration_query_request_sort_by::DashboardConfigurationQueryRequestSortBy,
+    #[cfg(feature = "analytics")]
+    dashboard_user::DashboardUser,
+    #[cfg(feature = "analytics")]
+    dashboard_user_listing::DashboardUserListing,
+    #[cfg(feature = "analytics")]
+    dashboard_user_state::DashboardUserState,
+    #[cfg(feature = "analytics")]
+    dashboards_shared_with::DashboardsSharedWith,
+    #[cfg(feature = "outbound")]
+    data_action_condition_predicate::DataActionConditionPredicate,
+    #[cfg(feature = "outbound")]
+    data_action_condition_predicate_output_operator::DataActionConditionPredicateOutputOperator,
+    #[cfg(feature = "outbound")]
+    data_action_condition_settings::DataActionConditionSettings,
+    #[cfg(feature = "outbound")]
+    data_action_contact_column_field_mapping::DataActionContactColumnFieldMapping,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "users"))]
+    data_availability_response::DataAvailabilityResponse,
+    #[cfg(feature = "social_media")]
+    data_ingestion_rule_response::DataIngestionRuleResponse,
+    #[cfg(feature = "social_media")]
+    data_ingestion_rule_response_entity_listing::DataIngestionRuleResponseEntityListing,
+    #[cfg(feature = "social_media")]
+    data_ingestion_rule_response_status::DataIngestionRuleResponseStatus,
+    #[cfg(feature = "social_media")]
+    data_ingestion_rule_status_patch_request::DataIngestionRuleStatusPatchRequest,
+    #[cfg(feature = "social_media")]
+    data_ingestion_rule_status_patch_request_status::DataIngestionRuleStatusPatchRequestStatus,
+    #[cfg(feature = "social_media")]
+    data_ingestion_rules_metadata::DataIngestionRulesMetadata,
+    #[cfg(feature = "journey")]
+    data_range::DataRange,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording", feature = "task_management"))]
+    data_schema::DataSchema,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording", feature = "task_management"))]
+    data_schema_applies_to_item::DataSchemaAppliesToItem,
+    #[cfg(any(feature = "external_contacts", feature = "task_management"))]
+    data_schema_listing::DataSchemaListing,
+    #[cfg(feature = "architect")]
+    data_table::DataTable,
+    #[cfg(feature = "architect")]
+    data_table_export_job::DataTableExportJob,
+    #[cfg(feature = "architect")]
+    data_table_export_job_status::DataTableExportJobStatus,
+    #[cfg(feature = "architect")]
+    data_table_import_entity_listing::DataTableImportEntityListing,
+    #[cfg(feature = "architect")]
+    data_table_import_job::DataTableImportJob,
+    #[cfg(feature = "architect")]
+    data_table_import_job_import_mode::DataTableImportJobImportMode,
+    #[cfg(feature = "architect")]
+    data_table_import_job_status::DataTableImportJobStatus,
+    #[cfg(feature = "architect")]
+    data_table_row_entity_listing::DataTableRowEntityListing,
+    #[cfg(feature = "architect")]
+    data_tables_domain_entity_listing::DataTablesDomainEntityListing,
+    #[cfg(feature = "workforce_management")]
+    date_range::DateRange,
+    #[cfg(feature = "workforce_management")]
+    date_range_with_optional_end::DateRangeWithOptionalEnd,
+    #[cfg(feature = "greetings")]
+    default_greeting_list::DefaultGreetingList,
+    #[cfg(feature = "greetings")]
+    default_greeting_list_owner_type::DefaultGreetingListOwnerType,
+    #[cfg(feature = "gamification")]
+    default_objective::DefaultObjective,
+    #[cfg(feature = "gamification")]
+    default_objective_initial_direction::DefaultObjectiveInitialDirection,
+    #[cfg(feature = "gamification")]
+    default_objective_media_types_item::DefaultObjectiveMediaTypesItem,
+    #[cfg(feature = "gamification")]
+    default_objective_topic_ids_filter_type::DefaultObjectiveTopicIdsFilterType,
+    #[cfg(feature = "workforce_management")]
+    deletable_user_reference::DeletableUserReference,
+    #[cfg(feature = "knowledge")]
+    delete_knowledge_knowledgebase_language_category_language_code::DeleteKnowledgeKnowledgebaseLanguageCategoryLanguageCode,
+    #[cfg(feature = "knowledge")]
+    delete_knowledge_knowledgebase_language_document_language_code::DeleteKnowledgeKnowledgebaseLanguageDocumentLanguageCode,
+    #[cfg(feature = "knowledge")]
+    delete_knowledge_knowledgebase_language_documents_import_language_code::DeleteKnowledgeKnowledgebaseLanguageDocumentsImportLanguageCode,
+    #[cfg(feature = "speech_text_analytics")]
+    delete_program_response::DeleteProgramResponse,
+    #[cfg(feature = "recording")]
+    delete_retention::DeleteRetention,
+    #[cfg(feature = "speech_text_analytics")]
+    delete_speechandtextanalytics_program_force_delete::DeleteSpeechandtextanalyticsProgramForceDelete,
+    #[cfg(feature = "architect")]
+    dependency::Dependency,
+    #[cfg(feature = "architect")]
+    dependency_object::DependencyObject,
+    #[cfg(feature = "architect")]
+    dependency_object_entity_listing::DependencyObjectEntityListing,
+    #[cfg(feature = "architect")]
+    dependency_object_type::DependencyObjectType,
+    #[cfg(feature = "architect")]
+    dependency_status::DependencyStatus,
+    #[cfg(feature = "architect")]
+    dependency_status_status::DependencyStatusStatus,
+    #[cfg(feature = "architect")]
+    dependency_type::DependencyType,
+    #[cfg(feature = "architect")]
+    dependency_type2::DependencyType2,
+    #[cfg(feature = "architect")]
+    dependency_type_entity_listing::DependencyTypeEntityListing,
+    #[cfg(feature = "web_deployments")]
+    deployment_identity_resolution_config::DeploymentIdentityResolutionConfig,
+    #[cfg(feature = "journey")]
+    deployment_ping::DeploymentPing,
+    #[cfg(feature = "journey")]
+    deployment_web_action::DeploymentWebAction,
+    #[cfg(feature = "journey")]
+    deployment_web_action_media_type::DeploymentWebActionMediaType,
+    #[cfg(feature = "conversations")]
+    destination::Destination,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "agent_ui", feature = "alerting", feature = "analytics", feature = "architect", feature = "audit", feature = "authorization", feature = "billing", feature = "carrier_services", feature = "chat", feature = "coaching", feature = "content_management", feature = "conversations", feature = "data_extensions", feature = "data_privacy", feature = "downloads", feature = "emails", feature = "employee_engagement", feature = "events", feature = "external_contacts", feature = "fax", feature = "flows", feature = "gamification", feature = "general_data_protection_regulation", feature = "geolocation", feature = "greetings", feature = "groups", feature = "identity_provider", feature = "infrastructure_as_code", feature = "integrations", feature = "journey", feature = "knowledge", feature = "language_understanding", feature = "languages", feature = "learning", feature = "license", feature = "locations", feature = "log_capture", feature = "messaging", feature = "mobile_devices", feature = "notifications", feature = "o_auth", feature = "objects", feature = "operational_events", feature = "organization", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "process_automation", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "scim", feature = "screen_recording", feature = "scripts", feature = "search", feature = "settings", feature = "social_media", feature = "speech_text_analytics", feature = "stations", feature = "suggest", feature = "task_management", feature = "teams", feature = "telephony", feature = "telephony_providers_edge", feature = "textbots", feature = "tokens", feature = "uploads", feature = "usage", feature = "user_recordings", feature = "users", feature = "utilities", feature = "voicemail", feature = "web_chat", feature = "web_deployments", feature = "web_messaging", feature = "widgets", feature = "workforce_management"))]
     detail::Detail,
+    #[cfg(feature = "language_understanding")]
+    detected_dialog_act::DetectedDialogAct,
+    #[cfg(feature = "language_understanding")]
+    detected_intent::DetectedIntent,
+    #[cfg(feature = "language_understanding")]
+    detected_named_entity::DetectedNamedEntity,
+    #[cfg(feature = "language_understanding")]
+    detected_named_entity_value::DetectedNamedEntityValue,
+    #[cfg(feature = "users")]
+    development_activity::DevelopmentActivity,
+    #[cfg(feature = "users")]
+    development_activity_aggregate_param::DevelopmentActivityAggregateParam,
+    #[cfg(feature = "users")]
+    development_activity_aggregate_param_group_by_item::DevelopmentActivityAggregateParamGroupByItem,
+    #[cfg(feature = "users")]
+    development_activity_aggregate_param_metrics_item::DevelopmentActivityAggregateParamMetricsItem,
+    #[cfg(feature = "users")]
+    development_activity_aggregate_query_request_clause::DevelopmentActivityAggregateQueryRequestClause,
+    #[cfg(feature = "users")]
+    development_activity_aggregate_query_request_clause_type::DevelopmentActivityAggregateQueryRequestClauseType,
+    #[cfg(feature = "users")]
+    development_activity_aggregate_query_request_filter::DevelopmentActivityAggregateQueryRequestFilter,
+    #[cfg(feature = "users")]
+    development_activity_aggregate_query_request_filter_type::DevelopmentActivityAggregateQueryRequestFilterType,
+    #[cfg(feature = "users")]
+    development_activity_aggregate_query_request_predicate::DevelopmentActivityAggregateQueryRequestPredicate,
+    #[cfg(any(feature = "learning", feature = "users"))]
+    development_activity_aggregate_query_request_predicate_dimension::DevelopmentActivityAggregateQueryRequestPredicateDimension,
+    #[cfg(feature = "users")]
+    development_activity_aggregate_query_response_data::DevelopmentActivityAggregateQueryResponseData,
+    #[cfg(feature = "users")]
+    development_activity_aggregate_query_response_grouped_data::DevelopmentActivityAggregateQueryResponseGroupedData,
+    #[cfg(feature = "users")]
+    development_activity_aggregate_query_response_metric::DevelopmentActivityAggregateQueryResponseMetric,
+    #[cfg(any(feature = "learning", feature = "users"))]
+    development_activity_aggregate_query_response_metric_metric::DevelopmentActivityAggregateQueryResponseMetricMetric,
+    #[cfg(feature = "users")]
+    development_activity_aggregate_query_response_statistics::DevelopmentActivityAggregateQueryResponseStatistics,
+    #[cfg(feature = "users")]
+    development_activity_aggregate_response::DevelopmentActivityAggregateResponse,
+    #[cfg(any(feature = "learning", feature = "users"))]
+    development_activity_archival_mode::DevelopmentActivityArchivalMode,
+    #[cfg(feature = "users")]
+    development_activity_listing::DevelopmentActivityListing,
+    #[cfg(feature = "users")]
+    development_activity_status::DevelopmentActivityStatus,
+    #[cfg(feature = "users")]
+    development_activity_type::DevelopmentActivityType,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    device::Device,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    device_category::DeviceCategory,
+    #[cfg(any(feature = "conversations", feature = "outbound"))]
+    diagnostics_settings::DiagnosticsSettings,
+    #[cfg(feature = "outbound")]
+    dialer_action::DialerAction,
+    #[cfg(feature = "outbound")]
+    dialer_action_action_type_name::DialerActionActionTypeName,
+    #[cfg(feature = "outbound")]
+    dialer_action_type::DialerActionType,
+    #[cfg(feature = "outbound")]
+    dialer_action_update_option::DialerActionUpdateOption,
+    #[cfg(feature = "outbound")]
+    dialer_contact::DialerContact,
+    #[cfg(feature = "general_data_protection_regulation")]
+    dialer_contact_id::DialerContactId,
+    #[cfg(feature = "outbound")]
+    dialer_event_entity_listing::DialerEventEntityListing,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    dialer_preview::DialerPreview,
+    #[cfg(feature = "outbound")]
+    dialer_rule::DialerRule,
+    #[cfg(feature = "outbound")]
+    dialer_rule_category::DialerRuleCategory,
+    #[cfg(feature = "integrations")]
+    dialogflow_agent::DialogflowAgent,
+    #[cfg(feature = "integrations")]
+    dialogflow_agent_summary::DialogflowAgentSummary,
+    #[cfg(feature = "integrations")]
+    dialogflow_agent_summary_entity_listing::DialogflowAgentSummaryEntityListing,
+    #[cfg(feature = "integrations")]
+    dialogflow_cx_agent::DialogflowCxAgent,
+    #[cfg(feature = "integrations")]
+    dialogflow_cx_agent_summary::DialogflowCxAgentSummary,
+    #[cfg(feature = "integrations")]
+    dialogflow_cx_agent_summary_entity_listing::DialogflowCxAgentSummaryEntityListing,
+    #[cfg(feature = "integrations")]
+    dialogflow_cx_environment::DialogflowCxEnvironment,
+    #[cfg(feature = "integrations")]
+    dialogflow_cx_project::DialogflowCxProject,
+    #[cfg(feature = "integrations")]
+    dialogflow_intent::DialogflowIntent,
+    #[cfg(feature = "integrations")]
+    dialogflow_parameter::DialogflowParameter,
+    #[cfg(feature = "integrations")]
+    dialogflow_project::DialogflowProject,
+    #[cfg(feature = "speech_text_analytics")]
+    dictionary_feedback::DictionaryFeedback,
+    #[cfg(feature = "speech_text_analytics")]
+    dictionary_feedback_entity_listing::DictionaryFeedbackEntityListing,
+    #[cfg(feature = "speech_text_analytics")]
+    dictionary_feedback_example_phrase::DictionaryFeedbackExamplePhrase,
+    #[cfg(feature = "speech_text_analytics")]
+    dictionary_feedback_example_phrase_source::DictionaryFeedbackExamplePhraseSource,
+    #[cfg(feature = "speech_text_analytics")]
+    dictionary_feedback_source::DictionaryFeedbackSource,
+    #[cfg(feature = "telephony_providers_edge")]
+    did::Did,
+    #[cfg(feature = "telephony_providers_edge")]
+    did_entity_listing::DidEntityListing,
+    #[cfg(feature = "telephony_providers_edge")]
+    did_number::DidNumber,
+    #[cfg(feature = "telephony_providers_edge")]
+    did_number_entity_listing::DidNumberEntityListing,
+    #[cfg(feature = "telephony_providers_edge")]
+    did_number_owner_type::DidNumberOwnerType,
+    #[cfg(feature = "telephony_providers_edge")]
+    did_owner_type::DidOwnerType,
+    #[cfg(feature = "telephony_providers_edge")]
+    did_pool::DidPool,
+    #[cfg(feature = "telephony_providers_edge")]
+    did_pool_entity_listing::DidPoolEntityListing,
+    #[cfg(feature = "telephony_providers_edge")]
+    did_pool_provider::DidPoolProvider,
+    #[cfg(feature = "telephony_providers_edge")]
+    did_pool_state::DidPoolState,
+    #[cfg(feature = "telephony_providers_edge")]
+    did_state::DidState,
+    #[cfg(feature = "telephony_providers_edge")]
+    digit_length::DigitLength,
+    #[cfg(feature = "outbound")]
+    digital_action::DigitalAction,
+    #[cfg(feature = "outbound")]
+    digital_condition::DigitalCondition,
+    #[cfg(feature = "outbound")]
+    digital_data_action_condition_predicate::DigitalDataActionConditionPredicate,
+    #[cfg(feature = "outbound")]
+    digital_data_action_condition_predicate_output_operator::DigitalDataActionConditionPredicateOutputOperator,
+    #[cfg(feature = "outbound")]
+    digital_rule::DigitalRule,
+    #[cfg(feature = "outbound")]
+    digital_rule_category::DigitalRuleCategory,
+    #[cfg(feature = "outbound")]
+    digital_rule_set::DigitalRuleSet,
+    #[cfg(feature = "outbound")]
+    digital_rule_set_entity_listing::DigitalRuleSetEntityListing,
+    #[cfg(feature = "conversations")]
+    digits::Digits,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    direct_routing::DirectRouting,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    direct_routing_media_settings::DirectRoutingMediaSettings,
+    #[cfg(feature = "mobile_devices")]
+    directory_user_devices_listing::DirectoryUserDevicesListing,
+    #[cfg(feature = "telephony_providers_edge")]
+    disable_site_connections_request::DisableSiteConnectionsRequest,
+    #[cfg(feature = "learning")]
+    disallowed_entity_learning_assignment_item::DisallowedEntityLearningAssignmentItem,
+    #[cfg(feature = "learning")]
+    disallowed_entity_learning_assignment_reference::DisallowedEntityLearningAssignmentReference,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    disconnect_reason::DisconnectReason,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    disconnect_reason_type::DisconnectReasonType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    disposition::Disposition,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    disposition_parameters::DispositionParameters,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "gamification", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "scripts", feature = "search", feature = "task_management", feature = "telephony_providers_edge", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    division::Division,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    division_entity_ref::DivisionEntityRef,
+    #[cfg(any(feature = "gamification", feature = "outbound", feature = "workforce_management"))]
+    division_reference::DivisionReference,
+    #[cfg(feature = "outbound")]
+    divisioned_domain_entity_ref::DivisionedDomainEntityRef,
+    #[cfg(any(feature = "authorization", feature = "users"))]
+    divs_permitted_entity_listing::DivsPermittedEntityListing,
+    #[cfg(feature = "outbound")]
+    dnc_list::DncList,
+    #[cfg(feature = "outbound")]
+    dnc_list_contact_method::DncListContactMethod,
+    #[cfg(feature = "outbound")]
+    dnc_list_create::DncListCreate,
+    #[cfg(feature = "outbound")]
+    dnc_list_create_contact_method::DncListCreateContactMethod,
+    #[cfg(feature = "outbound")]
+    dnc_list_create_dnc_source_type::DncListCreateDncSourceType,
+    #[cfg(feature = "outbound")]
+    dnc_list_division_view::DncListDivisionView,
+    #[cfg(feature = "outbound")]
+    dnc_list_division_view_contact_method::DncListDivisionViewContactMethod,
+    #[cfg(feature = "outbound")]
+    dnc_list_division_view_dnc_source_type::DncListDivisionViewDncSourceType,
+    #[cfg(feature = "outbound")]
+    dnc_list_division_view_listing::DncListDivisionViewListing,
+    #[cfg(feature = "outbound")]
+    dnc_list_dnc_source_type::DncListDncSourceType,
+    #[cfg(feature = "outbound")]
+    dnc_list_entity_listing::DncListEntityListing,
+    #[cfg(feature = "outbound")]
+    dnc_patch_custom_exclusion_columns_request::DncPatchCustomExclusionColumnsRequest,
+    #[cfg(any(feature = "outbound", feature = "task_management"))]
+    dnc_patch_custom_exclusion_columns_request_action::DncPatchCustomExclusionColumnsRequestAction,
+    #[cfg(feature = "outbound")]
+    dnc_patch_emails_request::DncPatchEmailsRequest,
+    #[cfg(feature = "outbound")]
+    dnc_patch_emails_request_action::DncPatchEmailsRequestAction,
+    #[cfg(feature = "outbound")]
+    dnc_patch_phone_numbers_request::DncPatchPhoneNumbersRequest,
+    #[cfg(feature = "outbound")]
+    dnc_patch_phone_numbers_request_action::DncPatchPhoneNumbersRequestAction,
+    #[cfg(feature = "outbound")]
+    dnc_patch_whats_app_numbers_request::DncPatchWhatsAppNumbersRequest,
+    #[cfg(feature = "outbound")]
+    dnc_patch_whats_app_numbers_request_action::DncPatchWhatsAppNumbersRequestAction,
+    #[cfg(feature = "routing")]
+    dns_record_entry::DnsRecordEntry,
+    #[cfg(feature = "routing")]
+    dns_record_entry_verification_status::DnsRecordEntryVerificationStatus,
+    #[cfg(feature = "outbound")]
+    do_not_send_action_settings::DoNotSendActionSettings,
+    #[cfg(feature = "content_management")]
+    document::Document,
+    #[cfg(any(feature = "knowledge", feature = "search"))]
+    document_article::DocumentArticle,
+    #[cfg(feature = "content_management")]
+    document_attribute::DocumentAttribute,
+    #[cfg(feature = "knowledge")]
+    document_body::DocumentBody,
+    #[cfg(feature = "knowledge")]
+    document_body_block::DocumentBodyBlock,
+    #[cfg(feature = "knowledge")]
+    document_body_block_type::DocumentBodyBlockType,
+    #[cfg(feature = "knowledge")]
+    document_body_block_with_highlight::DocumentBodyBlockWithHighlight,
+    #[cfg(feature = "knowledge")]
+    document_body_block_with_highlight_type::DocumentBodyBlockWithHighlightType,
+    #[cfg(feature = "knowledge")]
+    document_body_image::DocumentBodyImage,
+    #[cfg(feature = "knowledge")]
+    document_body_image_properties::DocumentBodyImageProperties,
+    #[cfg(feature = "knowledge")]
+    document_body_image_properties_align::DocumentBodyImagePropertiesAlign,
+    #[cfg(feature = "knowledge")]
+    document_body_list::DocumentBodyList,
+    #[cfg(feature = "knowledge")]
+    document_body_list_block::DocumentBodyListBlock,
+    #[cfg(feature = "knowledge")]
+    document_body_list_block_properties::DocumentBodyListBlockProperties,
+    #[cfg(feature = "knowledge")]
+    document_body_list_block_properties_ordered_type::DocumentBodyListBlockPropertiesOrderedType,
+    #[cfg(feature = "knowledge")]
+    document_body_list_block_properties_unordered_type::DocumentBodyListBlockPropertiesUnorderedType,
+    #[cfg(feature = "knowledge")]
+    document_body_list_block_type::DocumentBodyListBlockType,
+    #[cfg(feature = "knowledge")]
+    document_body_list_block_with_highlight::DocumentBodyListBlockWithHighlight,
+    #[cfg(feature = "knowledge")]
+    document_body_list_block_with_highlight_type::DocumentBodyListBlockWithHighlightType,
+    #[cfg(feature = "knowledge")]
+    document_body_list_item_properties::DocumentBodyListItemProperties,
+    #[cfg(feature = "knowledge")]
+    document_body_list_item_properties_align::DocumentBodyListItemPropertiesAlign,
+    #[cfg(feature = "knowledge")]
+    document_body_list_item_properties_font_size::DocumentBodyListItemPropertiesFontSize,
+    #[cfg(feature = "knowledge")]
+    document_body_list_item_properties_font_type::DocumentBodyListItemPropertiesFontType,
+    #[cfg(feature = "knowledge")]
+    document_body_list_item_properties_ordered_type::DocumentBodyListItemPropertiesOrderedType,
+    #[cfg(feature = "knowledge")]
+    document_body_list_item_properties_unordered_type::DocumentBodyListItemPropertiesUnorderedType,
+    #[cfg(feature = "knowledge")]
+    document_body_list_with_highlight::DocumentBodyListWithHighlight,
+    #[cfg(feature = "knowledge")]
+    document_body_paragraph::DocumentBodyParagraph,
+    #[cfg(feature = "knowledge")]
+    document_body_paragraph_properties::DocumentBodyParagraphProperties,
+    #[cfg(feature = "knowledge")]
+    document_body_paragraph_properties_align::DocumentBodyParagraphPropertiesAlign,
+    #[cfg(feature = "knowledge")]
+    document_body_paragraph_properties_font_size::DocumentBodyParagraphPropertiesFontSize,
+    #[cfg(feature = "knowledge")]
+    document_body_paragraph_properties_font_type::DocumentBodyParagraphPropertiesFontType,
+    #[cfg(feature = "knowledge")]
+    document_body_paragraph_with_highlight::DocumentBodyParagraphWithHighlight,
+    #[cfg(feature = "knowledge")]
+    document_body_request::DocumentBodyRequest,
+    #[cfg(feature = "knowledge")]
+    document_body_response::DocumentBodyResponse,
+    #[cfg(feature = "knowledge")]
+    document_body_table::DocumentBodyTable,
+    #[cfg(feature = "knowledge")]
+    document_body_table_caption_block::DocumentBodyTableCaptionBlock,
+    #[cfg(feature = "knowledge")]
+    document_body_table_caption_item::DocumentBodyTableCaptionItem,
+    #[cfg(feature = "knowledge")]
+    document_body_table_caption_item_type::DocumentBodyTableCaptionItemType,
+    #[cfg(feature = "knowledge")]
+    document_body_table_cell_block::DocumentBodyTableCellBlock,
+    #[cfg(feature = "knowledge")]
+    document_body_table_cell_block_properties::DocumentBodyTableCellBlockProperties,
+    #[cfg(feature = "knowledge")]
+    document_body_table_cell_block_properties_border_style::DocumentBodyTableCellBlockPropertiesBorderStyle,
+    #[cfg(feature = "knowledge")]
+    document_body_table_cell_block_properties_cell_type::DocumentBodyTableCellBlockPropertiesCellType,
+    #[cfg(feature = "knowledge")]
+    document_body_table_cell_block_properties_horizontal_align::DocumentBodyTableCellBlockPropertiesHorizontalAlign,
+    #[cfg(feature = "knowledge")]
+    document_body_table_cell_block_properties_scope::DocumentBodyTableCellBlockPropertiesScope,
+    #[cfg(feature = "knowledge")]
+    document_body_table_cell_block_properties_vertical_align::DocumentBodyTableCellBlockPropertiesVerticalAlign,
+    #[cfg(feature = "knowledge")]
+    document_body_table_cell_block_with_highlight::DocumentBodyTableCellBlockWithHighlight,
+    #[cfg(feature = "knowledge")]
+    document_body_table_properties::DocumentBodyTableProperties,
+    #[cfg(feature = "knowledge")]
+    document_body_table_properties_alignment::DocumentBodyTablePropertiesAlignment,
+    #[cfg(feature = "knowledge")]
+    document_body_table_properties_border_style::DocumentBodyTablePropertiesBorderStyle,
+    #[cfg(feature = "knowledge")]
+    document_body_table_row_block::DocumentBodyTableRowBlock,
+    #[cfg(feature = "knowledge")]
+    document_body_table_row_block_properties::DocumentBodyTableRowBlockProperties,
+    #[cfg(feature = "knowledge")]
+    document_body_table_row_block_properties_alignment::DocumentBodyTableRowBlockPropertiesAlignment,
+    #[cfg(feature = "knowledge")]
+    document_body_table_row_block_properties_border_style::DocumentBodyTableRowBlockPropertiesBorderStyle,
+    #[cfg(feature = "knowledge")]
+    document_body_table_row_block_properties_row_type::DocumentBodyTableRowBlockPropertiesRowType,
+    #[cfg(feature = "knowledge")]
+    document_body_table_row_block_with_highlight::DocumentBodyTableRowBlockWithHighlight,
+    #[cfg(feature = "knowledge")]
+    document_body_table_with_highlight::DocumentBodyTableWithHighlight,
+    #[cfg(feature = "knowledge")]
+    document_body_video::DocumentBodyVideo,
+    #[cfg(feature = "knowledge")]
+    document_body_video_properties::DocumentBodyVideoProperties,
+    #[cfg(feature = "knowledge")]
+    document_body_video_properties_align::DocumentBodyVideoPropertiesAlign,
+    #[cfg(feature = "knowledge")]
+    document_body_with_highlight::DocumentBodyWithHighlight,
+    #[cfg(feature = "knowledge")]
+    document_category_input::DocumentCategoryInput,
+    #[cfg(feature = "knowledge")]
+    document_content_block::DocumentContentBlock,
+    #[cfg(feature = "knowledge")]
+    document_content_block_type::DocumentContentBlockType,
+    #[cfg(feature = "knowledge")]
+    document_content_block_with_highlight::DocumentContentBlockWithHighlight,
+    #[cfg(feature = "knowledge")]
+    document_content_block_with_highlight_type::DocumentContentBlockWithHighlightType,
+    #[cfg(feature = "knowledge")]
+    document_content_highlight_index::DocumentContentHighlightIndex,
+    #[cfg(feature = "knowledge")]
+    document_element_length::DocumentElementLength,
+    #[cfg(feature = "knowledge")]
+    document_element_length_unit::DocumentElementLengthUnit,
+    #[cfg(feature = "content_management")]
+    document_entity_listing::DocumentEntityListing,
+    #[cfg(any(feature = "knowledge", feature = "search"))]
+    document_faq::DocumentFaq,
+    #[cfg(feature = "knowledge")]
+    document_list_content_block::DocumentListContentBlock,
+    #[cfg(feature = "knowledge")]
+    document_list_content_block_type::DocumentListContentBlockType,
+    #[cfg(feature = "knowledge")]
+    document_list_content_block_with_highlight::DocumentListContentBlockWithHighlight,
+    #[cfg(feature = "knowledge")]
+    document_list_content_block_with_highlight_type::DocumentListContentBlockWithHighlightType,
+    #[cfg(feature = "knowledge")]
+    document_listing::DocumentListing,
+    #[cfg(feature = "knowledge")]
+    document_query::DocumentQuery,
+    #[cfg(feature = "knowledge")]
+    document_query_clause::DocumentQueryClause,
+    #[cfg(feature = "knowledge")]
+    document_query_clause_operator::DocumentQueryClauseOperator,
+    #[cfg(feature = "knowledge")]
+    document_query_interval::DocumentQueryInterval,
+    #[cfg(feature = "knowledge")]
+    document_query_interval_field::DocumentQueryIntervalField,
+    #[cfg(feature = "knowledge")]
+    document_query_operator::DocumentQueryOperator,
+    #[cfg(feature = "knowledge")]
+    document_query_predicate::DocumentQueryPredicate,
+    #[cfg(feature = "knowledge")]
+    document_query_predicate_fields_item::DocumentQueryPredicateFieldsItem,
+    #[cfg(feature = "knowledge")]
+    document_query_predicate_type::DocumentQueryPredicateType,
+    #[cfg(feature = "coaching")]
+    document_reference::DocumentReference,
+    #[cfg(feature = "content_management")]
+    document_sharing_status::DocumentSharingStatus,
+    #[cfg(feature = "content_management")]
+    document_system_type::DocumentSystemType,
+    #[cfg(feature = "knowledge")]
+    document_table_content_block::DocumentTableContentBlock,
+    #[cfg(feature = "knowledge")]
+    document_table_content_block_type::DocumentTableContentBlockType,
+    #[cfg(feature = "knowledge")]
+    document_table_content_block_with_highlight::DocumentTableContentBlockWithHighlight,
+    #[cfg(feature = "knowledge")]
+    document_table_content_block_with_highlight_type::DocumentTableContentBlockWithHighlightType,
+    #[cfg(feature = "knowledge")]
+    document_text::DocumentText,
+    #[cfg(feature = "knowledge")]
+    document_text_marks_item::DocumentTextMarksItem,
+    #[cfg(feature = "knowledge")]
+    document_text_properties::DocumentTextProperties,
+    #[cfg(feature = "knowledge")]
+    document_text_properties_font_size::DocumentTextPropertiesFontSize,
+    #[cfg(any(feature = "content_management", feature = "fax", feature = "user_recordings"))]
+    document_thumbnail::DocumentThumbnail,
+    #[cfg(feature = "content_management")]
+    document_update::DocumentUpdate,
+    #[cfg(feature = "content_management")]
+    document_upload::DocumentUpload,
+    #[cfg(feature = "content_management")]
+    document_upload_method::DocumentUploadMethod,
+    #[cfg(feature = "knowledge")]
+    document_variation_answer::DocumentVariationAnswer,
+    #[cfg(feature = "knowledge")]
+    document_variation_context::DocumentVariationContext,
+    #[cfg(feature = "knowledge")]
+    document_variation_request::DocumentVariationRequest,
+    #[cfg(feature = "knowledge")]
+    document_variation_response::DocumentVariationResponse,
+    #[cfg(feature = "knowledge")]
+    document_variation_response_listing::DocumentVariationResponseListing,
+    #[cfg(feature = "search")]
+    documentation_result::DocumentationResult,
+    #[cfg(feature = "search")]
+    documentation_search_criteria::DocumentationSearchCriteria,
+    #[cfg(feature = "search")]
+    documentation_search_criteria_operator::DocumentationSearchCriteriaOperator,
+    #[cfg(feature = "search")]
+    documentation_search_criteria_type::DocumentationSearchCriteriaType,
+    #[cfg(feature = "search")]
+    documentation_search_request::DocumentationSearchRequest,
+    #[cfg(feature = "search")]
+    documentation_search_request_sort_order::DocumentationSearchRequestSortOrder,
+    #[cfg(feature = "search")]
+    documentation_search_response::DocumentationSearchResponse,
     #[cfg(feature = "billing")]
     domain_billing_period_entity_listing::DomainBillingPeriodEntityListing,
+    #[cfg(feature = "telephony_providers_edge")]
+    domain_capabilities::DomainCapabilities,
+    #[cfg(feature = "telephony_providers_edge")]
+    domain_certificate_authority::DomainCertificateAuthority,
+    #[cfg(feature = "telephony_providers_edge")]
+    domain_certificate_authority_services_item::DomainCertificateAuthorityServicesItem,
+    #[cfg(feature = "telephony_providers_edge")]
+    domain_certificate_authority_state::DomainCertificateAuthorityState,
+    #[cfg(feature = "telephony_providers_edge")]
+    domain_certificate_authority_type::DomainCertificateAuthorityType,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    domain_edge_software_update_dto::DomainEdgeSoftwareUpdateDto,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    domain_edge_software_update_dto_status::DomainEdgeSoftwareUpdateDtoStatus,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    domain_edge_software_version_dto::DomainEdgeSoftwareVersionDto,
+    #[cfg(feature = "telephony_providers_edge")]
+    domain_edge_software_version_dto_entity_listing::DomainEdgeSoftwareVersionDtoEntityListing,
+    #[cfg(any(feature = "content_management", feature = "greetings"))]
+    domain_entity::DomainEntity,
+    #[cfg(feature = "greetings")]
+    domain_entity_listing::DomainEntityListing,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    domain_entity_listing_evaluation_form::DomainEntityListingEvaluationForm,
+    #[cfg(feature = "content_management")]
+    domain_entity_listing_query_result::DomainEntityListingQueryResult,
+    #[cfg(feature = "quality")]
+    domain_entity_listing_survey_form::DomainEntityListingSurveyForm,
+    #[cfg(any(feature = "architect", feature = "audit", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "fax", feature = "gamification", feature = "general_data_protection_regulation", feature = "integrations", feature = "journey", feature = "messaging", feature = "o_auth", feature = "organization_authorization", feature = "outbound", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "settings", feature = "social_media", feature = "stations", feature = "task_management", feature = "telephony_providers_edge", feature = "tokens", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_chat", feature = "web_deployments", feature = "widgets"))]
+    domain_entity_ref::DomainEntityRef,
     #[cfg(feature = "billing")]
     domain_invoice_entity_listing::DomainInvoiceEntityListing,
-    #[cfg(any(feature = "billing", feature = "o_auth", feature = "usage"))]
+    #[cfg(feature = "telephony_providers_edge")]
+    domain_logical_interface::DomainLogicalInterface,
+    #[cfg(feature = "telephony_providers_edge")]
+    domain_logical_interface_current_state::DomainLogicalInterfaceCurrentState,
+    #[cfg(feature = "telephony_providers_edge")]
+    domain_logical_interface_interface_type::DomainLogicalInterfaceInterfaceType,
+    #[cfg(feature = "telephony_providers_edge")]
+    domain_logical_interface_state::DomainLogicalInterfaceState,
+    #[cfg(feature = "telephony_providers_edge")]
+    domain_network_address::DomainNetworkAddress,
+    #[cfg(feature = "telephony_providers_edge")]
+    domain_network_address_type::DomainNetworkAddressType,
+    #[cfg(feature = "telephony_providers_edge")]
+    domain_network_command_response::DomainNetworkCommandResponse,
+    #[cfg(feature = "telephony_providers_edge")]
+    domain_network_route::DomainNetworkRoute,
+    #[cfg(feature = "authorization")]
+    domain_org_role_difference::DomainOrgRoleDifference,
+    #[cfg(any(feature = "authorization", feature = "users"))]
+    domain_organization_product::DomainOrganizationProduct,
+    #[cfg(any(feature = "authorization", feature = "users"))]
+    domain_organization_role::DomainOrganizationRole,
+    #[cfg(feature = "authorization")]
+    domain_organization_role_create::DomainOrganizationRoleCreate,
+    #[cfg(feature = "authorization")]
+    domain_organization_role_update::DomainOrganizationRoleUpdate,
+    #[cfg(feature = "authorization")]
+    domain_permission::DomainPermission,
+    #[cfg(feature = "authorization")]
+    domain_permission_collection::DomainPermissionCollection,
+    #[cfg(any(feature = "authorization", feature = "users"))]
+    domain_permission_policy::DomainPermissionPolicy,
+    #[cfg(feature = "telephony_providers_edge")]
+    domain_physical_capabilities::DomainPhysicalCapabilities,
+    #[cfg(feature = "telephony_providers_edge")]
+    domain_physical_interface::DomainPhysicalInterface,
+    #[cfg(feature = "telephony_providers_edge")]
+    domain_physical_interface_state::DomainPhysicalInterfaceState,
+    #[cfg(any(feature = "authorization", feature = "users"))]
+    domain_resource_condition_node::DomainResourceConditionNode,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "learning", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "task_management", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    domain_resource_condition_node_conjunction::DomainResourceConditionNodeConjunction,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    domain_resource_condition_node_operator::DomainResourceConditionNodeOperator,
+    #[cfg(any(feature = "authorization", feature = "users"))]
+    domain_resource_condition_value::DomainResourceConditionValue,
+    #[cfg(any(feature = "authorization", feature = "users"))]
+    domain_resource_condition_value_type::DomainResourceConditionValueType,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    domain_role::DomainRole,
+    #[cfg(any(feature = "content_management", feature = "fax", feature = "user_recordings"))]
+    download_response::DownloadResponse,
+    #[cfg(any(feature = "content_management", feature = "fax", feature = "user_recordings"))]
+    download_response_state::DownloadResponseState,
+    #[cfg(feature = "language_understanding")]
+    draft::Draft,
+    #[cfg(feature = "language_understanding")]
+    draft_intents::DraftIntents,
+    #[cfg(feature = "language_understanding")]
+    draft_listing::DraftListing,
+    #[cfg(feature = "conversations")]
+    draft_manipulation_request::DraftManipulationRequest,
+    #[cfg(feature = "conversations")]
+    draft_manipulation_request_draft_type::DraftManipulationRequestDraftType,
+    #[cfg(feature = "language_understanding")]
+    draft_request::DraftRequest,
+    #[cfg(feature = "language_understanding")]
+    draft_topic_request::DraftTopicRequest,
+    #[cfg(feature = "language_understanding")]
+    draft_topics::DraftTopics,
+    #[cfg(feature = "integrations")]
+    draft_validation_result::DraftValidationResult,
+    #[cfg(feature = "recording")]
+    duration_condition::DurationCondition,
+    #[cfg(feature = "recording")]
+    duration_condition_duration_mode::DurationConditionDurationMode,
+    #[cfg(feature = "recording")]
+    duration_condition_duration_target::DurationConditionDurationTarget,
+    #[cfg(any(feature = "conversations", feature = "outbound"))]
+    dynamic_contact_queueing_settings::DynamicContactQueueingSettings,
+    #[cfg(any(feature = "conversations", feature = "outbound"))]
+    dynamic_line_balancing_settings::DynamicLineBalancingSettings,
+    #[cfg(feature = "outbound")]
+    dynamic_line_balancing_settings_patch_request::DynamicLineBalancingSettingsPatchRequest,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    edge::Edge,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    edge_auto_update_config::EdgeAutoUpdateConfig,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    edge_call_draining_state::EdgeCallDrainingState,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    edge_cert_type::EdgeCertType,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    edge_connection_info::EdgeConnectionInfo,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    edge_edge_deployment_type::EdgeEdgeDeploymentType,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_entity_listing::EdgeEntityListing,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    edge_group::EdgeGroup,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_group_entity_listing::EdgeGroupEntityListing,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    edge_group_state::EdgeGroupState,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    edge_interface::EdgeInterface,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    edge_interface_line_types_item::EdgeInterfaceLineTypesItem,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_logs_job::EdgeLogsJob,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_logs_job_file::EdgeLogsJobFile,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_logs_job_file_state::EdgeLogsJobFileState,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_logs_job_file_upload_status::EdgeLogsJobFileUploadStatus,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_logs_job_request::EdgeLogsJobRequest,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_logs_job_response::EdgeLogsJobResponse,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_logs_job_response_state::EdgeLogsJobResponseState,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_logs_job_state::EdgeLogsJobState,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_logs_job_upload_request::EdgeLogsJobUploadRequest,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_metrics::EdgeMetrics,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_metrics_disk::EdgeMetricsDisk,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_metrics_memory::EdgeMetricsMemory,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_metrics_network::EdgeMetricsNetwork,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_metrics_processor::EdgeMetricsProcessor,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_metrics_subsystem::EdgeMetricsSubsystem,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_network_diagnostic::EdgeNetworkDiagnostic,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_network_diagnostic_request::EdgeNetworkDiagnosticRequest,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_network_diagnostic_response::EdgeNetworkDiagnosticResponse,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    edge_online_status::EdgeOnlineStatus,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_reboot_parameters::EdgeRebootParameters,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_service_state_request::EdgeServiceStateRequest,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    edge_state::EdgeState,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    edge_status_code::EdgeStatusCode,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_trunk_base::EdgeTrunkBase,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_trunk_base_state::EdgeTrunkBaseState,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_trunk_base_trunk_type::EdgeTrunkBaseTrunkType,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_version_information::EdgeVersionInformation,
+    #[cfg(feature = "telephony_providers_edge")]
+    edge_version_report::EdgeVersionReport,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    education::Education,
+    #[cfg(feature = "integrations")]
+    effective_configuration::EffectiveConfiguration,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    email::Email,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    email_address::EmailAddress,
+    #[cfg(feature = "recording")]
+    email_attachment::EmailAttachment,
+    #[cfg(feature = "events")]
+    email_begin_transmitting_event::EmailBeginTransmittingEvent,
+    #[cfg(feature = "outbound")]
+    email_campaign_schedule::EmailCampaignSchedule,
+    #[cfg(feature = "outbound")]
+    email_campaign_schedule_entity_listing::EmailCampaignScheduleEntityListing,
+    #[cfg(feature = "outbound")]
+    email_column::EmailColumn,
+    #[cfg(feature = "events")]
+    email_communication_answered_event::EmailCommunicationAnsweredEvent,
+    #[cfg(feature = "events")]
+    email_communication_disposition_applied_event::EmailCommunicationDispositionAppliedEvent,
+    #[cfg(feature = "events")]
+    email_communication_ended_event::EmailCommunicationEndedEvent,
+    #[cfg(feature = "events")]
+    email_communication_ended_event_disconnect_type::EmailCommunicationEndedEventDisconnectType,
+    #[cfg(feature = "events")]
+    email_communication_sent_message_event::EmailCommunicationSentMessageEvent,
+    #[cfg(feature = "outbound")]
+    email_config::EmailConfig,
+    #[cfg(feature = "conversations")]
+    email_conversation::EmailConversation,
+    #[cfg(feature = "conversations")]
+    email_conversation_entity_listing::EmailConversationEntityListing,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    email_direction::EmailDirection,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    email_disconnect_type::EmailDisconnectType,
+    #[cfg(feature = "events")]
+    email_end_transfer_event::EmailEndTransferEvent,
+    #[cfg(feature = "events")]
+    email_end_transfer_event_final_state::EmailEndTransferEventFinalState,
+    #[cfg(feature = "routing")]
+    email_error_info::EmailErrorInfo,
+    #[cfg(feature = "events")]
+    email_external_established_event::EmailExternalEstablishedEvent,
+    #[cfg(feature = "events")]
+    email_flow_established_event::EmailFlowEstablishedEvent,
+    #[cfg(feature = "events")]
+    email_hold_updated_event::EmailHoldUpdatedEvent,
+    #[cfg(feature = "events")]
+    email_initial_configuration::EmailInitialConfiguration,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    email_initial_state::EmailInitialState,
+    #[cfg(feature = "conversations")]
+    email_media_participant::EmailMediaParticipant,
+    #[cfg(feature = "conversations")]
+    email_media_participant_direction::EmailMediaParticipantDirection,
+    #[cfg(feature = "conversations")]
+    email_media_participant_disconnect_type::EmailMediaParticipantDisconnectType,
+    #[cfg(feature = "conversations")]
+    email_media_participant_flagged_reason::EmailMediaParticipantFlaggedReason,
+    #[cfg(feature = "conversations")]
+    email_media_participant_state::EmailMediaParticipantState,
+    #[cfg(feature = "recording")]
+    email_media_policy::EmailMediaPolicy,
+    #[cfg(feature = "recording")]
+    email_media_policy_conditions::EmailMediaPolicyConditions,
+    #[cfg(feature = "recording")]
+    email_media_policy_conditions_customer_participation::EmailMediaPolicyConditionsCustomerParticipation,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    email_media_settings::EmailMediaSettings,
+    #[cfg(feature = "conversations")]
+    email_message::EmailMessage,
+    #[cfg(feature = "conversations")]
+    email_message_draft_type::EmailMessageDraftType,
+    #[cfg(feature = "conversations")]
+    email_message_preview::EmailMessagePreview,
+    #[cfg(feature = "conversations")]
+    email_message_preview_draft_type::EmailMessagePreviewDraftType,
+    #[cfg(feature = "conversations")]
+    email_message_preview_listing::EmailMessagePreviewListing,
+    #[cfg(feature = "conversations")]
+    email_message_preview_state::EmailMessagePreviewState,
+    #[cfg(feature = "conversations")]
+    email_message_reply::EmailMessageReply,
+    #[cfg(feature = "conversations")]
+    email_message_state::EmailMessageState,
+    #[cfg(feature = "routing")]
+    email_outbound_domain_result::EmailOutboundDomainResult,
+    #[cfg(feature = "routing")]
+    email_outbound_domain_result_sender_status::EmailOutboundDomainResultSenderStatus,
+    #[cfg(feature = "routing")]
+    email_outbound_domain_result_sender_type::EmailOutboundDomainResultSenderType,
+    #[cfg(feature = "events")]
+    email_progress_transfer_event::EmailProgressTransferEvent,
+    #[cfg(feature = "events")]
+    email_routing_established_event::EmailRoutingEstablishedEvent,
+    #[cfg(feature = "events")]
+    email_routing_transfer_event::EmailRoutingTransferEvent,
+    #[cfg(any(feature = "conversations", feature = "events", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    email_routing_transfer_event_transfer_type::EmailRoutingTransferEventTransferType,
+    #[cfg(any(feature = "emails", feature = "settings"))]
+    email_settings::EmailSettings,
+    #[cfg(feature = "routing")]
+    email_setup::EmailSetup,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    email_state::EmailState,
+    #[cfg(any(feature = "emails", feature = "settings"))]
+    email_threading_settings::EmailThreadingSettings,
+    #[cfg(feature = "events")]
+    email_user_established_event::EmailUserEstablishedEvent,
+    #[cfg(feature = "events")]
+    email_user_transfer_event::EmailUserTransferEvent,
+    #[cfg(feature = "events")]
+    email_user_transfer_event_transfer_type::EmailUserTransferEventTransferType,
+    #[cfg(feature = "conversations")]
+    emails_settings::EmailsSettings,
+    #[cfg(feature = "organization")]
+    embedded_integration::EmbeddedIntegration,
+    #[cfg(feature = "architect")]
+    emergency_call_flow::EmergencyCallFlow,
+    #[cfg(feature = "architect")]
+    emergency_group::EmergencyGroup,
+    #[cfg(feature = "architect")]
+    emergency_group_division_view::EmergencyGroupDivisionView,
+    #[cfg(feature = "architect")]
+    emergency_group_division_view_entity_listing::EmergencyGroupDivisionViewEntityListing,
+    #[cfg(feature = "architect")]
+    emergency_group_listing::EmergencyGroupListing,
+    #[cfg(feature = "architect")]
+    emergency_group_state::EmergencyGroupState,
+    #[cfg(feature = "carrier_services")]
+    emergency_location::EmergencyLocation,
+    #[cfg(feature = "carrier_services")]
+    emergency_location_source::EmergencyLocationSource,
+    #[cfg(feature = "speech_text_analytics")]
+    empathy_score::EmpathyScore,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    employer_info::EmployerInfo,
+    #[cfg(any(feature = "alerting", feature = "architect", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "identity_provider", feature = "outbound", feature = "scim", feature = "uploads", feature = "users", feature = "web_deployments"))]
+    empty::Empty,
+    #[cfg(feature = "recording")]
+    encryption_key::EncryptionKey,
+    #[cfg(feature = "recording")]
+    encryption_key_entity_listing::EncryptionKeyEntityListing,
+    #[cfg(feature = "recording")]
+    encryption_key_key_configuration_type::EncryptionKeyKeyConfigurationType,
+    #[cfg(feature = "events")]
+    end_consult_transfer_event::EndConsultTransferEvent,
+    #[cfg(feature = "events")]
+    end_transfer_event::EndTransferEvent,
+    #[cfg(feature = "events")]
+    end_transfer_event_final_state::EndTransferEventFinalState,
+    #[cfg(feature = "recording")]
+    endpoint::Endpoint,
+    #[cfg(feature = "recording")]
+    endpoint_state::EndpointState,
+    #[cfg(feature = "conversations")]
+    engagement_request::EngagementRequest,
+    #[cfg(feature = "conversations")]
+    engagement_request_status::EngagementRequestStatus,
+    #[cfg(feature = "conversations")]
+    engagement_request_visibility::EngagementRequestVisibility,
+    #[cfg(feature = "speech_text_analytics")]
+    engine_integration::EngineIntegration,
+    #[cfg(feature = "external_contacts")]
+    enrich_field_rule::EnrichFieldRule,
+    #[cfg(feature = "external_contacts")]
+    enrich_field_rule_action::EnrichFieldRuleAction,
+    #[cfg(feature = "external_contacts")]
+    enrich_field_rule_array_action::EnrichFieldRuleArrayAction,
+    #[cfg(feature = "external_contacts")]
+    enrich_field_rules::EnrichFieldRules,
+    #[cfg(feature = "external_contacts")]
+    enrich_field_rules_default_action::EnrichFieldRulesDefaultAction,
+    #[cfg(feature = "external_contacts")]
+    enrich_field_rules_default_array_action::EnrichFieldRulesDefaultArrayAction,
+    #[cfg(any(feature = "analytics", feature = "chat", feature = "conversations", feature = "external_contacts", feature = "knowledge", feature = "tokens", feature = "users"))]
+    entity::Entity,
+    #[cfg(feature = "audit")]
+    entity_change::EntityChange,
+    #[cfg(any(feature = "journey", feature = "speech_text_analytics", feature = "workforce_management"))]
+    entity_listing::EntityListing,
+    #[cfg(feature = "knowledge")]
+    entity_reference::EntityReference,
+    #[cfg(feature = "journey")]
+    entity_type_criteria::EntityTypeCriteria,
+    #[cfg(feature = "journey")]
+    entity_type_criteria_entity_type::EntityTypeCriteriaEntityType,
+    #[cfg(feature = "journey")]
+    entity_type_criteria_operator::EntityTypeCriteriaOperator,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "agent_ui", feature = "alerting", feature = "analytics", feature = "architect", feature = "audit", feature = "authorization", feature = "billing", feature = "carrier_services", feature = "chat", feature = "coaching", feature = "content_management", feature = "conversations", feature = "data_extensions", feature = "data_privacy", feature = "downloads", feature = "emails", feature = "employee_engagement", feature = "events", feature = "external_contacts", feature = "fax", feature = "flows", feature = "gamification", feature = "general_data_protection_regulation", feature = "geolocation", feature = "greetings", feature = "groups", feature = "identity_provider", feature = "infrastructure_as_code", feature = "integrations", feature = "journey", feature = "knowledge", feature = "language_understanding", feature = "languages", feature = "learning", feature = "license", feature = "locations", feature = "log_capture", feature = "messaging", feature = "mobile_devices", feature = "notifications", feature = "o_auth", feature = "objects", feature = "operational_events", feature = "organization", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "process_automation", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "scim", feature = "screen_recording", feature = "scripts", feature = "search", feature = "settings", feature = "social_media", feature = "speech_text_analytics", feature = "stations", feature = "suggest", feature = "task_management", feature = "teams", feature = "telephony", feature = "telephony_providers_edge", feature = "textbots", feature = "tokens", feature = "uploads", feature = "usage", feature = "user_recordings", feature = "users", feature = "utilities", feature = "voicemail", feature = "web_chat", feature = "web_deployments", feature = "web_messaging", feature = "widgets", feature = "workforce_management"))]
     error_body::ErrorBody,
+    #[cfg(feature = "telephony_providers_edge")]
+    error_details::ErrorDetails,
+    #[cfg(any(feature = "carrier_services", feature = "conversations", feature = "data_privacy", feature = "external_contacts", feature = "infrastructure_as_code", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    error_info::ErrorInfo,
+    #[cfg(feature = "social_media")]
+    escalation_rule_request::EscalationRuleRequest,
+    #[cfg(feature = "social_media")]
+    escalation_rule_request_status::EscalationRuleRequestStatus,
+    #[cfg(feature = "social_media")]
+    escalation_rule_response::EscalationRuleResponse,
+    #[cfg(feature = "social_media")]
+    escalation_rule_response_status::EscalationRuleResponseStatus,
+    #[cfg(feature = "social_media")]
+    escalation_target::EscalationTarget,
+    #[cfg(feature = "social_media")]
+    escalation_target_destination::EscalationTargetDestination,
+    #[cfg(feature = "social_media")]
+    escalation_target_target_type::EscalationTargetTargetType,
+    #[cfg(feature = "workforce_management")]
+    estimate_available_full_day_time_off_request::EstimateAvailableFullDayTimeOffRequest,
+    #[cfg(feature = "workforce_management")]
+    estimate_available_full_day_time_off_response::EstimateAvailableFullDayTimeOffResponse,
+    #[cfg(feature = "workforce_management")]
+    estimate_available_partial_day_time_off_request::EstimateAvailablePartialDayTimeOffRequest,
+    #[cfg(feature = "workforce_management")]
+    estimate_available_partial_day_time_off_response::EstimateAvailablePartialDayTimeOffResponse,
+    #[cfg(feature = "workforce_management")]
+    estimate_available_time_off_request::EstimateAvailableTimeOffRequest,
+    #[cfg(feature = "workforce_management")]
+    estimate_available_time_off_response::EstimateAvailableTimeOffResponse,
+    #[cfg(feature = "journey")]
+    estimate_job_async_response::EstimateJobAsyncResponse,
+    #[cfg(feature = "routing")]
+    estimated_wait_time_predictions::EstimatedWaitTimePredictions,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    evaluation::Evaluation,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    evaluation_aggregate_data_container::EvaluationAggregateDataContainer,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    evaluation_aggregate_query_clause::EvaluationAggregateQueryClause,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    evaluation_aggregate_query_clause_type::EvaluationAggregateQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    evaluation_aggregate_query_filter::EvaluationAggregateQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    evaluation_aggregate_query_filter_type::EvaluationAggregateQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    evaluation_aggregate_query_predicate::EvaluationAggregateQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    evaluation_aggregate_query_predicate_dimension::EvaluationAggregateQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    evaluation_aggregate_query_predicate_operator::EvaluationAggregateQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    evaluation_aggregate_query_predicate_type::EvaluationAggregateQueryPredicateType,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    evaluation_aggregate_query_response::EvaluationAggregateQueryResponse,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    evaluation_aggregation_query::EvaluationAggregationQuery,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    evaluation_aggregation_query_alternate_time_dimension::EvaluationAggregationQueryAlternateTimeDimension,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    evaluation_aggregation_query_group_by_item::EvaluationAggregationQueryGroupByItem,
+    #[cfg(feature = "quality")]
+    evaluation_aggregation_query_me::EvaluationAggregationQueryMe,
+    #[cfg(feature = "quality")]
+    evaluation_aggregation_query_me_alternate_time_dimension::EvaluationAggregationQueryMeAlternateTimeDimension,
+    #[cfg(feature = "quality")]
+    evaluation_aggregation_query_me_group_by_item::EvaluationAggregationQueryMeGroupByItem,
+    #[cfg(feature = "quality")]
+    evaluation_aggregation_query_me_metrics_item::EvaluationAggregationQueryMeMetricsItem,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    evaluation_aggregation_query_metrics_item::EvaluationAggregationQueryMetricsItem,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    evaluation_aggregation_view::EvaluationAggregationView,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    evaluation_aggregation_view_function::EvaluationAggregationViewFunction,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    evaluation_aggregation_view_target::EvaluationAggregationViewTarget,
+    #[cfg(feature = "recording")]
+    evaluation_assignment::EvaluationAssignment,
+    #[cfg(feature = "quality")]
+    evaluation_create_body::EvaluationCreateBody,
+    #[cfg(feature = "quality")]
+    evaluation_create_body_resource_type::EvaluationCreateBodyResourceType,
+    #[cfg(feature = "quality")]
+    evaluation_create_body_status::EvaluationCreateBodyStatus,
+    #[cfg(feature = "quality")]
+    evaluation_create_calibration::EvaluationCreateCalibration,
+    #[cfg(feature = "quality")]
+    evaluation_create_conversation::EvaluationCreateConversation,
+    #[cfg(feature = "quality")]
+    evaluation_create_eval_form::EvaluationCreateEvalForm,
+    #[cfg(feature = "quality")]
+    evaluation_create_queue::EvaluationCreateQueue,
+    #[cfg(feature = "quality")]
+    evaluation_create_user::EvaluationCreateUser,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    evaluation_detail_query_clause::EvaluationDetailQueryClause,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    evaluation_detail_query_clause_type::EvaluationDetailQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    evaluation_detail_query_filter::EvaluationDetailQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    evaluation_detail_query_filter_type::EvaluationDetailQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    evaluation_detail_query_predicate::EvaluationDetailQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    evaluation_detail_query_predicate_dimension::EvaluationDetailQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    evaluation_detail_query_predicate_metric::EvaluationDetailQueryPredicateMetric,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    evaluation_detail_query_predicate_operator::EvaluationDetailQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    evaluation_detail_query_predicate_type::EvaluationDetailQueryPredicateType,
+    #[cfg(feature = "quality")]
+    evaluation_entity_listing::EvaluationEntityListing,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    evaluation_form::EvaluationForm,
+    #[cfg(feature = "quality")]
+    evaluation_form_and_scoring_set::EvaluationFormAndScoringSet,
+    #[cfg(feature = "quality")]
+    evaluation_form_response::EvaluationFormResponse,
+    #[cfg(feature = "quality")]
+    evaluation_form_response_entity_listing::EvaluationFormResponseEntityListing,
+    #[cfg(feature = "quality")]
+    evaluation_form_response_weight_mode::EvaluationFormResponseWeightMode,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    evaluation_media_type_item::EvaluationMediaTypeItem,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    evaluation_question::EvaluationQuestion,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    evaluation_question_group::EvaluationQuestionGroup,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    evaluation_question_group_score::EvaluationQuestionGroupScore,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    evaluation_question_score::EvaluationQuestionScore,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    evaluation_question_type::EvaluationQuestionType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    evaluation_resource_type::EvaluationResourceType,
+    #[cfg(feature = "quality")]
+    evaluation_response::EvaluationResponse,
+    #[cfg(feature = "quality")]
+    evaluation_response_media_type_item::EvaluationResponseMediaTypeItem,
+    #[cfg(feature = "quality")]
+    evaluation_response_resource_type::EvaluationResponseResourceType,
+    #[cfg(feature = "quality")]
+    evaluation_response_status::EvaluationResponseStatus,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    evaluation_scoring_set::EvaluationScoringSet,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    evaluation_settings::EvaluationSettings,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    evaluation_settings_assignee::EvaluationSettingsAssignee,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    evaluation_settings_assignee_type::EvaluationSettingsAssigneeType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    evaluation_source::EvaluationSource,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    evaluation_source_type::EvaluationSourceType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    evaluation_status::EvaluationStatus,
+    #[cfg(feature = "quality")]
+    evaluator_activity::EvaluatorActivity,
+    #[cfg(feature = "quality")]
+    evaluator_activity_entity_listing::EvaluatorActivityEntityListing,
+    #[cfg(feature = "journey")]
+    event::Event,
+    #[cfg(feature = "journey")]
+    event_action::EventAction,
+    #[cfg(feature = "journey")]
+    event_action_media_type::EventActionMediaType,
+    #[cfg(feature = "journey")]
+    event_action_state::EventActionState,
+    #[cfg(feature = "operational_events")]
+    event_aggregates_query_request::EventAggregatesQueryRequest,
+    #[cfg(feature = "operational_events")]
+    event_aggregates_response::EventAggregatesResponse,
+    #[cfg(feature = "journey")]
+    event_condition::EventCondition,
+    #[cfg(feature = "journey")]
+    event_condition_operator::EventConditionOperator,
+    #[cfg(feature = "journey")]
+    event_condition_stream_type::EventConditionStreamType,
+    #[cfg(feature = "operational_events")]
+    event_definition::EventDefinition,
+    #[cfg(feature = "operational_events")]
+    event_definition_aggregates::EventDefinitionAggregates,
+    #[cfg(feature = "operational_events")]
+    event_definition_listing::EventDefinitionListing,
+    #[cfg(feature = "events")]
+    event_error::EventError,
+    #[cfg(feature = "journey")]
+    event_listing::EventListing,
+    #[cfg(feature = "outbound")]
+    event_log::EventLog,
+    #[cfg(feature = "outbound")]
+    event_log_category::EventLogCategory,
+    #[cfg(feature = "outbound")]
+    event_log_level::EventLogLevel,
+    #[cfg(feature = "outbound")]
+    event_message::EventMessage,
+    #[cfg(feature = "outbound")]
+    event_message_code::EventMessageCode,
+    #[cfg(feature = "operational_events")]
+    event_query_request::EventQueryRequest,
+    #[cfg(feature = "operational_events")]
+    event_query_request_sort_order::EventQueryRequestSortOrder,
+    #[cfg(feature = "operational_events")]
+    event_query_response::EventQueryResponse,
+    #[cfg(feature = "journey")]
+    event_session::EventSession,
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
+    event_setting::EventSetting,
+    #[cfg(feature = "recording")]
+    execute_recording_jobs_query::ExecuteRecordingJobsQuery,
+    #[cfg(feature = "recording")]
+    execute_recording_jobs_query_state::ExecuteRecordingJobsQueryState,
+    #[cfg(feature = "architect")]
+    execution_data_entity::ExecutionDataEntity,
+    #[cfg(feature = "architect")]
+    execution_data_flow_settings_response::ExecutionDataFlowSettingsResponse,
+    #[cfg(feature = "settings")]
+    execution_data_global_settings_response::ExecutionDataGlobalSettingsResponse,
+    #[cfg(feature = "architect")]
+    execution_data_request::ExecutionDataRequest,
+    #[cfg(any(feature = "architect", feature = "settings"))]
+    execution_data_settings_request::ExecutionDataSettingsRequest,
+    #[cfg(feature = "web_deployments")]
+    expandable_web_deployment::ExpandableWebDeployment,
+    #[cfg(feature = "web_deployments")]
+    expandable_web_deployment_entity_listing::ExpandableWebDeploymentEntityListing,
+    #[cfg(feature = "web_deployments")]
+    expandable_web_deployment_status::ExpandableWebDeploymentStatus,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    expansion_criterium::ExpansionCriterium,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    expansion_criterium_type::ExpansionCriteriumType,
+    #[cfg(feature = "telephony_providers_edge")]
+    expired_edge_listing::ExpiredEdgeListing,
+    #[cfg(feature = "architect")]
+    export_details::ExportDetails,
+    #[cfg(feature = "architect")]
+    export_details_export_type::ExportDetailsExportType,
+    #[cfg(feature = "external_contacts")]
+    export_listing::ExportListing,
+    #[cfg(feature = "scripts")]
+    export_script_request::ExportScriptRequest,
+    #[cfg(feature = "scripts")]
+    export_script_response::ExportScriptResponse,
+    #[cfg(feature = "outbound")]
+    export_uri::ExportUri,
+    #[cfg(feature = "telephony_providers_edge")]
+    extension::Extension,
+    #[cfg(feature = "telephony_providers_edge")]
+    extension_entity_listing::ExtensionEntityListing,
+    #[cfg(feature = "telephony_providers_edge")]
+    extension_owner_type::ExtensionOwnerType,
+    #[cfg(feature = "telephony_providers_edge")]
+    extension_pool::ExtensionPool,
+    #[cfg(feature = "telephony_providers_edge")]
+    extension_pool_division_view::ExtensionPoolDivisionView,
+    #[cfg(feature = "telephony_providers_edge")]
+    extension_pool_division_view_entity_listing::ExtensionPoolDivisionViewEntityListing,
+    #[cfg(feature = "telephony_providers_edge")]
+    extension_pool_entity_listing::ExtensionPoolEntityListing,
+    #[cfg(feature = "telephony_providers_edge")]
+    extension_pool_state::ExtensionPoolState,
+    #[cfg(feature = "telephony_providers_edge")]
+    extension_state::ExtensionState,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    external_contact::ExternalContact,
+    #[cfg(feature = "task_management")]
+    external_contact_reference::ExternalContactReference,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    external_contact_type::ExternalContactType,
+    #[cfg(feature = "external_contacts")]
+    external_contacts_entity::ExternalContactsEntity,
+    #[cfg(feature = "settings")]
+    external_contacts_settings::ExternalContactsSettings,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    external_data_source::ExternalDataSource,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    external_data_source_platform::ExternalDataSourcePlatform,
+    #[cfg(feature = "events")]
+    external_established_event::ExternalEstablishedEvent,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    external_id::ExternalId,
+    #[cfg(feature = "gamification")]
+    external_metric_data_item::ExternalMetricDataItem,
+    #[cfg(feature = "gamification")]
+    external_metric_data_item_type::ExternalMetricDataItemType,
+    #[cfg(feature = "gamification")]
+    external_metric_data_processed_item::ExternalMetricDataProcessedItem,
+    #[cfg(feature = "gamification")]
+    external_metric_data_processed_item_type::ExternalMetricDataProcessedItemType,
+    #[cfg(feature = "gamification")]
+    external_metric_data_unprocessed_item::ExternalMetricDataUnprocessedItem,
+    #[cfg(feature = "gamification")]
+    external_metric_data_unprocessed_item_type::ExternalMetricDataUnprocessedItemType,
+    #[cfg(feature = "gamification")]
+    external_metric_data_write_request::ExternalMetricDataWriteRequest,
+    #[cfg(feature = "gamification")]
+    external_metric_data_write_response::ExternalMetricDataWriteResponse,
+    #[cfg(feature = "gamification")]
+    external_metric_definition::ExternalMetricDefinition,
+    #[cfg(feature = "gamification")]
+    external_metric_definition_create_request::ExternalMetricDefinitionCreateRequest,
+    #[cfg(feature = "gamification")]
+    external_metric_definition_create_request_default_objective_type::ExternalMetricDefinitionCreateRequestDefaultObjectiveType,
+    #[cfg(feature = "gamification")]
+    external_metric_definition_create_request_unit::ExternalMetricDefinitionCreateRequestUnit,
+    #[cfg(feature = "gamification")]
+    external_metric_definition_default_objective_type::ExternalMetricDefinitionDefaultObjectiveType,
+    #[cfg(feature = "gamification")]
+    external_metric_definition_listing::ExternalMetricDefinitionListing,
+    #[cfg(feature = "gamification")]
+    external_metric_definition_unit::ExternalMetricDefinitionUnit,
+    #[cfg(feature = "gamification")]
+    external_metric_definition_update_request::ExternalMetricDefinitionUpdateRequest,
+    #[cfg(feature = "gamification")]
+    external_metric_definition_update_request_default_objective_type::ExternalMetricDefinitionUpdateRequestDefaultObjectiveType,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    external_organization::ExternalOrganization,
+    #[cfg(feature = "external_contacts")]
+    external_organization_enrich_request::ExternalOrganizationEnrichRequest,
+    #[cfg(feature = "external_contacts")]
+    external_organization_enrich_request_action::ExternalOrganizationEnrichRequestAction,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    external_organization_identifier::ExternalOrganizationIdentifier,
+    #[cfg(feature = "external_contacts")]
+    external_organization_identifier_claim_request::ExternalOrganizationIdentifierClaimRequest,
+    #[cfg(feature = "external_contacts")]
+    external_organization_identifier_claim_request_operation::ExternalOrganizationIdentifierClaimRequestOperation,
+    #[cfg(feature = "external_contacts")]
+    external_organization_identifier_listing::ExternalOrganizationIdentifierListing,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    external_organization_identifier_type::ExternalOrganizationIdentifierType,
+    #[cfg(feature = "external_contacts")]
+    external_organization_listing::ExternalOrganizationListing,
+    #[cfg(feature = "external_contacts")]
+    external_organization_trustor_link::ExternalOrganizationTrustorLink,
+    #[cfg(feature = "journey")]
+    external_segment::ExternalSegment,
+    #[cfg(feature = "journey")]
+    external_segment_source::ExternalSegmentSource,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    external_source::ExternalSource,
+    #[cfg(feature = "conversations")]
+    facebook_app_credentials::FacebookAppCredentials,
+    #[cfg(feature = "social_media")]
+    facebook_data_ingestion_rule_request::FacebookDataIngestionRuleRequest,
+    #[cfg(feature = "social_media")]
+    facebook_data_ingestion_rule_response::FacebookDataIngestionRuleResponse,
+    #[cfg(feature = "social_media")]
+    facebook_data_ingestion_rule_response_status::FacebookDataIngestionRuleResponseStatus,
+    #[cfg(feature = "social_media")]
+    facebook_data_ingestion_rule_version_response::FacebookDataIngestionRuleVersionResponse,
+    #[cfg(feature = "social_media")]
+    facebook_data_ingestion_rule_version_response_entity_listing::FacebookDataIngestionRuleVersionResponseEntityListing,
+    #[cfg(feature = "social_media")]
+    facebook_data_ingestion_rule_version_response_status::FacebookDataIngestionRuleVersionResponseStatus,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    facebook_id::FacebookId,
+    #[cfg(feature = "conversations")]
+    facebook_integration::FacebookIntegration,
+    #[cfg(feature = "conversations")]
+    facebook_integration_create_status::FacebookIntegrationCreateStatus,
+    #[cfg(feature = "conversations")]
+    facebook_integration_entity_listing::FacebookIntegrationEntityListing,
+    #[cfg(feature = "conversations")]
+    facebook_integration_request::FacebookIntegrationRequest,
+    #[cfg(feature = "conversations")]
+    facebook_integration_update_request::FacebookIntegrationUpdateRequest,
+    #[cfg(feature = "conversations")]
+    facebook_permission::FacebookPermission,
+    #[cfg(feature = "conversations")]
+    facebook_permission_entity_listing::FacebookPermissionEntityListing,
+    #[cfg(feature = "conversations")]
+    facebook_permission_type::FacebookPermissionType,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    facebook_scoped_id::FacebookScopedId,
+    #[cfg(feature = "organization_authorization")]
+    facet::Facet,
+    #[cfg(feature = "content_management")]
+    facet_entry::FacetEntry,
+    #[cfg(feature = "content_management")]
+    facet_entry_term_type::FacetEntryTermType,
+    #[cfg(feature = "content_management")]
+    facet_key_attribute::FacetKeyAttribute,
+    #[cfg(feature = "content_management")]
+    facet_statistics::FacetStatistics,
+    #[cfg(feature = "content_management")]
+    facet_term::FacetTerm,
+    #[cfg(feature = "architect")]
+    failed_object::FailedObject,
+    #[cfg(feature = "recording")]
+    failed_recording_entity_listing::FailedRecordingEntityListing,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    fallback::Fallback,
+    #[cfg(feature = "conversations")]
+    faq::Faq,
+    #[cfg(feature = "fax")]
+    fax_config::FaxConfig,
+    #[cfg(feature = "fax")]
+    fax_document::FaxDocument,
+    #[cfg(feature = "fax")]
+    fax_document_entity_listing::FaxDocumentEntityListing,
+    #[cfg(feature = "conversations")]
+    fax_send_request::FaxSendRequest,
+    #[cfg(feature = "conversations")]
+    fax_send_request_content_type::FaxSendRequestContentType,
+    #[cfg(feature = "conversations")]
+    fax_send_response::FaxSendResponse,
+    #[cfg(feature = "conversations")]
+    fax_send_response_upload_method_type::FaxSendResponseUploadMethodType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    fax_status::FaxStatus,
+    #[cfg(any(feature = "fax", feature = "user_recordings"))]
+    fax_summary::FaxSummary,
+    #[cfg(feature = "organization")]
+    feature_state::FeatureState,
+    #[cfg(feature = "conversations")]
+    feedback::Feedback,
+    #[cfg(feature = "conversations")]
+    feedback_add_request::FeedbackAddRequest,
+    #[cfg(feature = "conversations")]
+    feedback_add_request_rating::FeedbackAddRequestRating,
+    #[cfg(feature = "conversations")]
+    feedback_relevance::FeedbackRelevance,
+    #[cfg(feature = "conversations")]
+    feedback_update_request::FeedbackUpdateRequest,
+    #[cfg(feature = "conversations")]
+    feedback_update_request_rating::FeedbackUpdateRequestRating,
+    #[cfg(any(feature = "groups", feature = "organization", feature = "users"))]
+    field_config::FieldConfig,
+    #[cfg(any(feature = "groups", feature = "organization", feature = "users"))]
+    field_config_entity_type::FieldConfigEntityType,
+    #[cfg(feature = "users")]
+    field_configs::FieldConfigs,
+    #[cfg(any(feature = "groups", feature = "organization", feature = "users"))]
+    field_list::FieldList,
+    #[cfg(feature = "outbound")]
+    file_specification_template::FileSpecificationTemplate,
+    #[cfg(feature = "outbound")]
+    file_specification_template_delimiter::FileSpecificationTemplateDelimiter,
+    #[cfg(feature = "outbound")]
+    file_specification_template_entity_listing::FileSpecificationTemplateEntityListing,
+    #[cfg(feature = "outbound")]
+    file_specification_template_format::FileSpecificationTemplateFormat,
+    #[cfg(feature = "web_deployments")]
+    file_upload_mode::FileUploadMode,
+    #[cfg(feature = "web_deployments")]
+    file_upload_mode_file_types_item::FileUploadModeFileTypesItem,
+    #[cfg(feature = "web_deployments")]
+    file_upload_settings::FileUploadSettings,
+    #[cfg(feature = "organization_authorization")]
+    filter::Filter,
+    #[cfg(feature = "outbound")]
+    filter_preview_response::FilterPreviewResponse,
+    #[cfg(feature = "workforce_management")]
+    fixed_availability::FixedAvailability,
+    #[cfg(feature = "workforce_management")]
+    fixed_availability_days_of_week_item::FixedAvailabilityDaysOfWeekItem,
+    #[cfg(feature = "integrations")]
+    flattened_json_schema_document::FlattenedJsonSchemaDocument,
+    #[cfg(any(feature = "architect", feature = "routing"))]
+    flow::Flow,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_data::FlowActivityData,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_entity_data::FlowActivityEntityData,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_entity_data_active_routing::FlowActivityEntityDataActiveRouting,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_entity_data_direction::FlowActivityEntityDataDirection,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_entity_data_flow_type::FlowActivityEntityDataFlowType,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_entity_data_media_type::FlowActivityEntityDataMediaType,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_entity_data_metric::FlowActivityEntityDataMetric,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_entity_data_requested_routings_item::FlowActivityEntityDataRequestedRoutingsItem,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_entity_data_used_routing::FlowActivityEntityDataUsedRouting,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_metric_value::FlowActivityMetricValue,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_metric_value_metric::FlowActivityMetricValueMetric,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_query::FlowActivityQuery,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_query_clause::FlowActivityQueryClause,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_query_clause_type::FlowActivityQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_query_filter::FlowActivityQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_query_filter_type::FlowActivityQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_query_group_by_item::FlowActivityQueryGroupByItem,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_query_metric::FlowActivityQueryMetric,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_query_metric_metric::FlowActivityQueryMetricMetric,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_query_order::FlowActivityQueryOrder,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_query_predicate::FlowActivityQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_query_predicate_dimension::FlowActivityQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_query_predicate_operator::FlowActivityQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_query_predicate_type::FlowActivityQueryPredicateType,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_response::FlowActivityResponse,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_response_entity_id_dimension::FlowActivityResponseEntityIdDimension,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_activity_scored_agent::FlowActivityScoredAgent,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_aggregate_data_container::FlowAggregateDataContainer,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_aggregate_query_clause::FlowAggregateQueryClause,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_aggregate_query_clause_type::FlowAggregateQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_aggregate_query_filter::FlowAggregateQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_aggregate_query_filter_type::FlowAggregateQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_aggregate_query_predicate::FlowAggregateQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_aggregate_query_predicate_dimension::FlowAggregateQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_aggregate_query_predicate_operator::FlowAggregateQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_aggregate_query_predicate_type::FlowAggregateQueryPredicateType,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_aggregate_query_response::FlowAggregateQueryResponse,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_aggregation_query::FlowAggregationQuery,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_aggregation_query_alternate_time_dimension::FlowAggregationQueryAlternateTimeDimension,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_aggregation_query_group_by_item::FlowAggregationQueryGroupByItem,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_aggregation_query_metrics_item::FlowAggregationQueryMetricsItem,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_aggregation_view::FlowAggregationView,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_aggregation_view_function::FlowAggregationViewFunction,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_aggregation_view_target::FlowAggregationViewTarget,
+    #[cfg(feature = "architect")]
+    flow_characteristics::FlowCharacteristics,
+    #[cfg(any(feature = "architect", feature = "routing"))]
+    flow_compatible_flow_types_item::FlowCompatibleFlowTypesItem,
+    #[cfg(feature = "quality")]
+    flow_diagnostic_info::FlowDiagnosticInfo,
+    #[cfg(feature = "architect")]
+    flow_division_view::FlowDivisionView,
+    #[cfg(feature = "architect")]
+    flow_division_view_entity_listing::FlowDivisionViewEntityListing,
+    #[cfg(feature = "architect")]
+    flow_division_view_type::FlowDivisionViewType,
+    #[cfg(feature = "architect")]
+    flow_entity_listing::FlowEntityListing,
+    #[cfg(feature = "analytics")]
+    flow_execution_aggregate_data_container::FlowExecutionAggregateDataContainer,
+    #[cfg(feature = "analytics")]
+    flow_execution_aggregate_query_clause::FlowExecutionAggregateQueryClause,
+    #[cfg(feature = "analytics")]
+    flow_execution_aggregate_query_clause_type::FlowExecutionAggregateQueryClauseType,
+    #[cfg(feature = "analytics")]
+    flow_execution_aggregate_query_filter::FlowExecutionAggregateQueryFilter,
+    #[cfg(feature = "analytics")]
+    flow_execution_aggregate_query_filter_type::FlowExecutionAggregateQueryFilterType,
+    #[cfg(feature = "analytics")]
+    flow_execution_aggregate_query_predicate::FlowExecutionAggregateQueryPredicate,
+    #[cfg(feature = "analytics")]
+    flow_execution_aggregate_query_predicate_dimension::FlowExecutionAggregateQueryPredicateDimension,
+    #[cfg(feature = "analytics")]
+    flow_execution_aggregate_query_predicate_operator::FlowExecutionAggregateQueryPredicateOperator,
+    #[cfg(feature = "analytics")]
+    flow_execution_aggregate_query_predicate_type::FlowExecutionAggregateQueryPredicateType,
+    #[cfg(feature = "analytics")]
+    flow_execution_aggregate_query_response::FlowExecutionAggregateQueryResponse,
+    #[cfg(feature = "analytics")]
+    flow_execution_aggregation_query::FlowExecutionAggregationQuery,
+    #[cfg(feature = "analytics")]
+    flow_execution_aggregation_query_alternate_time_dimension::FlowExecutionAggregationQueryAlternateTimeDimension,
+    #[cfg(feature = "analytics")]
+    flow_execution_aggregation_query_group_by_item::FlowExecutionAggregationQueryGroupByItem,
+    #[cfg(feature = "analytics")]
+    flow_execution_aggregation_query_metrics_item::FlowExecutionAggregationQueryMetricsItem,
+    #[cfg(feature = "analytics")]
+    flow_execution_aggregation_view::FlowExecutionAggregationView,
+    #[cfg(feature = "analytics")]
+    flow_execution_aggregation_view_function::FlowExecutionAggregationViewFunction,
+    #[cfg(feature = "analytics")]
+    flow_execution_aggregation_view_target::FlowExecutionAggregationViewTarget,
+    #[cfg(feature = "architect")]
+    flow_execution_data_query_result::FlowExecutionDataQueryResult,
+    #[cfg(feature = "architect")]
+    flow_execution_data_query_result_flow_type::FlowExecutionDataQueryResultFlowType,
+    #[cfg(feature = "architect")]
+    flow_execution_launch_request::FlowExecutionLaunchRequest,
+    #[cfg(feature = "architect")]
+    flow_execution_launch_response::FlowExecutionLaunchResponse,
+    #[cfg(feature = "architect")]
+    flow_health::FlowHealth,
+    #[cfg(feature = "architect")]
+    flow_health_error_info::FlowHealthErrorInfo,
+    #[cfg(feature = "architect")]
+    flow_health_intent::FlowHealthIntent,
+    #[cfg(feature = "architect")]
+    flow_health_intent_info::FlowHealthIntentInfo,
+    #[cfg(feature = "architect")]
+    flow_health_intent_language::FlowHealthIntentLanguage,
+    #[cfg(feature = "architect")]
+    flow_health_intent_utterance::FlowHealthIntentUtterance,
+    #[cfg(feature = "architect")]
+    flow_health_intent_utterance_static_validation_results_item::FlowHealthIntentUtteranceStaticValidationResultsItem,
+    #[cfg(feature = "architect")]
+    flow_health_intent_version_info::FlowHealthIntentVersionInfo,
+    #[cfg(feature = "architect")]
+    flow_health_utterance::FlowHealthUtterance,
+    #[cfg(feature = "architect")]
+    flow_health_utterance_language::FlowHealthUtteranceLanguage,
+    #[cfg(feature = "architect")]
+    flow_health_utterance_static_validation_results_item::FlowHealthUtteranceStaticValidationResultsItem,
+    #[cfg(feature = "architect")]
+    flow_health_version_info::FlowHealthVersionInfo,
+    #[cfg(feature = "architect")]
+    flow_log_level::FlowLogLevel,
+    #[cfg(feature = "architect")]
+    flow_log_level_characteristics_definition::FlowLogLevelCharacteristicsDefinition,
+    #[cfg(feature = "architect")]
+    flow_log_level_characteristics_definition_minimum_level::FlowLogLevelCharacteristicsDefinitionMinimumLevel,
+    #[cfg(feature = "architect")]
+    flow_log_level_characteristics_definitions::FlowLogLevelCharacteristicsDefinitions,
+    #[cfg(feature = "architect")]
+    flow_log_level_level::FlowLogLevelLevel,
+    #[cfg(feature = "architect")]
+    flow_log_level_request::FlowLogLevelRequest,
+    #[cfg(feature = "architect")]
+    flow_milestone::FlowMilestone,
+    #[cfg(feature = "architect")]
+    flow_milestone_division_view::FlowMilestoneDivisionView,
+    #[cfg(feature = "architect")]
+    flow_milestone_division_view_entity_listing::FlowMilestoneDivisionViewEntityListing,
+    #[cfg(feature = "architect")]
+    flow_milestone_listing::FlowMilestoneListing,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_observation_data_container::FlowObservationDataContainer,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_observation_query::FlowObservationQuery,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_observation_query_clause::FlowObservationQueryClause,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_observation_query_clause_type::FlowObservationQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_observation_query_detail_metrics_item::FlowObservationQueryDetailMetricsItem,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_observation_query_filter::FlowObservationQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_observation_query_filter_type::FlowObservationQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_observation_query_metrics_item::FlowObservationQueryMetricsItem,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_observation_query_predicate::FlowObservationQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_observation_query_predicate_dimension::FlowObservationQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_observation_query_predicate_operator::FlowObservationQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_observation_query_predicate_type::FlowObservationQueryPredicateType,
+    #[cfg(any(feature = "analytics", feature = "flows"))]
+    flow_observation_query_response::FlowObservationQueryResponse,
+    #[cfg(feature = "architect")]
+    flow_outcome::FlowOutcome,
+    #[cfg(feature = "architect")]
+    flow_outcome_division_view::FlowOutcomeDivisionView,
+    #[cfg(feature = "architect")]
+    flow_outcome_division_view_entity_listing::FlowOutcomeDivisionViewEntityListing,
+    #[cfg(feature = "architect")]
+    flow_outcome_listing::FlowOutcomeListing,
+    #[cfg(feature = "journey")]
+    flow_paths::FlowPaths,
+    #[cfg(feature = "journey")]
+    flow_paths_category::FlowPathsCategory,
+    #[cfg(feature = "journey")]
+    flow_paths_element::FlowPathsElement,
+    #[cfg(feature = "journey")]
+    flow_paths_element_flow_outcome_value::FlowPathsElementFlowOutcomeValue,
+    #[cfg(feature = "journey")]
+    flow_paths_element_type::FlowPathsElementType,
+    #[cfg(feature = "journey")]
+    flow_paths_flow_details::FlowPathsFlowDetails,
+    #[cfg(feature = "journey")]
+    flow_paths_flow_details_type::FlowPathsFlowDetailsType,
+    #[cfg(feature = "journey")]
+    flow_paths_flow_filter::FlowPathsFlowFilter,
+    #[cfg(feature = "journey")]
+    flow_paths_query::FlowPathsQuery,
+    #[cfg(feature = "journey")]
+    flow_paths_query_category::FlowPathsQueryCategory,
+    #[cfg(feature = "architect")]
+    flow_result_entity_listing::FlowResultEntityListing,
+    #[cfg(feature = "architect")]
+    flow_runtime_execution::FlowRuntimeExecution,
+    #[cfg(feature = "architect")]
+    flow_runtime_execution_status::FlowRuntimeExecutionStatus,
+    #[cfg(feature = "architect")]
+    flow_settings_response::FlowSettingsResponse,
+    #[cfg(feature = "architect")]
+    flow_settings_response_entity_listing::FlowSettingsResponseEntityListing,
+    #[cfg(feature = "architect")]
+    flow_settings_response_type::FlowSettingsResponseType,
+    #[cfg(any(feature = "architect", feature = "routing"))]
+    flow_type::FlowType,
+    #[cfg(any(feature = "architect", feature = "routing", feature = "web_deployments"))]
+    flow_version::FlowVersion,
+    #[cfg(any(feature = "architect", feature = "routing", feature = "web_deployments"))]
+    flow_version_compatible_flow_types_item::FlowVersionCompatibleFlowTypesItem,
+    #[cfg(feature = "architect")]
+    flow_version_entity_listing::FlowVersionEntityListing,
+    #[cfg(any(feature = "architect", feature = "routing", feature = "web_deployments"))]
+    flow_version_type::FlowVersionType,
+    #[cfg(feature = "architect")]
+    flows_query_criteria_response::FlowsQueryCriteriaResponse,
+    #[cfg(feature = "architect")]
+    flows_query_criteria_response_action_types_item::FlowsQueryCriteriaResponseActionTypesItem,
+    #[cfg(feature = "architect")]
+    flows_query_criteria_response_flow_types_item::FlowsQueryCriteriaResponseFlowTypesItem,
+    #[cfg(feature = "response_management")]
+    footer_template::FooterTemplate,
+    #[cfg(feature = "response_management")]
+    footer_template_applicable_resources_item::FooterTemplateApplicableResourcesItem,
+    #[cfg(feature = "response_management")]
+    footer_template_type::FooterTemplateType,
+    #[cfg(feature = "workforce_management")]
+    forecast_abandon_rate_response::ForecastAbandonRateResponse,
+    #[cfg(feature = "workforce_management")]
+    forecast_average_speed_of_answer_response::ForecastAverageSpeedOfAnswerResponse,
+    #[cfg(feature = "workforce_management")]
+    forecast_planning_group_data::ForecastPlanningGroupData,
+    #[cfg(feature = "workforce_management")]
+    forecast_planning_group_response::ForecastPlanningGroupResponse,
+    #[cfg(feature = "workforce_management")]
+    forecast_planning_groups_response::ForecastPlanningGroupsResponse,
+    #[cfg(feature = "workforce_management")]
+    forecast_service_goal_template_impact_override_response::ForecastServiceGoalTemplateImpactOverrideResponse,
+    #[cfg(feature = "workforce_management")]
+    forecast_service_goal_template_response::ForecastServiceGoalTemplateResponse,
+    #[cfg(feature = "workforce_management")]
+    forecast_service_level_response::ForecastServiceLevelResponse,
+    #[cfg(feature = "workforce_management")]
+    forecast_source_day_pointer::ForecastSourceDayPointer,
+    #[cfg(feature = "workforce_management")]
+    forecast_source_day_pointer_day_of_week::ForecastSourceDayPointerDayOfWeek,
+    #[cfg(feature = "textbots")]
+    format::Format,
+    #[cfg(feature = "textbots")]
+    format_flags_item::FormatFlagsItem,
+    #[cfg(feature = "web_deployments")]
+    forms_track_trigger::FormsTrackTrigger,
     #[cfg(feature = "billing")]
     free_trial::FreeTrial,
+    #[cfg(feature = "organization")]
+    free_trial_limit::FreeTrialLimit,
+    #[cfg(feature = "organization")]
+    free_trial_limit_docs::FreeTrialLimitDocs,
+    #[cfg(feature = "organization")]
+    free_trial_namespace::FreeTrialNamespace,
     #[cfg(feature = "billing")]
     free_trial_staging::FreeTrialStaging,
+    #[cfg(feature = "outbound")]
+    from_email_address::FromEmailAddress,
+    #[cfg(feature = "coaching")]
+    full_day_time_off_marker::FullDayTimeOffMarker,
+    #[cfg(feature = "integrations")]
+    function::Function,
+    #[cfg(feature = "integrations")]
+    function_config::FunctionConfig,
+    #[cfg(feature = "integrations")]
+    function_runtime::FunctionRuntime,
+    #[cfg(feature = "integrations")]
+    function_runtime_status::FunctionRuntimeStatus,
+    #[cfg(any(feature = "integrations", feature = "uploads"))]
+    function_upload_request::FunctionUploadRequest,
+    #[cfg(any(feature = "integrations", feature = "uploads"))]
+    function_upload_response::FunctionUploadResponse,
+    #[cfg(feature = "integrations")]
+    function_zip_config::FunctionZipConfig,
+    #[cfg(feature = "integrations")]
+    function_zip_config_status::FunctionZipConfigStatus,
+    #[cfg(feature = "identity_provider")]
+    g_suite::GSuite,
+    #[cfg(feature = "identity_provider")]
+    g_suite_name_identifier_format::GSuiteNameIdentifierFormat,
+    #[cfg(feature = "identity_provider")]
+    g_suite_sso_binding::GSuiteSsoBinding,
+    #[cfg(any(feature = "gamification", feature = "uploads"))]
+    gamification_contest_prize_image_upload_url_request::GamificationContestPrizeImageUploadUrlRequest,
+    #[cfg(any(feature = "gamification", feature = "uploads"))]
+    gamification_contest_prize_image_upload_url_request_content_type::GamificationContestPrizeImageUploadUrlRequestContentType,
+    #[cfg(any(feature = "gamification", feature = "knowledge", feature = "uploads"))]
+    gamification_contest_prize_image_upload_url_request_server_side_encryption::GamificationContestPrizeImageUploadUrlRequestServerSideEncryption,
+    #[cfg(feature = "gamification")]
+    gamification_status::GamificationStatus,
+    #[cfg(feature = "general_data_protection_regulation")]
+    gdpr_journey_customer::GdprJourneyCustomer,
+    #[cfg(feature = "general_data_protection_regulation")]
+    gdpr_request::GdprRequest,
+    #[cfg(feature = "general_data_protection_regulation")]
+    gdpr_request_entity_listing::GdprRequestEntityListing,
+    #[cfg(feature = "general_data_protection_regulation")]
+    gdpr_request_request_type::GdprRequestRequestType,
+    #[cfg(feature = "general_data_protection_regulation")]
+    gdpr_request_status::GdprRequestStatus,
+    #[cfg(feature = "general_data_protection_regulation")]
+    gdpr_subject::GdprSubject,
+    #[cfg(feature = "general_data_protection_regulation")]
+    gdpr_subject_entity_listing::GdprSubjectEntityListing,
+    #[cfg(feature = "speech_text_analytics")]
+    general_program_job::GeneralProgramJob,
+    #[cfg(feature = "speech_text_analytics")]
+    general_program_job_request::GeneralProgramJobRequest,
+    #[cfg(feature = "speech_text_analytics")]
+    general_program_job_request_dialect::GeneralProgramJobRequestDialect,
+    #[cfg(feature = "speech_text_analytics")]
+    general_program_job_request_mode::GeneralProgramJobRequestMode,
+    #[cfg(feature = "speech_text_analytics")]
+    general_program_job_state::GeneralProgramJobState,
+    #[cfg(feature = "speech_text_analytics")]
+    general_topic::GeneralTopic,
+    #[cfg(feature = "speech_text_analytics")]
+    general_topics_entity_listing::GeneralTopicsEntityListing,
+    #[cfg(feature = "workforce_management")]
+    generate_bu_forecast_request::GenerateBuForecastRequest,
+    #[cfg(feature = "identity_provider")]
+    generic_saml::GenericSaml,
+    #[cfg(feature = "identity_provider")]
+    generic_saml_name_identifier_format::GenericSamlNameIdentifierFormat,
+    #[cfg(feature = "identity_provider")]
+    generic_saml_sso_binding::GenericSamlSsoBinding,
+    #[cfg(feature = "textbots")]
+    genesys_bot_connector::GenesysBotConnector,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "geolocation", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    geolocation::Geolocation,
+    #[cfg(any(feature = "geolocation", feature = "users"))]
+    geolocation_settings::GeolocationSettings,
+    #[cfg(feature = "workforce_management")]
+    get_agents_work_plans_request::GetAgentsWorkPlansRequest,
+    #[cfg(feature = "alerting")]
+    get_alert_query::GetAlertQuery,
+    #[cfg(feature = "alerting")]
+    get_alert_query_alert_status::GetAlertQueryAlertStatus,
+    #[cfg(feature = "alerting")]
+    get_alert_query_query_type::GetAlertQueryQueryType,
+    #[cfg(feature = "alerting")]
+    get_alert_query_rule_type::GetAlertQueryRuleType,
+    #[cfg(feature = "alerting")]
+    get_alert_query_sort_by::GetAlertQuerySortBy,
+    #[cfg(feature = "alerting")]
+    get_alert_query_sort_order::GetAlertQuerySortOrder,
+    #[cfg(feature = "alerting")]
+    get_alert_query_viewed_status::GetAlertQueryViewedStatus,
+    #[cfg(feature = "analytics")]
+    get_analytics_botflow_divisions_reportingturns_ask_action_results::GetAnalyticsBotflowDivisionsReportingturnsAskActionResults,
+    #[cfg(feature = "analytics")]
+    get_analytics_botflow_reportingturns_ask_action_results::GetAnalyticsBotflowReportingturnsAskActionResults,
+    #[cfg(feature = "analytics")]
+    get_analytics_botflow_sessions_bot_result_categories::GetAnalyticsBotflowSessionsBotResultCategories,
+    #[cfg(feature = "analytics")]
+    get_analytics_reporting_dashboards_users_state::GetAnalyticsReportingDashboardsUsersState,
+    #[cfg(feature = "analytics")]
+    get_analytics_reporting_settings_dashboards_query_dashboard_access_filter::GetAnalyticsReportingSettingsDashboardsQueryDashboardAccessFilter,
+    #[cfg(feature = "analytics")]
+    get_analytics_reporting_settings_dashboards_query_dashboard_state::GetAnalyticsReportingSettingsDashboardsQueryDashboardState,
+    #[cfg(feature = "analytics")]
+    get_analytics_reporting_settings_dashboards_query_dashboard_type::GetAnalyticsReportingSettingsDashboardsQueryDashboardType,
+    #[cfg(feature = "architect")]
+    get_architect_dependencytracking_consumed_resource_type_item::GetArchitectDependencytrackingConsumedResourceTypeItem,
+    #[cfg(feature = "architect")]
+    get_architect_dependencytracking_consumedresources_object_type::GetArchitectDependencytrackingConsumedresourcesObjectType,
+    #[cfg(feature = "architect")]
+    get_architect_dependencytracking_consumedresources_resource_type_item::GetArchitectDependencytrackingConsumedresourcesResourceTypeItem,
+    #[cfg(feature = "architect")]
+    get_architect_dependencytracking_consuming_resource_type_item::GetArchitectDependencytrackingConsumingResourceTypeItem,
+    #[cfg(feature = "architect")]
+    get_architect_dependencytracking_consumingresources_flow_filter::GetArchitectDependencytrackingConsumingresourcesFlowFilter,
+    #[cfg(feature = "architect")]
+    get_architect_dependencytracking_consumingresources_object_type::GetArchitectDependencytrackingConsumingresourcesObjectType,
+    #[cfg(feature = "architect")]
+    get_architect_dependencytracking_consumingresources_resource_type_item::GetArchitectDependencytrackingConsumingresourcesResourceTypeItem,
+    #[cfg(feature = "architect")]
+    get_architect_dependencytracking_deletedresourceconsumers_consumed_resource_type_item::GetArchitectDependencytrackingDeletedresourceconsumersConsumedResourceTypeItem,
+    #[cfg(feature = "architect")]
+    get_architect_dependencytracking_deletedresourceconsumers_flow_filter::GetArchitectDependencytrackingDeletedresourceconsumersFlowFilter,
+    #[cfg(feature = "architect")]
+    get_architect_dependencytracking_deletedresourceconsumers_object_type_item::GetArchitectDependencytrackingDeletedresourceconsumersObjectTypeItem,
+    #[cfg(feature = "architect")]
+    get_architect_dependencytracking_object_consumed_resource_type_item::GetArchitectDependencytrackingObjectConsumedResourceTypeItem,
+    #[cfg(feature = "architect")]
+    get_architect_dependencytracking_object_consuming_resource_type_item::GetArchitectDependencytrackingObjectConsumingResourceTypeItem,
+    #[cfg(feature = "architect")]
+    get_architect_dependencytracking_object_object_type::GetArchitectDependencytrackingObjectObjectType,
+    #[cfg(feature = "architect")]
+    get_architect_dependencytracking_object_type_item::GetArchitectDependencytrackingObjectTypeItem,
+    #[cfg(feature = "architect")]
+    get_architect_dependencytracking_updatedresourceconsumers_consumed_resource_type_item::GetArchitectDependencytrackingUpdatedresourceconsumersConsumedResourceTypeItem,
+    #[cfg(feature = "architect")]
+    get_architect_dependencytracking_updatedresourceconsumers_object_type_item::GetArchitectDependencytrackingUpdatedresourceconsumersObjectTypeItem,
+    #[cfg(feature = "architect")]
+    get_architect_grammars_sort_by::GetArchitectGrammarsSortBy,
+    #[cfg(feature = "architect")]
+    get_architect_grammars_sort_order::GetArchitectGrammarsSortOrder,
+    #[cfg(feature = "architect")]
+    get_architect_ivrs_expand_item::GetArchitectIvrsExpandItem,
+    #[cfg(feature = "architect")]
+    get_architect_prompt_history_history_id_action_item::GetArchitectPromptHistoryHistoryIdActionItem,
+    #[cfg(feature = "architect")]
+    get_architect_prompt_history_history_id_sort_by::GetArchitectPromptHistoryHistoryIdSortBy,
+    #[cfg(feature = "architect")]
+    get_architect_systemprompt_history_history_id_action_item::GetArchitectSystempromptHistoryHistoryIdActionItem,
+    #[cfg(feature = "architect")]
+    get_architect_systemprompt_history_history_id_sort_by::GetArchitectSystempromptHistoryHistoryIdSortBy,
+    #[cfg(feature = "agent_assistants")]
+    get_assistant_expand::GetAssistantExpand,
+    #[cfg(any(feature = "agent_assistants", feature = "routing"))]
+    get_assistant_queue_expand::GetAssistantQueueExpand,
+    #[cfg(feature = "agent_assistants")]
+    get_assistant_queues_expand::GetAssistantQueuesExpand,
+    #[cfg(feature = "agent_assistants")]
+    get_assistants_expand::GetAssistantsExpand,
+    #[cfg(feature = "agent_assistants")]
+    get_assistants_queues_expand::GetAssistantsQueuesExpand,
+    #[cfg(any(feature = "audit", feature = "quality"))]
+    get_audits_query_transaction_id_results_expand_item::GetAuditsQueryTransactionIdResultsExpandItem,
+    #[cfg(any(feature = "authorization", feature = "integrations", feature = "objects", feature = "outbound", feature = "recording", feature = "routing", feature = "scripts", feature = "speech_text_analytics", feature = "users"))]
+    get_authorization_division_object_count::GetAuthorizationDivisionObjectCount,
+    #[cfg(feature = "authorization")]
+    get_authorization_permissions_query_type::GetAuthorizationPermissionsQueryType,
+    #[cfg(feature = "authorization")]
+    get_authorization_role_expand_item::GetAuthorizationRoleExpandItem,
+    #[cfg(feature = "authorization")]
+    get_authorization_role_user_count::GetAuthorizationRoleUserCount,
+    #[cfg(any(feature = "authorization", feature = "users"))]
+    get_authorization_subject_include_duplicates::GetAuthorizationSubjectIncludeDuplicates,
+    #[cfg(any(feature = "authorization", feature = "users"))]
+    get_authorization_subjects_me_include_duplicates::GetAuthorizationSubjectsMeIncludeDuplicates,
     #[cfg(feature = "billing")]
     get_billing_vendorusage_organization_region::GetBillingVendorusageOrganizationRegion,
     #[cfg(feature = "billing")]
     get_billing_vendorusage_organizations_region::GetBillingVendorusageOrganizationsRegion,
+    #[cfg(feature = "employee_engagement")]
+    get_celebration_listing::GetCelebrationListing,
+    #[cfg(feature = "coaching")]
+    get_coaching_appointments_interval_condition::GetCoachingAppointmentsIntervalCondition,
+    #[cfg(feature = "coaching")]
+    get_coaching_appointments_me_interval_condition::GetCoachingAppointmentsMeIntervalCondition,
+    #[cfg(feature = "coaching")]
+    get_coaching_appointments_me_overdue::GetCoachingAppointmentsMeOverdue,
+    #[cfg(feature = "coaching")]
+    get_coaching_appointments_me_relationships_item::GetCoachingAppointmentsMeRelationshipsItem,
+    #[cfg(feature = "coaching")]
+    get_coaching_appointments_me_sort_order::GetCoachingAppointmentsMeSortOrder,
+    #[cfg(feature = "coaching")]
+    get_coaching_appointments_me_statuses_item::GetCoachingAppointmentsMeStatusesItem,
+    #[cfg(any(feature = "coaching", feature = "learning", feature = "users"))]
+    get_coaching_appointments_overdue::GetCoachingAppointmentsOverdue,
+    #[cfg(feature = "coaching")]
+    get_coaching_appointments_relationships_item::GetCoachingAppointmentsRelationshipsItem,
+    #[cfg(feature = "coaching")]
+    get_coaching_appointments_sort_order::GetCoachingAppointmentsSortOrder,
+    #[cfg(feature = "coaching")]
+    get_coaching_appointments_statuses_item::GetCoachingAppointmentsStatusesItem,
+    #[cfg(feature = "coaching")]
+    get_coaching_notification_expand_item::GetCoachingNotificationExpandItem,
+    #[cfg(feature = "coaching")]
+    get_coaching_notifications_expand_item::GetCoachingNotificationsExpandItem,
+    #[cfg(feature = "content_management")]
+    get_contentmanagement_document_content_disposition::GetContentmanagementDocumentContentDisposition,
+    #[cfg(feature = "content_management")]
+    get_contentmanagement_document_expand_item::GetContentmanagementDocumentExpandItem,
+    #[cfg(feature = "content_management")]
+    get_contentmanagement_documents_expand_item::GetContentmanagementDocumentsExpandItem,
+    #[cfg(feature = "content_management")]
+    get_contentmanagement_query_expand_item::GetContentmanagementQueryExpandItem,
+    #[cfg(feature = "content_management")]
+    get_contentmanagement_share_expand_item::GetContentmanagementShareExpandItem,
+    #[cfg(feature = "content_management")]
+    get_contentmanagement_shared_shared_id_disposition::GetContentmanagementSharedSharedIdDisposition,
+    #[cfg(feature = "content_management")]
+    get_contentmanagement_shared_shared_id_expand::GetContentmanagementSharedSharedIdExpand,
+    #[cfg(feature = "content_management")]
+    get_contentmanagement_shares_expand_item::GetContentmanagementSharesExpandItem,
+    #[cfg(feature = "content_management")]
+    get_contentmanagement_workspace_documents_expand_item::GetContentmanagementWorkspaceDocumentsExpandItem,
+    #[cfg(feature = "content_management")]
+    get_contentmanagement_workspace_expand_item::GetContentmanagementWorkspaceExpandItem,
+    #[cfg(feature = "content_management")]
+    get_contentmanagement_workspace_member_expand_item::GetContentmanagementWorkspaceMemberExpandItem,
+    #[cfg(feature = "content_management")]
+    get_contentmanagement_workspace_members_expand_item::GetContentmanagementWorkspaceMembersExpandItem,
+    #[cfg(feature = "content_management")]
+    get_contentmanagement_workspace_tagvalue_expand_item::GetContentmanagementWorkspaceTagvalueExpandItem,
+    #[cfg(feature = "content_management")]
+    get_contentmanagement_workspace_tagvalues_expand_item::GetContentmanagementWorkspaceTagvaluesExpandItem,
+    #[cfg(feature = "content_management")]
+    get_contentmanagement_workspaces_access_item::GetContentmanagementWorkspacesAccessItem,
+    #[cfg(feature = "content_management")]
+    get_contentmanagement_workspaces_expand_item::GetContentmanagementWorkspacesExpandItem,
+    #[cfg(feature = "gamification")]
+    get_contests_essentials_listing::GetContestsEssentialsListing,
+    #[cfg(feature = "recording")]
+    get_conversation_recording_chat_format_id::GetConversationRecordingChatFormatId,
+    #[cfg(feature = "recording")]
+    get_conversation_recording_download::GetConversationRecordingDownload,
+    #[cfg(feature = "recording")]
+    get_conversation_recording_email_format_id::GetConversationRecordingEmailFormatId,
+    #[cfg(feature = "recording")]
+    get_conversation_recording_format_id::GetConversationRecordingFormatId,
+    #[cfg(feature = "recording")]
+    get_conversation_recording_message_format_id::GetConversationRecordingMessageFormatId,
+    #[cfg(feature = "recording")]
+    get_conversation_recordings_format_id::GetConversationRecordingsFormatId,
+    #[cfg(feature = "conversations")]
+    get_conversation_suggestions_state::GetConversationSuggestionsState,
+    #[cfg(feature = "conversations")]
+    get_conversation_suggestions_type::GetConversationSuggestionsType,
+    #[cfg(feature = "conversations")]
+    get_conversations_calls_history_expand_item::GetConversationsCallsHistoryExpandItem,
+    #[cfg(feature = "conversations")]
+    get_conversations_chat_messages_sort_order::GetConversationsChatMessagesSortOrder,
+    #[cfg(feature = "conversations")]
+    get_conversations_messaging_integrations_expand_item::GetConversationsMessagingIntegrationsExpandItem,
+    #[cfg(feature = "conversations")]
+    get_conversations_messaging_integrations_facebook_expand::GetConversationsMessagingIntegrationsFacebookExpand,
+    #[cfg(feature = "conversations")]
+    get_conversations_messaging_integrations_facebook_integration_id_expand::GetConversationsMessagingIntegrationsFacebookIntegrationIdExpand,
+    #[cfg(feature = "conversations")]
+    get_conversations_messaging_integrations_instagram_expand::GetConversationsMessagingIntegrationsInstagramExpand,
+    #[cfg(feature = "conversations")]
+    get_conversations_messaging_integrations_instagram_integration_id_expand::GetConversationsMessagingIntegrationsInstagramIntegrationIdExpand,
+    #[cfg(feature = "conversations")]
+    get_conversations_messaging_integrations_open_expand::GetConversationsMessagingIntegrationsOpenExpand,
+    #[cfg(feature = "conversations")]
+    get_conversations_messaging_integrations_open_integration_id_expand::GetConversationsMessagingIntegrationsOpenIntegrationIdExpand,
+    #[cfg(feature = "conversations")]
+    get_conversations_messaging_integrations_twitter_expand::GetConversationsMessagingIntegrationsTwitterExpand,
+    #[cfg(feature = "conversations")]
+    get_conversations_messaging_integrations_twitter_integration_id_expand::GetConversationsMessagingIntegrationsTwitterIntegrationIdExpand,
+    #[cfg(feature = "conversations")]
+    get_conversations_messaging_integrations_whatsapp_expand::GetConversationsMessagingIntegrationsWhatsappExpand,
+    #[cfg(feature = "conversations")]
+    get_conversations_messaging_integrations_whatsapp_integration_id_expand::GetConversationsMessagingIntegrationsWhatsappIntegrationIdExpand,
+    #[cfg(feature = "data_extensions")]
+    get_dataextensions_coretype_coretype_name::GetDataextensionsCoretypeCoretypeName,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_contact_expand_item::GetExternalcontactsContactExpandItem,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_contact_note_expand_item::GetExternalcontactsContactNoteExpandItem,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_contact_notes_expand_item::GetExternalcontactsContactNotesExpandItem,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_contact_unresolved_expand_item::GetExternalcontactsContactUnresolvedExpandItem,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_contacts_expand_item::GetExternalcontactsContactsExpandItem,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_import_job_expand_item::GetExternalcontactsImportJobExpandItem,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_import_jobs_expand_item::GetExternalcontactsImportJobsExpandItem,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_import_jobs_job_status::GetExternalcontactsImportJobsJobStatus,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_import_jobs_sort_order::GetExternalcontactsImportJobsSortOrder,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_import_settings_sort_order::GetExternalcontactsImportSettingsSortOrder,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_organization_contacts_expand_item::GetExternalcontactsOrganizationContactsExpandItem,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_organization_expand_item::GetExternalcontactsOrganizationExpandItem,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_organization_note_expand_item::GetExternalcontactsOrganizationNoteExpandItem,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_organization_notes_expand_item::GetExternalcontactsOrganizationNotesExpandItem,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_organization_relationships_expand_item::GetExternalcontactsOrganizationRelationshipsExpandItem,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_organizations_expand_item::GetExternalcontactsOrganizationsExpandItem,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_relationship_expand_item::GetExternalcontactsRelationshipExpandItem,
+    #[cfg(feature = "external_contacts")]
+    get_externalcontacts_reversewhitepageslookup_expand_item::GetExternalcontactsReversewhitepageslookupExpandItem,
+    #[cfg(any(feature = "groups", feature = "organization", feature = "users"))]
+    get_fieldconfig_type::GetFieldconfigType,
+    #[cfg(feature = "architect")]
+    get_flow_execution_data_job_result::GetFlowExecutionDataJobResult,
+    #[cfg(feature = "architect")]
+    get_flow_execution_data_job_result_job_state::GetFlowExecutionDataJobResultJobState,
+    #[cfg(feature = "architect")]
+    get_flow_history_history_id_action_item::GetFlowHistoryHistoryIdActionItem,
+    #[cfg(feature = "architect")]
+    get_flow_history_history_id_sort_by::GetFlowHistoryHistoryIdSortBy,
+    #[cfg(feature = "architect")]
+    get_flow_instances_settings_loglevels_expand_item::GetFlowInstancesSettingsLoglevelsExpandItem,
+    #[cfg(feature = "architect")]
+    get_flow_version_health_language::GetFlowVersionHealthLanguage,
+    #[cfg(feature = "architect")]
+    get_flow_version_intent_health_language::GetFlowVersionIntentHealthLanguage,
+    #[cfg(feature = "architect")]
+    get_flow_version_intent_utterance_health_language::GetFlowVersionIntentUtteranceHealthLanguage,
+    #[cfg(feature = "architect")]
+    get_flows_datatable_expand::GetFlowsDatatableExpand,
+    #[cfg(feature = "architect")]
+    get_flows_datatable_rows_sort_order::GetFlowsDatatableRowsSortOrder,
+    #[cfg(feature = "architect")]
+    get_flows_datatables_divisionview_expand::GetFlowsDatatablesDivisionviewExpand,
+    #[cfg(feature = "architect")]
+    get_flows_datatables_divisionviews_expand::GetFlowsDatatablesDivisionviewsExpand,
+    #[cfg(feature = "architect")]
+    get_flows_datatables_divisionviews_sort_by::GetFlowsDatatablesDivisionviewsSortBy,
+    #[cfg(feature = "architect")]
+    get_flows_datatables_expand::GetFlowsDatatablesExpand,
+    #[cfg(feature = "architect")]
+    get_flows_datatables_sort_by::GetFlowsDatatablesSortBy,
+    #[cfg(feature = "architect")]
+    get_flows_divisionviews_type_item::GetFlowsDivisionviewsTypeItem,
+    #[cfg(any(feature = "architect", feature = "workforce_management"))]
+    get_flows_export_job_expand_item::GetFlowsExportJobExpandItem,
+    #[cfg(feature = "architect")]
+    get_flows_instance_expand::GetFlowsInstanceExpand,
+    #[cfg(feature = "architect")]
+    get_flows_instances_querycapabilities_expand::GetFlowsInstancesQuerycapabilitiesExpand,
+    #[cfg(feature = "architect")]
+    get_flows_instances_settings_loglevels_default_expand_item::GetFlowsInstancesSettingsLoglevelsDefaultExpandItem,
+    #[cfg(feature = "architect")]
+    get_flows_instances_settings_loglevels_expand_item::GetFlowsInstancesSettingsLoglevelsExpandItem,
+    #[cfg(feature = "architect")]
+    get_flows_job_expand_item::GetFlowsJobExpandItem,
+    #[cfg(feature = "architect")]
+    get_flows_secure::GetFlowsSecure,
+    #[cfg(feature = "architect")]
+    get_flows_type_item::GetFlowsTypeItem,
+    #[cfg(feature = "gamification")]
+    get_gamification_contest_agents_scores_me_returns_view::GetGamificationContestAgentsScoresMeReturnsView,
+    #[cfg(feature = "gamification")]
+    get_gamification_contest_agents_scores_returns_view::GetGamificationContestAgentsScoresReturnsView,
+    #[cfg(feature = "gamification")]
+    get_gamification_contests_me_sort_by::GetGamificationContestsMeSortBy,
+    #[cfg(feature = "gamification")]
+    get_gamification_contests_me_sort_order::GetGamificationContestsMeSortOrder,
+    #[cfg(feature = "gamification")]
+    get_gamification_contests_me_status_item::GetGamificationContestsMeStatusItem,
+    #[cfg(feature = "gamification")]
+    get_gamification_contests_me_view::GetGamificationContestsMeView,
+    #[cfg(feature = "gamification")]
+    get_gamification_contests_sort_by::GetGamificationContestsSortBy,
+    #[cfg(feature = "gamification")]
+    get_gamification_contests_sort_order::GetGamificationContestsSortOrder,
+    #[cfg(feature = "gamification")]
+    get_gamification_contests_status_item::GetGamificationContestsStatusItem,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_details_filter_type::GetGamificationInsightsDetailsFilterType,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_details_granularity::GetGamificationInsightsDetailsGranularity,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_filter_type::GetGamificationInsightsFilterType,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_granularity::GetGamificationInsightsGranularity,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_groups_trends_all_filter_type::GetGamificationInsightsGroupsTrendsAllFilterType,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_groups_trends_all_granularity::GetGamificationInsightsGroupsTrendsAllGranularity,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_groups_trends_filter_type::GetGamificationInsightsGroupsTrendsFilterType,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_groups_trends_granularity::GetGamificationInsightsGroupsTrendsGranularity,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_members_filter_type::GetGamificationInsightsMembersFilterType,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_members_granularity::GetGamificationInsightsMembersGranularity,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_rankings_filter_type::GetGamificationInsightsRankingsFilterType,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_rankings_granularity::GetGamificationInsightsRankingsGranularity,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_rankings_sort_key::GetGamificationInsightsRankingsSortKey,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_sort_key::GetGamificationInsightsSortKey,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_sort_order::GetGamificationInsightsSortOrder,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_trends_filter_type::GetGamificationInsightsTrendsFilterType,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_trends_granularity::GetGamificationInsightsTrendsGranularity,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_user_details_filter_type::GetGamificationInsightsUserDetailsFilterType,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_user_details_granularity::GetGamificationInsightsUserDetailsGranularity,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_user_trends_filter_type::GetGamificationInsightsUserTrendsFilterType,
+    #[cfg(feature = "gamification")]
+    get_gamification_insights_user_trends_granularity::GetGamificationInsightsUserTrendsGranularity,
+    #[cfg(feature = "gamification")]
+    get_gamification_leaderboard_all_bestpoints_filter_type::GetGamificationLeaderboardAllBestpointsFilterType,
+    #[cfg(feature = "gamification")]
+    get_gamification_leaderboard_all_filter_type::GetGamificationLeaderboardAllFilterType,
+    #[cfg(feature = "gamification")]
+    get_gamification_profile_metrics_expand_item::GetGamificationProfileMetricsExpandItem,
+    #[cfg(feature = "gamification")]
+    get_gamification_scorecards_expand_item::GetGamificationScorecardsExpandItem,
+    #[cfg(feature = "gamification")]
+    get_gamification_scorecards_points_trends_day_of_week::GetGamificationScorecardsPointsTrendsDayOfWeek,
+    #[cfg(feature = "gamification")]
+    get_gamification_scorecards_profile_metric_users_values_trends_filter_type::GetGamificationScorecardsProfileMetricUsersValuesTrendsFilterType,
+    #[cfg(feature = "gamification")]
+    get_gamification_scorecards_profile_metric_values_trends_filter_type::GetGamificationScorecardsProfileMetricValuesTrendsFilterType,
+    #[cfg(feature = "gamification")]
+    get_gamification_scorecards_user_expand_item::GetGamificationScorecardsUserExpandItem,
+    #[cfg(feature = "gamification")]
+    get_gamification_scorecards_user_points_trends_day_of_week::GetGamificationScorecardsUserPointsTrendsDayOfWeek,
+    #[cfg(feature = "gamification")]
+    get_gamification_scorecards_users_points_average_filter_type::GetGamificationScorecardsUsersPointsAverageFilterType,
+    #[cfg(feature = "gamification")]
+    get_gamification_scorecards_users_values_average_filter_type::GetGamificationScorecardsUsersValuesAverageFilterType,
+    #[cfg(feature = "gamification")]
+    get_gamification_scorecards_users_values_trends_filter_type::GetGamificationScorecardsUsersValuesTrendsFilterType,
+    #[cfg(feature = "gamification")]
+    get_gamification_scorecards_values_trends_filter_type::GetGamificationScorecardsValuesTrendsFilterType,
+    #[cfg(feature = "general_data_protection_regulation")]
+    get_gdpr_subjects_search_type::GetGdprSubjectsSearchType,
+    #[cfg(feature = "greetings")]
+    get_greeting_downloads_format_id::GetGreetingDownloadsFormatId,
+    #[cfg(feature = "greetings")]
+    get_greeting_groups_downloads_format_id::GetGreetingGroupsDownloadsFormatId,
+    #[cfg(any(feature = "greetings", feature = "recording", feature = "user_recordings", feature = "voicemail"))]
+    get_greeting_media_format_id::GetGreetingMediaFormatId,
+    #[cfg(feature = "greetings")]
+    get_greeting_users_downloads_format_id::GetGreetingUsersDownloadsFormatId,
+    #[cfg(any(feature = "groups", feature = "routing", feature = "users"))]
+    get_group_members_expand_item::GetGroupMembersExpandItem,
+    #[cfg(feature = "groups")]
+    get_group_members_sort_order::GetGroupMembersSortOrder,
+    #[cfg(feature = "groups")]
+    get_groups_sort_order::GetGroupsSortOrder,
+    #[cfg(feature = "infrastructure_as_code")]
+    get_infrastructureascode_accelerator_preferred_language::GetInfrastructureascodeAcceleratorPreferredLanguage,
+    #[cfg(feature = "infrastructure_as_code")]
+    get_infrastructureascode_accelerators_origin::GetInfrastructureascodeAcceleratorsOrigin,
+    #[cfg(feature = "infrastructure_as_code")]
+    get_infrastructureascode_accelerators_sort_order::GetInfrastructureascodeAcceleratorsSortOrder,
+    #[cfg(feature = "infrastructure_as_code")]
+    get_infrastructureascode_accelerators_type::GetInfrastructureascodeAcceleratorsType,
+    #[cfg(feature = "infrastructure_as_code")]
+    get_infrastructureascode_jobs_sort_by::GetInfrastructureascodeJobsSortBy,
+    #[cfg(feature = "infrastructure_as_code")]
+    get_infrastructureascode_jobs_sort_order::GetInfrastructureascodeJobsSortOrder,
+    #[cfg(feature = "infrastructure_as_code")]
+    get_infrastructureascode_jobs_status::GetInfrastructureascodeJobsStatus,
+    #[cfg(feature = "integrations")]
+    get_integrations_action_draft_expand::GetIntegrationsActionDraftExpand,
+    #[cfg(feature = "integrations")]
+    get_integrations_action_draft_flatten::GetIntegrationsActionDraftFlatten,
+    #[cfg(feature = "integrations")]
+    get_integrations_action_draft_include_config::GetIntegrationsActionDraftIncludeConfig,
+    #[cfg(feature = "integrations")]
+    get_integrations_action_expand::GetIntegrationsActionExpand,
+    #[cfg(feature = "integrations")]
+    get_integrations_action_flatten::GetIntegrationsActionFlatten,
+    #[cfg(feature = "integrations")]
+    get_integrations_action_include_config::GetIntegrationsActionIncludeConfig,
+    #[cfg(feature = "integrations")]
+    get_integrations_actions_categories_secure::GetIntegrationsActionsCategoriesSecure,
+    #[cfg(feature = "integrations")]
+    get_integrations_actions_categories_sort_order::GetIntegrationsActionsCategoriesSortOrder,
+    #[cfg(feature = "integrations")]
+    get_integrations_actions_certificates_status::GetIntegrationsActionsCertificatesStatus,
+    #[cfg(feature = "integrations")]
+    get_integrations_actions_certificates_type::GetIntegrationsActionsCertificatesType,
+    #[cfg(feature = "integrations")]
+    get_integrations_actions_drafts_include_auth_actions::GetIntegrationsActionsDraftsIncludeAuthActions,
+    #[cfg(feature = "integrations")]
+    get_integrations_actions_drafts_secure::GetIntegrationsActionsDraftsSecure,
+    #[cfg(feature = "integrations")]
+    get_integrations_actions_drafts_sort_order::GetIntegrationsActionsDraftsSortOrder,
+    #[cfg(feature = "integrations")]
+    get_integrations_actions_include_auth_actions::GetIntegrationsActionsIncludeAuthActions,
+    #[cfg(feature = "integrations")]
+    get_integrations_actions_secure::GetIntegrationsActionsSecure,
+    #[cfg(feature = "integrations")]
+    get_integrations_actions_sort_order::GetIntegrationsActionsSortOrder,
+    #[cfg(feature = "integrations")]
+    get_integrations_speech_lex_bot_bot_id_aliases_status::GetIntegrationsSpeechLexBotBotIdAliasesStatus,
+    #[cfg(feature = "integrations")]
+    get_integrations_speech_lexv2_bot_bot_id_aliases_status::GetIntegrationsSpeechLexv2BotBotIdAliasesStatus,
+    #[cfg(feature = "integrations")]
+    get_integrations_speech_nuance_nuance_integration_id_bot_expand_item::GetIntegrationsSpeechNuanceNuanceIntegrationIdBotExpandItem,
+    #[cfg(feature = "integrations")]
+    get_integrations_speech_nuance_nuance_integration_id_bot_target_channel::GetIntegrationsSpeechNuanceNuanceIntegrationIdBotTargetChannel,
+    #[cfg(feature = "integrations")]
+    get_integrations_type_configschema_config_type::GetIntegrationsTypeConfigschemaConfigType,
+    #[cfg(feature = "journey")]
+    get_journey_actionmaps_estimates_job_response::GetJourneyActionmapsEstimatesJobResponse,
+    #[cfg(feature = "journey")]
+    get_journey_actionmaps_estimates_job_response2::GetJourneyActionmapsEstimatesJobResponse2,
+    #[cfg(feature = "journey")]
+    get_journey_actiontemplates_media_type::GetJourneyActiontemplatesMediaType,
+    #[cfg(feature = "journey")]
+    get_journey_actiontemplates_state::GetJourneyActiontemplatesState,
+    #[cfg(feature = "journey")]
+    get_journey_session_events_event_type::GetJourneySessionEventsEventType,
+    #[cfg(feature = "journey")]
+    get_journey_views_expand::GetJourneyViewsExpand,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_guest_session_categories_sort_by::GetKnowledgeGuestSessionCategoriesSortBy,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_categories_sort_by::GetKnowledgeKnowledgebaseCategoriesSortBy,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_document_expand_item::GetKnowledgeKnowledgebaseDocumentExpandItem,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_document_feedback_app_type::GetKnowledgeKnowledgebaseDocumentFeedbackAppType,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_document_feedback_query_type::GetKnowledgeKnowledgebaseDocumentFeedbackQueryType,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_document_feedback_state::GetKnowledgeKnowledgebaseDocumentFeedbackState,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_document_state::GetKnowledgeKnowledgebaseDocumentState,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_document_variation_document_state::GetKnowledgeKnowledgebaseDocumentVariationDocumentState,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_document_variation_expand_item::GetKnowledgeKnowledgebaseDocumentVariationExpandItem,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_document_variations_document_state::GetKnowledgeKnowledgebaseDocumentVariationsDocumentState,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_document_variations_expand_item::GetKnowledgeKnowledgebaseDocumentVariationsExpandItem,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_document_version_expand_item::GetKnowledgeKnowledgebaseDocumentVersionExpandItem,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_document_versions_expand_item::GetKnowledgeKnowledgebaseDocumentVersionsExpandItem,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_documents_expand_item::GetKnowledgeKnowledgebaseDocumentsExpandItem,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_import_job_expand_item::GetKnowledgeKnowledgebaseImportJobExpandItem,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_language_categories_language_code::GetKnowledgeKnowledgebaseLanguageCategoriesLanguageCode,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_language_category_language_code::GetKnowledgeKnowledgebaseLanguageCategoryLanguageCode,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_language_document_language_code::GetKnowledgeKnowledgebaseLanguageDocumentLanguageCode,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_language_document_upload_language_code::GetKnowledgeKnowledgebaseLanguageDocumentUploadLanguageCode,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_language_documents_import_language_code::GetKnowledgeKnowledgebaseLanguageDocumentsImportLanguageCode,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_language_documents_language_code::GetKnowledgeKnowledgebaseLanguageDocumentsLanguageCode,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_language_documents_sort_by::GetKnowledgeKnowledgebaseLanguageDocumentsSortBy,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_language_documents_sort_order::GetKnowledgeKnowledgebaseLanguageDocumentsSortOrder,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_language_training_language_code::GetKnowledgeKnowledgebaseLanguageTrainingLanguageCode,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_language_trainings_knowledge_documents_state::GetKnowledgeKnowledgebaseLanguageTrainingsKnowledgeDocumentsState,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_language_trainings_language_code::GetKnowledgeKnowledgebaseLanguageTrainingsLanguageCode,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_operations_type_item::GetKnowledgeKnowledgebaseOperationsTypeItem,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_parse_job_expand_item::GetKnowledgeKnowledgebaseParseJobExpandItem,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_sources_expand_item::GetKnowledgeKnowledgebaseSourcesExpandItem,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_sources_salesforce_source_id_expand_item::GetKnowledgeKnowledgebaseSourcesSalesforceSourceIdExpandItem,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_sources_servicenow_source_id_expand_item::GetKnowledgeKnowledgebaseSourcesServicenowSourceIdExpandItem,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_sources_type::GetKnowledgeKnowledgebaseSourcesType,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_unanswered_group_app::GetKnowledgeKnowledgebaseUnansweredGroupApp,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_unanswered_group_phrasegroup_app::GetKnowledgeKnowledgebaseUnansweredGroupPhrasegroupApp,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebase_unanswered_groups_app::GetKnowledgeKnowledgebaseUnansweredGroupsApp,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebases_core_language::GetKnowledgeKnowledgebasesCoreLanguage,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebases_sort_by::GetKnowledgeKnowledgebasesSortBy,
+    #[cfg(feature = "knowledge")]
+    get_knowledge_knowledgebases_sort_order::GetKnowledgeKnowledgebasesSortOrder,
+    #[cfg(feature = "languages")]
+    get_languages_sort_order::GetLanguagesSortOrder,
+    #[cfg(feature = "language_understanding")]
+    get_languageunderstanding_domain_feedback_assessment::GetLanguageunderstandingDomainFeedbackAssessment,
+    #[cfg(feature = "language_understanding")]
+    get_languageunderstanding_domain_feedback_feedback_id_fields_item::GetLanguageunderstandingDomainFeedbackFeedbackIdFieldsItem,
+    #[cfg(feature = "language_understanding")]
+    get_languageunderstanding_domain_feedback_fields_item::GetLanguageunderstandingDomainFeedbackFieldsItem,
+    #[cfg(feature = "language_understanding")]
+    get_languageunderstanding_miner_intent_expand::GetLanguageunderstandingMinerIntentExpand,
+    #[cfg(feature = "language_understanding")]
+    get_languageunderstanding_miner_intents_expand::GetLanguageunderstandingMinerIntentsExpand,
+    #[cfg(feature = "language_understanding")]
+    get_languageunderstanding_miner_topic_expand::GetLanguageunderstandingMinerTopicExpand,
+    #[cfg(feature = "learning")]
+    get_learning_assignment_expand_item::GetLearningAssignmentExpandItem,
+    #[cfg(feature = "learning")]
+    get_learning_assignment_step_default_shareable_content_object::GetLearningAssignmentStepDefaultShareableContentObject,
+    #[cfg(feature = "learning")]
+    get_learning_assignment_step_expand_item::GetLearningAssignmentStepExpandItem,
+    #[cfg(feature = "learning")]
+    get_learning_assignments_expand_item::GetLearningAssignmentsExpandItem,
+    #[cfg(feature = "learning")]
+    get_learning_assignments_me_expand_item::GetLearningAssignmentsMeExpandItem,
+    #[cfg(feature = "learning")]
+    get_learning_assignments_me_overdue::GetLearningAssignmentsMeOverdue,
+    #[cfg(feature = "learning")]
+    get_learning_assignments_me_pass::GetLearningAssignmentsMePass,
+    #[cfg(feature = "learning")]
+    get_learning_assignments_me_sort_by::GetLearningAssignmentsMeSortBy,
+    #[cfg(feature = "learning")]
+    get_learning_assignments_me_sort_order::GetLearningAssignmentsMeSortOrder,
+    #[cfg(feature = "learning")]
+    get_learning_assignments_me_states_item::GetLearningAssignmentsMeStatesItem,
+    #[cfg(feature = "learning")]
+    get_learning_assignments_me_types_item::GetLearningAssignmentsMeTypesItem,
+    #[cfg(feature = "learning")]
+    get_learning_assignments_overdue::GetLearningAssignmentsOverdue,
+    #[cfg(feature = "learning")]
+    get_learning_assignments_pass::GetLearningAssignmentsPass,
+    #[cfg(feature = "learning")]
+    get_learning_assignments_sort_by::GetLearningAssignmentsSortBy,
+    #[cfg(feature = "learning")]
+    get_learning_assignments_sort_order::GetLearningAssignmentsSortOrder,
+    #[cfg(feature = "learning")]
+    get_learning_assignments_states_item::GetLearningAssignmentsStatesItem,
+    #[cfg(feature = "learning")]
+    get_learning_assignments_types_item::GetLearningAssignmentsTypesItem,
+    #[cfg(feature = "learning")]
+    get_learning_module_expand_item::GetLearningModuleExpandItem,
+    #[cfg(feature = "learning")]
+    get_learning_module_version_expand_item::GetLearningModuleVersionExpandItem,
+    #[cfg(feature = "learning")]
+    get_learning_modules_assignments_assignment_states_item::GetLearningModulesAssignmentsAssignmentStatesItem,
+    #[cfg(feature = "learning")]
+    get_learning_modules_assignments_expand_item::GetLearningModulesAssignmentsExpandItem,
+    #[cfg(feature = "learning")]
+    get_learning_modules_assignments_overdue::GetLearningModulesAssignmentsOverdue,
+    #[cfg(feature = "learning")]
+    get_learning_modules_expand_item::GetLearningModulesExpandItem,
+    #[cfg(feature = "learning")]
+    get_learning_modules_is_published::GetLearningModulesIsPublished,
+    #[cfg(feature = "learning")]
+    get_learning_modules_sort_by::GetLearningModulesSortBy,
+    #[cfg(feature = "learning")]
+    get_learning_modules_sort_order::GetLearningModulesSortOrder,
+    #[cfg(feature = "learning")]
+    get_learning_modules_statuses_item::GetLearningModulesStatusesItem,
+    #[cfg(feature = "learning")]
+    get_learning_modules_types_item::GetLearningModulesTypesItem,
+    #[cfg(any(feature = "locations", feature = "search"))]
+    get_location_expand_item::GetLocationExpandItem,
+    #[cfg(any(feature = "locations", feature = "search"))]
+    get_locations_search_expand_item::GetLocationsSearchExpandItem,
+    #[cfg(feature = "locations")]
+    get_locations_sort_order::GetLocationsSortOrder,
+    #[cfg(feature = "gamification")]
+    get_metric_definitions_response::GetMetricDefinitionsResponse,
+    #[cfg(feature = "gamification")]
+    get_metric_response::GetMetricResponse,
+    #[cfg(feature = "gamification")]
+    get_metrics_response::GetMetricsResponse,
+    #[cfg(feature = "mobile_devices")]
+    get_mobiledevices_sort_order::GetMobiledevicesSortOrder,
+    #[cfg(feature = "notifications")]
+    get_notifications_availabletopics_expand_item::GetNotificationsAvailabletopicsExpandItem,
+    #[cfg(feature = "notifications")]
+    get_notifications_channels_includechannels::GetNotificationsChannelsIncludechannels,
+    #[cfg(feature = "organization")]
+    get_organizations_limits_changerequests_expand_item::GetOrganizationsLimitsChangerequestsExpandItem,
+    #[cfg(feature = "organization")]
+    get_organizations_limits_changerequests_status::GetOrganizationsLimitsChangerequestsStatus,
+    #[cfg(feature = "recording")]
+    get_orphanrecording_media_chat_format_id::GetOrphanrecordingMediaChatFormatId,
+    #[cfg(feature = "recording")]
+    get_orphanrecording_media_download::GetOrphanrecordingMediaDownload,
+    #[cfg(feature = "recording")]
+    get_orphanrecording_media_email_format_id::GetOrphanrecordingMediaEmailFormatId,
+    #[cfg(feature = "recording")]
+    get_orphanrecording_media_format_id::GetOrphanrecordingMediaFormatId,
+    #[cfg(feature = "recording")]
+    get_orphanrecording_media_message_format_id::GetOrphanrecordingMediaMessageFormatId,
+    #[cfg(feature = "recording")]
+    get_orphanrecordings_media::GetOrphanrecordingsMedia,
+    #[cfg(feature = "outbound")]
+    get_outbound_attemptlimits_filter_type::GetOutboundAttemptlimitsFilterType,
+    #[cfg(feature = "outbound")]
+    get_outbound_attemptlimits_sort_order::GetOutboundAttemptlimitsSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_callabletimesets_filter_type::GetOutboundCallabletimesetsFilterType,
+    #[cfg(feature = "outbound")]
+    get_outbound_callabletimesets_sort_order::GetOutboundCallabletimesetsSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_callanalysisresponsesets_filter_type::GetOutboundCallanalysisresponsesetsFilterType,
+    #[cfg(feature = "outbound")]
+    get_outbound_callanalysisresponsesets_sort_order::GetOutboundCallanalysisresponsesetsSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_campaignrules_filter_type::GetOutboundCampaignrulesFilterType,
+    #[cfg(feature = "outbound")]
+    get_outbound_campaignrules_sort_order::GetOutboundCampaignrulesSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_campaigns_all_divisionviews_media_type_item::GetOutboundCampaignsAllDivisionviewsMediaTypeItem,
+    #[cfg(feature = "outbound")]
+    get_outbound_campaigns_all_divisionviews_sort_order::GetOutboundCampaignsAllDivisionviewsSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_campaigns_all_media_type_item::GetOutboundCampaignsAllMediaTypeItem,
+    #[cfg(feature = "outbound")]
+    get_outbound_campaigns_all_sort_order::GetOutboundCampaignsAllSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_campaigns_divisionviews_filter_type::GetOutboundCampaignsDivisionviewsFilterType,
+    #[cfg(feature = "outbound")]
+    get_outbound_campaigns_divisionviews_sort_order::GetOutboundCampaignsDivisionviewsSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_campaigns_filter_type::GetOutboundCampaignsFilterType,
+    #[cfg(feature = "outbound")]
+    get_outbound_campaigns_sort_order::GetOutboundCampaignsSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_contactlistfilters_filter_type::GetOutboundContactlistfiltersFilterType,
+    #[cfg(feature = "outbound")]
+    get_outbound_contactlistfilters_sort_order::GetOutboundContactlistfiltersSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_contactlists_divisionviews_filter_type::GetOutboundContactlistsDivisionviewsFilterType,
+    #[cfg(feature = "outbound")]
+    get_outbound_contactlists_divisionviews_sort_order::GetOutboundContactlistsDivisionviewsSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_contactlists_filter_type::GetOutboundContactlistsFilterType,
+    #[cfg(feature = "outbound")]
+    get_outbound_contactlists_sort_order::GetOutboundContactlistsSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_contactlisttemplates_filter_type::GetOutboundContactlisttemplatesFilterType,
+    #[cfg(feature = "outbound")]
+    get_outbound_contactlisttemplates_sort_order::GetOutboundContactlisttemplatesSortOrder,
+    #[cfg(any(feature = "outbound", feature = "speech_text_analytics"))]
+    get_outbound_digitalrulesets_sort_by::GetOutboundDigitalrulesetsSortBy,
+    #[cfg(feature = "outbound")]
+    get_outbound_digitalrulesets_sort_order::GetOutboundDigitalrulesetsSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_dnclists_divisionviews_dnc_source_type::GetOutboundDnclistsDivisionviewsDncSourceType,
+    #[cfg(feature = "outbound")]
+    get_outbound_dnclists_divisionviews_filter_type::GetOutboundDnclistsDivisionviewsFilterType,
+    #[cfg(feature = "outbound")]
+    get_outbound_dnclists_divisionviews_sort_order::GetOutboundDnclistsDivisionviewsSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_dnclists_dnc_source_type::GetOutboundDnclistsDncSourceType,
+    #[cfg(feature = "outbound")]
+    get_outbound_dnclists_filter_type::GetOutboundDnclistsFilterType,
+    #[cfg(feature = "outbound")]
+    get_outbound_dnclists_sort_order::GetOutboundDnclistsSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_events_filter_type::GetOutboundEventsFilterType,
+    #[cfg(feature = "outbound")]
+    get_outbound_events_sort_order::GetOutboundEventsSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_filespecificationtemplates_filter_type::GetOutboundFilespecificationtemplatesFilterType,
+    #[cfg(feature = "outbound")]
+    get_outbound_filespecificationtemplates_sort_order::GetOutboundFilespecificationtemplatesSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_importtemplates_filter_type::GetOutboundImporttemplatesFilterType,
+    #[cfg(feature = "outbound")]
+    get_outbound_importtemplates_sort_order::GetOutboundImporttemplatesSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_messagingcampaigns_campaign_status::GetOutboundMessagingcampaignsCampaignStatus,
+    #[cfg(feature = "outbound")]
+    get_outbound_messagingcampaigns_divisionviews_campaign_status::GetOutboundMessagingcampaignsDivisionviewsCampaignStatus,
+    #[cfg(feature = "outbound")]
+    get_outbound_messagingcampaigns_divisionviews_sort_order::GetOutboundMessagingcampaignsDivisionviewsSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_messagingcampaigns_divisionviews_type::GetOutboundMessagingcampaignsDivisionviewsType,
+    #[cfg(feature = "outbound")]
+    get_outbound_messagingcampaigns_sort_by::GetOutboundMessagingcampaignsSortBy,
+    #[cfg(feature = "outbound")]
+    get_outbound_messagingcampaigns_sort_order::GetOutboundMessagingcampaignsSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_messagingcampaigns_type::GetOutboundMessagingcampaignsType,
+    #[cfg(feature = "outbound")]
+    get_outbound_rulesets_filter_type::GetOutboundRulesetsFilterType,
+    #[cfg(feature = "outbound")]
+    get_outbound_rulesets_sort_order::GetOutboundRulesetsSortOrder,
+    #[cfg(feature = "outbound")]
+    get_outbound_sequences_filter_type::GetOutboundSequencesFilterType,
+    #[cfg(feature = "outbound")]
+    get_outbound_sequences_sort_order::GetOutboundSequencesSortOrder,
+    #[cfg(feature = "presence")]
+    get_presence_definition_locale_code::GetPresenceDefinitionLocaleCode,
+    #[cfg(feature = "presence")]
+    get_presence_definitions_locale_code::GetPresenceDefinitionsLocaleCode,
+    #[cfg(feature = "groups")]
+    get_profiles_groups_sort_order::GetProfilesGroupsSortOrder,
+    #[cfg(feature = "gamification")]
+    get_profiles_response::GetProfilesResponse,
+    #[cfg(feature = "users")]
+    get_profiles_users_expand_item::GetProfilesUsersExpandItem,
+    #[cfg(feature = "users")]
+    get_profiles_users_integration_presence_source::GetProfilesUsersIntegrationPresenceSource,
+    #[cfg(feature = "users")]
+    get_profiles_users_sort_order::GetProfilesUsersSortOrder,
+    #[cfg(feature = "quality")]
+    get_quality_agents_activity_user_state::GetQualityAgentsActivityUserState,
+    #[cfg(feature = "quality")]
+    get_quality_conversations_audits_query_transaction_id_results_expand_item::GetQualityConversationsAuditsQueryTransactionIdResultsExpandItem,
+    #[cfg(feature = "quality")]
+    get_quality_forms_evaluations_expand::GetQualityFormsEvaluationsExpand,
+    #[cfg(feature = "quality")]
+    get_quality_forms_expand::GetQualityFormsExpand,
+    #[cfg(feature = "quality")]
+    get_quality_forms_surveys_expand::GetQualityFormsSurveysExpand,
+    #[cfg(feature = "recording")]
+    get_recording_jobs_job_type::GetRecordingJobsJobType,
+    #[cfg(feature = "recording")]
+    get_recording_jobs_sort_by::GetRecordingJobsSortBy,
+    #[cfg(feature = "recording")]
+    get_recording_jobs_state::GetRecordingJobsState,
+    #[cfg(feature = "response_management")]
+    get_responsemanagement_libraries_messaging_template_filter::GetResponsemanagementLibrariesMessagingTemplateFilter,
+    #[cfg(feature = "response_management")]
+    get_responsemanagement_response_expand::GetResponsemanagementResponseExpand,
+    #[cfg(feature = "response_management")]
+    get_responsemanagement_responses_expand::GetResponsemanagementResponsesExpand,
+    #[cfg(feature = "routing")]
+    get_routing_email_domain_route_expand_item::GetRoutingEmailDomainRouteExpandItem,
+    #[cfg(feature = "routing")]
+    get_routing_email_domain_routes_expand_item::GetRoutingEmailDomainRoutesExpandItem,
+    #[cfg(feature = "routing")]
+    get_routing_languages_sort_order::GetRoutingLanguagesSortOrder,
+    #[cfg(feature = "routing")]
+    get_routing_message_recipients_messenger_type::GetRoutingMessageRecipientsMessengerType,
+    #[cfg(feature = "routing")]
+    get_routing_predictors_keyperformanceindicators_expand_item::GetRoutingPredictorsKeyperformanceindicatorsExpandItem,
+    #[cfg(feature = "routing")]
+    get_routing_predictors_keyperformanceindicators_kpi_group::GetRoutingPredictorsKeyperformanceindicatorsKpiGroup,
+    #[cfg(feature = "routing")]
+    get_routing_queue_assistant_expand::GetRoutingQueueAssistantExpand,
+    #[cfg(any(feature = "architect", feature = "routing"))]
+    get_routing_queue_expand_item::GetRoutingQueueExpandItem,
+    #[cfg(feature = "routing")]
+    get_routing_queue_mediatype_estimatedwaittime_media_type::GetRoutingQueueMediatypeEstimatedwaittimeMediaType,
+    #[cfg(feature = "routing")]
+    get_routing_queue_members_expand_item::GetRoutingQueueMembersExpandItem,
+    #[cfg(feature = "routing")]
+    get_routing_queue_members_joined::GetRoutingQueueMembersJoined,
+    #[cfg(feature = "routing")]
+    get_routing_queue_members_member_by::GetRoutingQueueMembersMemberBy,
+    #[cfg(feature = "routing")]
+    get_routing_queue_members_sort_order::GetRoutingQueueMembersSortOrder,
+    #[cfg(feature = "routing")]
+    get_routing_queue_users_expand_item::GetRoutingQueueUsersExpandItem,
+    #[cfg(feature = "routing")]
+    get_routing_queue_users_sort_order::GetRoutingQueueUsersSortOrder,
+    #[cfg(feature = "routing")]
+    get_routing_queues_divisionviews_all_sort_order::GetRoutingQueuesDivisionviewsAllSortOrder,
+    #[cfg(feature = "routing")]
+    get_routing_queues_divisionviews_sort_by::GetRoutingQueuesDivisionviewsSortBy,
+    #[cfg(feature = "routing")]
+    get_routing_queues_divisionviews_sort_order::GetRoutingQueuesDivisionviewsSortOrder,
+    #[cfg(feature = "routing")]
+    get_routing_queues_expand_item::GetRoutingQueuesExpandItem,
+    #[cfg(feature = "routing")]
+    get_routing_queues_me_joined::GetRoutingQueuesMeJoined,
+    #[cfg(feature = "routing")]
+    get_routing_queues_me_sort_order::GetRoutingQueuesMeSortOrder,
+    #[cfg(feature = "routing")]
+    get_routing_queues_sort_order::GetRoutingQueuesSortOrder,
+    #[cfg(any(feature = "routing", feature = "teams"))]
+    get_routing_skillgroup_members_divisions_expand::GetRoutingSkillgroupMembersDivisionsExpand,
+    #[cfg(feature = "routing")]
+    get_routing_skillgroup_members_expand::GetRoutingSkillgroupMembersExpand,
+    #[cfg(feature = "routing")]
+    get_routing_sms_availablephonenumbers_address_requirement::GetRoutingSmsAvailablephonenumbersAddressRequirement,
+    #[cfg(feature = "routing")]
+    get_routing_sms_availablephonenumbers_phone_number_type::GetRoutingSmsAvailablephonenumbersPhoneNumberType,
+    #[cfg(feature = "routing")]
+    get_routing_sms_phonenumber_expand::GetRoutingSmsPhonenumberExpand,
+    #[cfg(feature = "routing")]
+    get_routing_sms_phonenumbers_expand_item::GetRoutingSmsPhonenumbersExpandItem,
+    #[cfg(feature = "routing")]
+    get_routing_sms_phonenumbers_phone_number_status_item::GetRoutingSmsPhonenumbersPhoneNumberStatusItem,
+    #[cfg(feature = "routing")]
+    get_routing_sms_phonenumbers_phone_number_type_item::GetRoutingSmsPhonenumbersPhoneNumberTypeItem,
+    #[cfg(feature = "routing")]
+    get_routing_sms_phonenumbers_sort_by::GetRoutingSmsPhonenumbersSortBy,
+    #[cfg(feature = "routing")]
+    get_routing_sms_phonenumbers_sort_order::GetRoutingSmsPhonenumbersSortOrder,
+    #[cfg(feature = "routing")]
+    get_routing_utilization_labels_sort_order::GetRoutingUtilizationLabelsSortOrder,
+    #[cfg(feature = "routing")]
+    get_routing_wrapupcodes_divisionviews_include_state::GetRoutingWrapupcodesDivisionviewsIncludeState,
+    #[cfg(feature = "routing")]
+    get_routing_wrapupcodes_sort_by::GetRoutingWrapupcodesSortBy,
+    #[cfg(feature = "routing")]
+    get_routing_wrapupcodes_sort_order::GetRoutingWrapupcodesSortOrder,
+    #[cfg(feature = "alerting")]
+    get_rules_query::GetRulesQuery,
+    #[cfg(feature = "alerting")]
+    get_rules_query_enabled_type::GetRulesQueryEnabledType,
+    #[cfg(feature = "alerting")]
+    get_rules_query_name_search_type::GetRulesQueryNameSearchType,
+    #[cfg(feature = "alerting")]
+    get_rules_query_query_type::GetRulesQueryQueryType,
+    #[cfg(feature = "alerting")]
+    get_rules_query_rule_type::GetRulesQueryRuleType,
+    #[cfg(feature = "alerting")]
+    get_rules_query_sort_by::GetRulesQuerySortBy,
+    #[cfg(feature = "alerting")]
+    get_rules_query_sort_order::GetRulesQuerySortOrder,
+    #[cfg(feature = "scim")]
+    get_scim_group_attributes_item::GetScimGroupAttributesItem,
+    #[cfg(feature = "scim")]
+    get_scim_group_excluded_attributes_item::GetScimGroupExcludedAttributesItem,
+    #[cfg(feature = "scim")]
+    get_scim_groups_attributes_item::GetScimGroupsAttributesItem,
+    #[cfg(feature = "scim")]
+    get_scim_groups_excluded_attributes_item::GetScimGroupsExcludedAttributesItem,
+    #[cfg(feature = "scim")]
+    get_scim_resourcetype_resource_type::GetScimResourcetypeResourceType,
+    #[cfg(feature = "scim")]
+    get_scim_schema_schema_id::GetScimSchemaSchemaId,
+    #[cfg(feature = "scim")]
+    get_scim_user_attributes_item::GetScimUserAttributesItem,
+    #[cfg(feature = "scim")]
+    get_scim_user_excluded_attributes_item::GetScimUserExcludedAttributesItem,
+    #[cfg(feature = "scim")]
+    get_scim_users_attributes_item::GetScimUsersAttributesItem,
+    #[cfg(feature = "scim")]
+    get_scim_users_excluded_attributes_item::GetScimUsersExcludedAttributesItem,
+    #[cfg(feature = "scim")]
+    get_scim_v2_group_attributes_item::GetScimV2GroupAttributesItem,
+    #[cfg(feature = "scim")]
+    get_scim_v2_group_excluded_attributes_item::GetScimV2GroupExcludedAttributesItem,
+    #[cfg(feature = "scim")]
+    get_scim_v2_groups_attributes_item::GetScimV2GroupsAttributesItem,
+    #[cfg(feature = "scim")]
+    get_scim_v2_groups_excluded_attributes_item::GetScimV2GroupsExcludedAttributesItem,
+    #[cfg(feature = "scim")]
+    get_scim_v2_resourcetype_resource_type::GetScimV2ResourcetypeResourceType,
+    #[cfg(feature = "scim")]
+    get_scim_v2_schema_schema_id::GetScimV2SchemaSchemaId,
+    #[cfg(feature = "scim")]
+    get_scim_v2_user_attributes_item::GetScimV2UserAttributesItem,
+    #[cfg(feature = "scim")]
+    get_scim_v2_user_excluded_attributes_item::GetScimV2UserExcludedAttributesItem,
+    #[cfg(feature = "scim")]
+    get_scim_v2_users_attributes_item::GetScimV2UsersAttributesItem,
+    #[cfg(feature = "scim")]
+    get_scim_v2_users_excluded_attributes_item::GetScimV2UsersExcludedAttributesItem,
+    #[cfg(feature = "scripts")]
+    get_scripts_divisionviews_sort_by::GetScriptsDivisionviewsSortBy,
+    #[cfg(feature = "scripts")]
+    get_scripts_divisionviews_sort_order::GetScriptsDivisionviewsSortOrder,
+    #[cfg(feature = "scripts")]
+    get_scripts_published_divisionview_variables_input::GetScriptsPublishedDivisionviewVariablesInput,
+    #[cfg(feature = "scripts")]
+    get_scripts_published_divisionview_variables_output::GetScriptsPublishedDivisionviewVariablesOutput,
+    #[cfg(feature = "scripts")]
+    get_scripts_published_divisionview_variables_type::GetScriptsPublishedDivisionviewVariablesType,
+    #[cfg(feature = "scripts")]
+    get_scripts_published_script_id_variables_input::GetScriptsPublishedScriptIdVariablesInput,
+    #[cfg(feature = "scripts")]
+    get_scripts_published_script_id_variables_output::GetScriptsPublishedScriptIdVariablesOutput,
+    #[cfg(feature = "scripts")]
+    get_scripts_published_script_id_variables_type::GetScriptsPublishedScriptIdVariablesType,
+    #[cfg(feature = "scripts")]
+    get_scripts_sort_by::GetScriptsSortBy,
+    #[cfg(feature = "scripts")]
+    get_scripts_sort_order::GetScriptsSortOrder,
+    #[cfg(any(feature = "search", feature = "suggest"))]
+    get_search_expand_item::GetSearchExpandItem,
+    #[cfg(any(feature = "search", feature = "suggest"))]
+    get_search_suggest_expand_item::GetSearchSuggestExpandItem,
+    #[cfg(feature = "speech_text_analytics")]
+    get_speechandtextanalytics_categories_sort_by::GetSpeechandtextanalyticsCategoriesSortBy,
+    #[cfg(feature = "speech_text_analytics")]
+    get_speechandtextanalytics_categories_sort_order::GetSpeechandtextanalyticsCategoriesSortOrder,
+    #[cfg(feature = "speech_text_analytics")]
+    get_speechandtextanalytics_programs_state::GetSpeechandtextanalyticsProgramsState,
+    #[cfg(feature = "speech_text_analytics")]
+    get_speechandtextanalytics_topics_dialects_item::GetSpeechandtextanalyticsTopicsDialectsItem,
+    #[cfg(feature = "speech_text_analytics")]
+    get_speechandtextanalytics_topics_general_dialect::GetSpeechandtextanalyticsTopicsGeneralDialect,
+    #[cfg(feature = "speech_text_analytics")]
+    get_speechandtextanalytics_topics_general_status_dialect::GetSpeechandtextanalyticsTopicsGeneralStatusDialect,
+    #[cfg(feature = "speech_text_analytics")]
+    get_speechandtextanalytics_topics_sort_by::GetSpeechandtextanalyticsTopicsSortBy,
+    #[cfg(feature = "speech_text_analytics")]
+    get_speechandtextanalytics_topics_sort_order::GetSpeechandtextanalyticsTopicsSortOrder,
+    #[cfg(feature = "speech_text_analytics")]
+    get_speechandtextanalytics_topics_state::GetSpeechandtextanalyticsTopicsState,
+    #[cfg(feature = "task_management")]
+    get_taskmanagement_workbin_history_sort_order::GetTaskmanagementWorkbinHistorySortOrder,
+    #[cfg(feature = "task_management")]
+    get_taskmanagement_workbin_versions_sort_order::GetTaskmanagementWorkbinVersionsSortOrder,
+    #[cfg(feature = "task_management")]
+    get_taskmanagement_workitem_expands::GetTaskmanagementWorkitemExpands,
+    #[cfg(feature = "task_management")]
+    get_taskmanagement_workitem_history_sort_order::GetTaskmanagementWorkitemHistorySortOrder,
+    #[cfg(feature = "task_management")]
+    get_taskmanagement_workitem_user_wrapups_expands::GetTaskmanagementWorkitemUserWrapupsExpands,
+    #[cfg(feature = "task_management")]
+    get_taskmanagement_workitem_user_wrapups_sort_order::GetTaskmanagementWorkitemUserWrapupsSortOrder,
+    #[cfg(feature = "task_management")]
+    get_taskmanagement_workitem_versions_sort_order::GetTaskmanagementWorkitemVersionsSortOrder,
+    #[cfg(feature = "task_management")]
+    get_taskmanagement_workitem_wrapups_expands::GetTaskmanagementWorkitemWrapupsExpands,
+    #[cfg(feature = "task_management")]
+    get_taskmanagement_workitem_wrapups_sort_order::GetTaskmanagementWorkitemWrapupsSortOrder,
+    #[cfg(feature = "task_management")]
+    get_taskmanagement_workitems_bulk_jobs_users_me_action::GetTaskmanagementWorkitemsBulkJobsUsersMeAction,
+    #[cfg(feature = "task_management")]
+    get_taskmanagement_workitems_bulk_jobs_users_me_sort_order::GetTaskmanagementWorkitemsBulkJobsUsersMeSortOrder,
+    #[cfg(feature = "task_management")]
+    get_taskmanagement_worktype_expands_item::GetTaskmanagementWorktypeExpandsItem,
+    #[cfg(feature = "task_management")]
+    get_taskmanagement_worktype_history_fields_item::GetTaskmanagementWorktypeHistoryFieldsItem,
+    #[cfg(feature = "task_management")]
+    get_taskmanagement_worktype_history_sort_order::GetTaskmanagementWorktypeHistorySortOrder,
+    #[cfg(feature = "task_management")]
+    get_taskmanagement_worktype_versions_sort_order::GetTaskmanagementWorktypeVersionsSortOrder,
+    #[cfg(feature = "teams")]
+    get_team_expand::GetTeamExpand,
+    #[cfg(feature = "teams")]
+    get_team_members_expand::GetTeamMembersExpand,
+    #[cfg(feature = "teams")]
+    get_teams_expand::GetTeamsExpand,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edge_expand_item::GetTelephonyProvidersEdgeExpandItem,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edge_logicalinterface_expand_item::GetTelephonyProvidersEdgeLogicalinterfaceExpandItem,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edge_logicalinterfaces_expand_item::GetTelephonyProvidersEdgeLogicalinterfacesExpandItem,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edge_trunks_trunk_type::GetTelephonyProvidersEdgeTrunksTrunkType,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edges_alertablepresences_type::GetTelephonyProvidersEdgesAlertablepresencesType,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edges_didpools_dids_type::GetTelephonyProvidersEdgesDidpoolsDidsType,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edges_edgegroup_expand_item::GetTelephonyProvidersEdgesEdgegroupExpandItem,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edges_linebasesettings_expand_item::GetTelephonyProvidersEdgesLinebasesettingsExpandItem,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edges_lines_expand_item::GetTelephonyProvidersEdgesLinesExpandItem,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edges_logicalinterfaces_expand_item::GetTelephonyProvidersEdgesLogicalinterfacesExpandItem,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edges_phonebasesettings_expand_item::GetTelephonyProvidersEdgesPhonebasesettingsExpandItem,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edges_phones_expand_item::GetTelephonyProvidersEdgesPhonesExpandItem,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edges_phones_fields_item::GetTelephonyProvidersEdgesPhonesFieldsItem,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edges_phones_sort_by::GetTelephonyProvidersEdgesPhonesSortBy,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edges_sites_expand_item::GetTelephonyProvidersEdgesSitesExpandItem,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edges_trunkbasesettings_availablemetabases_type::GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesType,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edges_trunkbasesettings_expand_item::GetTelephonyProvidersEdgesTrunkbasesettingsExpandItem,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edges_trunks_trunk_type::GetTelephonyProvidersEdgesTrunksTrunkType,
+    #[cfg(feature = "telephony_providers_edge")]
+    get_telephony_providers_edges_trunkswithrecording_trunk_type::GetTelephonyProvidersEdgesTrunkswithrecordingTrunkType,
+    #[cfg(feature = "gamification")]
+    get_templates_response::GetTemplatesResponse,
+    #[cfg(feature = "textbots")]
+    get_textbots_bots_search_bot_type_item::GetTextbotsBotsSearchBotTypeItem,
+    #[cfg(any(feature = "knowledge", feature = "uploads"))]
+    get_upload_source_url_job_status_response::GetUploadSourceUrlJobStatusResponse,
+    #[cfg(any(feature = "knowledge", feature = "uploads"))]
+    get_upload_source_url_job_status_response_status::GetUploadSourceUrlJobStatusResponseStatus,
+    #[cfg(feature = "users")]
+    get_user_adjacents_expand_item::GetUserAdjacentsExpandItem,
+    #[cfg(feature = "users")]
+    get_user_directreports_expand_item::GetUserDirectreportsExpandItem,
+    #[cfg(feature = "users")]
+    get_user_expand_item::GetUserExpandItem,
+    #[cfg(feature = "users")]
+    get_user_favorites_expand_item::GetUserFavoritesExpandItem,
+    #[cfg(feature = "users")]
+    get_user_integration_presence_source::GetUserIntegrationPresenceSource,
+    #[cfg(feature = "users")]
+    get_user_profile_expand_item::GetUserProfileExpandItem,
+    #[cfg(feature = "users")]
+    get_user_profile_integration_presence_source::GetUserProfileIntegrationPresenceSource,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    get_user_routinglanguages_sort_order::GetUserRoutinglanguagesSortOrder,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    get_user_routingskills_sort_order::GetUserRoutingskillsSortOrder,
+    #[cfg(feature = "users")]
+    get_user_state::GetUserState,
+    #[cfg(feature = "users")]
+    get_user_superiors_expand_item::GetUserSuperiorsExpandItem,
+    #[cfg(feature = "user_recordings")]
+    get_userrecording_expand_item::GetUserrecordingExpandItem,
+    #[cfg(feature = "user_recordings")]
+    get_userrecording_media_format_id::GetUserrecordingMediaFormatId,
+    #[cfg(feature = "user_recordings")]
+    get_userrecording_transcoding_format_id::GetUserrecordingTranscodingFormatId,
+    #[cfg(feature = "user_recordings")]
+    get_userrecordings_expand_item::GetUserrecordingsExpandItem,
+    #[cfg(feature = "users")]
+    get_users_development_activities_me_overdue::GetUsersDevelopmentActivitiesMeOverdue,
+    #[cfg(feature = "users")]
+    get_users_development_activities_me_pass::GetUsersDevelopmentActivitiesMePass,
+    #[cfg(feature = "users")]
+    get_users_development_activities_me_relationship_item::GetUsersDevelopmentActivitiesMeRelationshipItem,
+    #[cfg(feature = "users")]
+    get_users_development_activities_me_sort_order::GetUsersDevelopmentActivitiesMeSortOrder,
+    #[cfg(feature = "users")]
+    get_users_development_activities_me_statuses_item::GetUsersDevelopmentActivitiesMeStatusesItem,
+    #[cfg(feature = "users")]
+    get_users_development_activities_me_types_item::GetUsersDevelopmentActivitiesMeTypesItem,
+    #[cfg(feature = "users")]
+    get_users_development_activities_overdue::GetUsersDevelopmentActivitiesOverdue,
+    #[cfg(feature = "users")]
+    get_users_development_activities_pass::GetUsersDevelopmentActivitiesPass,
+    #[cfg(feature = "users")]
+    get_users_development_activities_relationship_item::GetUsersDevelopmentActivitiesRelationshipItem,
+    #[cfg(feature = "users")]
+    get_users_development_activities_sort_order::GetUsersDevelopmentActivitiesSortOrder,
+    #[cfg(feature = "users")]
+    get_users_development_activities_statuses_item::GetUsersDevelopmentActivitiesStatusesItem,
+    #[cfg(feature = "users")]
+    get_users_development_activities_types_item::GetUsersDevelopmentActivitiesTypesItem,
+    #[cfg(feature = "users")]
+    get_users_development_activity_type::GetUsersDevelopmentActivityType,
+    #[cfg(feature = "users")]
+    get_users_expand_item::GetUsersExpandItem,
+    #[cfg(feature = "users")]
+    get_users_externalid_authority_name_external_key_expand_item::GetUsersExternalidAuthorityNameExternalKeyExpandItem,
+    #[cfg(feature = "users")]
+    get_users_integration_presence_source::GetUsersIntegrationPresenceSource,
+    #[cfg(feature = "users")]
+    get_users_me_expand_item::GetUsersMeExpandItem,
+    #[cfg(feature = "users")]
+    get_users_me_integration_presence_source::GetUsersMeIntegrationPresenceSource,
+    #[cfg(any(feature = "search", feature = "users"))]
+    get_users_search_integration_presence_source::GetUsersSearchIntegrationPresenceSource,
+    #[cfg(feature = "users")]
+    get_users_sort_order::GetUsersSortOrder,
+    #[cfg(feature = "users")]
+    get_users_state::GetUsersState,
+    #[cfg(feature = "voicemail")]
+    get_voicemail_message_expand_item::GetVoicemailMessageExpandItem,
+    #[cfg(feature = "voicemail")]
+    get_voicemail_message_media_format_id::GetVoicemailMessageMediaFormatId,
+    #[cfg(feature = "voicemail")]
+    get_voicemail_messages_expand_item::GetVoicemailMessagesExpandItem,
+    #[cfg(feature = "web_chat")]
+    get_webchat_guest_conversation_messages_sort_order::GetWebchatGuestConversationMessagesSortOrder,
+    #[cfg(feature = "web_deployments")]
+    get_webdeployments_deployment_configurations_expand_item::GetWebdeploymentsDeploymentConfigurationsExpandItem,
+    #[cfg(feature = "web_deployments")]
+    get_webdeployments_deployment_expand_item::GetWebdeploymentsDeploymentExpandItem,
+    #[cfg(feature = "web_deployments")]
+    get_webdeployments_deployments_expand_item::GetWebdeploymentsDeploymentsExpandItem,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_businessunit_activityplans_state::GetWorkforcemanagementBusinessunitActivityplansState,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_businessunit_expand_item::GetWorkforcemanagementBusinessunitExpandItem,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_businessunit_managementunits_feature::GetWorkforcemanagementBusinessunitManagementunitsFeature,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_businessunit_scheduling_run_result_expand_item::GetWorkforcemanagementBusinessunitSchedulingRunResultExpandItem,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_businessunit_servicegoaltemplate_expand_item::GetWorkforcemanagementBusinessunitServicegoaltemplateExpandItem,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_businessunit_servicegoaltemplates_expand_item::GetWorkforcemanagementBusinessunitServicegoaltemplatesExpandItem,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_businessunit_week_schedule_expand::GetWorkforcemanagementBusinessunitWeekScheduleExpand,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_businessunit_week_schedules_expand::GetWorkforcemanagementBusinessunitWeekSchedulesExpand,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_businessunit_week_shorttermforecast_expand_item::GetWorkforcemanagementBusinessunitWeekShorttermforecastExpandItem,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_businessunits_feature::GetWorkforcemanagementBusinessunitsFeature,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_managementunit_agent_expand_item::GetWorkforcemanagementManagementunitAgentExpandItem,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_managementunit_expand_item::GetWorkforcemanagementManagementunitExpandItem,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_managementunit_week_schedule_expand::GetWorkforcemanagementManagementunitWeekScheduleExpand,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_managementunit_workplan_include_only_item::GetWorkforcemanagementManagementunitWorkplanIncludeOnlyItem,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_managementunit_workplanrotations_expand_item::GetWorkforcemanagementManagementunitWorkplanrotationsExpandItem,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_managementunit_workplans_exclude_item::GetWorkforcemanagementManagementunitWorkplansExcludeItem,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_managementunit_workplans_expand_item::GetWorkforcemanagementManagementunitWorkplansExpandItem,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_managementunits_expand::GetWorkforcemanagementManagementunitsExpand,
+    #[cfg(feature = "workforce_management")]
+    get_workforcemanagement_managementunits_feature::GetWorkforcemanagementManagementunitsFeature,
+    #[cfg(feature = "search")]
+    gkn_documentation_result::GknDocumentationResult,
+    #[cfg(feature = "search")]
+    gkn_documentation_search_criteria::GknDocumentationSearchCriteria,
+    #[cfg(feature = "search")]
+    gkn_documentation_search_criteria_operator::GknDocumentationSearchCriteriaOperator,
+    #[cfg(feature = "search")]
+    gkn_documentation_search_criteria_type::GknDocumentationSearchCriteriaType,
+    #[cfg(feature = "search")]
+    gkn_documentation_search_request::GknDocumentationSearchRequest,
+    #[cfg(feature = "search")]
+    gkn_documentation_search_request_sort_order::GknDocumentationSearchRequestSortOrder,
+    #[cfg(feature = "search")]
+    gkn_documentation_search_response::GknDocumentationSearchResponse,
+    #[cfg(any(feature = "agent_assistants", feature = "routing"))]
+    google_dialogflow_config::GoogleDialogflowConfig,
+    #[cfg(feature = "textbots")]
+    google_dialogflow_custom_settings::GoogleDialogflowCustomSettings,
+    #[cfg(feature = "architect")]
+    grammar::Grammar,
+    #[cfg(feature = "architect")]
+    grammar_file_upload_request::GrammarFileUploadRequest,
+    #[cfg(feature = "architect")]
+    grammar_file_upload_request_file_type::GrammarFileUploadRequestFileType,
+    #[cfg(feature = "architect")]
+    grammar_language::GrammarLanguage,
+    #[cfg(feature = "architect")]
+    grammar_language_file_metadata::GrammarLanguageFileMetadata,
+    #[cfg(feature = "architect")]
+    grammar_language_file_metadata_file_type::GrammarLanguageFileMetadataFileType,
+    #[cfg(feature = "architect")]
+    grammar_language_update::GrammarLanguageUpdate,
+    #[cfg(feature = "architect")]
+    grammar_listing::GrammarListing,
+    #[cfg(feature = "greetings")]
+    greeting::Greeting,
+    #[cfg(feature = "greetings")]
+    greeting_audio_file::GreetingAudioFile,
+    #[cfg(feature = "greetings")]
+    greeting_listing::GreetingListing,
+    #[cfg(feature = "greetings")]
+    greeting_media_info::GreetingMediaInfo,
+    #[cfg(feature = "greetings")]
+    greeting_owner::GreetingOwner,
+    #[cfg(feature = "greetings")]
+    greeting_owner_type::GreetingOwnerType,
+    #[cfg(feature = "greetings")]
+    greeting_type::GreetingType,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    group::Group,
+    #[cfg(feature = "journey")]
+    group_by_attribute::GroupByAttribute,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    group_contact::GroupContact,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    group_contact_media_type::GroupContactMediaType,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    group_contact_type::GroupContactType,
+    #[cfg(feature = "groups")]
+    group_create::GroupCreate,
+    #[cfg(feature = "groups")]
+    group_create_state::GroupCreateState,
+    #[cfg(feature = "groups")]
+    group_create_type::GroupCreateType,
+    #[cfg(feature = "groups")]
+    group_create_visibility::GroupCreateVisibility,
+    #[cfg(feature = "voicemail")]
+    group_email_policy::GroupEmailPolicy,
+    #[cfg(feature = "groups")]
+    group_entity_listing::GroupEntityListing,
+    #[cfg(feature = "groups")]
+    group_members_update::GroupMembersUpdate,
+    #[cfg(feature = "groups")]
+    group_profile::GroupProfile,
+    #[cfg(feature = "groups")]
+    group_profile_entity_listing::GroupProfileEntityListing,
+    #[cfg(feature = "groups")]
+    group_profile_state::GroupProfileState,
+    #[cfg(any(feature = "groups", feature = "search"))]
+    group_search_criteria::GroupSearchCriteria,
+    #[cfg(any(feature = "groups", feature = "search"))]
+    group_search_criteria_operator::GroupSearchCriteriaOperator,
+    #[cfg(any(feature = "groups", feature = "locations", feature = "search"))]
+    group_search_criteria_type::GroupSearchCriteriaType,
+    #[cfg(any(feature = "groups", feature = "search"))]
+    group_search_request::GroupSearchRequest,
+    #[cfg(any(feature = "groups", feature = "search"))]
+    group_search_request_sort_order::GroupSearchRequestSortOrder,
+    #[cfg(feature = "workforce_management")]
+    group_settings::GroupSettings,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "journey", feature = "languages", feature = "organization", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "telephony_providers_edge", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    group_state::GroupState,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    group_type::GroupType,
+    #[cfg(feature = "groups")]
+    group_update::GroupUpdate,
+    #[cfg(feature = "groups")]
+    group_update_state::GroupUpdateState,
+    #[cfg(feature = "groups")]
+    group_update_visibility::GroupUpdateVisibility,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    group_visibility::GroupVisibility,
+    #[cfg(any(feature = "groups", feature = "search"))]
+    groups_search_response::GroupsSearchResponse,
+    #[cfg(feature = "knowledge")]
+    guest_category_reference::GuestCategoryReference,
+    #[cfg(feature = "knowledge")]
+    guest_category_response_listing::GuestCategoryResponseListing,
+    #[cfg(feature = "web_chat")]
+    guest_member_info::GuestMemberInfo,
+    #[cfg(feature = "knowledge")]
+    guest_response_category::GuestResponseCategory,
+    #[cfg(feature = "workforce_management")]
+    headcount_forecast::HeadcountForecast,
+    #[cfg(feature = "workforce_management")]
+    headcount_interval::HeadcountInterval,
+    #[cfg(feature = "external_contacts")]
+    header::Header,
+    #[cfg(feature = "architect")]
+    health_info::HealthInfo,
+    #[cfg(feature = "architect")]
+    health_info_static_validation_results_item::HealthInfoStaticValidationResultsItem,
+    #[cfg(feature = "architect")]
+    health_info_status::HealthInfoStatus,
+    #[cfg(feature = "integrations")]
+    help_link::HelpLink,
+    #[cfg(feature = "routing")]
+    help_settings::HelpSettings,
+    #[cfg(feature = "workforce_management")]
+    historical_adherence_actuals::HistoricalAdherenceActuals,
+    #[cfg(feature = "workforce_management")]
+    historical_adherence_actuals_actual_activity_category::HistoricalAdherenceActualsActualActivityCategory,
+    #[cfg(feature = "workforce_management")]
+    historical_adherence_day_metrics::HistoricalAdherenceDayMetrics,
+    #[cfg(feature = "workforce_management")]
+    historical_adherence_exception_info::HistoricalAdherenceExceptionInfo,
+    #[cfg(feature = "workforce_management")]
+    historical_adherence_exception_info_actual_activity_category::HistoricalAdherenceExceptionInfoActualActivityCategory,
+    #[cfg(feature = "workforce_management")]
+    historical_adherence_exception_info_impact::HistoricalAdherenceExceptionInfoImpact,
+    #[cfg(feature = "workforce_management")]
+    historical_adherence_exception_info_routing_status::HistoricalAdherenceExceptionInfoRoutingStatus,
+    #[cfg(feature = "workforce_management")]
+    historical_adherence_exception_info_scheduled_activity_category::HistoricalAdherenceExceptionInfoScheduledActivityCategory,
+    #[cfg(feature = "workforce_management")]
+    historical_adherence_exception_info_system_presence::HistoricalAdherenceExceptionInfoSystemPresence,
+    #[cfg(feature = "workforce_management")]
+    historical_adherence_query_result::HistoricalAdherenceQueryResult,
+    #[cfg(feature = "workforce_management")]
+    historical_adherence_query_result_impact::HistoricalAdherenceQueryResultImpact,
+    #[cfg(feature = "workforce_management")]
+    historical_data_delete_entity::HistoricalDataDeleteEntity,
+    #[cfg(feature = "workforce_management")]
+    historical_data_delete_entity_status::HistoricalDataDeleteEntityStatus,
+    #[cfg(feature = "workforce_management")]
+    historical_data_disallowed_delete_entity::HistoricalDataDisallowedDeleteEntity,
+    #[cfg(feature = "workforce_management")]
+    historical_data_disallowed_delete_entity_reason::HistoricalDataDisallowedDeleteEntityReason,
+    #[cfg(feature = "workforce_management")]
+    historical_data_job_entity_status::HistoricalDataJobEntityStatus,
+    #[cfg(feature = "workforce_management")]
+    historical_data_job_entity_status_state::HistoricalDataJobEntityStatusState,
+    #[cfg(feature = "workforce_management")]
+    historical_import_delete_files_job_request::HistoricalImportDeleteFilesJobRequest,
+    #[cfg(feature = "workforce_management")]
+    historical_import_delete_files_job_response::HistoricalImportDeleteFilesJobResponse,
+    #[cfg(feature = "workforce_management")]
+    historical_import_delete_files_job_response_state::HistoricalImportDeleteFilesJobResponseState,
+    #[cfg(feature = "workforce_management")]
+    historical_import_overall_delete_status_response::HistoricalImportOverallDeleteStatusResponse,
+    #[cfg(feature = "workforce_management")]
+    historical_import_overall_delete_status_response_status::HistoricalImportOverallDeleteStatusResponseStatus,
+    #[cfg(feature = "workforce_management")]
+    historical_import_status::HistoricalImportStatus,
+    #[cfg(feature = "workforce_management")]
+    historical_import_status_job_response::HistoricalImportStatusJobResponse,
+    #[cfg(feature = "workforce_management")]
+    historical_import_status_listing::HistoricalImportStatusListing,
+    #[cfg(feature = "workforce_management")]
+    historical_import_status_status::HistoricalImportStatusStatus,
+    #[cfg(feature = "workforce_management")]
+    historical_import_status_type::HistoricalImportStatusType,
+    #[cfg(feature = "workforce_management")]
+    historical_shrinkage_activity_category_response::HistoricalShrinkageActivityCategoryResponse,
+    #[cfg(feature = "workforce_management")]
+    historical_shrinkage_activity_category_response_activity_category::HistoricalShrinkageActivityCategoryResponseActivityCategory,
+    #[cfg(feature = "workforce_management")]
+    historical_shrinkage_activity_code_response::HistoricalShrinkageActivityCodeResponse,
+    #[cfg(feature = "workforce_management")]
+    historical_shrinkage_aggregate_response::HistoricalShrinkageAggregateResponse,
+    #[cfg(feature = "workforce_management")]
+    historical_shrinkage_result::HistoricalShrinkageResult,
+    #[cfg(feature = "workforce_management")]
+    historical_shrinkage_result_listing::HistoricalShrinkageResultListing,
+    #[cfg(feature = "architect")]
+    history_entry::HistoryEntry,
+    #[cfg(feature = "architect")]
+    history_entry_action::HistoryEntryAction,
+    #[cfg(feature = "conversations")]
+    history_headers_translation::HistoryHeadersTranslation,
+    #[cfg(feature = "architect")]
+    history_listing::HistoryListing,
+    #[cfg(feature = "architect")]
+    history_listing_action_name::HistoryListingActionName,
+    #[cfg(feature = "architect")]
+    history_listing_action_status::HistoryListingActionStatus,
+    #[cfg(feature = "events")]
+    hold_updated_event::HoldUpdatedEvent,
+    #[cfg(feature = "telephony")]
+    homer_record::HomerRecord,
+    #[cfg(feature = "workforce_management")]
+    hris_time_off_type::HrisTimeOffType,
+    #[cfg(feature = "workforce_management")]
+    hris_time_off_type_response::HrisTimeOffTypeResponse,
+    #[cfg(feature = "workforce_management")]
+    hris_time_off_types_job_reference::HrisTimeOffTypesJobReference,
+    #[cfg(feature = "workforce_management")]
+    hris_time_off_types_job_reference_status::HrisTimeOffTypesJobReferenceStatus,
+    #[cfg(feature = "workforce_management")]
+    hris_time_off_types_job_response::HrisTimeOffTypesJobResponse,
+    #[cfg(feature = "workforce_management")]
+    hris_time_off_types_job_response_status::HrisTimeOffTypesJobResponseStatus,
+    #[cfg(feature = "workforce_management")]
+    hris_time_off_types_response::HrisTimeOffTypesResponse,
+    #[cfg(feature = "web_deployments")]
+    humanize::Humanize,
+    #[cfg(feature = "external_contacts")]
+    identifier_claim_request::IdentifierClaimRequest,
+    #[cfg(feature = "external_contacts")]
+    identifier_claim_request_operation::IdentifierClaimRequestOperation,
+    #[cfg(feature = "identity_provider")]
+    identity_now::IdentityNow,
+    #[cfg(feature = "identity_provider")]
+    identity_now_name_identifier_format::IdentityNowNameIdentifierFormat,
+    #[cfg(feature = "identity_provider")]
+    identity_now_sso_binding::IdentityNowSsoBinding,
+    #[cfg(feature = "identity_provider")]
+    identity_provider::IdentityProvider,
+    #[cfg(feature = "identity_provider")]
+    identity_provider_entity_listing::IdentityProviderEntityListing,
+    #[cfg(any(feature = "architect", feature = "conversations", feature = "routing"))]
+    identity_resolution_config::IdentityResolutionConfig,
+    #[cfg(feature = "conversations")]
+    identity_resolution_external_source::IdentityResolutionExternalSource,
+    #[cfg(feature = "routing")]
+    identity_resolution_queue_config::IdentityResolutionQueueConfig,
+    #[cfg(feature = "web_deployments")]
+    idle_event_trigger::IdleEventTrigger,
+    #[cfg(feature = "tokens")]
+    idle_token_timeout::IdleTokenTimeout,
+    #[cfg(feature = "workforce_management")]
+    ignored_activity_categories::IgnoredActivityCategories,
+    #[cfg(feature = "workforce_management")]
+    ignored_activity_categories_values_item::IgnoredActivityCategoriesValuesItem,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "integrations", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    image::Image,
+    #[cfg(feature = "routing")]
+    imap_settings::ImapSettings,
+    #[cfg(feature = "routing")]
+    imap_settings_status::ImapSettingsStatus,
+    #[cfg(feature = "knowledge")]
+    import_error::ImportError,
+    #[cfg(feature = "workforce_management")]
+    import_forecast_response::ImportForecastResponse,
+    #[cfg(feature = "workforce_management")]
+    import_forecast_response_status::ImportForecastResponseStatus,
+    #[cfg(feature = "workforce_management")]
+    import_forecast_upload_response::ImportForecastUploadResponse,
+    #[cfg(feature = "knowledge")]
+    import_report::ImportReport,
+    #[cfg(feature = "workforce_management")]
+    import_schedule_upload_response::ImportScheduleUploadResponse,
+    #[cfg(feature = "workforce_management")]
+    import_schedule_upload_schema::ImportScheduleUploadSchema,
+    #[cfg(feature = "scripts")]
+    import_script_status_response::ImportScriptStatusResponse,
+    #[cfg(feature = "outbound")]
+    import_status::ImportStatus,
+    #[cfg(feature = "knowledge")]
+    import_status_request::ImportStatusRequest,
+    #[cfg(feature = "outbound")]
+    import_status_state::ImportStatusState,
+    #[cfg(feature = "outbound")]
+    import_template::ImportTemplate,
+    #[cfg(feature = "outbound")]
+    import_template_entity_listing::ImportTemplateEntityListing,
+    #[cfg(feature = "outbound")]
+    import_template_list_name_format::ImportTemplateListNameFormat,
+    #[cfg(feature = "routing")]
+    inbound_domain::InboundDomain,
+    #[cfg(feature = "routing")]
+    inbound_domain_entity_listing::InboundDomainEntityListing,
+    #[cfg(feature = "routing")]
+    inbound_domain_mx_record_status::InboundDomainMxRecordStatus,
+    #[cfg(feature = "routing")]
+    inbound_domain_patch_request::InboundDomainPatchRequest,
+    #[cfg(feature = "conversations")]
+    inbound_message_request::InboundMessageRequest,
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
+    inbound_only_setting::InboundOnlySetting,
+    #[cfg(any(feature = "conversations", feature = "messaging", feature = "routing"))]
+    inbound_only_setting_inbound::InboundOnlySettingInbound,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    inbound_route::InboundRoute,
+    #[cfg(feature = "routing")]
+    inbound_route_entity_listing::InboundRouteEntityListing,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    inbound_route_history_inclusion::InboundRouteHistoryInclusion,
+    #[cfg(feature = "speech_text_analytics")]
+    infix_operator::InfixOperator,
+    #[cfg(feature = "speech_text_analytics")]
+    infix_operator_operator_type::InfixOperatorOperatorType,
+    #[cfg(feature = "infrastructure_as_code")]
+    infrastructureascode_job::InfrastructureascodeJob,
+    #[cfg(feature = "infrastructure_as_code")]
+    infrastructureascode_job_status::InfrastructureascodeJobStatus,
+    #[cfg(feature = "events")]
+    initial_configuration::InitialConfiguration,
+    #[cfg(feature = "recording")]
+    initiate_screen_recording::InitiateScreenRecording,
+    #[cfg(feature = "audit")]
+    initiating_action::InitiatingAction,
+    #[cfg(feature = "workforce_management")]
+    initiating_alternative_shift::InitiatingAlternativeShift,
+    #[cfg(feature = "gamification")]
+    insights_agent_item::InsightsAgentItem,
+    #[cfg(feature = "gamification")]
+    insights_agents::InsightsAgents,
+    #[cfg(feature = "gamification")]
+    insights_agents_granularity::InsightsAgentsGranularity,
+    #[cfg(feature = "gamification")]
+    insights_details::InsightsDetails,
+    #[cfg(feature = "gamification")]
+    insights_details_granularity::InsightsDetailsGranularity,
+    #[cfg(feature = "gamification")]
+    insights_details_metric_item::InsightsDetailsMetricItem,
+    #[cfg(feature = "gamification")]
+    insights_details_metric_period_points::InsightsDetailsMetricPeriodPoints,
+    #[cfg(feature = "gamification")]
+    insights_details_overall_item::InsightsDetailsOverallItem,
+    #[cfg(feature = "gamification")]
+    insights_details_overall_period_points::InsightsDetailsOverallPeriodPoints,
+    #[cfg(feature = "gamification")]
+    insights_rankings::InsightsRankings,
+    #[cfg(feature = "gamification")]
+    insights_rankings_granularity::InsightsRankingsGranularity,
+    #[cfg(feature = "speech_text_analytics")]
+    insights_settings_request::InsightsSettingsRequest,
+    #[cfg(feature = "gamification")]
+    insights_summary::InsightsSummary,
+    #[cfg(feature = "gamification")]
+    insights_summary_granularity::InsightsSummaryGranularity,
+    #[cfg(feature = "gamification")]
+    insights_summary_metric_item::InsightsSummaryMetricItem,
+    #[cfg(feature = "gamification")]
+    insights_summary_metric_period_points::InsightsSummaryMetricPeriodPoints,
+    #[cfg(feature = "gamification")]
+    insights_summary_overall_item::InsightsSummaryOverallItem,
+    #[cfg(feature = "gamification")]
+    insights_summary_overall_period_points::InsightsSummaryOverallPeriodPoints,
+    #[cfg(feature = "gamification")]
+    insights_summary_user_item::InsightsSummaryUserItem,
+    #[cfg(feature = "gamification")]
+    insights_trend::InsightsTrend,
+    #[cfg(feature = "gamification")]
+    insights_trend_granularity::InsightsTrendGranularity,
+    #[cfg(feature = "gamification")]
+    insights_trend_metric_item::InsightsTrendMetricItem,
+    #[cfg(feature = "gamification")]
+    insights_trend_total_item::InsightsTrendTotalItem,
+    #[cfg(feature = "gamification")]
+    insights_trends::InsightsTrends,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    instagram_id::InstagramId,
+    #[cfg(feature = "conversations")]
+    instagram_integration::InstagramIntegration,
+    #[cfg(feature = "conversations")]
+    instagram_integration_create_status::InstagramIntegrationCreateStatus,
+    #[cfg(feature = "conversations")]
+    instagram_integration_entity_listing::InstagramIntegrationEntityListing,
+    #[cfg(feature = "conversations")]
+    instagram_integration_request::InstagramIntegrationRequest,
+    #[cfg(feature = "conversations")]
+    instagram_integration_update_request::InstagramIntegrationUpdateRequest,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    instagram_scoped_id::InstagramScopedId,
+    #[cfg(feature = "integrations")]
+    integration::Integration,
+    #[cfg(feature = "integrations")]
+    integration_configuration::IntegrationConfiguration,
+    #[cfg(feature = "integrations")]
+    integration_configuration_info::IntegrationConfigurationInfo,
+    #[cfg(feature = "integrations")]
+    integration_entity_listing::IntegrationEntityListing,
+    #[cfg(feature = "recording")]
+    integration_export::IntegrationExport,
+    #[cfg(feature = "integrations")]
+    integration_intended_state::IntegrationIntendedState,
+    #[cfg(feature = "integrations")]
+    integration_status_info::IntegrationStatusInfo,
+    #[cfg(feature = "integrations")]
+    integration_status_info_code::IntegrationStatusInfoCode,
+    #[cfg(feature = "integrations")]
+    integration_type::IntegrationType,
+    #[cfg(feature = "integrations")]
+    integration_type_entity_listing::IntegrationTypeEntityListing,
+    #[cfg(any(feature = "architect", feature = "routing", feature = "web_deployments"))]
+    intent::Intent,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    intent_definition::IntentDefinition,
+    #[cfg(feature = "language_understanding")]
+    intent_feedback::IntentFeedback,
+    #[cfg(feature = "language_understanding")]
+    intent_feedback_assessment::IntentFeedbackAssessment,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    internal_message::InternalMessage,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    internal_message_details::InternalMessageDetails,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    internal_message_disconnect_type::InternalMessageDisconnectType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    internal_message_initial_state::InternalMessageInitialState,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    internal_message_state::InternalMessageState,
+    #[cfg(feature = "workforce_management")]
+    intraday_performance_prediction_data::IntradayPerformancePredictionData,
+    #[cfg(feature = "workforce_management")]
+    intraday_planning_group_request::IntradayPlanningGroupRequest,
+    #[cfg(feature = "workforce_management")]
+    intraday_planning_group_request_categories_item::IntradayPlanningGroupRequestCategoriesItem,
+    #[cfg(feature = "gamification")]
+    invalid_assignment::InvalidAssignment,
     #[cfg(feature = "billing")]
     invoice::Invoice,
-    #[cfg(any(feature = "billing", feature = "o_auth", feature = "usage"))]
+    #[cfg(feature = "organization")]
+    ip_address_authentication::IpAddressAuthentication,
+    #[cfg(feature = "utilities")]
+    ip_address_range::IpAddressRange,
+    #[cfg(feature = "utilities")]
+    ip_address_range_direction::IpAddressRangeDirection,
+    #[cfg(feature = "utilities")]
+    ip_address_range_listing::IpAddressRangeListing,
+    #[cfg(feature = "utilities")]
+    ip_address_range_service::IpAddressRangeService,
+    #[cfg(any(feature = "data_extensions", feature = "external_contacts", feature = "task_management"))]
+    item_validation_limits::ItemValidationLimits,
+    #[cfg(any(feature = "data_extensions", feature = "external_contacts", feature = "task_management"))]
+    items::Items,
+    #[cfg(feature = "architect")]
+    ivr::Ivr,
+    #[cfg(feature = "architect")]
+    ivr_division_view::IvrDivisionView,
+    #[cfg(feature = "architect")]
+    ivr_division_view_entity_listing::IvrDivisionViewEntityListing,
+    #[cfg(feature = "architect")]
+    ivr_entity_listing::IvrEntityListing,
+    #[cfg(feature = "events")]
+    ivr_established_event::IvrEstablishedEvent,
+    #[cfg(feature = "architect")]
+    ivr_state::IvrState,
+    #[cfg(feature = "journey")]
+    journey::Journey,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail", feature = "web_chat", feature = "web_deployments"))]
+    journey_action::JourneyAction,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail", feature = "web_chat", feature = "web_deployments"))]
+    journey_action_map::JourneyActionMap,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    journey_aggregate_data_container::JourneyAggregateDataContainer,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    journey_aggregate_query_clause::JourneyAggregateQueryClause,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    journey_aggregate_query_clause_type::JourneyAggregateQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    journey_aggregate_query_filter::JourneyAggregateQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    journey_aggregate_query_filter_type::JourneyAggregateQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    journey_aggregate_query_predicate::JourneyAggregateQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    journey_aggregate_query_predicate_dimension::JourneyAggregateQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    journey_aggregate_query_predicate_operator::JourneyAggregateQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    journey_aggregate_query_predicate_type::JourneyAggregateQueryPredicateType,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    journey_aggregate_query_response::JourneyAggregateQueryResponse,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    journey_aggregation_query::JourneyAggregationQuery,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    journey_aggregation_query_alternate_time_dimension::JourneyAggregationQueryAlternateTimeDimension,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    journey_aggregation_query_group_by_item::JourneyAggregationQueryGroupByItem,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    journey_aggregation_query_metrics_item::JourneyAggregationQueryMetricsItem,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    journey_aggregation_view::JourneyAggregationView,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    journey_aggregation_view_function::JourneyAggregationViewFunction,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    journey_aggregation_view_target::JourneyAggregationViewTarget,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    journey_app::JourneyApp,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    journey_campaign::JourneyCampaign,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail", feature = "web_chat"))]
+    journey_context::JourneyContext,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail", feature = "web_chat", feature = "web_deployments"))]
+    journey_customer::JourneyCustomer,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail", feature = "web_chat", feature = "web_deployments"))]
+    journey_customer_session::JourneyCustomerSession,
+    #[cfg(feature = "journey")]
+    journey_event_definition::JourneyEventDefinition,
+    #[cfg(feature = "journey")]
+    journey_event_definition_listing::JourneyEventDefinitionListing,
+    #[cfg(feature = "journey")]
+    journey_event_definition_source::JourneyEventDefinitionSource,
+    #[cfg(feature = "web_deployments")]
+    journey_events_settings::JourneyEventsSettings,
+    #[cfg(feature = "web_deployments")]
+    journey_events_settings_pageview_config::JourneyEventsSettingsPageviewConfig,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    journey_geolocation::JourneyGeolocation,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    journey_page::JourneyPage,
+    #[cfg(feature = "journey")]
+    journey_pattern::JourneyPattern,
+    #[cfg(feature = "journey")]
+    journey_pattern_stream_type::JourneyPatternStreamType,
+    #[cfg(feature = "journey")]
+    journey_segment::JourneySegment,
+    #[cfg(feature = "journey")]
+    journey_segment_request::JourneySegmentRequest,
+    #[cfg(feature = "journey")]
+    journey_segment_scope::JourneySegmentScope,
+    #[cfg(feature = "journey")]
+    journey_survey_question::JourneySurveyQuestion,
+    #[cfg(feature = "journey")]
+    journey_survey_question_customer_property::JourneySurveyQuestionCustomerProperty,
+    #[cfg(feature = "journey")]
+    journey_survey_question_type::JourneySurveyQuestionType,
+    #[cfg(feature = "journey")]
+    journey_view::JourneyView,
+    #[cfg(feature = "journey")]
+    journey_view_chart::JourneyViewChart,
+    #[cfg(feature = "journey")]
+    journey_view_chart_display_attributes::JourneyViewChartDisplayAttributes,
+    #[cfg(feature = "journey")]
+    journey_view_chart_display_attributes_type::JourneyViewChartDisplayAttributesType,
+    #[cfg(feature = "journey")]
+    journey_view_chart_group_by_attribute::JourneyViewChartGroupByAttribute,
+    #[cfg(feature = "journey")]
+    journey_view_chart_group_by_time::JourneyViewChartGroupByTime,
+    #[cfg(feature = "journey")]
+    journey_view_chart_metric::JourneyViewChartMetric,
+    #[cfg(feature = "journey")]
+    journey_view_chart_metric_aggregate::JourneyViewChartMetricAggregate,
+    #[cfg(feature = "journey")]
+    journey_view_chart_metric_result::JourneyViewChartMetricResult,
+    #[cfg(feature = "journey")]
+    journey_view_chart_metric_result_value::JourneyViewChartMetricResultValue,
+    #[cfg(feature = "journey")]
+    journey_view_chart_result::JourneyViewChartResult,
+    #[cfg(feature = "journey")]
+    journey_view_element::JourneyViewElement,
+    #[cfg(feature = "journey")]
+    journey_view_element_attributes::JourneyViewElementAttributes,
+    #[cfg(feature = "journey")]
+    journey_view_element_attributes_type::JourneyViewElementAttributesType,
+    #[cfg(feature = "journey")]
+    journey_view_element_display_attributes::JourneyViewElementDisplayAttributes,
+    #[cfg(feature = "journey")]
+    journey_view_element_filter::JourneyViewElementFilter,
+    #[cfg(feature = "journey")]
+    journey_view_element_filter_number_predicate::JourneyViewElementFilterNumberPredicate,
+    #[cfg(feature = "journey")]
+    journey_view_element_filter_number_predicate_operator::JourneyViewElementFilterNumberPredicateOperator,
+    #[cfg(feature = "journey")]
+    journey_view_element_filter_predicate::JourneyViewElementFilterPredicate,
+    #[cfg(feature = "journey")]
+    journey_view_element_filter_predicate_operator::JourneyViewElementFilterPredicateOperator,
+    #[cfg(feature = "journey")]
+    journey_view_element_filter_range::JourneyViewElementFilterRange,
+    #[cfg(feature = "journey")]
+    journey_view_element_filter_range_data::JourneyViewElementFilterRangeData,
+    #[cfg(feature = "journey")]
+    journey_view_element_filter_type::JourneyViewElementFilterType,
+    #[cfg(feature = "journey")]
+    journey_view_job::JourneyViewJob,
+    #[cfg(feature = "journey")]
+    journey_view_job_listing::JourneyViewJobListing,
+    #[cfg(feature = "journey")]
+    journey_view_job_status::JourneyViewJobStatus,
+    #[cfg(feature = "journey")]
+    journey_view_link::JourneyViewLink,
+    #[cfg(feature = "journey")]
+    journey_view_link_event_count_type::JourneyViewLinkEventCountType,
+    #[cfg(feature = "journey")]
+    journey_view_link_time_constraint::JourneyViewLinkTimeConstraint,
+    #[cfg(feature = "journey")]
+    journey_view_link_time_constraint_unit::JourneyViewLinkTimeConstraintUnit,
+    #[cfg(feature = "journey")]
+    journey_view_listing::JourneyViewListing,
+    #[cfg(feature = "journey")]
+    journey_view_result::JourneyViewResult,
+    #[cfg(feature = "journey")]
+    journey_view_result_element::JourneyViewResultElement,
+    #[cfg(feature = "journey")]
+    journey_view_result_link::JourneyViewResultLink,
+    #[cfg(feature = "journey")]
+    journey_view_result_metrics::JourneyViewResultMetrics,
+    #[cfg(feature = "journey")]
+    journey_view_schedule::JourneyViewSchedule,
+    #[cfg(feature = "journey")]
+    journey_view_schedule_frequency::JourneyViewScheduleFrequency,
+    #[cfg(feature = "journey")]
+    journey_view_schedule_listing::JourneyViewScheduleListing,
+    #[cfg(feature = "journey")]
+    journey_view_user::JourneyViewUser,
+    #[cfg(any(feature = "conversations", feature = "search"))]
+    json_cursor_search_response::JsonCursorSearchResponse,
+    #[cfg(any(feature = "process_automation", feature = "scim"))]
+    json_node::JsonNode,
+    #[cfg(any(feature = "search", feature = "suggest"))]
+    json_node_search_response::JsonNodeSearchResponse,
+    #[cfg(any(feature = "architect", feature = "conversations", feature = "external_contacts", feature = "integrations", feature = "journey", feature = "recording", feature = "response_management", feature = "routing", feature = "task_management", feature = "web_deployments"))]
+    json_schema_document::JsonSchemaDocument,
+    #[cfg(any(feature = "search", feature = "speech_text_analytics"))]
+    json_search_response::JsonSearchResponse,
+    #[cfg(feature = "routing")]
+    key_performance_indicator::KeyPerformanceIndicator,
+    #[cfg(feature = "routing")]
+    key_performance_indicator_assessment::KeyPerformanceIndicatorAssessment,
+    #[cfg(feature = "routing")]
+    key_performance_indicator_assessment_assessment_result::KeyPerformanceIndicatorAssessmentAssessmentResult,
+    #[cfg(feature = "routing")]
+    key_performance_indicator_kpi_group::KeyPerformanceIndicatorKpiGroup,
+    #[cfg(feature = "routing")]
+    key_performance_indicator_kpi_type::KeyPerformanceIndicatorKpiType,
+    #[cfg(feature = "routing")]
+    key_performance_indicator_optimization_type::KeyPerformanceIndicatorOptimizationType,
+    #[cfg(feature = "routing")]
+    key_performance_indicator_problem_type::KeyPerformanceIndicatorProblemType,
+    #[cfg(feature = "routing")]
+    key_performance_indicator_source::KeyPerformanceIndicatorSource,
+    #[cfg(feature = "routing")]
+    key_performance_indicator_status::KeyPerformanceIndicatorStatus,
+    #[cfg(feature = "recording")]
+    key_rotation_schedule::KeyRotationSchedule,
+    #[cfg(feature = "recording")]
+    key_rotation_schedule_period::KeyRotationSchedulePeriod,
+    #[cfg(feature = "journey")]
+    key_value::KeyValue,
+    #[cfg(feature = "web_deployments")]
+    knowledge::Knowledge,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregate_data_container::KnowledgeAggregateDataContainer,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregate_query_clause::KnowledgeAggregateQueryClause,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregate_query_clause_type::KnowledgeAggregateQueryClauseType,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregate_query_filter::KnowledgeAggregateQueryFilter,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregate_query_filter_type::KnowledgeAggregateQueryFilterType,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregate_query_predicate::KnowledgeAggregateQueryPredicate,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregate_query_predicate_dimension::KnowledgeAggregateQueryPredicateDimension,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregate_query_predicate_operator::KnowledgeAggregateQueryPredicateOperator,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregate_query_predicate_type::KnowledgeAggregateQueryPredicateType,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregate_query_response::KnowledgeAggregateQueryResponse,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregation_query::KnowledgeAggregationQuery,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregation_query_alternate_time_dimension::KnowledgeAggregationQueryAlternateTimeDimension,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregation_query_group_by_item::KnowledgeAggregationQueryGroupByItem,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregation_query_metrics_item::KnowledgeAggregationQueryMetricsItem,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregation_query_query_type::KnowledgeAggregationQueryQueryType,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregation_view::KnowledgeAggregationView,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregation_view_function::KnowledgeAggregationViewFunction,
+    #[cfg(feature = "analytics")]
+    knowledge_aggregation_view_target::KnowledgeAggregationViewTarget,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    knowledge_answer_config::KnowledgeAnswerConfig,
+    #[cfg(feature = "knowledge")]
+    knowledge_answer_document_response::KnowledgeAnswerDocumentResponse,
+    #[cfg(feature = "knowledge")]
+    knowledge_answer_documents_response::KnowledgeAnswerDocumentsResponse,
+    #[cfg(feature = "knowledge")]
+    knowledge_answer_generation_response::KnowledgeAnswerGenerationResponse,
+    #[cfg(any(feature = "knowledge", feature = "search"))]
+    knowledge_base::KnowledgeBase,
+    #[cfg(any(feature = "knowledge", feature = "search"))]
+    knowledge_base_core_language::KnowledgeBaseCoreLanguage,
+    #[cfg(feature = "knowledge")]
+    knowledge_base_create_request::KnowledgeBaseCreateRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_base_create_request_core_language::KnowledgeBaseCreateRequestCoreLanguage,
+    #[cfg(feature = "knowledge")]
+    knowledge_base_listing::KnowledgeBaseListing,
+    #[cfg(any(feature = "agent_assistants", feature = "knowledge", feature = "routing"))]
+    knowledge_base_reference::KnowledgeBaseReference,
+    #[cfg(any(feature = "agent_assistants", feature = "knowledge", feature = "routing", feature = "search"))]
+    knowledge_base_reference_language_code::KnowledgeBaseReferenceLanguageCode,
+    #[cfg(feature = "knowledge")]
+    knowledge_base_update_request::KnowledgeBaseUpdateRequest,
+    #[cfg(any(feature = "agent_assistants", feature = "routing"))]
+    knowledge_base_with_dialect_reference::KnowledgeBaseWithDialectReference,
+    #[cfg(any(feature = "agent_assistants", feature = "routing"))]
+    knowledge_base_with_dialect_reference_language_code::KnowledgeBaseWithDialectReferenceLanguageCode,
+    #[cfg(any(feature = "knowledge", feature = "search"))]
+    knowledge_category::KnowledgeCategory,
+    #[cfg(any(feature = "knowledge", feature = "search"))]
+    knowledge_category_language_code::KnowledgeCategoryLanguageCode,
+    #[cfg(feature = "knowledge")]
+    knowledge_category_request::KnowledgeCategoryRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_context_reference::KnowledgeContextReference,
+    #[cfg(feature = "knowledge")]
+    knowledge_context_value_reference::KnowledgeContextValueReference,
+    #[cfg(feature = "knowledge")]
+    knowledge_conversation_context::KnowledgeConversationContext,
+    #[cfg(feature = "knowledge")]
+    knowledge_conversation_context_media_type::KnowledgeConversationContextMediaType,
+    #[cfg(feature = "knowledge")]
+    knowledge_conversation_context_message_type::KnowledgeConversationContextMessageType,
+    #[cfg(feature = "knowledge")]
+    knowledge_conversation_context_response::KnowledgeConversationContextResponse,
+    #[cfg(feature = "knowledge")]
+    knowledge_conversation_context_response_media_type::KnowledgeConversationContextResponseMediaType,
+    #[cfg(feature = "knowledge")]
+    knowledge_document::KnowledgeDocument,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_alternative::KnowledgeDocumentAlternative,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_bulk_remove_request::KnowledgeDocumentBulkRemoveRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_bulk_request::KnowledgeDocumentBulkRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_bulk_request_type::KnowledgeDocumentBulkRequestType,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_bulk_update_entity::KnowledgeDocumentBulkUpdateEntity,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_bulk_update_request::KnowledgeDocumentBulkUpdateRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_bulk_version_add_entity::KnowledgeDocumentBulkVersionAddEntity,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_bulk_version_add_request::KnowledgeDocumentBulkVersionAddRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_content_upload::KnowledgeDocumentContentUpload,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_content_upload_content_type::KnowledgeDocumentContentUploadContentType,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_content_upload_status::KnowledgeDocumentContentUploadStatus,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_copy::KnowledgeDocumentCopy,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_copy_query_type::KnowledgeDocumentCopyQueryType,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_copy_surfacing_method::KnowledgeDocumentCopySurfacingMethod,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_create_request::KnowledgeDocumentCreateRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_feedback::KnowledgeDocumentFeedback,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_feedback_query_type::KnowledgeDocumentFeedbackQueryType,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_feedback_rating::KnowledgeDocumentFeedbackRating,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_feedback_reason::KnowledgeDocumentFeedbackReason,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_feedback_response::KnowledgeDocumentFeedbackResponse,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_feedback_response_listing::KnowledgeDocumentFeedbackResponseListing,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_feedback_response_query_type::KnowledgeDocumentFeedbackResponseQueryType,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_feedback_response_rating::KnowledgeDocumentFeedbackResponseRating,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_feedback_response_reason::KnowledgeDocumentFeedbackResponseReason,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_feedback_response_state::KnowledgeDocumentFeedbackResponseState,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_feedback_response_surfacing_method::KnowledgeDocumentFeedbackResponseSurfacingMethod,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_feedback_state::KnowledgeDocumentFeedbackState,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_feedback_surfacing_method::KnowledgeDocumentFeedbackSurfacingMethod,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_feedback_update_request::KnowledgeDocumentFeedbackUpdateRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_feedback_update_request_rating::KnowledgeDocumentFeedbackUpdateRequestRating,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_feedback_update_request_reason::KnowledgeDocumentFeedbackUpdateRequestReason,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_feedback_update_request_state::KnowledgeDocumentFeedbackUpdateRequestState,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_guest_search::KnowledgeDocumentGuestSearch,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_guest_search_query_type::KnowledgeDocumentGuestSearchQueryType,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_guest_search_request::KnowledgeDocumentGuestSearchRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_guest_search_request_query_type::KnowledgeDocumentGuestSearchRequestQueryType,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_guest_search_result::KnowledgeDocumentGuestSearchResult,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_language_code::KnowledgeDocumentLanguageCode,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_presentation::KnowledgeDocumentPresentation,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_presentation_query_type::KnowledgeDocumentPresentationQueryType,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_presentation_surfacing_method::KnowledgeDocumentPresentationSurfacingMethod,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_query::KnowledgeDocumentQuery,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_query_include_variations::KnowledgeDocumentQueryIncludeVariations,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_query_response::KnowledgeDocumentQueryResponse,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_query_sort_by::KnowledgeDocumentQuerySortBy,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_query_sort_order::KnowledgeDocumentQuerySortOrder,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_reference::KnowledgeDocumentReference,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_req::KnowledgeDocumentReq,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_request::KnowledgeDocumentRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_request_type::KnowledgeDocumentRequestType,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_response::KnowledgeDocumentResponse,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_response_listing::KnowledgeDocumentResponseListing,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_response_state::KnowledgeDocumentResponseState,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_search::KnowledgeDocumentSearch,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_search_query_type::KnowledgeDocumentSearchQueryType,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_search_request::KnowledgeDocumentSearchRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_search_request_answer_mode_item::KnowledgeDocumentSearchRequestAnswerModeItem,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_search_request_query_type::KnowledgeDocumentSearchRequestQueryType,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_search_request_sort_by::KnowledgeDocumentSearchRequestSortBy,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_search_request_sort_order::KnowledgeDocumentSearchRequestSortOrder,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_search_result::KnowledgeDocumentSearchResult,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_suggestion::KnowledgeDocumentSuggestion,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_suggestion_request::KnowledgeDocumentSuggestionRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_suggestion_result::KnowledgeDocumentSuggestionResult,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_suggestion_result_document::KnowledgeDocumentSuggestionResultDocument,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_type::KnowledgeDocumentType,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_version::KnowledgeDocumentVersion,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_version_listing::KnowledgeDocumentVersionListing,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_version_reference::KnowledgeDocumentVersionReference,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_version_variation::KnowledgeDocumentVersionVariation,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_version_variation_listing::KnowledgeDocumentVersionVariationListing,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_view::KnowledgeDocumentView,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_view_query_type::KnowledgeDocumentViewQueryType,
+    #[cfg(feature = "knowledge")]
+    knowledge_document_view_surfacing_method::KnowledgeDocumentViewSurfacingMethod,
+    #[cfg(feature = "knowledge")]
+    knowledge_documents_answer_filter::KnowledgeDocumentsAnswerFilter,
+    #[cfg(feature = "knowledge")]
+    knowledge_documents_answer_filter_answer_mode_item::KnowledgeDocumentsAnswerFilterAnswerModeItem,
+    #[cfg(feature = "knowledge")]
+    knowledge_documents_answer_filter_app_type::KnowledgeDocumentsAnswerFilterAppType,
+    #[cfg(feature = "knowledge")]
+    knowledge_documents_answer_filter_language::KnowledgeDocumentsAnswerFilterLanguage,
+    #[cfg(feature = "knowledge")]
+    knowledge_documents_answer_filter_query_type::KnowledgeDocumentsAnswerFilterQueryType,
+    #[cfg(feature = "knowledge")]
+    knowledge_export_job_documents_filter::KnowledgeExportJobDocumentsFilter,
+    #[cfg(feature = "knowledge")]
+    knowledge_export_job_filter::KnowledgeExportJobFilter,
+    #[cfg(feature = "knowledge")]
+    knowledge_export_job_filter_exclude_item::KnowledgeExportJobFilterExcludeItem,
+    #[cfg(feature = "knowledge")]
+    knowledge_export_job_filter_version_filter::KnowledgeExportJobFilterVersionFilter,
+    #[cfg(feature = "knowledge")]
+    knowledge_export_job_request::KnowledgeExportJobRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_export_job_request_file_type::KnowledgeExportJobRequestFileType,
+    #[cfg(feature = "knowledge")]
+    knowledge_export_job_response::KnowledgeExportJobResponse,
+    #[cfg(feature = "knowledge")]
+    knowledge_export_job_response_file_type::KnowledgeExportJobResponseFileType,
+    #[cfg(feature = "knowledge")]
+    knowledge_export_job_response_status::KnowledgeExportJobResponseStatus,
+    #[cfg(feature = "knowledge")]
+    knowledge_extended_category::KnowledgeExtendedCategory,
+    #[cfg(feature = "knowledge")]
+    knowledge_extended_category_language_code::KnowledgeExtendedCategoryLanguageCode,
+    #[cfg(feature = "knowledge")]
+    knowledge_group_statistics::KnowledgeGroupStatistics,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_answer_document_response::KnowledgeGuestAnswerDocumentResponse,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_answer_documents_response::KnowledgeGuestAnswerDocumentsResponse,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_copy::KnowledgeGuestDocumentCopy,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_copy_query_type::KnowledgeGuestDocumentCopyQueryType,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_copy_surfacing_method::KnowledgeGuestDocumentCopySurfacingMethod,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_feedback::KnowledgeGuestDocumentFeedback,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_feedback_query_type::KnowledgeGuestDocumentFeedbackQueryType,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_feedback_rating::KnowledgeGuestDocumentFeedbackRating,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_feedback_reason::KnowledgeGuestDocumentFeedbackReason,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_feedback_state::KnowledgeGuestDocumentFeedbackState,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_feedback_surfacing_method::KnowledgeGuestDocumentFeedbackSurfacingMethod,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_presentation::KnowledgeGuestDocumentPresentation,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_presentation_query_type::KnowledgeGuestDocumentPresentationQueryType,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_presentation_surfacing_method::KnowledgeGuestDocumentPresentationSurfacingMethod,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_response::KnowledgeGuestDocumentResponse,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_response_listing::KnowledgeGuestDocumentResponseListing,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_response_state::KnowledgeGuestDocumentResponseState,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_suggestion::KnowledgeGuestDocumentSuggestion,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_suggestion_request::KnowledgeGuestDocumentSuggestionRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_suggestion_result::KnowledgeGuestDocumentSuggestionResult,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_variation::KnowledgeGuestDocumentVariation,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_variation_answer::KnowledgeGuestDocumentVariationAnswer,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_variation_context::KnowledgeGuestDocumentVariationContext,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_version_reference::KnowledgeGuestDocumentVersionReference,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_view::KnowledgeGuestDocumentView,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_view_query_type::KnowledgeGuestDocumentViewQueryType,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_document_view_surfacing_method::KnowledgeGuestDocumentViewSurfacingMethod,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_search_client_application::KnowledgeGuestSearchClientApplication,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_search_client_application_type::KnowledgeGuestSearchClientApplicationType,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_search_document_response::KnowledgeGuestSearchDocumentResponse,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_search_document_response_state::KnowledgeGuestSearchDocumentResponseState,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_session::KnowledgeGuestSession,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_session_app::KnowledgeGuestSessionApp,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_session_app_type::KnowledgeGuestSessionAppType,
+    #[cfg(feature = "knowledge")]
+    knowledge_guest_session_context::KnowledgeGuestSessionContext,
+    #[cfg(feature = "knowledge")]
+    knowledge_import::KnowledgeImport,
+    #[cfg(feature = "knowledge")]
+    knowledge_import_file_type::KnowledgeImportFileType,
+    #[cfg(feature = "knowledge")]
+    knowledge_import_job_error::KnowledgeImportJobError,
+    #[cfg(feature = "knowledge")]
+    knowledge_import_job_report::KnowledgeImportJobReport,
+    #[cfg(feature = "knowledge")]
+    knowledge_import_job_request::KnowledgeImportJobRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_import_job_request_file_type::KnowledgeImportJobRequestFileType,
+    #[cfg(feature = "knowledge")]
+    knowledge_import_job_response::KnowledgeImportJobResponse,
+    #[cfg(feature = "knowledge")]
+    knowledge_import_job_response_file_type::KnowledgeImportJobResponseFileType,
+    #[cfg(feature = "knowledge")]
+    knowledge_import_job_response_status::KnowledgeImportJobResponseStatus,
+    #[cfg(feature = "knowledge")]
+    knowledge_import_job_settings::KnowledgeImportJobSettings,
+    #[cfg(feature = "knowledge")]
+    knowledge_import_job_statistics::KnowledgeImportJobStatistics,
+    #[cfg(feature = "knowledge")]
+    knowledge_import_language_code::KnowledgeImportLanguageCode,
+    #[cfg(feature = "knowledge")]
+    knowledge_import_status::KnowledgeImportStatus,
+    #[cfg(feature = "knowledge")]
+    knowledge_integration_filter::KnowledgeIntegrationFilter,
+    #[cfg(feature = "knowledge")]
+    knowledge_integration_filter_action::KnowledgeIntegrationFilterAction,
+    #[cfg(feature = "knowledge")]
+    knowledge_integration_filter_name::KnowledgeIntegrationFilterName,
+    #[cfg(feature = "knowledge")]
+    knowledge_integration_filter_type::KnowledgeIntegrationFilterType,
+    #[cfg(feature = "knowledge")]
+    knowledge_integration_filter_value::KnowledgeIntegrationFilterValue,
+    #[cfg(feature = "knowledge")]
+    knowledge_integration_options_response::KnowledgeIntegrationOptionsResponse,
+    #[cfg(feature = "knowledge")]
+    knowledge_integration_reference::KnowledgeIntegrationReference,
+    #[cfg(feature = "knowledge")]
+    knowledge_operation_source::KnowledgeOperationSource,
+    #[cfg(feature = "knowledge")]
+    knowledge_operation_source_type::KnowledgeOperationSourceType,
+    #[cfg(feature = "knowledge")]
+    knowledge_parse_import_result::KnowledgeParseImportResult,
+    #[cfg(feature = "knowledge")]
+    knowledge_parse_job_request::KnowledgeParseJobRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_parse_job_request_import::KnowledgeParseJobRequestImport,
+    #[cfg(feature = "knowledge")]
+    knowledge_parse_job_request_patch::KnowledgeParseJobRequestPatch,
+    #[cfg(feature = "knowledge")]
+    knowledge_parse_job_response::KnowledgeParseJobResponse,
+    #[cfg(feature = "knowledge")]
+    knowledge_parse_job_response_status::KnowledgeParseJobResponseStatus,
+    #[cfg(feature = "knowledge")]
+    knowledge_parse_record::KnowledgeParseRecord,
+    #[cfg(feature = "knowledge")]
+    knowledge_search_client_application::KnowledgeSearchClientApplication,
+    #[cfg(feature = "knowledge")]
+    knowledge_search_client_application_type::KnowledgeSearchClientApplicationType,
+    #[cfg(feature = "knowledge")]
+    knowledge_search_document_response::KnowledgeSearchDocumentResponse,
+    #[cfg(feature = "knowledge")]
+    knowledge_search_document_response_state::KnowledgeSearchDocumentResponseState,
+    #[cfg(any(feature = "knowledge", feature = "search"))]
+    knowledge_search_document_v1::KnowledgeSearchDocumentV1,
+    #[cfg(any(feature = "knowledge", feature = "search"))]
+    knowledge_search_document_v1_language_code::KnowledgeSearchDocumentV1LanguageCode,
+    #[cfg(any(feature = "knowledge", feature = "search"))]
+    knowledge_search_document_v1_type::KnowledgeSearchDocumentV1Type,
+    #[cfg(any(feature = "knowledge", feature = "search"))]
+    knowledge_search_request::KnowledgeSearchRequest,
+    #[cfg(any(feature = "knowledge", feature = "search"))]
+    knowledge_search_request_document_type::KnowledgeSearchRequestDocumentType,
+    #[cfg(any(feature = "knowledge", feature = "search"))]
+    knowledge_search_response::KnowledgeSearchResponse,
+    #[cfg(any(feature = "agent_assistants", feature = "routing"))]
+    knowledge_suggestion_config::KnowledgeSuggestionConfig,
+    #[cfg(any(feature = "agent_assistants", feature = "routing"))]
+    knowledge_suggestion_config_vendor_name::KnowledgeSuggestionConfigVendorName,
+    #[cfg(feature = "knowledge")]
+    knowledge_sync_job_report::KnowledgeSyncJobReport,
+    #[cfg(feature = "knowledge")]
+    knowledge_sync_job_request::KnowledgeSyncJobRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_sync_job_response::KnowledgeSyncJobResponse,
+    #[cfg(feature = "knowledge")]
+    knowledge_sync_job_response_status::KnowledgeSyncJobResponseStatus,
+    #[cfg(feature = "knowledge")]
+    knowledge_sync_job_statistics::KnowledgeSyncJobStatistics,
+    #[cfg(feature = "knowledge")]
+    knowledge_sync_request::KnowledgeSyncRequest,
+    #[cfg(feature = "knowledge")]
+    knowledge_training::KnowledgeTraining,
+    #[cfg(feature = "knowledge")]
+    knowledge_training_knowledge_documents_state::KnowledgeTrainingKnowledgeDocumentsState,
+    #[cfg(feature = "knowledge")]
+    knowledge_training_status::KnowledgeTrainingStatus,
+    #[cfg(feature = "routing")]
+    kpi_result::KpiResult,
+    #[cfg(feature = "routing")]
+    kpi_result_media_type::KpiResultMediaType,
+    #[cfg(feature = "journey")]
+    label::Label,
+    #[cfg(feature = "knowledge")]
+    label_create_request::LabelCreateRequest,
+    #[cfg(feature = "knowledge")]
+    label_listing::LabelListing,
+    #[cfg(feature = "knowledge")]
+    label_response::LabelResponse,
+    #[cfg(feature = "knowledge")]
+    label_update_request::LabelUpdateRequest,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    label_utilization_request::LabelUtilizationRequest,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    label_utilization_response::LabelUtilizationResponse,
+    #[cfg(any(feature = "languages", feature = "recording", feature = "routing"))]
+    language::Language,
+    #[cfg(any(feature = "languages", feature = "routing"))]
+    language_entity_listing::LanguageEntityListing,
+    #[cfg(feature = "integrations")]
+    language_override::LanguageOverride,
+    #[cfg(any(feature = "task_management", feature = "workforce_management"))]
+    language_reference::LanguageReference,
+    #[cfg(any(feature = "languages", feature = "recording", feature = "routing"))]
+    language_state::LanguageState,
+    #[cfg(feature = "outbound")]
+    last_attempt_by_column_condition_settings::LastAttemptByColumnConditionSettings,
+    #[cfg(feature = "outbound")]
+    last_attempt_by_column_condition_settings_operator::LastAttemptByColumnConditionSettingsOperator,
+    #[cfg(feature = "outbound")]
+    last_attempt_overall_condition_settings::LastAttemptOverallConditionSettings,
+    #[cfg(feature = "outbound")]
+    last_attempt_overall_condition_settings_media_types_item::LastAttemptOverallConditionSettingsMediaTypesItem,
+    #[cfg(feature = "outbound")]
+    last_attempt_overall_condition_settings_operator::LastAttemptOverallConditionSettingsOperator,
+    #[cfg(feature = "outbound")]
+    last_result_by_column_condition_settings::LastResultByColumnConditionSettings,
+    #[cfg(feature = "outbound")]
+    last_result_overall_condition_settings::LastResultOverallConditionSettings,
+    #[cfg(feature = "web_deployments")]
+    launcher_button_settings::LauncherButtonSettings,
+    #[cfg(feature = "web_deployments")]
+    launcher_button_settings_visibility::LauncherButtonSettingsVisibility,
+    #[cfg(feature = "gamification")]
+    leaderboard::Leaderboard,
+    #[cfg(feature = "gamification")]
+    leaderboard_item::LeaderboardItem,
+    #[cfg(feature = "learning")]
+    learning_assessment::LearningAssessment,
+    #[cfg(feature = "learning")]
+    learning_assessment_scoring_request::LearningAssessmentScoringRequest,
+    #[cfg(feature = "learning")]
+    learning_assessment_status::LearningAssessmentStatus,
+    #[cfg(feature = "learning")]
+    learning_assignment::LearningAssignment,
+    #[cfg(feature = "learning")]
+    learning_assignment_aggregate_param::LearningAssignmentAggregateParam,
+    #[cfg(feature = "learning")]
+    learning_assignment_aggregate_param_group_by_item::LearningAssignmentAggregateParamGroupByItem,
+    #[cfg(feature = "learning")]
+    learning_assignment_aggregate_param_metrics_item::LearningAssignmentAggregateParamMetricsItem,
+    #[cfg(feature = "learning")]
+    learning_assignment_aggregate_query_request_clause::LearningAssignmentAggregateQueryRequestClause,
+    #[cfg(feature = "learning")]
+    learning_assignment_aggregate_query_request_clause_type::LearningAssignmentAggregateQueryRequestClauseType,
+    #[cfg(feature = "learning")]
+    learning_assignment_aggregate_query_request_filter::LearningAssignmentAggregateQueryRequestFilter,
+    #[cfg(feature = "learning")]
+    learning_assignment_aggregate_query_request_filter_type::LearningAssignmentAggregateQueryRequestFilterType,
+    #[cfg(feature = "learning")]
+    learning_assignment_aggregate_query_request_predicate::LearningAssignmentAggregateQueryRequestPredicate,
+    #[cfg(feature = "learning")]
+    learning_assignment_aggregate_query_request_predicate_dimension::LearningAssignmentAggregateQueryRequestPredicateDimension,
+    #[cfg(feature = "learning")]
+    learning_assignment_aggregate_query_response_data::LearningAssignmentAggregateQueryResponseData,
+    #[cfg(feature = "learning")]
+    learning_assignment_aggregate_query_response_grouped_data::LearningAssignmentAggregateQueryResponseGroupedData,
+    #[cfg(feature = "learning")]
+    learning_assignment_aggregate_query_response_metric::LearningAssignmentAggregateQueryResponseMetric,
+    #[cfg(feature = "learning")]
+    learning_assignment_aggregate_query_response_metric_metric::LearningAssignmentAggregateQueryResponseMetricMetric,
+    #[cfg(feature = "learning")]
+    learning_assignment_aggregate_query_response_stats::LearningAssignmentAggregateQueryResponseStats,
+    #[cfg(feature = "learning")]
+    learning_assignment_aggregate_response::LearningAssignmentAggregateResponse,
+    #[cfg(feature = "learning")]
+    learning_assignment_bulk_add_response::LearningAssignmentBulkAddResponse,
+    #[cfg(feature = "learning")]
+    learning_assignment_bulk_remove_response::LearningAssignmentBulkRemoveResponse,
+    #[cfg(feature = "learning")]
+    learning_assignment_create::LearningAssignmentCreate,
+    #[cfg(feature = "learning")]
+    learning_assignment_entity::LearningAssignmentEntity,
+    #[cfg(feature = "learning")]
+    learning_assignment_external_update::LearningAssignmentExternalUpdate,
+    #[cfg(feature = "learning")]
+    learning_assignment_external_update_state::LearningAssignmentExternalUpdateState,
+    #[cfg(feature = "learning")]
+    learning_assignment_item::LearningAssignmentItem,
+    #[cfg(feature = "learning")]
+    learning_assignment_reference::LearningAssignmentReference,
+    #[cfg(feature = "learning")]
+    learning_assignment_reschedule::LearningAssignmentReschedule,
+    #[cfg(feature = "learning")]
+    learning_assignment_state::LearningAssignmentState,
+    #[cfg(feature = "learning")]
+    learning_assignment_step::LearningAssignmentStep,
+    #[cfg(feature = "learning")]
+    learning_assignment_step_completion_status::LearningAssignmentStepCompletionStatus,
+    #[cfg(feature = "learning")]
+    learning_assignment_step_sco_structure::LearningAssignmentStepScoStructure,
+    #[cfg(feature = "learning")]
+    learning_assignment_step_sco_structure_completion_status::LearningAssignmentStepScoStructureCompletionStatus,
+    #[cfg(feature = "learning")]
+    learning_assignment_step_sco_structure_success_status::LearningAssignmentStepScoStructureSuccessStatus,
+    #[cfg(feature = "learning")]
+    learning_assignment_step_signed_cookie::LearningAssignmentStepSignedCookie,
+    #[cfg(feature = "learning")]
+    learning_assignment_step_success_status::LearningAssignmentStepSuccessStatus,
+    #[cfg(feature = "learning")]
+    learning_assignment_update::LearningAssignmentUpdate,
+    #[cfg(feature = "learning")]
+    learning_assignment_update_state::LearningAssignmentUpdateState,
+    #[cfg(feature = "learning")]
+    learning_assignment_user::LearningAssignmentUser,
+    #[cfg(feature = "learning")]
+    learning_assignment_user_listing::LearningAssignmentUserListing,
+    #[cfg(feature = "learning")]
+    learning_assignment_user_query::LearningAssignmentUserQuery,
+    #[cfg(feature = "learning")]
+    learning_assignments_domain_entity::LearningAssignmentsDomainEntity,
+    #[cfg(feature = "learning")]
+    learning_cover_art_thumbnail::LearningCoverArtThumbnail,
+    #[cfg(feature = "uploads")]
+    learning_cover_art_upload_url_request::LearningCoverArtUploadUrlRequest,
+    #[cfg(feature = "uploads")]
+    learning_cover_art_upload_url_request_content_type::LearningCoverArtUploadUrlRequestContentType,
+    #[cfg(feature = "uploads")]
+    learning_cover_art_upload_url_request_server_side_encryption::LearningCoverArtUploadUrlRequestServerSideEncryption,
+    #[cfg(feature = "learning")]
+    learning_module::LearningModule,
+    #[cfg(feature = "learning")]
+    learning_module_archival_mode::LearningModuleArchivalMode,
+    #[cfg(feature = "learning")]
+    learning_module_cover_art_request::LearningModuleCoverArtRequest,
+    #[cfg(feature = "learning")]
+    learning_module_cover_art_response::LearningModuleCoverArtResponse,
+    #[cfg(feature = "learning")]
+    learning_module_inform_step::LearningModuleInformStep,
+    #[cfg(feature = "learning")]
+    learning_module_inform_step_request::LearningModuleInformStepRequest,
+    #[cfg(feature = "learning")]
+    learning_module_inform_step_request_type::LearningModuleInformStepRequestType,
+    #[cfg(feature = "learning")]
+    learning_module_inform_step_type::LearningModuleInformStepType,
+    #[cfg(feature = "learning")]
+    learning_module_job_request::LearningModuleJobRequest,
+    #[cfg(feature = "learning")]
+    learning_module_job_request_action::LearningModuleJobRequestAction,
+    #[cfg(feature = "learning")]
+    learning_module_job_response::LearningModuleJobResponse,
+    #[cfg(feature = "learning")]
+    learning_module_job_response_status::LearningModuleJobResponseStatus,
+    #[cfg(feature = "learning")]
+    learning_module_preview_get_response::LearningModulePreviewGetResponse,
+    #[cfg(feature = "learning")]
+    learning_module_preview_get_response_assignment::LearningModulePreviewGetResponseAssignment,
+    #[cfg(feature = "learning")]
+    learning_module_preview_get_response_assignment_state::LearningModulePreviewGetResponseAssignmentState,
+    #[cfg(feature = "learning")]
+    learning_module_preview_get_response_step::LearningModulePreviewGetResponseStep,
+    #[cfg(feature = "learning")]
+    learning_module_preview_get_response_step_completion_status::LearningModulePreviewGetResponseStepCompletionStatus,
+    #[cfg(feature = "learning")]
+    learning_module_preview_get_response_step_success_status::LearningModulePreviewGetResponseStepSuccessStatus,
+    #[cfg(feature = "learning")]
+    learning_module_preview_get_sco_structure::LearningModulePreviewGetScoStructure,
+    #[cfg(feature = "learning")]
+    learning_module_preview_get_sco_structure_completion_status::LearningModulePreviewGetScoStructureCompletionStatus,
+    #[cfg(feature = "learning")]
+    learning_module_preview_get_sco_structure_success_status::LearningModulePreviewGetScoStructureSuccessStatus,
+    #[cfg(feature = "learning")]
+    learning_module_preview_update_request::LearningModulePreviewUpdateRequest,
+    #[cfg(feature = "learning")]
+    learning_module_preview_update_request_current_step::LearningModulePreviewUpdateRequestCurrentStep,
+    #[cfg(feature = "learning")]
+    learning_module_preview_update_request_state::LearningModulePreviewUpdateRequestState,
+    #[cfg(feature = "learning")]
+    learning_module_preview_update_response::LearningModulePreviewUpdateResponse,
+    #[cfg(feature = "learning")]
+    learning_module_preview_update_response_assignment::LearningModulePreviewUpdateResponseAssignment,
+    #[cfg(feature = "learning")]
+    learning_module_preview_update_response_assignment_state::LearningModulePreviewUpdateResponseAssignmentState,
+    #[cfg(feature = "learning")]
+    learning_module_preview_update_response_current_step::LearningModulePreviewUpdateResponseCurrentStep,
+    #[cfg(feature = "learning")]
+    learning_module_preview_update_sco_structure::LearningModulePreviewUpdateScoStructure,
+    #[cfg(feature = "learning")]
+    learning_module_preview_update_sco_structure_completion_status::LearningModulePreviewUpdateScoStructureCompletionStatus,
+    #[cfg(feature = "learning")]
+    learning_module_preview_update_sco_structure_success_status::LearningModulePreviewUpdateScoStructureSuccessStatus,
+    #[cfg(feature = "learning")]
+    learning_module_preview_update_step::LearningModulePreviewUpdateStep,
+    #[cfg(feature = "learning")]
+    learning_module_preview_update_step_completion_status::LearningModulePreviewUpdateStepCompletionStatus,
+    #[cfg(feature = "learning")]
+    learning_module_preview_update_step_success_status::LearningModulePreviewUpdateStepSuccessStatus,
+    #[cfg(feature = "learning")]
+    learning_module_publish_request::LearningModulePublishRequest,
+    #[cfg(feature = "learning")]
+    learning_module_publish_response::LearningModulePublishResponse,
+    #[cfg(feature = "learning")]
+    learning_module_reassign_summary::LearningModuleReassignSummary,
+    #[cfg(feature = "learning")]
+    learning_module_request::LearningModuleRequest,
+    #[cfg(feature = "learning")]
+    learning_module_request_type::LearningModuleRequestType,
+    #[cfg(feature = "learning")]
+    learning_module_rule::LearningModuleRule,
+    #[cfg(feature = "learning")]
+    learning_module_rule_parts::LearningModuleRuleParts,
+    #[cfg(feature = "learning")]
+    learning_module_rule_parts_operation::LearningModuleRulePartsOperation,
+    #[cfg(feature = "learning")]
+    learning_module_rule_parts_selector::LearningModuleRulePartsSelector,
+    #[cfg(feature = "learning")]
+    learning_module_source::LearningModuleSource,
+    #[cfg(feature = "learning")]
+    learning_module_summary::LearningModuleSummary,
+    #[cfg(feature = "learning")]
+    learning_module_type::LearningModuleType,
+    #[cfg(feature = "learning")]
+    learning_modules_domain_entity_listing::LearningModulesDomainEntityListing,
+    #[cfg(feature = "learning")]
+    learning_schedule_slots_query_request::LearningScheduleSlotsQueryRequest,
+    #[cfg(feature = "learning")]
+    learning_schedule_slots_query_response::LearningScheduleSlotsQueryResponse,
+    #[cfg(feature = "learning")]
+    learning_scorm_response::LearningScormResponse,
+    #[cfg(feature = "learning")]
+    learning_scorm_response_status::LearningScormResponseStatus,
+    #[cfg(feature = "learning")]
+    learning_scorm_upload_request::LearningScormUploadRequest,
+    #[cfg(feature = "learning")]
+    learning_scorm_upload_response::LearningScormUploadResponse,
+    #[cfg(feature = "learning")]
+    learning_scorm_upload_response_status::LearningScormUploadResponseStatus,
+    #[cfg(feature = "learning")]
+    learning_shareable_content_object::LearningShareableContentObject,
+    #[cfg(feature = "learning")]
+    learning_shareable_content_object_credit::LearningShareableContentObjectCredit,
+    #[cfg(feature = "learning")]
+    learning_shareable_content_object_entry::LearningShareableContentObjectEntry,
+    #[cfg(feature = "learning")]
+    learning_shareable_content_object_exit::LearningShareableContentObjectExit,
+    #[cfg(feature = "learning")]
+    learning_shareable_content_object_lesson_status::LearningShareableContentObjectLessonStatus,
+    #[cfg(feature = "learning")]
+    learning_shareable_content_object_mode::LearningShareableContentObjectMode,
+    #[cfg(feature = "learning")]
+    learning_slot::LearningSlot,
+    #[cfg(feature = "learning")]
+    learning_slot_difference_rating::LearningSlotDifferenceRating,
+    #[cfg(feature = "learning")]
+    learning_slot_full_day_time_off_marker::LearningSlotFullDayTimeOffMarker,
+    #[cfg(feature = "learning")]
+    learning_slot_schedule_activity::LearningSlotScheduleActivity,
+    #[cfg(feature = "learning")]
+    learning_slot_schedule_activity_external_activity_type::LearningSlotScheduleActivityExternalActivityType,
+    #[cfg(feature = "learning")]
+    learning_slot_wfm_schedule_activity::LearningSlotWfmScheduleActivity,
+    #[cfg(feature = "integrations")]
+    lex_bot::LexBot,
+    #[cfg(feature = "integrations")]
+    lex_bot_alias::LexBotAlias,
+    #[cfg(feature = "integrations")]
+    lex_bot_alias_entity_listing::LexBotAliasEntityListing,
+    #[cfg(feature = "integrations")]
+    lex_bot_alias_language::LexBotAliasLanguage,
+    #[cfg(feature = "integrations")]
+    lex_bot_alias_status::LexBotAliasStatus,
+    #[cfg(feature = "integrations")]
+    lex_bot_entity_listing::LexBotEntityListing,
+    #[cfg(feature = "integrations")]
+    lex_intent::LexIntent,
+    #[cfg(feature = "integrations")]
+    lex_slot::LexSlot,
+    #[cfg(feature = "integrations")]
+    lex_v2_bot::LexV2Bot,
+    #[cfg(feature = "integrations")]
+    lex_v2_bot_alias::LexV2BotAlias,
+    #[cfg(feature = "integrations")]
+    lex_v2_bot_alias_entity_listing::LexV2BotAliasEntityListing,
+    #[cfg(feature = "integrations")]
+    lex_v2_bot_alias_status::LexV2BotAliasStatus,
+    #[cfg(feature = "integrations")]
+    lex_v2_bot_entity_listing::LexV2BotEntityListing,
+    #[cfg(feature = "integrations")]
+    lex_v2_intent::LexV2Intent,
+    #[cfg(feature = "integrations")]
+    lex_v2_slot::LexV2Slot,
+    #[cfg(feature = "response_management")]
+    library::Library,
+    #[cfg(feature = "response_management")]
+    library_batch_request::LibraryBatchRequest,
+    #[cfg(feature = "response_management")]
+    library_entity_listing::LibraryEntityListing,
+    #[cfg(feature = "response_management")]
+    library_response_type::LibraryResponseType,
+    #[cfg(feature = "license")]
+    license_assignment_request::LicenseAssignmentRequest,
+    #[cfg(feature = "license")]
+    license_batch_assignment_request::LicenseBatchAssignmentRequest,
+    #[cfg(feature = "license")]
+    license_definition::LicenseDefinition,
+    #[cfg(feature = "license")]
+    license_org_toggle::LicenseOrgToggle,
+    #[cfg(feature = "license")]
+    license_update_status::LicenseUpdateStatus,
+    #[cfg(feature = "license")]
+    license_user::LicenseUser,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "agent_ui", feature = "alerting", feature = "analytics", feature = "architect", feature = "audit", feature = "authorization", feature = "billing", feature = "carrier_services", feature = "chat", feature = "coaching", feature = "content_management", feature = "conversations", feature = "data_extensions", feature = "data_privacy", feature = "downloads", feature = "emails", feature = "employee_engagement", feature = "events", feature = "external_contacts", feature = "fax", feature = "flows", feature = "gamification", feature = "general_data_protection_regulation", feature = "geolocation", feature = "greetings", feature = "groups", feature = "identity_provider", feature = "infrastructure_as_code", feature = "integrations", feature = "journey", feature = "knowledge", feature = "language_understanding", feature = "languages", feature = "learning", feature = "license", feature = "locations", feature = "log_capture", feature = "messaging", feature = "mobile_devices", feature = "notifications", feature = "o_auth", feature = "objects", feature = "operational_events", feature = "organization", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "process_automation", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "scim", feature = "screen_recording", feature = "scripts", feature = "search", feature = "settings", feature = "social_media", feature = "speech_text_analytics", feature = "stations", feature = "suggest", feature = "task_management", feature = "teams", feature = "telephony", feature = "telephony_providers_edge", feature = "textbots", feature = "tokens", feature = "uploads", feature = "usage", feature = "user_recordings", feature = "users", feature = "utilities", feature = "voicemail", feature = "web_chat", feature = "web_deployments", feature = "web_messaging", feature = "widgets", feature = "workforce_management"))]
     limit::Limit,
-    #[cfg(any(feature = "billing", feature = "o_auth", feature = "usage"))]
+    #[cfg(feature = "organization")]
+    limit_change_request_details::LimitChangeRequestDetails,
+    #[cfg(feature = "organization")]
+    limit_change_request_details_namespace::LimitChangeRequestDetailsNamespace,
+    #[cfg(feature = "organization")]
+    limit_change_request_details_reject_reason::LimitChangeRequestDetailsRejectReason,
+    #[cfg(feature = "organization")]
+    limit_change_request_details_status::LimitChangeRequestDetailsStatus,
+    #[cfg(feature = "organization")]
+    limit_change_requests_entity_listing::LimitChangeRequestsEntityListing,
+    #[cfg(feature = "organization")]
+    limit_docs::LimitDocs,
+    #[cfg(feature = "organization")]
+    limit_documentation::LimitDocumentation,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "agent_ui", feature = "alerting", feature = "analytics", feature = "architect", feature = "audit", feature = "authorization", feature = "billing", feature = "carrier_services", feature = "chat", feature = "coaching", feature = "content_management", feature = "conversations", feature = "data_extensions", feature = "data_privacy", feature = "downloads", feature = "emails", feature = "employee_engagement", feature = "events", feature = "external_contacts", feature = "fax", feature = "flows", feature = "gamification", feature = "general_data_protection_regulation", feature = "geolocation", feature = "greetings", feature = "groups", feature = "identity_provider", feature = "infrastructure_as_code", feature = "integrations", feature = "journey", feature = "knowledge", feature = "language_understanding", feature = "languages", feature = "learning", feature = "license", feature = "locations", feature = "log_capture", feature = "messaging", feature = "mobile_devices", feature = "notifications", feature = "o_auth", feature = "objects", feature = "operational_events", feature = "organization", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "process_automation", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "scim", feature = "screen_recording", feature = "scripts", feature = "search", feature = "settings", feature = "social_media", feature = "speech_text_analytics", feature = "stations", feature = "suggest", feature = "task_management", feature = "teams", feature = "telephony", feature = "telephony_providers_edge", feature = "textbots", feature = "tokens", feature = "uploads", feature = "usage", feature = "user_recordings", feature = "users", feature = "utilities", feature = "voicemail", feature = "web_chat", feature = "web_deployments", feature = "web_messaging", feature = "widgets", feature = "workforce_management"))]
     limit_namespace::LimitNamespace,
+    #[cfg(feature = "organization")]
+    limits_entity_listing::LimitsEntityListing,
+    #[cfg(feature = "telephony_providers_edge")]
+    line::Line,
+    #[cfg(feature = "telephony_providers_edge")]
+    line_base::LineBase,
+    #[cfg(feature = "telephony_providers_edge")]
+    line_base_entity_listing::LineBaseEntityListing,
+    #[cfg(feature = "telephony_providers_edge")]
+    line_base_state::LineBaseState,
+    #[cfg(feature = "telephony_providers_edge")]
+    line_entity_listing::LineEntityListing,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    line_id::LineId,
+    #[cfg(feature = "telephony_providers_edge")]
+    line_state::LineState,
+    #[cfg(feature = "telephony_providers_edge")]
+    line_status::LineStatus,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    line_user_id::LineUserId,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    link_configuration::LinkConfiguration,
+    #[cfg(feature = "workforce_management")]
+    list_alternative_shift_trades_response::ListAlternativeShiftTradesResponse,
+    #[cfg(feature = "workforce_management")]
+    list_wrapper_agent_work_plan_field::ListWrapperAgentWorkPlanField,
+    #[cfg(feature = "workforce_management")]
+    list_wrapper_agent_work_plan_field_values_item::ListWrapperAgentWorkPlanFieldValuesItem,
+    #[cfg(feature = "workforce_management")]
+    list_wrapper_alternative_shift_bu_settings_activity_category::ListWrapperAlternativeShiftBuSettingsActivityCategory,
+    #[cfg(feature = "workforce_management")]
+    list_wrapper_alternative_shift_bu_settings_activity_category_values_item::ListWrapperAlternativeShiftBuSettingsActivityCategoryValuesItem,
+    #[cfg(feature = "workforce_management")]
+    list_wrapper_alternative_shift_bu_settings_granularity::ListWrapperAlternativeShiftBuSettingsGranularity,
+    #[cfg(feature = "workforce_management")]
+    list_wrapper_alternative_shift_bu_settings_granularity_values_item::ListWrapperAlternativeShiftBuSettingsGranularityValuesItem,
+    #[cfg(feature = "workforce_management")]
+    list_wrapper_bid_group_work_plan_request::ListWrapperBidGroupWorkPlanRequest,
+    #[cfg(feature = "workforce_management")]
+    list_wrapper_fixed_availability::ListWrapperFixedAvailability,
+    #[cfg(feature = "workforce_management")]
+    list_wrapper_interval::ListWrapperInterval,
+    #[cfg(feature = "workforce_management")]
+    list_wrapper_secondary_presence::ListWrapperSecondaryPresence,
+    #[cfg(feature = "workforce_management")]
+    list_wrapper_shift_start_variance::ListWrapperShiftStartVariance,
+    #[cfg(feature = "workforce_management")]
+    list_wrapper_string::ListWrapperString,
+    #[cfg(feature = "speech_text_analytics")]
+    listed_dictionary_feedback::ListedDictionaryFeedback,
+    #[cfg(feature = "speech_text_analytics")]
+    listed_dictionary_feedback_source::ListedDictionaryFeedbackSource,
+    #[cfg(feature = "speech_text_analytics")]
+    listed_program::ListedProgram,
+    #[cfg(feature = "speech_text_analytics")]
+    listed_topic::ListedTopic,
+    #[cfg(feature = "speech_text_analytics")]
+    listed_topic_participants::ListedTopicParticipants,
+    #[cfg(feature = "speech_text_analytics")]
+    listed_topic_strictness::ListedTopicStrictness,
+    #[cfg(feature = "external_contacts")]
+    listing::Listing,
+    #[cfg(feature = "workforce_management")]
+    local_date_range::LocalDateRange,
+    #[cfg(feature = "recording")]
+    local_encryption_configuration::LocalEncryptionConfiguration,
+    #[cfg(feature = "recording")]
+    local_encryption_key_request::LocalEncryptionKeyRequest,
+    #[cfg(feature = "architect")]
+    locale_flow_version_info::LocaleFlowVersionInfo,
+    #[cfg(feature = "architect")]
+    locale_health::LocaleHealth,
+    #[cfg(feature = "architect")]
+    locale_health_static_validation_results_item::LocaleHealthStaticValidationResultsItem,
+    #[cfg(feature = "architect")]
+    locale_info::LocaleInfo,
+    #[cfg(feature = "architect")]
+    locale_info_status::LocaleInfoStatus,
+    #[cfg(feature = "web_deployments")]
+    localized_labels::LocalizedLabels,
+    #[cfg(feature = "web_deployments")]
+    localized_labels_key::LocalizedLabelsKey,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    location::Location,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "carrier_services", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "geolocation", feature = "groups", feature = "locations", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "telephony_providers_edge", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    location_address::LocationAddress,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "geolocation", feature = "groups", feature = "locations", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "telephony_providers_edge", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    location_address_verification_details::LocationAddressVerificationDetails,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "geolocation", feature = "groups", feature = "locations", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "telephony_providers_edge", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    location_address_verification_details_status::LocationAddressVerificationDetailsStatus,
+    #[cfg(feature = "locations")]
+    location_create_definition::LocationCreateDefinition,
+    #[cfg(feature = "locations")]
+    location_create_definition_state::LocationCreateDefinitionState,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "geolocation", feature = "groups", feature = "locations", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "telephony_providers_edge", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    location_definition::LocationDefinition,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "geolocation", feature = "groups", feature = "locations", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "telephony_providers_edge", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    location_definition_state::LocationDefinitionState,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "geolocation", feature = "groups", feature = "locations", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "telephony_providers_edge", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    location_emergency_number::LocationEmergencyNumber,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "geolocation", feature = "groups", feature = "locations", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "telephony_providers_edge", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    location_emergency_number_type::LocationEmergencyNumberType,
+    #[cfg(feature = "locations")]
+    location_entity_listing::LocationEntityListing,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "geolocation", feature = "groups", feature = "locations", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "telephony_providers_edge", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    location_image::LocationImage,
+    #[cfg(any(feature = "locations", feature = "search"))]
+    location_search_criteria::LocationSearchCriteria,
+    #[cfg(any(feature = "locations", feature = "search"))]
+    location_search_criteria_operator::LocationSearchCriteriaOperator,
+    #[cfg(any(feature = "locations", feature = "search"))]
+    location_search_criteria_type::LocationSearchCriteriaType,
+    #[cfg(any(feature = "locations", feature = "search"))]
+    location_search_request::LocationSearchRequest,
+    #[cfg(any(feature = "locations", feature = "search"))]
+    location_search_request_sort_order::LocationSearchRequestSortOrder,
+    #[cfg(feature = "locations")]
+    location_update_definition::LocationUpdateDefinition,
+    #[cfg(feature = "locations")]
+    location_update_definition_state::LocationUpdateDefinitionState,
+    #[cfg(any(feature = "locations", feature = "search"))]
+    locations_search_response::LocationsSearchResponse,
+    #[cfg(feature = "content_management")]
+    lock_info::LockInfo,
+    #[cfg(feature = "content_management")]
+    lock_info_action::LockInfoAction,
+    #[cfg(feature = "log_capture")]
+    log_capture_download_execution_response::LogCaptureDownloadExecutionResponse,
+    #[cfg(feature = "log_capture")]
+    log_capture_download_execution_response_state::LogCaptureDownloadExecutionResponseState,
+    #[cfg(feature = "log_capture")]
+    log_capture_query_request::LogCaptureQueryRequest,
+    #[cfg(feature = "log_capture")]
+    log_capture_query_request_sort_order::LogCaptureQueryRequestSortOrder,
+    #[cfg(feature = "log_capture")]
+    log_capture_query_response::LogCaptureQueryResponse,
+    #[cfg(feature = "log_capture")]
+    log_capture_user_configuration::LogCaptureUserConfiguration,
+    #[cfg(feature = "log_capture")]
+    log_capture_user_configuration_capture_method::LogCaptureUserConfigurationCaptureMethod,
+    #[cfg(feature = "log_capture")]
+    log_capture_user_configuration_listing::LogCaptureUserConfigurationListing,
+    #[cfg(feature = "log_capture")]
+    log_capture_user_configuration_response::LogCaptureUserConfigurationResponse,
+    #[cfg(feature = "log_capture")]
+    log_entry::LogEntry,
+    #[cfg(feature = "telephony_providers_edge")]
+    logical_interface_entity_listing::LogicalInterfaceEntityListing,
+    #[cfg(feature = "workforce_management")]
+    long_term_forecast_planning_group_data::LongTermForecastPlanningGroupData,
+    #[cfg(feature = "workforce_management")]
+    long_term_forecast_result::LongTermForecastResult,
+    #[cfg(feature = "workforce_management")]
+    long_term_forecast_result_response::LongTermForecastResultResponse,
+    #[cfg(feature = "routing")]
+    mail_from_result::MailFromResult,
+    #[cfg(feature = "routing")]
+    mail_from_result_status::MailFromResultStatus,
+    #[cfg(feature = "workforce_management")]
+    management_unit::ManagementUnit,
+    #[cfg(feature = "workforce_management")]
+    management_unit_listing::ManagementUnitListing,
+    #[cfg(feature = "workforce_management")]
+    management_unit_reference::ManagementUnitReference,
+    #[cfg(feature = "workforce_management")]
+    management_unit_settings_request::ManagementUnitSettingsRequest,
+    #[cfg(feature = "workforce_management")]
+    management_unit_settings_response::ManagementUnitSettingsResponse,
+    #[cfg(feature = "workforce_management")]
+    management_unit_start_day_of_week::ManagementUnitStartDayOfWeek,
+    #[cfg(feature = "scim")]
+    manager::Manager,
+    #[cfg(feature = "social_media")]
+    manual_escalation_request::ManualEscalationRequest,
+    #[cfg(feature = "social_media")]
+    manual_escalation_response::ManualEscalationResponse,
+    #[cfg(feature = "social_media")]
+    manual_escalation_response_escalation_status::ManualEscalationResponseEscalationStatus,
+    #[cfg(feature = "outbound")]
+    mark_contact_address_uncontactable_action_settings::MarkContactAddressUncontactableActionSettings,
+    #[cfg(feature = "outbound")]
+    mark_contact_uncontactable_action_settings::MarkContactUncontactableActionSettings,
+    #[cfg(feature = "outbound")]
+    mark_contact_uncontactable_action_settings_media_types_item::MarkContactUncontactableActionSettingsMediaTypesItem,
+    #[cfg(feature = "web_deployments")]
+    markdown::Markdown,
+    #[cfg(feature = "data_privacy")]
+    masking_rule::MaskingRule,
+    #[cfg(feature = "data_privacy")]
+    masking_rule_listing::MaskingRuleListing,
+    #[cfg(feature = "data_privacy")]
+    masking_rule_type::MaskingRuleType,
+    #[cfg(feature = "data_privacy")]
+    masking_rule_validate_request::MaskingRuleValidateRequest,
+    #[cfg(feature = "data_privacy")]
+    masking_rule_validate_response::MaskingRuleValidateResponse,
+    #[cfg(feature = "process_automation")]
+    match_criteria::MatchCriteria,
+    #[cfg(feature = "process_automation")]
+    match_criteria_operator::MatchCriteriaOperator,
+    #[cfg(feature = "process_automation")]
+    match_criteria_test_result::MatchCriteriaTestResult,
+    #[cfg(feature = "process_automation")]
+    match_criteria_test_result_operator::MatchCriteriaTestResultOperator,
+    #[cfg(feature = "workforce_management")]
+    match_shift_trade_request::MatchShiftTradeRequest,
+    #[cfg(feature = "workforce_management")]
+    match_shift_trade_response::MatchShiftTradeResponse,
+    #[cfg(feature = "workforce_management")]
+    match_shift_trade_response_unevaluated_rules_item::MatchShiftTradeResponseUnevaluatedRulesItem,
+    #[cfg(feature = "process_automation")]
+    match_test_result::MatchTestResult,
+    #[cfg(any(feature = "data_extensions", feature = "external_contacts", feature = "task_management"))]
+    max_length::MaxLength,
+    #[cfg(feature = "conversations")]
+    max_participants::MaxParticipants,
+    #[cfg(feature = "conversations")]
+    media_participant_request::MediaParticipantRequest,
+    #[cfg(feature = "conversations")]
+    media_participant_request_state::MediaParticipantRequestState,
+    #[cfg(feature = "recording")]
+    media_policies::MediaPolicies,
+    #[cfg(feature = "telephony")]
+    media_regions::MediaRegions,
+    #[cfg(feature = "recording")]
+    media_result::MediaResult,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    media_settings::MediaSettings,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    media_summary::MediaSummary,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    media_summary_detail::MediaSummaryDetail,
+    #[cfg(feature = "recording")]
+    media_transcription::MediaTranscription,
+    #[cfg(feature = "recording")]
+    media_transcription_transcription_provider::MediaTranscriptionTranscriptionProvider,
+    #[cfg(any(feature = "conversations", feature = "messaging", feature = "routing", feature = "web_deployments"))]
+    media_type::MediaType,
+    #[cfg(any(feature = "conversations", feature = "messaging", feature = "routing", feature = "web_deployments"))]
+    media_type_access::MediaTypeAccess,
+    #[cfg(any(feature = "conversations", feature = "messaging", feature = "routing", feature = "web_deployments"))]
+    media_types::MediaTypes,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    media_utilization::MediaUtilization,
+    #[cfg(feature = "gamification")]
+    member::Member,
+    #[cfg(feature = "content_management")]
+    member_entity::MemberEntity,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    member_group::MemberGroup,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    member_group_type::MemberGroupType,
+    #[cfg(feature = "gamification")]
+    member_listing::MemberListing,
+    #[cfg(feature = "external_contacts")]
+    merge_contacts_request::MergeContactsRequest,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    merge_operation::MergeOperation,
+    #[cfg(feature = "external_contacts")]
+    merge_request::MergeRequest,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    message::Message,
+    #[cfg(feature = "conversations")]
+    message_conversation::MessageConversation,
+    #[cfg(feature = "conversations")]
+    message_conversation_entity_listing::MessageConversationEntityListing,
+    #[cfg(feature = "conversations")]
+    message_data::MessageData,
+    #[cfg(feature = "conversations")]
+    message_data_direction::MessageDataDirection,
+    #[cfg(any(feature = "conversations", feature = "routing"))]
+    message_data_messenger_type::MessageDataMessengerType,
+    #[cfg(feature = "conversations")]
+    message_data_status::MessageDataStatus,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    message_details::MessageDetails,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    message_details_message_status::MessageDetailsMessageStatus,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    message_details_social_visibility::MessageDetailsSocialVisibility,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    message_direction::MessageDirection,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    message_disconnect_type::MessageDisconnectType,
+    #[cfg(feature = "outbound")]
+    message_evaluation::MessageEvaluation,
+    #[cfg(feature = "outbound")]
+    message_evaluation_message_type::MessageEvaluationMessageType,
+    #[cfg(feature = "response_management")]
+    message_footer::MessageFooter,
+    #[cfg(feature = "response_management")]
+    message_footer_type::MessageFooterType,
+    #[cfg(feature = "response_management")]
+    message_header::MessageHeader,
+    #[cfg(feature = "response_management")]
+    message_header_type::MessageHeaderType,
+    #[cfg(any(feature = "audit", feature = "integrations", feature = "quality"))]
+    message_info::MessageInfo,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    message_initial_state::MessageInitialState,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    message_media::MessageMedia,
+    #[cfg(feature = "recording")]
+    message_media_attachment::MessageMediaAttachment,
+    #[cfg(feature = "recording")]
+    message_media_attachment_media_type::MessageMediaAttachmentMediaType,
+    #[cfg(feature = "conversations")]
+    message_media_data::MessageMediaData,
+    #[cfg(feature = "conversations")]
+    message_media_data_status::MessageMediaDataStatus,
+    #[cfg(feature = "conversations")]
+    message_media_participant::MessageMediaParticipant,
+    #[cfg(feature = "conversations")]
+    message_media_participant_direction::MessageMediaParticipantDirection,
+    #[cfg(feature = "conversations")]
+    message_media_participant_disconnect_type::MessageMediaParticipantDisconnectType,
+    #[cfg(feature = "conversations")]
+    message_media_participant_flagged_reason::MessageMediaParticipantFlaggedReason,
+    #[cfg(feature = "conversations")]
+    message_media_participant_state::MessageMediaParticipantState,
+    #[cfg(feature = "conversations")]
+    message_media_participant_type::MessageMediaParticipantType,
+    #[cfg(feature = "recording")]
+    message_media_policy::MessageMediaPolicy,
+    #[cfg(feature = "recording")]
+    message_media_policy_conditions::MessageMediaPolicyConditions,
+    #[cfg(feature = "recording")]
+    message_media_policy_conditions_customer_participation::MessageMediaPolicyConditionsCustomerParticipation,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    message_media_settings::MessageMediaSettings,
+    #[cfg(feature = "conversations")]
+    message_media_upload_data::MessageMediaUploadData,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    message_state::MessageState,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    message_sticker::MessageSticker,
+    #[cfg(feature = "recording")]
+    message_sticker_attachment::MessageStickerAttachment,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    message_type::MessageType,
+    #[cfg(feature = "conversations")]
+    message_typing_event_request::MessageTypingEventRequest,
+    #[cfg(feature = "outbound")]
+    messaging_campaign::MessagingCampaign,
+    #[cfg(feature = "outbound")]
+    messaging_campaign_campaign_status::MessagingCampaignCampaignStatus,
+    #[cfg(feature = "outbound")]
+    messaging_campaign_diagnostics::MessagingCampaignDiagnostics,
+    #[cfg(feature = "outbound")]
+    messaging_campaign_division_view::MessagingCampaignDivisionView,
+    #[cfg(feature = "outbound")]
+    messaging_campaign_division_view_entity_listing::MessagingCampaignDivisionViewEntityListing,
+    #[cfg(feature = "outbound")]
+    messaging_campaign_entity_listing::MessagingCampaignEntityListing,
+    #[cfg(feature = "outbound")]
+    messaging_campaign_schedule::MessagingCampaignSchedule,
+    #[cfg(feature = "outbound")]
+    messaging_campaign_schedule_entity_listing::MessagingCampaignScheduleEntityListing,
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
+    messaging_config_listing::MessagingConfigListing,
+    #[cfg(feature = "conversations")]
+    messaging_integration::MessagingIntegration,
+    #[cfg(feature = "conversations")]
+    messaging_integration_entity_listing::MessagingIntegrationEntityListing,
+    #[cfg(feature = "conversations")]
+    messaging_integration_messenger_type::MessagingIntegrationMessengerType,
+    #[cfg(feature = "conversations")]
+    messaging_integration_status::MessagingIntegrationStatus,
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
+    messaging_setting::MessagingSetting,
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
+    messaging_setting_default_request::MessagingSettingDefaultRequest,
+    #[cfg(feature = "conversations")]
+    messaging_setting_patch_request::MessagingSettingPatchRequest,
+    #[cfg(feature = "conversations")]
+    messaging_setting_reference::MessagingSettingReference,
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
+    messaging_setting_request::MessagingSettingRequest,
+    #[cfg(feature = "conversations")]
+    messaging_setting_request_reference::MessagingSettingRequestReference,
+    #[cfg(feature = "response_management")]
+    messaging_template::MessagingTemplate,
+    #[cfg(feature = "web_deployments")]
+    messenger_apps::MessengerApps,
+    #[cfg(feature = "web_deployments")]
+    messenger_home_screen::MessengerHomeScreen,
+    #[cfg(feature = "web_deployments")]
+    messenger_settings::MessengerSettings,
+    #[cfg(feature = "web_deployments")]
+    messenger_settings_session_persistence_type::MessengerSettingsSessionPersistenceType,
+    #[cfg(feature = "web_deployments")]
+    messenger_styles::MessengerStyles,
+    #[cfg(feature = "telephony_providers_edge")]
+    meta_data::MetaData,
+    #[cfg(feature = "telephony_providers_edge")]
+    metabase::Metabase,
+    #[cfg(feature = "telephony_providers_edge")]
+    metabase_state::MetabaseState,
+    #[cfg(feature = "telephony_providers_edge")]
+    metabase_type::MetabaseType,
+    #[cfg(feature = "conversations")]
+    metadata_attribute::MetadataAttribute,
+    #[cfg(feature = "infrastructure_as_code")]
+    metadata_documentation::MetadataDocumentation,
+    #[cfg(feature = "infrastructure_as_code")]
+    metadata_presentation::MetadataPresentation,
+    #[cfg(feature = "infrastructure_as_code")]
+    metadata_property::MetadataProperty,
+    #[cfg(feature = "infrastructure_as_code")]
+    metadata_result_entity::MetadataResultEntity,
+    #[cfg(feature = "infrastructure_as_code")]
+    metadata_result_entity_visibility::MetadataResultEntityVisibility,
+    #[cfg(feature = "infrastructure_as_code")]
+    metadata_results::MetadataResults,
+    #[cfg(feature = "infrastructure_as_code")]
+    metadata_schema::MetadataSchema,
     #[cfg(feature = "billing")]
     metered_app_organization_detail::MeteredAppOrganizationDetail,
     #[cfg(feature = "billing")]
     metered_app_organization_list::MeteredAppOrganizationList,
     #[cfg(feature = "billing")]
     metered_app_usage_create::MeteredAppUsageCreate,
-    #[cfg(feature = "billing")]
+    #[cfg(feature = "recording")]
+    metered_assignment_by_agent::MeteredAssignmentByAgent,
+    #[cfg(feature = "recording")]
+    metered_evaluation_assignment::MeteredEvaluationAssignment,
+    #[cfg(feature = "gamification")]
+    metric::Metric,
+    #[cfg(feature = "gamification")]
+    metric_definition::MetricDefinition,
+    #[cfg(feature = "gamification")]
+    metric_definition_unit_type::MetricDefinitionUnitType,
+    #[cfg(feature = "gamification")]
+    metric_time_display_unit::MetricTimeDisplayUnit,
+    #[cfg(feature = "gamification")]
+    metric_value_trend_average::MetricValueTrendAverage,
+    #[cfg(feature = "gamification")]
+    metrics::Metrics,
+    #[cfg(feature = "gamification")]
+    metrics_time_display_unit::MetricsTimeDisplayUnit,
+    #[cfg(feature = "gamification")]
+    metrics_unit_type::MetricsUnitType,
+    #[cfg(any(feature = "data_extensions", feature = "external_contacts", feature = "task_management"))]
+    min_length::MinLength,
+    #[cfg(feature = "language_understanding")]
+    mined_intents_listing::MinedIntentsListing,
+    #[cfg(feature = "language_understanding")]
+    miner::Miner,
+    #[cfg(feature = "language_understanding")]
+    miner_error_info::MinerErrorInfo,
+    #[cfg(feature = "language_understanding")]
+    miner_execute_request::MinerExecuteRequest,
+    #[cfg(feature = "language_understanding")]
+    miner_execute_request_media_type::MinerExecuteRequestMediaType,
+    #[cfg(feature = "language_understanding")]
+    miner_execute_request_participant_type::MinerExecuteRequestParticipantType,
+    #[cfg(feature = "language_understanding")]
+    miner_intent::MinerIntent,
+    #[cfg(feature = "language_understanding")]
+    miner_language::MinerLanguage,
+    #[cfg(feature = "language_understanding")]
+    miner_listing::MinerListing,
+    #[cfg(feature = "language_understanding")]
+    miner_media_type::MinerMediaType,
+    #[cfg(feature = "language_understanding")]
+    miner_miner_type::MinerMinerType,
+    #[cfg(feature = "language_understanding")]
+    miner_participant_type::MinerParticipantType,
+    #[cfg(feature = "language_understanding")]
+    miner_status::MinerStatus,
+    #[cfg(feature = "language_understanding")]
+    miner_topic::MinerTopic,
+    #[cfg(feature = "language_understanding")]
+    miner_topic_phrase::MinerTopicPhrase,
+    #[cfg(feature = "language_understanding")]
+    miner_topics_listing::MinerTopicsListing,
+    #[cfg(feature = "chat")]
+    mobile_notification_settings::MobileNotificationSettings,
+    #[cfg(feature = "chat")]
+    mobile_notification_settings_when::MobileNotificationSettingsWhen,
+    #[cfg(feature = "chat")]
+    mobile_settings::MobileSettings,
+    #[cfg(feature = "alerting")]
+    modifiable_rule_properties::ModifiableRuleProperties,
+    #[cfg(feature = "workforce_management")]
+    monthly_planning_period_settings::MonthlyPlanningPeriodSettings,
+    #[cfg(feature = "workforce_management")]
+    move_agent_response::MoveAgentResponse,
+    #[cfg(feature = "workforce_management")]
+    move_agent_response_result::MoveAgentResponseResult,
+    #[cfg(feature = "workforce_management")]
+    move_agents_request::MoveAgentsRequest,
+    #[cfg(feature = "workforce_management")]
+    move_agents_response::MoveAgentsResponse,
+    #[cfg(feature = "workforce_management")]
+    move_management_unit_request::MoveManagementUnitRequest,
+    #[cfg(feature = "workforce_management")]
+    move_management_unit_response::MoveManagementUnitResponse,
+    #[cfg(feature = "workforce_management")]
+    move_management_unit_response_status::MoveManagementUnitResponseStatus,
+    #[cfg(feature = "workforce_management")]
+    mu_agent_queue_time_request::MuAgentQueueTimeRequest,
+    #[cfg(feature = "workforce_management")]
+    mu_agents_work_plans_result::MuAgentsWorkPlansResult,
+    #[cfg(feature = "workforce_management")]
+    mu_reschedule_result_wrapper::MuRescheduleResultWrapper,
+    #[cfg(feature = "presence")]
+    mutable_user_presence::MutableUserPresence,
+    #[cfg(feature = "alerting")]
+    mute_snooze_fields::MuteSnoozeFields,
+    #[cfg(any(feature = "billing", feature = "tokens", feature = "users"))]
     named_entity::NamedEntity,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    named_entity_annotation::NamedEntityAnnotation,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    named_entity_definition::NamedEntityDefinition,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    named_entity_type_binding::NamedEntityTypeBinding,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    named_entity_type_definition::NamedEntityTypeDefinition,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    named_entity_type_item::NamedEntityTypeItem,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    named_entity_type_mechanism::NamedEntityTypeMechanism,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    named_entity_type_mechanism_example::NamedEntityTypeMechanismExample,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    named_entity_type_mechanism_sub_type::NamedEntityTypeMechanismSubType,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    named_entity_type_mechanism_type::NamedEntityTypeMechanismType,
+    #[cfg(feature = "organization")]
+    namespace_docs::NamespaceDocs,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    network_connectivity::NetworkConnectivity,
+    #[cfg(feature = "outbound")]
+    next_occurrence_details::NextOccurrenceDetails,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    nlu_config::NluConfig,
+    #[cfg(feature = "language_understanding")]
+    nlu_confusion_matrix_column::NluConfusionMatrixColumn,
+    #[cfg(feature = "language_understanding")]
+    nlu_confusion_matrix_row::NluConfusionMatrixRow,
+    #[cfg(feature = "language_understanding")]
+    nlu_detection_context::NluDetectionContext,
+    #[cfg(feature = "language_understanding")]
+    nlu_detection_input::NluDetectionInput,
+    #[cfg(feature = "language_understanding")]
+    nlu_detection_output::NluDetectionOutput,
+    #[cfg(feature = "language_understanding")]
+    nlu_detection_request::NluDetectionRequest,
+    #[cfg(feature = "language_understanding")]
+    nlu_detection_response::NluDetectionResponse,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    nlu_domain::NluDomain,
+    #[cfg(feature = "language_understanding")]
+    nlu_domain_listing::NluDomainListing,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    nlu_domain_version::NluDomainVersion,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    nlu_domain_version_evaluation_status::NluDomainVersionEvaluationStatus,
+    #[cfg(feature = "language_understanding")]
+    nlu_domain_version_listing::NluDomainVersionListing,
+    #[cfg(feature = "language_understanding")]
+    nlu_domain_version_quality_report::NluDomainVersionQualityReport,
+    #[cfg(feature = "language_understanding")]
+    nlu_domain_version_training_response::NluDomainVersionTrainingResponse,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    nlu_domain_version_training_status::NluDomainVersionTrainingStatus,
+    #[cfg(feature = "language_understanding")]
+    nlu_feedback_listing::NluFeedbackListing,
+    #[cfg(feature = "language_understanding")]
+    nlu_feedback_request::NluFeedbackRequest,
+    #[cfg(feature = "language_understanding")]
+    nlu_feedback_response::NluFeedbackResponse,
+    #[cfg(any(feature = "architect", feature = "routing", feature = "web_deployments"))]
+    nlu_info::NluInfo,
+    #[cfg(feature = "language_understanding")]
+    nlu_organization::NluOrganization,
+    #[cfg(feature = "language_understanding")]
+    nlu_quality_report_summary::NluQualityReportSummary,
+    #[cfg(feature = "language_understanding")]
+    nlu_quality_report_summary_metric::NluQualityReportSummaryMetric,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    nlu_utterance::NluUtterance,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    nlu_utterance_segment::NluUtteranceSegment,
+    #[cfg(any(feature = "architect", feature = "language_understanding", feature = "routing", feature = "web_deployments"))]
+    nlu_utterance_source::NluUtteranceSource,
+    #[cfg(feature = "external_contacts")]
+    note::Note,
+    #[cfg(feature = "external_contacts")]
+    note_entity_type::NoteEntityType,
+    #[cfg(feature = "external_contacts")]
+    note_listing::NoteListing,
+    #[cfg(feature = "workforce_management")]
+    notifications_response::NotificationsResponse,
+    #[cfg(feature = "web_deployments")]
+    notifications_settings::NotificationsSettings,
+    #[cfg(feature = "web_deployments")]
+    notifications_settings_notification_content_type::NotificationsSettingsNotificationContentType,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    ntp_settings::NtpSettings,
+    #[cfg(feature = "integrations")]
+    nuance_application::NuanceApplication,
+    #[cfg(feature = "integrations")]
+    nuance_bot::NuanceBot,
+    #[cfg(feature = "integrations")]
+    nuance_bot_credentials::NuanceBotCredentials,
+    #[cfg(feature = "integrations")]
+    nuance_bot_entity_listing::NuanceBotEntityListing,
+    #[cfg(feature = "integrations")]
+    nuance_bot_launch_settings::NuanceBotLaunchSettings,
+    #[cfg(feature = "integrations")]
+    nuance_bot_transfer_node::NuanceBotTransferNode,
+    #[cfg(feature = "integrations")]
+    nuance_bot_transfer_node_type::NuanceBotTransferNodeType,
+    #[cfg(feature = "integrations")]
+    nuance_bot_variable::NuanceBotVariable,
+    #[cfg(feature = "integrations")]
+    nuance_channel::NuanceChannel,
+    #[cfg(feature = "integrations")]
+    nuance_environment::NuanceEnvironment,
+    #[cfg(feature = "integrations")]
+    nuance_geography::NuanceGeography,
+    #[cfg(feature = "textbots")]
+    nuance_mix_dlg_settings::NuanceMixDlgSettings,
+    #[cfg(feature = "integrations")]
+    nuance_organization::NuanceOrganization,
+    #[cfg(feature = "telephony_providers_edge")]
+    number::Number,
+    #[cfg(feature = "telephony_providers_edge")]
+    number_plan::NumberPlan,
+    #[cfg(feature = "telephony_providers_edge")]
+    number_plan_state::NumberPlanState,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "recording", feature = "routing", feature = "social_media", feature = "users"))]
+    numeric_range::NumericRange,
+    #[cfg(feature = "o_auth")]
+    o_auth_authorization::OAuthAuthorization,
+    #[cfg(feature = "o_auth")]
+    o_auth_authorization_listing::OAuthAuthorizationListing,
+    #[cfg(feature = "o_auth")]
+    o_auth_authorization_state::OAuthAuthorizationState,
+    #[cfg(feature = "o_auth")]
+    o_auth_client::OAuthClient,
+    #[cfg(any(feature = "o_auth", feature = "tokens", feature = "users"))]
+    o_auth_client_authorized_grant_type::OAuthClientAuthorizedGrantType,
+    #[cfg(feature = "o_auth")]
+    o_auth_client_entity_listing::OAuthClientEntityListing,
+    #[cfg(feature = "o_auth")]
+    o_auth_client_listing::OAuthClientListing,
+    #[cfg(feature = "o_auth")]
+    o_auth_client_listing_state::OAuthClientListingState,
+    #[cfg(feature = "o_auth")]
+    o_auth_client_request::OAuthClientRequest,
+    #[cfg(feature = "o_auth")]
+    o_auth_client_request_authorized_grant_type::OAuthClientRequestAuthorizedGrantType,
+    #[cfg(feature = "o_auth")]
+    o_auth_client_request_state::OAuthClientRequestState,
+    #[cfg(any(feature = "o_auth", feature = "tokens", feature = "users"))]
+    o_auth_client_state::OAuthClientState,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    o_auth_last_token_issued::OAuthLastTokenIssued,
+    #[cfg(feature = "o_auth")]
+    o_auth_scope::OAuthScope,
+    #[cfg(feature = "o_auth")]
+    o_auth_scope_listing::OAuthScopeListing,
+    #[cfg(feature = "gamification")]
+    objective::Objective,
+    #[cfg(feature = "gamification")]
+    objective_initial_direction::ObjectiveInitialDirection,
+    #[cfg(feature = "gamification")]
+    objective_media_types_item::ObjectiveMediaTypesItem,
+    #[cfg(feature = "gamification")]
+    objective_template::ObjectiveTemplate,
+    #[cfg(feature = "gamification")]
+    objective_topic_ids_filter_type::ObjectiveTopicIdsFilterType,
+    #[cfg(feature = "gamification")]
+    objective_zone::ObjectiveZone,
+    #[cfg(feature = "gamification")]
+    objective_zone_direction_type::ObjectiveZoneDirectionType,
+    #[cfg(feature = "gamification")]
+    objective_zone_zone_type::ObjectiveZoneZoneType,
+    #[cfg(any(feature = "analytics", feature = "flows", feature = "routing", feature = "users"))]
+    observation_metric_data::ObservationMetricData,
+    #[cfg(any(feature = "analytics", feature = "flows", feature = "routing", feature = "users"))]
+    observation_value::ObservationValue,
+    #[cfg(any(feature = "analytics", feature = "flows", feature = "routing", feature = "users"))]
+    observation_value_direction::ObservationValueDirection,
+    #[cfg(any(feature = "analytics", feature = "flows", feature = "routing", feature = "users"))]
+    observation_value_requested_routings_item::ObservationValueRequestedRoutingsItem,
+    #[cfg(any(feature = "analytics", feature = "flows", feature = "routing", feature = "users"))]
+    observation_value_used_routing::ObservationValueUsedRouting,
+    #[cfg(feature = "outbound")]
+    occurrence_details::OccurrenceDetails,
+    #[cfg(feature = "identity_provider")]
+    okta::Okta,
+    #[cfg(feature = "identity_provider")]
+    okta_name_identifier_format::OktaNameIdentifierFormat,
+    #[cfg(feature = "identity_provider")]
+    okta_sso_binding::OktaSsoBinding,
+    #[cfg(feature = "identity_provider")]
+    one_login::OneLogin,
+    #[cfg(feature = "identity_provider")]
+    one_login_name_identifier_format::OneLoginNameIdentifierFormat,
+    #[cfg(feature = "identity_provider")]
+    one_login_sso_binding::OneLoginSsoBinding,
+    #[cfg(feature = "chat")]
+    one_on_one::OneOnOne,
+    #[cfg(feature = "journey")]
+    open_action_fields::OpenActionFields,
+    #[cfg(feature = "journey")]
+    open_action_properties::OpenActionProperties,
+    #[cfg(feature = "conversations")]
+    open_content_attachment::OpenContentAttachment,
+    #[cfg(feature = "conversations")]
+    open_content_attachment_media_type::OpenContentAttachmentMediaType,
+    #[cfg(feature = "social_media")]
+    open_data_ingestion_rule_request::OpenDataIngestionRuleRequest,
+    #[cfg(feature = "social_media")]
+    open_data_ingestion_rule_response::OpenDataIngestionRuleResponse,
+    #[cfg(feature = "social_media")]
+    open_data_ingestion_rule_response_status::OpenDataIngestionRuleResponseStatus,
+    #[cfg(feature = "social_media")]
+    open_data_ingestion_rule_version_response::OpenDataIngestionRuleVersionResponse,
+    #[cfg(feature = "social_media")]
+    open_data_ingestion_rule_version_response_entity_listing::OpenDataIngestionRuleVersionResponseEntityListing,
+    #[cfg(feature = "social_media")]
+    open_data_ingestion_rule_version_response_status::OpenDataIngestionRuleVersionResponseStatus,
+    #[cfg(feature = "conversations")]
+    open_event::OpenEvent,
+    #[cfg(feature = "conversations")]
+    open_event_event_type::OpenEventEventType,
+    #[cfg(feature = "conversations")]
+    open_event_normalized_message::OpenEventNormalizedMessage,
+    #[cfg(any(feature = "conversations", feature = "journey"))]
+    open_event_normalized_message_type::OpenEventNormalizedMessageType,
+    #[cfg(feature = "conversations")]
+    open_inbound_message_content::OpenInboundMessageContent,
+    #[cfg(feature = "conversations")]
+    open_inbound_message_messaging_channel::OpenInboundMessageMessagingChannel,
+    #[cfg(feature = "conversations")]
+    open_inbound_messaging_channel::OpenInboundMessagingChannel,
+    #[cfg(feature = "conversations")]
+    open_inbound_messaging_receipt_channel::OpenInboundMessagingReceiptChannel,
+    #[cfg(feature = "conversations")]
+    open_inbound_normalized_event::OpenInboundNormalizedEvent,
+    #[cfg(feature = "conversations")]
+    open_inbound_normalized_message::OpenInboundNormalizedMessage,
+    #[cfg(feature = "conversations")]
+    open_inbound_normalized_receipt::OpenInboundNormalizedReceipt,
+    #[cfg(feature = "conversations")]
+    open_inbound_normalized_receipt_status::OpenInboundNormalizedReceiptStatus,
+    #[cfg(feature = "conversations")]
+    open_inbound_structured_response_message::OpenInboundStructuredResponseMessage,
+    #[cfg(feature = "conversations")]
+    open_inbound_structured_response_normalized_message_content::OpenInboundStructuredResponseNormalizedMessageContent,
+    #[cfg(feature = "conversations")]
+    open_inbound_structured_response_normalized_message_content_content_type::OpenInboundStructuredResponseNormalizedMessageContentContentType,
+    #[cfg(feature = "conversations")]
+    open_integration::OpenIntegration,
+    #[cfg(feature = "conversations")]
+    open_integration_create_status::OpenIntegrationCreateStatus,
+    #[cfg(feature = "conversations")]
+    open_integration_entity_listing::OpenIntegrationEntityListing,
+    #[cfg(feature = "conversations")]
+    open_integration_request::OpenIntegrationRequest,
+    #[cfg(feature = "conversations")]
+    open_integration_update_request::OpenIntegrationUpdateRequest,
+    #[cfg(feature = "conversations")]
+    open_message_content::OpenMessageContent,
+    #[cfg(feature = "conversations")]
+    open_message_content_content_type::OpenMessageContentContentType,
+    #[cfg(feature = "conversations")]
+    open_message_event::OpenMessageEvent,
+    #[cfg(feature = "conversations")]
+    open_message_event_event_type::OpenMessageEventEventType,
+    #[cfg(feature = "conversations")]
+    open_message_normalized_message::OpenMessageNormalizedMessage,
+    #[cfg(feature = "conversations")]
+    open_message_normalized_message_type::OpenMessageNormalizedMessageType,
+    #[cfg(feature = "conversations")]
+    open_messaging_channel::OpenMessagingChannel,
+    #[cfg(any(feature = "conversations", feature = "social_media"))]
+    open_messaging_channel_platform::OpenMessagingChannelPlatform,
+    #[cfg(feature = "conversations")]
+    open_messaging_channel_type::OpenMessagingChannelType,
+    #[cfg(feature = "conversations")]
+    open_messaging_from_recipient::OpenMessagingFromRecipient,
+    #[cfg(feature = "conversations")]
+    open_messaging_from_recipient_id_type::OpenMessagingFromRecipientIdType,
+    #[cfg(feature = "conversations")]
+    open_messaging_identity_resolution_config::OpenMessagingIdentityResolutionConfig,
+    #[cfg(feature = "conversations")]
+    open_messaging_to_recipient::OpenMessagingToRecipient,
+    #[cfg(feature = "conversations")]
+    open_messaging_to_recipient_id_type::OpenMessagingToRecipientIdType,
+    #[cfg(feature = "conversations")]
+    open_normalized_message::OpenNormalizedMessage,
+    #[cfg(feature = "conversations")]
+    open_normalized_message_direction::OpenNormalizedMessageDirection,
+    #[cfg(feature = "conversations")]
+    open_normalized_message_status::OpenNormalizedMessageStatus,
+    #[cfg(feature = "conversations")]
+    open_normalized_message_type::OpenNormalizedMessageType,
+    #[cfg(feature = "conversations")]
+    open_receipt_normalized_message::OpenReceiptNormalizedMessage,
+    #[cfg(feature = "conversations")]
+    open_receipt_normalized_message_direction::OpenReceiptNormalizedMessageDirection,
+    #[cfg(feature = "conversations")]
+    open_receipt_normalized_message_status::OpenReceiptNormalizedMessageStatus,
+    #[cfg(feature = "conversations")]
+    open_receipt_normalized_message_type::OpenReceiptNormalizedMessageType,
+    #[cfg(feature = "social_media")]
+    open_social_media_channel::OpenSocialMediaChannel,
+    #[cfg(feature = "social_media")]
+    open_social_media_channel_platform::OpenSocialMediaChannelPlatform,
+    #[cfg(feature = "social_media")]
+    open_social_media_channel_type::OpenSocialMediaChannelType,
+    #[cfg(feature = "social_media")]
+    open_social_media_message_content::OpenSocialMediaMessageContent,
+    #[cfg(feature = "social_media")]
+    open_social_media_message_content_content_type::OpenSocialMediaMessageContentContentType,
+    #[cfg(feature = "social_media")]
+    open_social_media_normalized_message::OpenSocialMediaNormalizedMessage,
+    #[cfg(feature = "social_media")]
+    open_social_media_normalized_message_type::OpenSocialMediaNormalizedMessageType,
+    #[cfg(feature = "social_media")]
+    open_social_media_public_metadata::OpenSocialMediaPublicMetadata,
+    #[cfg(feature = "social_media")]
+    open_social_media_reactions_channel::OpenSocialMediaReactionsChannel,
+    #[cfg(feature = "social_media")]
+    open_social_media_reactions_channel_platform::OpenSocialMediaReactionsChannelPlatform,
+    #[cfg(feature = "social_media")]
+    open_social_media_reactions_channel_type::OpenSocialMediaReactionsChannelType,
+    #[cfg(feature = "social_media")]
+    open_social_media_reactions_event::OpenSocialMediaReactionsEvent,
+    #[cfg(feature = "social_media")]
+    open_social_media_reactions_normalized_event::OpenSocialMediaReactionsNormalizedEvent,
+    #[cfg(feature = "social_media")]
+    open_social_media_reactions_request::OpenSocialMediaReactionsRequest,
+    #[cfg(feature = "social_media")]
+    open_social_media_recipient::OpenSocialMediaRecipient,
+    #[cfg(feature = "social_media")]
+    open_social_media_recipient_additional_identifier::OpenSocialMediaRecipientAdditionalIdentifier,
+    #[cfg(feature = "social_media")]
+    open_social_media_recipient_additional_identifier_type::OpenSocialMediaRecipientAdditionalIdentifierType,
+    #[cfg(feature = "social_media")]
+    open_social_media_recipient_id_type::OpenSocialMediaRecipientIdType,
+    #[cfg(feature = "social_media")]
+    open_social_normalized_message_entity_listing::OpenSocialNormalizedMessageEntityListing,
+    #[cfg(feature = "social_media")]
+    open_social_reactions_normalized_event_entity_listing::OpenSocialReactionsNormalizedEventEntityListing,
+    #[cfg(feature = "conversations")]
+    open_structured_response_normalized_message::OpenStructuredResponseNormalizedMessage,
+    #[cfg(feature = "conversations")]
+    open_structured_response_normalized_message_direction::OpenStructuredResponseNormalizedMessageDirection,
+    #[cfg(feature = "conversations")]
+    open_structured_response_normalized_message_type::OpenStructuredResponseNormalizedMessageType,
+    #[cfg(feature = "speech_text_analytics")]
+    operand::Operand,
+    #[cfg(feature = "speech_text_analytics")]
+    operand_position::OperandPosition,
+    #[cfg(feature = "speech_text_analytics")]
+    operand_position_ending_position_direction::OperandPositionEndingPositionDirection,
+    #[cfg(feature = "speech_text_analytics")]
+    operand_position_starting_position_direction::OperandPositionStartingPositionDirection,
+    #[cfg(feature = "speech_text_analytics")]
+    operand_type::OperandType,
+    #[cfg(any(feature = "architect", feature = "routing"))]
+    operation::Operation,
+    #[cfg(any(feature = "architect", feature = "routing"))]
+    operation_action_name::OperationActionName,
+    #[cfg(any(feature = "architect", feature = "routing"))]
+    operation_action_status::OperationActionStatus,
+    #[cfg(feature = "knowledge")]
+    operation_creator_user_response::OperationCreatorUserResponse,
+    #[cfg(feature = "knowledge")]
+    operation_creator_user_response_type::OperationCreatorUserResponseType,
+    #[cfg(feature = "knowledge")]
+    operation_listing::OperationListing,
+    #[cfg(feature = "knowledge")]
+    operation_response::OperationResponse,
+    #[cfg(feature = "knowledge")]
+    operation_response_type::OperationResponseType,
+    #[cfg(feature = "operational_events")]
+    operational_event::OperationalEvent,
+    #[cfg(feature = "speech_text_analytics")]
+    operator_position::OperatorPosition,
+    #[cfg(feature = "routing")]
+    opt_in_settings::OptInSettings,
+    #[cfg(feature = "organization")]
+    org_auth_settings::OrgAuthSettings,
+    #[cfg(any(feature = "tokens", feature = "users"))]
+    org_o_auth_client::OrgOAuthClient,
+    #[cfg(any(feature = "tokens", feature = "users"))]
+    org_o_auth_client_authorized_grant_type::OrgOAuthClientAuthorizedGrantType,
+    #[cfg(any(feature = "tokens", feature = "users"))]
+    org_o_auth_client_state::OrgOAuthClientState,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "organization_authorization", feature = "recording", feature = "users"))]
+    org_user::OrgUser,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "organization_authorization", feature = "recording", feature = "users"))]
+    org_user_state::OrgUserState,
+    #[cfg(feature = "organization")]
+    org_whitelist_settings::OrgWhitelistSettings,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "organization", feature = "organization_authorization", feature = "recording", feature = "users"))]
+    organization::Organization,
+    #[cfg(feature = "organization")]
+    organization_features::OrganizationFeatures,
+    #[cfg(any(feature = "presence", feature = "users"))]
+    organization_presence::OrganizationPresence,
+    #[cfg(any(feature = "presence", feature = "users"))]
+    organization_presence_definition::OrganizationPresenceDefinition,
+    #[cfg(feature = "presence")]
+    organization_presence_definition_entity_listing::OrganizationPresenceDefinitionEntityListing,
+    #[cfg(any(feature = "presence", feature = "telephony_providers_edge", feature = "users", feature = "workforce_management"))]
+    organization_presence_definition_system_presence::OrganizationPresenceDefinitionSystemPresence,
+    #[cfg(any(feature = "presence", feature = "users"))]
+    organization_presence_definition_type::OrganizationPresenceDefinitionType,
+    #[cfg(feature = "presence")]
+    organization_presence_entity_listing::OrganizationPresenceEntityListing,
+    #[cfg(feature = "authorization")]
+    organization_product_entity_listing::OrganizationProductEntityListing,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "organization", feature = "organization_authorization", feature = "recording", feature = "users"))]
+    organization_product_platform::OrganizationProductPlatform,
+    #[cfg(feature = "authorization")]
+    organization_role_entity_listing::OrganizationRoleEntityListing,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "organization", feature = "organization_authorization", feature = "recording", feature = "users"))]
+    organization_state::OrganizationState,
+    #[cfg(feature = "recording")]
+    orphan_recording::OrphanRecording,
+    #[cfg(feature = "recording")]
+    orphan_recording_file_state::OrphanRecordingFileState,
+    #[cfg(feature = "recording")]
+    orphan_recording_listing::OrphanRecordingListing,
+    #[cfg(feature = "recording")]
+    orphan_recording_media_subtype::OrphanRecordingMediaSubtype,
+    #[cfg(feature = "recording")]
+    orphan_recording_media_type::OrphanRecordingMediaType,
+    #[cfg(feature = "recording")]
+    orphan_recording_orphan_status::OrphanRecordingOrphanStatus,
+    #[cfg(feature = "recording")]
+    orphan_recording_provider_type::OrphanRecordingProviderType,
+    #[cfg(feature = "recording")]
+    orphan_recording_region::OrphanRecordingRegion,
+    #[cfg(feature = "recording")]
+    orphan_update_request::OrphanUpdateRequest,
+    #[cfg(feature = "gamification")]
+    other_profile_assignment::OtherProfileAssignment,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    out_of_office::OutOfOffice,
+    #[cfg(feature = "routing")]
+    outbound_domain::OutboundDomain,
+    #[cfg(feature = "routing")]
+    outbound_domain_entity_listing::OutboundDomainEntityListing,
+    #[cfg(feature = "routing")]
+    outbound_domain_request::OutboundDomainRequest,
+    #[cfg(feature = "routing")]
+    outbound_domain_request_sender_type::OutboundDomainRequestSenderType,
+    #[cfg(feature = "routing")]
+    outbound_domain_sender_type::OutboundDomainSenderType,
+    #[cfg(feature = "telephony_providers_edge")]
+    outbound_route::OutboundRoute,
+    #[cfg(feature = "telephony_providers_edge")]
+    outbound_route_base::OutboundRouteBase,
+    #[cfg(feature = "telephony_providers_edge")]
+    outbound_route_base_distribution::OutboundRouteBaseDistribution,
+    #[cfg(feature = "telephony_providers_edge")]
+    outbound_route_base_entity_listing::OutboundRouteBaseEntityListing,
+    #[cfg(feature = "telephony_providers_edge")]
+    outbound_route_base_state::OutboundRouteBaseState,
+    #[cfg(feature = "telephony_providers_edge")]
+    outbound_route_distribution::OutboundRouteDistribution,
+    #[cfg(feature = "telephony_providers_edge")]
+    outbound_route_entity_listing::OutboundRouteEntityListing,
+    #[cfg(feature = "telephony_providers_edge")]
+    outbound_route_state::OutboundRouteState,
+    #[cfg(feature = "outbound")]
+    outbound_settings::OutboundSettings,
+    #[cfg(feature = "outbound")]
+    outbound_settings_compliance_abandon_rate_denominator::OutboundSettingsComplianceAbandonRateDenominator,
+    #[cfg(feature = "journey")]
+    outcome::Outcome,
+    #[cfg(feature = "journey")]
+    outcome_achieved_event::OutcomeAchievedEvent,
+    #[cfg(feature = "journey")]
+    outcome_achieved_event_outcome::OutcomeAchievedEventOutcome,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    outcome_achievement::OutcomeAchievement,
+    #[cfg(feature = "routing")]
+    outcome_config::OutcomeConfig,
+    #[cfg(feature = "journey")]
+    outcome_listing::OutcomeListing,
+    #[cfg(feature = "journey")]
+    outcome_percentile_condition::OutcomePercentileCondition,
+    #[cfg(feature = "journey")]
+    outcome_predictor::OutcomePredictor,
+    #[cfg(feature = "journey")]
+    outcome_predictor_listing::OutcomePredictorListing,
+    #[cfg(feature = "journey")]
+    outcome_predictor_request::OutcomePredictorRequest,
+    #[cfg(feature = "journey")]
+    outcome_probability_condition::OutcomeProbabilityCondition,
+    #[cfg(feature = "journey")]
+    outcome_quantile_condition::OutcomeQuantileCondition,
+    #[cfg(feature = "journey")]
+    outcome_ref::OutcomeRef,
+    #[cfg(feature = "journey")]
+    outcome_ref_request::OutcomeRefRequest,
+    #[cfg(feature = "journey")]
+    outcome_request::OutcomeRequest,
+    #[cfg(feature = "journey")]
+    outcome_score::OutcomeScore,
+    #[cfg(feature = "journey")]
+    outcome_scores_result::OutcomeScoresResult,
+    #[cfg(feature = "architect")]
+    outlier_info::OutlierInfo,
+    #[cfg(feature = "gamification")]
+    overall_best_points::OverallBestPoints,
+    #[cfg(feature = "gamification")]
+    overall_best_points_item::OverallBestPointsItem,
+    #[cfg(any(feature = "gamification", feature = "journey"))]
+    overall_best_points_item_granularity_type::OverallBestPointsItemGranularityType,
+    #[cfg(feature = "social_media")]
+    override_escalation_target::OverrideEscalationTarget,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "scripts", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    page::Page,
+    #[cfg(feature = "organization")]
+    paged_namespace_listing::PagedNamespaceListing,
+    #[cfg(feature = "outbound")]
+    paged_skill_combination_listing::PagedSkillCombinationListing,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "users"))]
+    paging_spec::PagingSpec,
+    #[cfg(feature = "conversations")]
+    parking_state_request::ParkingStateRequest,
+    #[cfg(feature = "conversations")]
+    parking_state_request_state::ParkingStateRequestState,
+    #[cfg(feature = "utilities")]
+    parsed_certificate::ParsedCertificate,
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    participant::Participant,
+    #[cfg(feature = "conversations")]
+    participant_attributes::ParticipantAttributes,
+    #[cfg(feature = "outbound")]
+    participant_basic::ParticipantBasic,
+    #[cfg(feature = "outbound")]
+    participant_basic_flagged_reason::ParticipantBasicFlaggedReason,
+    #[cfg(feature = "outbound")]
+    participant_basic_screen_recording_state::ParticipantBasicScreenRecordingState,
+    #[cfg(feature = "outbound")]
+    participant_basic_wrapup_prompt::ParticipantBasicWrapupPrompt,
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    participant_flagged_reason::ParticipantFlaggedReason,
+    #[cfg(feature = "speech_text_analytics")]
+    participant_metrics::ParticipantMetrics,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    participant_screen_recording_state::ParticipantScreenRecordingState,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    participant_wrapup_prompt::ParticipantWrapupPrompt,
+    #[cfg(feature = "organization")]
+    password_requirements::PasswordRequirements,
+    #[cfg(feature = "journey")]
+    patch_action::PatchAction,
+    #[cfg(feature = "journey")]
+    patch_action_map::PatchActionMap,
+    #[cfg(feature = "journey")]
+    patch_action_map_schedule_groups::PatchActionMapScheduleGroups,
+    #[cfg(feature = "journey")]
+    patch_action_media_type::PatchActionMediaType,
+    #[cfg(feature = "journey")]
+    patch_action_properties::PatchActionProperties,
+    #[cfg(feature = "journey")]
+    patch_action_survey::PatchActionSurvey,
+    #[cfg(feature = "journey")]
+    patch_action_target::PatchActionTarget,
+    #[cfg(feature = "journey")]
+    patch_action_template::PatchActionTemplate,
+    #[cfg(feature = "journey")]
+    patch_action_template_media_type::PatchActionTemplateMediaType,
+    #[cfg(feature = "journey")]
+    patch_action_template_state::PatchActionTemplateState,
+    #[cfg(feature = "journey")]
+    patch_associated_value_field::PatchAssociatedValueField,
+    #[cfg(feature = "journey")]
+    patch_associated_value_field_data_type::PatchAssociatedValueFieldDataType,
+    #[cfg(feature = "workforce_management")]
+    patch_bu_rescheduling_options_management_unit_request::PatchBuReschedulingOptionsManagementUnitRequest,
+    #[cfg(feature = "workforce_management")]
+    patch_bu_rescheduling_options_request::PatchBuReschedulingOptionsRequest,
+    #[cfg(feature = "workforce_management")]
+    patch_bu_schedule_run_request::PatchBuScheduleRunRequest,
+    #[cfg(feature = "journey")]
+    patch_call_to_action::PatchCallToAction,
+    #[cfg(feature = "journey")]
+    patch_call_to_action_target::PatchCallToActionTarget,
+    #[cfg(feature = "conversations")]
+    patch_callback_request::PatchCallbackRequest,
+    #[cfg(feature = "conversations")]
+    patch_callback_response::PatchCallbackResponse,
+    #[cfg(feature = "journey")]
+    patch_close_button_style_properties::PatchCloseButtonStyleProperties,
+    #[cfg(feature = "journey")]
+    patch_content_offer::PatchContentOffer,
+    #[cfg(feature = "journey")]
+    patch_content_offer_display_mode::PatchContentOfferDisplayMode,
+    #[cfg(feature = "journey")]
+    patch_content_offer_layout_mode::PatchContentOfferLayoutMode,
+    #[cfg(feature = "journey")]
+    patch_content_offer_style_properties::PatchContentOfferStyleProperties,
+    #[cfg(feature = "journey")]
+    patch_content_offer_styling_configuration::PatchContentOfferStylingConfiguration,
+    #[cfg(feature = "journey")]
+    patch_content_position_properties::PatchContentPositionProperties,
+    #[cfg(feature = "journey")]
+    patch_context::PatchContext,
+    #[cfg(feature = "journey")]
+    patch_context_pattern::PatchContextPattern,
+    #[cfg(feature = "journey")]
+    patch_criteria::PatchCriteria,
+    #[cfg(feature = "journey")]
+    patch_criteria_operator::PatchCriteriaOperator,
+    #[cfg(feature = "journey")]
+    patch_cta_button_style_properties::PatchCtaButtonStyleProperties,
+    #[cfg(feature = "journey")]
+    patch_cta_button_style_properties_text_align::PatchCtaButtonStylePropertiesTextAlign,
+    #[cfg(feature = "journey")]
+    patch_entity_type_criteria::PatchEntityTypeCriteria,
+    #[cfg(feature = "journey")]
+    patch_entity_type_criteria_entity_type::PatchEntityTypeCriteriaEntityType,
+    #[cfg(feature = "journey")]
+    patch_entity_type_criteria_operator::PatchEntityTypeCriteriaOperator,
+    #[cfg(feature = "journey")]
+    patch_external_segment::PatchExternalSegment,
+    #[cfg(feature = "journey")]
+    patch_journey::PatchJourney,
+    #[cfg(feature = "journey")]
+    patch_journey_pattern::PatchJourneyPattern,
+    #[cfg(feature = "journey")]
+    patch_journey_pattern_stream_type::PatchJourneyPatternStreamType,
+    #[cfg(feature = "knowledge")]
+    patch_knowledge_knowledgebase_language_category_language_code::PatchKnowledgeKnowledgebaseLanguageCategoryLanguageCode,
+    #[cfg(feature = "knowledge")]
+    patch_knowledge_knowledgebase_language_document_language_code::PatchKnowledgeKnowledgebaseLanguageDocumentLanguageCode,
+    #[cfg(feature = "knowledge")]
+    patch_knowledge_knowledgebase_language_documents_import_language_code::PatchKnowledgeKnowledgebaseLanguageDocumentsImportLanguageCode,
+    #[cfg(feature = "knowledge")]
+    patch_knowledge_knowledgebase_language_documents_language_code::PatchKnowledgeKnowledgebaseLanguageDocumentsLanguageCode,
+    #[cfg(feature = "organization")]
+    patch_organizations_feature_feature_name::PatchOrganizationsFeatureFeatureName,
+    #[cfg(feature = "outbound")]
+    patch_outbound_settings_use_max_calls_per_agent_decimal::PatchOutboundSettingsUseMaxCallsPerAgentDecimal,
+    #[cfg(feature = "journey")]
+    patch_outcome::PatchOutcome,
+    #[cfg(feature = "routing")]
+    patch_predictor_request::PatchPredictorRequest,
+    #[cfg(feature = "journey")]
+    patch_segment::PatchSegment,
+    #[cfg(feature = "workforce_management")]
+    patch_shift_trade_request::PatchShiftTradeRequest,
+    #[cfg(feature = "journey")]
+    patch_survey_question::PatchSurveyQuestion,
+    #[cfg(feature = "journey")]
+    patch_survey_question_customer_property::PatchSurveyQuestionCustomerProperty,
+    #[cfg(feature = "journey")]
+    patch_survey_question_type::PatchSurveyQuestionType,
+    #[cfg(feature = "journey")]
+    patch_text_style_properties::PatchTextStyleProperties,
+    #[cfg(feature = "journey")]
+    patch_text_style_properties_text_align::PatchTextStylePropertiesTextAlign,
+    #[cfg(feature = "users")]
+    patch_user::PatchUser,
+    #[cfg(feature = "journey")]
+    patch_web_messaging_offer_fields::PatchWebMessagingOfferFields,
+    #[cfg(feature = "workforce_management")]
+    patch_workforcemanagement_managementunit_workplan_validation_mode::PatchWorkforcemanagementManagementunitWorkplanValidationMode,
+    #[cfg(feature = "outbound")]
+    pattern::Pattern,
+    #[cfg(any(feature = "gamification", feature = "outbound", feature = "workforce_management"))]
+    pattern_days_of_week_item::PatternDaysOfWeekItem,
+    #[cfg(any(feature = "gamification", feature = "outbound", feature = "workforce_management"))]
+    pattern_type::PatternType,
+    #[cfg(feature = "web_deployments")]
+    pause_criteria::PauseCriteria,
+    #[cfg(feature = "web_deployments")]
+    pause_criteria_condition::PauseCriteriaCondition,
+    #[cfg(feature = "workforce_management")]
+    performance_prediction_outputs::PerformancePredictionOutputs,
+    #[cfg(feature = "workforce_management")]
+    performance_prediction_recalculation_response::PerformancePredictionRecalculationResponse,
+    #[cfg(feature = "workforce_management")]
+    performance_prediction_recalculation_response_state::PerformancePredictionRecalculationResponseState,
+    #[cfg(feature = "workforce_management")]
+    performance_prediction_recalculation_upload_response::PerformancePredictionRecalculationUploadResponse,
+    #[cfg(feature = "workforce_management")]
+    performance_prediction_response::PerformancePredictionResponse,
+    #[cfg(feature = "workforce_management")]
+    performance_prediction_response_state::PerformancePredictionResponseState,
+    #[cfg(feature = "workforce_management")]
+    performance_prediction_upload_schema::PerformancePredictionUploadSchema,
+    #[cfg(feature = "gamification")]
+    performance_profile::PerformanceProfile,
+    #[cfg(feature = "authorization")]
+    permission_collection_entity_listing::PermissionCollectionEntityListing,
+    #[cfg(feature = "notifications")]
+    permission_details::PermissionDetails,
+    #[cfg(feature = "notifications")]
+    permission_details_type::PermissionDetailsType,
+    #[cfg(feature = "license")]
+    permissions::Permissions,
+    #[cfg(feature = "telephony_providers_edge")]
+    phone::Phone,
+    #[cfg(feature = "telephony_providers_edge")]
+    phone_base::PhoneBase,
+    #[cfg(feature = "telephony_providers_edge")]
+    phone_base_entity_listing::PhoneBaseEntityListing,
+    #[cfg(feature = "telephony_providers_edge")]
+    phone_base_settings::PhoneBaseSettings,
+    #[cfg(feature = "telephony_providers_edge")]
+    phone_base_state::PhoneBaseState,
+    #[cfg(feature = "telephony_providers_edge")]
+    phone_capabilities::PhoneCapabilities,
+    #[cfg(feature = "telephony_providers_edge")]
+    phone_capabilities_media_codecs_item::PhoneCapabilitiesMediaCodecsItem,
+    #[cfg(any(feature = "conversations", feature = "outbound"))]
+    phone_column::PhoneColumn,
+    #[cfg(feature = "telephony_providers_edge")]
+    phone_entity_listing::PhoneEntityListing,
+    #[cfg(feature = "events")]
+    phone_established_event::PhoneEstablishedEvent,
+    #[cfg(feature = "telephony_providers_edge")]
+    phone_meta_base_entity_listing::PhoneMetaBaseEntityListing,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    phone_number::PhoneNumber,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    phone_number_column::PhoneNumberColumn,
+    #[cfg(feature = "outbound")]
+    phone_number_status::PhoneNumberStatus,
+    #[cfg(feature = "telephony_providers_edge")]
+    phone_state::PhoneState,
+    #[cfg(feature = "telephony_providers_edge")]
+    phone_status::PhoneStatus,
+    #[cfg(feature = "telephony_providers_edge")]
+    phone_status_edges_status::PhoneStatusEdgesStatus,
+    #[cfg(feature = "telephony_providers_edge")]
+    phone_status_operational_status::PhoneStatusOperationalStatus,
+    #[cfg(feature = "telephony_providers_edge")]
+    phone_status_phone_assignment_to_edge_type::PhoneStatusPhoneAssignmentToEdgeType,
+    #[cfg(feature = "events")]
+    phone_transfer_event::PhoneTransferEvent,
+    #[cfg(feature = "events")]
+    phone_transfer_event_transfer_type::PhoneTransferEventTransferType,
+    #[cfg(feature = "telephony_providers_edge")]
+    phones_reboot::PhonesReboot,
+    #[cfg(feature = "speech_text_analytics")]
+    phrase::Phrase,
+    #[cfg(feature = "knowledge")]
+    phrase_associations::PhraseAssociations,
+    #[cfg(feature = "speech_text_analytics")]
+    phrase_sentiment::PhraseSentiment,
+    #[cfg(feature = "speech_text_analytics")]
+    phrase_strictness::PhraseStrictness,
+    #[cfg(feature = "speech_text_analytics")]
+    phrase_translation::PhraseTranslation,
+    #[cfg(feature = "telephony_providers_edge")]
+    physical_interface_entity_listing::PhysicalInterfaceEntityListing,
+    #[cfg(feature = "voicemail")]
+    pin_configuration::PinConfiguration,
+    #[cfg(feature = "identity_provider")]
+    ping_identity::PingIdentity,
+    #[cfg(feature = "identity_provider")]
+    ping_identity_name_identifier_format::PingIdentityNameIdentifierFormat,
+    #[cfg(feature = "identity_provider")]
+    ping_identity_sso_binding::PingIdentitySsoBinding,
+    #[cfg(feature = "chat")]
+    pinned_message_request::PinnedMessageRequest,
+    #[cfg(feature = "workforce_management")]
+    planning_group::PlanningGroup,
+    #[cfg(feature = "workforce_management")]
+    planning_group_list::PlanningGroupList,
+    #[cfg(feature = "workforce_management")]
+    planning_group_outputs::PlanningGroupOutputs,
+    #[cfg(feature = "workforce_management")]
+    planning_group_reference::PlanningGroupReference,
+    #[cfg(feature = "workforce_management")]
+    planning_period_settings::PlanningPeriodSettings,
+    #[cfg(feature = "recording")]
+    policy::Policy,
+    #[cfg(feature = "recording")]
+    policy_actions::PolicyActions,
+    #[cfg(feature = "recording")]
+    policy_conditions::PolicyConditions,
+    #[cfg(feature = "recording")]
+    policy_conditions_customer_participation::PolicyConditionsCustomerParticipation,
+    #[cfg(feature = "recording")]
+    policy_conditions_directions_item::PolicyConditionsDirectionsItem,
+    #[cfg(feature = "recording")]
+    policy_conditions_media_types_item::PolicyConditionsMediaTypesItem,
+    #[cfg(feature = "recording")]
+    policy_create::PolicyCreate,
+    #[cfg(feature = "recording")]
+    policy_entity_listing::PolicyEntityListing,
+    #[cfg(feature = "recording")]
+    policy_error_message::PolicyErrorMessage,
+    #[cfg(feature = "recording")]
+    policy_errors::PolicyErrors,
+    #[cfg(feature = "recording")]
+    policy_update::PolicyUpdate,
+    #[cfg(feature = "web_deployments")]
+    position_settings::PositionSettings,
+    #[cfg(feature = "web_deployments")]
+    position_settings_alignment::PositionSettingsAlignment,
+    #[cfg(feature = "workforce_management")]
+    possible_work_shifts_for_week::PossibleWorkShiftsForWeek,
+    #[cfg(feature = "integrations")]
+    post_action_input::PostActionInput,
+    #[cfg(feature = "audit")]
+    post_audits_query_realtime_expand_item::PostAuditsQueryRealtimeExpandItem,
+    #[cfg(feature = "audit")]
+    post_audits_query_realtime_related_expand_item::PostAuditsQueryRealtimeRelatedExpandItem,
+    #[cfg(any(feature = "authorization", feature = "objects"))]
+    post_authorization_division_object_object_type::PostAuthorizationDivisionObjectObjectType,
+    #[cfg(feature = "content_management")]
+    post_contentmanagement_document_expand::PostContentmanagementDocumentExpand,
+    #[cfg(feature = "content_management")]
+    post_contentmanagement_query_expand::PostContentmanagementQueryExpand,
+    #[cfg(feature = "content_management")]
+    post_contentmanagement_workspace_tagvalues_query_expand_item::PostContentmanagementWorkspaceTagvaluesQueryExpandItem,
+    #[cfg(feature = "external_contacts")]
+    post_externalcontacts_identifierlookup_contacts_expand_item::PostExternalcontactsIdentifierlookupContactsExpandItem,
+    #[cfg(feature = "external_contacts")]
+    post_externalcontacts_identifierlookup_expand_item::PostExternalcontactsIdentifierlookupExpandItem,
+    #[cfg(feature = "external_contacts")]
+    post_externalcontacts_identifierlookup_organizations_expand_item::PostExternalcontactsIdentifierlookupOrganizationsExpandItem,
+    #[cfg(feature = "architect")]
+    post_flow_instances_settings_loglevels_expand_item::PostFlowInstancesSettingsLoglevelsExpandItem,
+    #[cfg(feature = "architect")]
+    post_flows_instances_jobs_expand::PostFlowsInstancesJobsExpand,
+    #[cfg(feature = "integrations")]
+    post_input_contract::PostInputContract,
+    #[cfg(feature = "integrations")]
+    post_integrations_speech_nuance_nuance_integration_id_bot_jobs_expand_item::PostIntegrationsSpeechNuanceNuanceIntegrationIdBotJobsExpandItem,
+    #[cfg(feature = "knowledge")]
+    post_knowledge_guest_session_documents_search_expand_item::PostKnowledgeGuestSessionDocumentsSearchExpandItem,
+    #[cfg(feature = "knowledge")]
+    post_knowledge_knowledgebase_documents_query_expand_item::PostKnowledgeKnowledgebaseDocumentsQueryExpandItem,
+    #[cfg(feature = "knowledge")]
+    post_knowledge_knowledgebase_documents_search_expand_item::PostKnowledgeKnowledgebaseDocumentsSearchExpandItem,
+    #[cfg(feature = "knowledge")]
+    post_knowledge_knowledgebase_language_categories_language_code::PostKnowledgeKnowledgebaseLanguageCategoriesLanguageCode,
+    #[cfg(feature = "knowledge")]
+    post_knowledge_knowledgebase_language_document_uploads_language_code::PostKnowledgeKnowledgebaseLanguageDocumentUploadsLanguageCode,
+    #[cfg(feature = "knowledge")]
+    post_knowledge_knowledgebase_language_documents_imports_language_code::PostKnowledgeKnowledgebaseLanguageDocumentsImportsLanguageCode,
+    #[cfg(feature = "knowledge")]
+    post_knowledge_knowledgebase_language_documents_language_code::PostKnowledgeKnowledgebaseLanguageDocumentsLanguageCode,
+    #[cfg(feature = "knowledge")]
+    post_knowledge_knowledgebase_language_training_promote_language_code::PostKnowledgeKnowledgebaseLanguageTrainingPromoteLanguageCode,
+    #[cfg(feature = "knowledge")]
+    post_knowledge_knowledgebase_language_trainings_language_code::PostKnowledgeKnowledgebaseLanguageTrainingsLanguageCode,
+    #[cfg(feature = "outbound")]
+    post_outbound_campaigns_use_max_calls_per_agent_decimal::PostOutboundCampaignsUseMaxCallsPerAgentDecimal,
+    #[cfg(feature = "integrations")]
+    post_output_contract::PostOutputContract,
+    #[cfg(feature = "response_management")]
+    post_responsemanagement_responseassets_search_expand_item::PostResponsemanagementResponseassetsSearchExpandItem,
+    #[cfg(feature = "response_management")]
+    post_responsemanagement_responses_expand::PostResponsemanagementResponsesExpand,
+    #[cfg(feature = "textbots")]
+    post_text_message::PostTextMessage,
+    #[cfg(feature = "textbots")]
+    post_text_message_type::PostTextMessageType,
+    #[cfg(feature = "textbots")]
+    post_text_request::PostTextRequest,
+    #[cfg(feature = "textbots")]
+    post_text_request_bot_channels_item::PostTextRequestBotChannelsItem,
+    #[cfg(feature = "textbots")]
+    post_text_request_messaging_platform_type::PostTextRequestMessagingPlatformType,
+    #[cfg(feature = "textbots")]
+    post_text_response::PostTextResponse,
+    #[cfg(feature = "textbots")]
+    post_text_response_bot_state::PostTextResponseBotState,
+    #[cfg(feature = "workforce_management")]
+    post_workforcemanagement_managementunit_workplan_validate_expand_item::PostWorkforcemanagementManagementunitWorkplanValidateExpandItem,
+    #[cfg(feature = "workforce_management")]
+    post_workforcemanagement_managementunit_workplans_validation_mode::PostWorkforcemanagementManagementunitWorkplansValidationMode,
+    #[cfg(feature = "routing")]
+    prediction_results::PredictionResults,
+    #[cfg(feature = "routing")]
+    prediction_results_formula::PredictionResultsFormula,
+    #[cfg(feature = "routing")]
+    prediction_results_intent::PredictionResultsIntent,
+    #[cfg(feature = "routing")]
+    predictor::Predictor,
+    #[cfg(feature = "routing")]
+    predictor_listing::PredictorListing,
+    #[cfg(feature = "routing")]
+    predictor_model::PredictorModel,
+    #[cfg(feature = "routing")]
+    predictor_model_brief::PredictorModelBrief,
+    #[cfg(feature = "routing")]
+    predictor_model_brief_media_type::PredictorModelBriefMediaType,
+    #[cfg(feature = "routing")]
+    predictor_model_brief_state::PredictorModelBriefState,
+    #[cfg(feature = "routing")]
+    predictor_model_feature::PredictorModelFeature,
+    #[cfg(feature = "routing")]
+    predictor_model_feature_listing::PredictorModelFeatureListing,
+    #[cfg(feature = "routing")]
+    predictor_model_feature_type::PredictorModelFeatureType,
+    #[cfg(feature = "routing")]
+    predictor_model_media_type::PredictorModelMediaType,
+    #[cfg(feature = "routing")]
+    predictor_model_retraining_error::PredictorModelRetrainingError,
+    #[cfg(feature = "routing")]
+    predictor_model_retraining_error_error_code::PredictorModelRetrainingErrorErrorCode,
+    #[cfg(feature = "routing")]
+    predictor_models::PredictorModels,
+    #[cfg(feature = "routing")]
+    predictor_schedule::PredictorSchedule,
+    #[cfg(feature = "routing")]
+    predictor_schedule_schedule_type::PredictorScheduleScheduleType,
+    #[cfg(feature = "routing")]
+    predictor_state::PredictorState,
+    #[cfg(feature = "routing")]
+    predictor_workload_balancing::PredictorWorkloadBalancing,
     #[cfg(feature = "billing")]
     premium_app_listing::PremiumAppListing,
+    #[cfg(feature = "outbound")]
+    preprocessing_rule::PreprocessingRule,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    presence_definition::PresenceDefinition,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    presence_detail_query_clause::PresenceDetailQueryClause,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    presence_detail_query_clause_type::PresenceDetailQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    presence_detail_query_filter::PresenceDetailQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    presence_detail_query_filter_type::PresenceDetailQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    presence_detail_query_predicate::PresenceDetailQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    presence_detail_query_predicate_dimension::PresenceDetailQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    presence_detail_query_predicate_operator::PresenceDetailQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    presence_detail_query_predicate_type::PresenceDetailQueryPredicateType,
+    #[cfg(feature = "presence")]
+    presence_settings::PresenceSettings,
+    #[cfg(feature = "knowledge")]
+    presented_knowledge_document::PresentedKnowledgeDocument,
+    #[cfg(feature = "knowledge")]
+    presented_knowledge_document_surfacing_method::PresentedKnowledgeDocumentSurfacingMethod,
+    #[cfg(feature = "gamification")]
+    prize_images::PrizeImages,
+    #[cfg(feature = "workforce_management")]
+    process_schedule_update_upload_request::ProcessScheduleUpdateUploadRequest,
+    #[cfg(feature = "gamification")]
+    profile_with_date_range::ProfileWithDateRange,
+    #[cfg(feature = "speech_text_analytics")]
+    program::Program,
+    #[cfg(feature = "speech_text_analytics")]
+    program_insights_settings::ProgramInsightsSettings,
+    #[cfg(feature = "speech_text_analytics")]
+    program_insights_settings_entity_listing::ProgramInsightsSettingsEntityListing,
+    #[cfg(feature = "speech_text_analytics")]
+    program_job::ProgramJob,
+    #[cfg(feature = "speech_text_analytics")]
+    program_job_request::ProgramJobRequest,
+    #[cfg(feature = "speech_text_analytics")]
+    program_job_state::ProgramJobState,
+    #[cfg(feature = "speech_text_analytics")]
+    program_mappings::ProgramMappings,
+    #[cfg(feature = "speech_text_analytics")]
+    program_mappings_request::ProgramMappingsRequest,
+    #[cfg(feature = "speech_text_analytics")]
+    program_request::ProgramRequest,
+    #[cfg(feature = "speech_text_analytics")]
+    program_transcription_engine::ProgramTranscriptionEngine,
+    #[cfg(feature = "speech_text_analytics")]
+    program_transcription_engine_engine::ProgramTranscriptionEngineEngine,
+    #[cfg(feature = "speech_text_analytics")]
+    program_transcription_engines::ProgramTranscriptionEngines,
+    #[cfg(feature = "speech_text_analytics")]
+    programs_entity_listing::ProgramsEntityListing,
+    #[cfg(feature = "speech_text_analytics")]
+    programs_mappings_entity_listing::ProgramsMappingsEntityListing,
+    #[cfg(feature = "events")]
+    progress_consult_transfer_event::ProgressConsultTransferEvent,
+    #[cfg(feature = "events")]
+    progress_transfer_event::ProgressTransferEvent,
+    #[cfg(feature = "architect")]
+    prompt::Prompt,
+    #[cfg(feature = "architect")]
+    prompt_asset::PromptAsset,
+    #[cfg(feature = "architect")]
+    prompt_asset_create::PromptAssetCreate,
+    #[cfg(feature = "architect")]
+    prompt_asset_create_upload_status::PromptAssetCreateUploadStatus,
+    #[cfg(feature = "architect")]
+    prompt_asset_entity_listing::PromptAssetEntityListing,
+    #[cfg(feature = "architect")]
+    prompt_asset_upload_status::PromptAssetUploadStatus,
+    #[cfg(feature = "architect")]
+    prompt_entity_listing::PromptEntityListing,
+    #[cfg(any(feature = "audit", feature = "quality"))]
+    property_change::PropertyChange,
+    #[cfg(any(feature = "analytics", feature = "conversations"))]
+    property_index_request::PropertyIndexRequest,
+    #[cfg(feature = "telephony_providers_edge")]
+    provision_info::ProvisionInfo,
     #[cfg(feature = "billing")]
     provisioning::Provisioning,
+    #[cfg(feature = "integrations")]
+    publish_draft_input::PublishDraftInput,
+    #[cfg(feature = "quality")]
+    publish_form::PublishForm,
+    #[cfg(feature = "scripts")]
+    publish_script_request_data::PublishScriptRequestData,
+    #[cfg(feature = "recording")]
+    published_survey_form_reference::PublishedSurveyFormReference,
+    #[cfg(feature = "gamification")]
+    punctuality_event::PunctualityEvent,
+    #[cfg(feature = "identity_provider")]
+    pure_cloud::PureCloud,
+    #[cfg(feature = "identity_provider")]
+    pure_engage::PureEngage,
+    #[cfg(feature = "identity_provider")]
+    pure_engage_name_identifier_format::PureEngageNameIdentifierFormat,
+    #[cfg(feature = "identity_provider")]
+    pure_engage_sso_binding::PureEngageSsoBinding,
+    #[cfg(feature = "web_deployments")]
+    push_integration::PushIntegration,
+    #[cfg(feature = "web_deployments")]
+    push_integration_provider::PushIntegrationProvider,
+    #[cfg(feature = "conversations")]
+    put_conversations_call_recordingstate_response::PutConversationsCallRecordingstateResponse,
+    #[cfg(feature = "conversations")]
+    put_conversations_call_recordingstate_response2::PutConversationsCallRecordingstateResponse2,
+    #[cfg(feature = "conversations")]
+    put_conversations_callback_recordingstate_response::PutConversationsCallbackRecordingstateResponse,
+    #[cfg(feature = "conversations")]
+    put_conversations_callback_recordingstate_response2::PutConversationsCallbackRecordingstateResponse2,
+    #[cfg(feature = "conversations")]
+    put_conversations_chat_recordingstate_response::PutConversationsChatRecordingstateResponse,
+    #[cfg(feature = "conversations")]
+    put_conversations_chat_recordingstate_response2::PutConversationsChatRecordingstateResponse2,
+    #[cfg(feature = "conversations")]
+    put_conversations_cobrowsesession_recordingstate_response::PutConversationsCobrowsesessionRecordingstateResponse,
+    #[cfg(feature = "conversations")]
+    put_conversations_cobrowsesession_recordingstate_response2::PutConversationsCobrowsesessionRecordingstateResponse2,
+    #[cfg(feature = "conversations")]
+    put_conversations_email_recordingstate_response::PutConversationsEmailRecordingstateResponse,
+    #[cfg(feature = "conversations")]
+    put_conversations_email_recordingstate_response2::PutConversationsEmailRecordingstateResponse2,
+    #[cfg(feature = "conversations")]
+    put_conversations_message_recordingstate_response::PutConversationsMessageRecordingstateResponse,
+    #[cfg(feature = "conversations")]
+    put_conversations_message_recordingstate_response2::PutConversationsMessageRecordingstateResponse2,
+    #[cfg(feature = "conversations")]
+    put_conversations_screenshare_recordingstate_response::PutConversationsScreenshareRecordingstateResponse,
+    #[cfg(feature = "conversations")]
+    put_conversations_screenshare_recordingstate_response2::PutConversationsScreenshareRecordingstateResponse2,
+    #[cfg(feature = "conversations")]
+    put_conversations_social_recordingstate_response::PutConversationsSocialRecordingstateResponse,
+    #[cfg(feature = "conversations")]
+    put_conversations_social_recordingstate_response2::PutConversationsSocialRecordingstateResponse2,
+    #[cfg(feature = "conversations")]
+    put_conversations_video_recordingstate_response::PutConversationsVideoRecordingstateResponse,
+    #[cfg(feature = "conversations")]
+    put_conversations_video_recordingstate_response2::PutConversationsVideoRecordingstateResponse2,
+    #[cfg(feature = "architect")]
+    put_flow_instances_settings_loglevels_expand_item::PutFlowInstancesSettingsLoglevelsExpandItem,
+    #[cfg(feature = "architect")]
+    put_flows_datatable_expand::PutFlowsDatatableExpand,
+    #[cfg(feature = "architect")]
+    put_flows_instances_settings_loglevels_default_expand_item::PutFlowsInstancesSettingsLoglevelsDefaultExpandItem,
+    #[cfg(feature = "outbound")]
+    put_outbound_campaign_use_max_calls_per_agent_decimal::PutOutboundCampaignUseMaxCallsPerAgentDecimal,
+    #[cfg(feature = "response_management")]
+    put_responsemanagement_response_expand::PutResponsemanagementResponseExpand,
+    #[cfg(feature = "user_recordings")]
+    put_userrecording_expand_item::PutUserrecordingExpandItem,
+    #[cfg(feature = "quality")]
+    qm_audit_query_request::QmAuditQueryRequest,
+    #[cfg(feature = "quality")]
+    quality_audit_log_message::QualityAuditLogMessage,
+    #[cfg(feature = "quality")]
+    quality_audit_log_message_action::QualityAuditLogMessageAction,
+    #[cfg(feature = "quality")]
+    quality_audit_log_message_entity_type::QualityAuditLogMessageEntityType,
+    #[cfg(feature = "quality")]
+    quality_audit_log_message_level::QualityAuditLogMessageLevel,
+    #[cfg(feature = "quality")]
+    quality_audit_log_message_service_name::QualityAuditLogMessageServiceName,
+    #[cfg(feature = "quality")]
+    quality_audit_log_message_status::QualityAuditLogMessageStatus,
+    #[cfg(feature = "quality")]
+    quality_audit_query_execution_results_response::QualityAuditQueryExecutionResultsResponse,
+    #[cfg(feature = "quality")]
+    quality_audit_query_execution_status_response::QualityAuditQueryExecutionStatusResponse,
+    #[cfg(feature = "quality")]
+    quality_audit_query_execution_status_response_state::QualityAuditQueryExecutionStatusResponseState,
+    #[cfg(feature = "quality")]
+    quality_audit_query_filter::QualityAuditQueryFilter,
+    #[cfg(feature = "quality")]
+    quality_audit_query_filter_property::QualityAuditQueryFilterProperty,
+    #[cfg(feature = "gamification")]
+    quality_evaluation_score_item::QualityEvaluationScoreItem,
+    #[cfg(feature = "gamification")]
+    quality_evaluation_score_item_media_types_item::QualityEvaluationScoreItemMediaTypesItem,
+    #[cfg(feature = "workforce_management")]
+    query_adherence_explanations_response::QueryAdherenceExplanationsResponse,
+    #[cfg(feature = "workforce_management")]
+    query_agents_integrations_request::QueryAgentsIntegrationsRequest,
+    #[cfg(feature = "architect")]
+    query_criteria::QueryCriteria,
+    #[cfg(feature = "architect")]
+    query_criteria_criteria_groups_item::QueryCriteriaCriteriaGroupsItem,
+    #[cfg(feature = "architect")]
+    query_criteria_criteria_key::QueryCriteriaCriteriaKey,
+    #[cfg(feature = "architect")]
+    query_criteria_data_type::QueryCriteriaDataType,
+    #[cfg(feature = "content_management")]
+    query_facet_info::QueryFacetInfo,
+    #[cfg(feature = "content_management")]
+    query_request::QueryRequest,
+    #[cfg(feature = "coaching")]
+    query_request_clause::QueryRequestClause,
+    #[cfg(any(feature = "coaching", feature = "learning", feature = "users"))]
+    query_request_clause_type::QueryRequestClauseType,
+    #[cfg(feature = "coaching")]
+    query_request_filter::QueryRequestFilter,
+    #[cfg(feature = "coaching")]
+    query_request_filter_type::QueryRequestFilterType,
+    #[cfg(feature = "coaching")]
+    query_request_predicate::QueryRequestPredicate,
+    #[cfg(feature = "coaching")]
+    query_request_predicate_dimension::QueryRequestPredicateDimension,
+    #[cfg(feature = "coaching")]
+    query_response_data::QueryResponseData,
+    #[cfg(feature = "coaching")]
+    query_response_grouped_data::QueryResponseGroupedData,
+    #[cfg(feature = "coaching")]
+    query_response_metric::QueryResponseMetric,
+    #[cfg(feature = "coaching")]
+    query_response_metric_metric::QueryResponseMetricMetric,
+    #[cfg(feature = "coaching")]
+    query_response_stats::QueryResponseStats,
+    #[cfg(feature = "content_management")]
+    query_result::QueryResult,
+    #[cfg(feature = "content_management")]
+    query_results::QueryResults,
+    #[cfg(feature = "workforce_management")]
+    query_time_off_integration_status_request::QueryTimeOffIntegrationStatusRequest,
+    #[cfg(feature = "workforce_management")]
+    query_time_off_limit_values_request::QueryTimeOffLimitValuesRequest,
+    #[cfg(feature = "workforce_management")]
+    query_time_off_limit_values_response::QueryTimeOffLimitValuesResponse,
+    #[cfg(feature = "workforce_management")]
+    query_user_staffing_group_list_request::QueryUserStaffingGroupListRequest,
+    #[cfg(feature = "workforce_management")]
+    query_waitlist_positions_request::QueryWaitlistPositionsRequest,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    question_group_settings::QuestionGroupSettings,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    question_settings::QuestionSettings,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    queue::Queue,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    queue_email_address::QueueEmailAddress,
+    #[cfg(feature = "routing")]
+    queue_entity_listing::QueueEntityListing,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    queue_last_agent_routing_mode::QueueLastAgentRoutingMode,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    queue_media_settings::QueueMediaSettings,
+    #[cfg(feature = "routing")]
+    queue_member::QueueMember,
+    #[cfg(feature = "routing")]
+    queue_member_entity_listing::QueueMemberEntityListing,
+    #[cfg(feature = "routing")]
+    queue_member_entity_listing_v1::QueueMemberEntityListingV1,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    queue_messaging_addresses::QueueMessagingAddresses,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    queue_observation_data_container::QueueObservationDataContainer,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    queue_observation_query::QueueObservationQuery,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    queue_observation_query_clause::QueueObservationQueryClause,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    queue_observation_query_clause_type::QueueObservationQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    queue_observation_query_detail_metrics_item::QueueObservationQueryDetailMetricsItem,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    queue_observation_query_filter::QueueObservationQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    queue_observation_query_filter_type::QueueObservationQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    queue_observation_query_metrics_item::QueueObservationQueryMetricsItem,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    queue_observation_query_predicate::QueueObservationQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    queue_observation_query_predicate_dimension::QueueObservationQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    queue_observation_query_predicate_operator::QueueObservationQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    queue_observation_query_predicate_type::QueueObservationQueryPredicateType,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    queue_observation_query_response::QueueObservationQueryResponse,
+    #[cfg(any(feature = "quality", feature = "workforce_management"))]
+    queue_reference::QueueReference,
+    #[cfg(feature = "routing")]
+    queue_request::QueueRequest,
+    #[cfg(feature = "routing")]
+    queue_request_last_agent_routing_mode::QueueRequestLastAgentRoutingMode,
+    #[cfg(feature = "routing")]
+    queue_request_scoring_method::QueueRequestScoringMethod,
+    #[cfg(feature = "routing")]
+    queue_request_skill_evaluation_method::QueueRequestSkillEvaluationMethod,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    queue_scoring_method::QueueScoringMethod,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    queue_skill_evaluation_method::QueueSkillEvaluationMethod,
+    #[cfg(feature = "outbound")]
+    queue_utilization_diagnostic::QueueUtilizationDiagnostic,
+    #[cfg(feature = "recording")]
+    quick_reply::QuickReply,
+    #[cfg(feature = "recording")]
+    quick_reply_action::QuickReplyAction,
+    #[cfg(feature = "outbound")]
+    range::Range,
+    #[cfg(feature = "outbound")]
+    range_type::RangeType,
+    #[cfg(feature = "analytics")]
+    rate_limit_aggregate_data_container::RateLimitAggregateDataContainer,
+    #[cfg(feature = "analytics")]
+    rate_limit_aggregate_query_clause::RateLimitAggregateQueryClause,
+    #[cfg(feature = "analytics")]
+    rate_limit_aggregate_query_clause_type::RateLimitAggregateQueryClauseType,
+    #[cfg(feature = "analytics")]
+    rate_limit_aggregate_query_filter::RateLimitAggregateQueryFilter,
+    #[cfg(feature = "analytics")]
+    rate_limit_aggregate_query_filter_type::RateLimitAggregateQueryFilterType,
+    #[cfg(feature = "analytics")]
+    rate_limit_aggregate_query_predicate::RateLimitAggregateQueryPredicate,
+    #[cfg(feature = "analytics")]
+    rate_limit_aggregate_query_predicate_dimension::RateLimitAggregateQueryPredicateDimension,
+    #[cfg(feature = "analytics")]
+    rate_limit_aggregate_query_predicate_operator::RateLimitAggregateQueryPredicateOperator,
+    #[cfg(feature = "analytics")]
+    rate_limit_aggregate_query_predicate_type::RateLimitAggregateQueryPredicateType,
+    #[cfg(feature = "analytics")]
+    rate_limit_aggregate_query_response::RateLimitAggregateQueryResponse,
+    #[cfg(feature = "analytics")]
+    rate_limit_aggregation_query::RateLimitAggregationQuery,
+    #[cfg(feature = "analytics")]
+    rate_limit_aggregation_query_alternate_time_dimension::RateLimitAggregationQueryAlternateTimeDimension,
+    #[cfg(feature = "analytics")]
+    rate_limit_aggregation_query_group_by_item::RateLimitAggregationQueryGroupByItem,
+    #[cfg(feature = "analytics")]
+    rate_limit_aggregation_query_metrics_item::RateLimitAggregationQueryMetricsItem,
+    #[cfg(feature = "analytics")]
+    rate_limit_aggregation_view::RateLimitAggregationView,
+    #[cfg(feature = "analytics")]
+    rate_limit_aggregation_view_function::RateLimitAggregationViewFunction,
+    #[cfg(feature = "analytics")]
+    rate_limit_aggregation_view_target::RateLimitAggregationViewTarget,
+    #[cfg(feature = "outbound")]
+    reaction::Reaction,
+    #[cfg(feature = "outbound")]
+    reaction_reaction_type::ReactionReactionType,
+    #[cfg(feature = "workforce_management")]
+    real_time_adherence_explanation::RealTimeAdherenceExplanation,
+    #[cfg(feature = "workforce_management")]
+    real_time_adherence_explanation_status::RealTimeAdherenceExplanationStatus,
+    #[cfg(feature = "web_messaging")]
+    reason::Reason,
+    #[cfg(feature = "web_messaging")]
+    reason_code::ReasonCode,
+    #[cfg(feature = "outbound")]
+    recall_entry::RecallEntry,
+    #[cfg(feature = "routing")]
+    recipient::Recipient,
+    #[cfg(feature = "web_messaging")]
+    recipient_additional_identifier::RecipientAdditionalIdentifier,
+    #[cfg(feature = "web_messaging")]
+    recipient_additional_identifier_type::RecipientAdditionalIdentifierType,
+    #[cfg(feature = "routing")]
+    recipient_flow::RecipientFlow,
+    #[cfg(feature = "routing")]
+    recipient_listing::RecipientListing,
+    #[cfg(feature = "routing")]
+    recipient_messenger_type::RecipientMessengerType,
+    #[cfg(feature = "routing")]
+    recipient_request::RecipientRequest,
+    #[cfg(feature = "employee_engagement")]
+    recognition::Recognition,
+    #[cfg(feature = "employee_engagement")]
+    recognition_base::RecognitionBase,
+    #[cfg(feature = "employee_engagement")]
+    recognition_base_context_type::RecognitionBaseContextType,
+    #[cfg(feature = "employee_engagement")]
+    recognition_base_type::RecognitionBaseType,
+    #[cfg(feature = "employee_engagement")]
+    recognition_context_type::RecognitionContextType,
+    #[cfg(feature = "employee_engagement")]
+    recognition_type::RecognitionType,
+    #[cfg(feature = "routing")]
+    record::Record,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    recorders_state::RecordersState,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    recorders_state_adhoc_state::RecordersStateAdhocState,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    recorders_state_agent_experience_state::RecordersStateAgentExperienceState,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    recorders_state_customer_experience_state::RecordersStateCustomerExperienceState,
+    #[cfg(feature = "recording")]
+    recording::Recording,
+    #[cfg(feature = "recording")]
+    recording_archive_medium::RecordingArchiveMedium,
+    #[cfg(feature = "recording")]
+    recording_attachment::RecordingAttachment,
+    #[cfg(feature = "recording")]
+    recording_attachment_media_type::RecordingAttachmentMediaType,
+    #[cfg(feature = "recording")]
+    recording_content_story::RecordingContentStory,
+    #[cfg(feature = "recording")]
+    recording_content_story_type::RecordingContentStoryType,
+    #[cfg(feature = "recording")]
+    recording_email_message::RecordingEmailMessage,
+    #[cfg(feature = "recording")]
+    recording_encryption_configuration::RecordingEncryptionConfiguration,
+    #[cfg(feature = "recording")]
+    recording_encryption_configuration_key_configuration_type::RecordingEncryptionConfigurationKeyConfigurationType,
+    #[cfg(feature = "recording")]
+    recording_encryption_configuration_listing::RecordingEncryptionConfigurationListing,
+    #[cfg(feature = "recording")]
+    recording_file_state::RecordingFileState,
+    #[cfg(feature = "recording")]
+    recording_job::RecordingJob,
+    #[cfg(feature = "recording")]
+    recording_job_entity_listing::RecordingJobEntityListing,
+    #[cfg(feature = "recording")]
+    recording_job_failed_recording::RecordingJobFailedRecording,
+    #[cfg(feature = "recording")]
+    recording_job_state::RecordingJobState,
+    #[cfg(feature = "recording")]
+    recording_jobs_query::RecordingJobsQuery,
+    #[cfg(feature = "recording")]
+    recording_jobs_query_action::RecordingJobsQueryAction,
+    #[cfg(feature = "recording")]
+    recording_media_subtype::RecordingMediaSubtype,
+    #[cfg(feature = "recording")]
+    recording_messaging_message::RecordingMessagingMessage,
+    #[cfg(feature = "recording")]
+    recording_messaging_message_content_type::RecordingMessagingMessageContentType,
+    #[cfg(feature = "recording")]
+    recording_messaging_message_social_visibility::RecordingMessagingMessageSocialVisibility,
+    #[cfg(feature = "recording")]
+    recording_metadata::RecordingMetadata,
+    #[cfg(feature = "recording")]
+    recording_metadata_archive_medium::RecordingMetadataArchiveMedium,
+    #[cfg(feature = "recording")]
+    recording_metadata_file_state::RecordingMetadataFileState,
+    #[cfg(feature = "recording")]
+    recording_metadata_media_subtype::RecordingMetadataMediaSubtype,
+    #[cfg(feature = "recording")]
+    recording_metadata_region::RecordingMetadataRegion,
+    #[cfg(feature = "recording")]
+    recording_notification_template::RecordingNotificationTemplate,
+    #[cfg(feature = "recording")]
+    recording_recording_error_status::RecordingRecordingErrorStatus,
+    #[cfg(feature = "recording")]
+    recording_recording_file_role::RecordingRecordingFileRole,
+    #[cfg(feature = "recording")]
+    recording_retention::RecordingRetention,
+    #[cfg(feature = "recording")]
+    recording_retention_archive_medium::RecordingRetentionArchiveMedium,
+    #[cfg(feature = "recording")]
+    recording_retention_cursor_entity_listing::RecordingRetentionCursorEntityListing,
+    #[cfg(feature = "recording")]
+    recording_settings::RecordingSettings,
+    #[cfg(feature = "recording")]
+    recording_template_body::RecordingTemplateBody,
+    #[cfg(feature = "recording")]
+    recording_template_button::RecordingTemplateButton,
+    #[cfg(feature = "recording")]
+    recording_template_button_type::RecordingTemplateButtonType,
+    #[cfg(feature = "recording")]
+    recording_template_footer::RecordingTemplateFooter,
+    #[cfg(feature = "recording")]
+    recording_template_header::RecordingTemplateHeader,
+    #[cfg(feature = "recording")]
+    recording_template_header_type::RecordingTemplateHeaderType,
+    #[cfg(feature = "recording")]
+    recording_upload_report::RecordingUploadReport,
+    #[cfg(feature = "recording")]
+    recording_upload_report_request::RecordingUploadReportRequest,
+    #[cfg(feature = "recording")]
+    recording_upload_report_request_upload_status::RecordingUploadReportRequestUploadStatus,
+    #[cfg(feature = "recording")]
+    recording_upload_report_state::RecordingUploadReportState,
+    #[cfg(feature = "workforce_management")]
+    recurrence_end_settings::RecurrenceEndSettings,
+    #[cfg(feature = "workforce_management")]
+    recurrence_period::RecurrencePeriod,
+    #[cfg(feature = "workforce_management")]
+    recurrence_period_granularity::RecurrencePeriodGranularity,
+    #[cfg(feature = "workforce_management")]
+    recurrence_settings::RecurrenceSettings,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    referrer::Referrer,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    referrer_medium::ReferrerMedium,
+    #[cfg(any(feature = "telephony_providers_edge", feature = "utilities"))]
+    region_time_zone::RegionTimeZone,
+    #[cfg(feature = "architect")]
+    register_architect_export_job::RegisterArchitectExportJob,
+    #[cfg(feature = "architect")]
+    register_architect_export_job_response::RegisterArchitectExportJobResponse,
+    #[cfg(feature = "architect")]
+    register_architect_export_job_response_status::RegisterArchitectExportJobResponseStatus,
+    #[cfg(feature = "architect")]
+    register_architect_job_response::RegisterArchitectJobResponse,
+    #[cfg(feature = "external_contacts")]
+    relationship::Relationship,
+    #[cfg(feature = "external_contacts")]
+    relationship_listing::RelationshipListing,
+    #[cfg(feature = "outbound")]
+    reoccurrence::Reoccurrence,
+    #[cfg(feature = "content_management")]
+    replace_request::ReplaceRequest,
+    #[cfg(feature = "content_management")]
+    replace_response::ReplaceResponse,
+    #[cfg(any(feature = "content_management", feature = "conversations"))]
+    replace_response_upload_method::ReplaceResponseUploadMethod,
+    #[cfg(feature = "general_data_protection_regulation")]
+    replacement_term::ReplacementTerm,
+    #[cfg(feature = "general_data_protection_regulation")]
+    replacement_term_type::ReplacementTermType,
+    #[cfg(feature = "outbound")]
+    reply_to_email_address::ReplyToEmailAddress,
+    #[cfg(feature = "analytics")]
+    reporting_export_job_listing::ReportingExportJobListing,
+    #[cfg(feature = "analytics")]
+    reporting_export_job_request::ReportingExportJobRequest,
+    #[cfg(feature = "analytics")]
+    reporting_export_job_request_csv_delimiter::ReportingExportJobRequestCsvDelimiter,
+    #[cfg(feature = "analytics")]
+    reporting_export_job_request_duration_format::ReportingExportJobRequestDurationFormat,
+    #[cfg(feature = "analytics")]
+    reporting_export_job_request_export_format::ReportingExportJobRequestExportFormat,
+    #[cfg(feature = "analytics")]
+    reporting_export_job_request_view_type::ReportingExportJobRequestViewType,
+    #[cfg(feature = "analytics")]
+    reporting_export_job_response::ReportingExportJobResponse,
+    #[cfg(feature = "analytics")]
+    reporting_export_job_response_csv_delimiter::ReportingExportJobResponseCsvDelimiter,
+    #[cfg(feature = "analytics")]
+    reporting_export_job_response_duration_format::ReportingExportJobResponseDurationFormat,
+    #[cfg(feature = "analytics")]
+    reporting_export_job_response_email_statuses_value::ReportingExportJobResponseEmailStatusesValue,
+    #[cfg(feature = "analytics")]
+    reporting_export_job_response_export_error_messages_type::ReportingExportJobResponseExportErrorMessagesType,
+    #[cfg(feature = "analytics")]
+    reporting_export_job_response_export_format::ReportingExportJobResponseExportFormat,
+    #[cfg(feature = "analytics")]
+    reporting_export_job_response_status::ReportingExportJobResponseStatus,
+    #[cfg(feature = "analytics")]
+    reporting_export_job_response_view_type::ReportingExportJobResponseViewType,
+    #[cfg(feature = "analytics")]
+    reporting_export_metadata_job_listing::ReportingExportMetadataJobListing,
+    #[cfg(feature = "analytics")]
+    reporting_export_metadata_job_response::ReportingExportMetadataJobResponse,
+    #[cfg(feature = "analytics")]
+    reporting_export_metadata_job_response_view_type::ReportingExportMetadataJobResponseViewType,
+    #[cfg(feature = "gamification")]
+    reporting_interval::ReportingInterval,
+    #[cfg(any(feature = "gamification", feature = "o_auth", feature = "usage"))]
+    reporting_interval_interval_type::ReportingIntervalIntervalType,
+    #[cfg(feature = "analytics")]
+    reporting_turn::ReportingTurn,
+    #[cfg(feature = "analytics")]
+    reporting_turn_action::ReportingTurnAction,
+    #[cfg(feature = "analytics")]
+    reporting_turn_action_action_type::ReportingTurnActionActionType,
+    #[cfg(feature = "analytics")]
+    reporting_turn_ask_action_result::ReportingTurnAskActionResult,
+    #[cfg(feature = "analytics")]
+    reporting_turn_intent::ReportingTurnIntent,
+    #[cfg(feature = "analytics")]
+    reporting_turn_intent_slot::ReportingTurnIntentSlot,
+    #[cfg(feature = "analytics")]
+    reporting_turn_knowledge::ReportingTurnKnowledge,
+    #[cfg(feature = "analytics")]
+    reporting_turn_knowledge_document::ReportingTurnKnowledgeDocument,
+    #[cfg(feature = "analytics")]
+    reporting_turn_knowledge_events::ReportingTurnKnowledgeEvents,
+    #[cfg(feature = "analytics")]
+    reporting_turn_knowledge_feedback::ReportingTurnKnowledgeFeedback,
+    #[cfg(feature = "analytics")]
+    reporting_turn_knowledge_feedback_event::ReportingTurnKnowledgeFeedbackEvent,
+    #[cfg(feature = "analytics")]
+    reporting_turn_knowledge_search::ReportingTurnKnowledgeSearch,
+    #[cfg(feature = "analytics")]
+    reporting_turn_knowledge_search_event::ReportingTurnKnowledgeSearchEvent,
+    #[cfg(feature = "analytics")]
+    reporting_turns_response::ReportingTurnsResponse,
+    #[cfg(feature = "integrations")]
+    request_config::RequestConfig,
+    #[cfg(feature = "journey")]
+    request_context::RequestContext,
+    #[cfg(feature = "journey")]
+    request_context_pattern::RequestContextPattern,
+    #[cfg(feature = "journey")]
+    request_criteria::RequestCriteria,
+    #[cfg(feature = "journey")]
+    request_criteria_operator::RequestCriteriaOperator,
+    #[cfg(feature = "journey")]
+    request_device::RequestDevice,
+    #[cfg(feature = "journey")]
+    request_device_category::RequestDeviceCategory,
+    #[cfg(feature = "journey")]
+    request_entity_type_criteria::RequestEntityTypeCriteria,
+    #[cfg(feature = "journey")]
+    request_entity_type_criteria_entity_type::RequestEntityTypeCriteriaEntityType,
+    #[cfg(feature = "journey")]
+    request_entity_type_criteria_operator::RequestEntityTypeCriteriaOperator,
+    #[cfg(feature = "journey")]
+    request_external_segment::RequestExternalSegment,
+    #[cfg(feature = "journey")]
+    request_external_segment_source::RequestExternalSegmentSource,
+    #[cfg(feature = "journey")]
+    request_journey::RequestJourney,
+    #[cfg(feature = "journey")]
+    request_journey_pattern::RequestJourneyPattern,
+    #[cfg(feature = "journey")]
+    request_journey_pattern_stream_type::RequestJourneyPatternStreamType,
+    #[cfg(feature = "journey")]
+    request_mapping::RequestMapping,
+    #[cfg(feature = "journey")]
+    request_mapping_attribute_type::RequestMappingAttributeType,
+    #[cfg(feature = "journey")]
+    request_mapping_mapping_type::RequestMappingMappingType,
+    #[cfg(feature = "journey")]
+    request_page::RequestPage,
+    #[cfg(feature = "routing")]
+    request_scored_agent::RequestScoredAgent,
+    #[cfg(feature = "workforce_management")]
+    required_local_date_range::RequiredLocalDateRange,
+    #[cfg(feature = "workforce_management")]
+    rescheduling_management_unit_response::ReschedulingManagementUnitResponse,
+    #[cfg(feature = "workforce_management")]
+    rescheduling_options_run_response::ReschedulingOptionsRunResponse,
+    #[cfg(feature = "analytics")]
+    resolution_aggregate_data_container::ResolutionAggregateDataContainer,
+    #[cfg(feature = "analytics")]
+    resolution_aggregate_query_clause::ResolutionAggregateQueryClause,
+    #[cfg(feature = "analytics")]
+    resolution_aggregate_query_clause_type::ResolutionAggregateQueryClauseType,
+    #[cfg(feature = "analytics")]
+    resolution_aggregate_query_filter::ResolutionAggregateQueryFilter,
+    #[cfg(feature = "analytics")]
+    resolution_aggregate_query_filter_type::ResolutionAggregateQueryFilterType,
+    #[cfg(feature = "analytics")]
+    resolution_aggregate_query_predicate::ResolutionAggregateQueryPredicate,
+    #[cfg(feature = "analytics")]
+    resolution_aggregate_query_predicate_dimension::ResolutionAggregateQueryPredicateDimension,
+    #[cfg(feature = "analytics")]
+    resolution_aggregate_query_predicate_operator::ResolutionAggregateQueryPredicateOperator,
+    #[cfg(feature = "analytics")]
+    resolution_aggregate_query_predicate_type::ResolutionAggregateQueryPredicateType,
+    #[cfg(feature = "analytics")]
+    resolution_aggregate_query_response::ResolutionAggregateQueryResponse,
+    #[cfg(feature = "analytics")]
+    resolution_aggregation_query::ResolutionAggregationQuery,
+    #[cfg(feature = "analytics")]
+    resolution_aggregation_query_alternate_time_dimension::ResolutionAggregationQueryAlternateTimeDimension,
+    #[cfg(feature = "analytics")]
+    resolution_aggregation_query_group_by_item::ResolutionAggregationQueryGroupByItem,
+    #[cfg(feature = "analytics")]
+    resolution_aggregation_query_metrics_item::ResolutionAggregationQueryMetricsItem,
+    #[cfg(feature = "analytics")]
+    resolution_aggregation_view::ResolutionAggregationView,
+    #[cfg(feature = "analytics")]
+    resolution_aggregation_view_function::ResolutionAggregationViewFunction,
+    #[cfg(feature = "analytics")]
+    resolution_aggregation_view_target::ResolutionAggregationViewTarget,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    resolution_detail_query_clause::ResolutionDetailQueryClause,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    resolution_detail_query_clause_type::ResolutionDetailQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    resolution_detail_query_filter::ResolutionDetailQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    resolution_detail_query_filter_type::ResolutionDetailQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    resolution_detail_query_predicate::ResolutionDetailQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    resolution_detail_query_predicate_metric::ResolutionDetailQueryPredicateMetric,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    resolution_detail_query_predicate_operator::ResolutionDetailQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    resolution_detail_query_predicate_type::ResolutionDetailQueryPredicateType,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    resource_condition_node::ResourceConditionNode,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    resource_condition_node_conjunction::ResourceConditionNodeConjunction,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    resource_condition_node_operator::ResourceConditionNodeOperator,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    resource_condition_value::ResourceConditionValue,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    resource_condition_value_type::ResourceConditionValueType,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    resource_permission_policy::ResourcePermissionPolicy,
+    #[cfg(feature = "response_management")]
+    response::Response,
+    #[cfg(feature = "response_management")]
+    response_asset::ResponseAsset,
+    #[cfg(feature = "response_management")]
+    response_asset_filter::ResponseAssetFilter,
+    #[cfg(feature = "response_management")]
+    response_asset_filter_type::ResponseAssetFilterType,
+    #[cfg(feature = "response_management")]
+    response_asset_request::ResponseAssetRequest,
+    #[cfg(feature = "response_management")]
+    response_asset_search_request::ResponseAssetSearchRequest,
+    #[cfg(feature = "response_management")]
+    response_asset_search_request_sort_order::ResponseAssetSearchRequestSortOrder,
+    #[cfg(feature = "response_management")]
+    response_asset_search_results::ResponseAssetSearchResults,
+    #[cfg(feature = "response_management")]
+    response_asset_status::ResponseAssetStatus,
+    #[cfg(feature = "response_management")]
+    response_asset_status_status::ResponseAssetStatusStatus,
+    #[cfg(feature = "integrations")]
+    response_config::ResponseConfig,
+    #[cfg(feature = "response_management")]
+    response_entity_list::ResponseEntityList,
+    #[cfg(feature = "response_management")]
+    response_entity_listing::ResponseEntityListing,
+    #[cfg(feature = "response_management")]
+    response_filter::ResponseFilter,
+    #[cfg(feature = "response_management")]
+    response_filter_operator::ResponseFilterOperator,
+    #[cfg(feature = "response_management")]
+    response_interaction_type::ResponseInteractionType,
+    #[cfg(feature = "journey")]
+    response_page::ResponsePage,
+    #[cfg(feature = "response_management")]
+    response_query_request::ResponseQueryRequest,
+    #[cfg(feature = "response_management")]
+    response_query_results::ResponseQueryResults,
+    #[cfg(feature = "response_management")]
+    response_response_type::ResponseResponseType,
+    #[cfg(feature = "outbound")]
+    response_set::ResponseSet,
+    #[cfg(feature = "outbound")]
+    response_set_entity_listing::ResponseSetEntityListing,
+    #[cfg(feature = "outbound")]
+    response_set_live_speaker_detection_mode::ResponseSetLiveSpeakerDetectionMode,
+    #[cfg(feature = "response_management")]
+    response_substitution::ResponseSubstitution,
+    #[cfg(feature = "response_management")]
+    response_text::ResponseText,
+    #[cfg(feature = "response_management")]
+    response_text_content_type::ResponseTextContentType,
+    #[cfg(feature = "response_management")]
+    response_text_type::ResponseTextType,
+    #[cfg(any(feature = "conversations", feature = "outbound"))]
+    rest_error_detail::RestErrorDetail,
+    #[cfg(feature = "presence")]
+    restore_presence_settings::RestorePresenceSettings,
+    #[cfg(feature = "knowledge")]
+    result_counters::ResultCounters,
+    #[cfg(feature = "recording")]
+    retention_duration::RetentionDuration,
+    #[cfg(feature = "external_contacts")]
+    reverse_whitepages_lookup_result::ReverseWhitepagesLookupResult,
+    #[cfg(feature = "learning")]
+    review_assessment_results::ReviewAssessmentResults,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    ring::Ring,
+    #[cfg(any(feature = "o_auth", feature = "tokens", feature = "users"))]
+    role_division::RoleDivision,
+    #[cfg(any(feature = "authorization", feature = "organization_authorization", feature = "users"))]
+    role_division_grants::RoleDivisionGrants,
+    #[cfg(any(feature = "authorization", feature = "organization_authorization", feature = "users"))]
+    role_division_pair::RoleDivisionPair,
+    #[cfg(feature = "authorization")]
+    role_settings::RoleSettings,
+    #[cfg(any(feature = "chat", feature = "users"))]
+    room::Room,
+    #[cfg(feature = "chat")]
+    room_participant::RoomParticipant,
+    #[cfg(feature = "chat")]
+    room_participant_response::RoomParticipantResponse,
+    #[cfg(feature = "chat")]
+    room_participants_response::RoomParticipantsResponse,
+    #[cfg(any(feature = "chat", feature = "users"))]
+    room_room_type::RoomRoomType,
+    #[cfg(feature = "chat")]
+    room_update_request::RoomUpdateRequest,
+    #[cfg(feature = "workforce_management")]
+    route_path_request::RoutePathRequest,
+    #[cfg(feature = "workforce_management")]
+    route_path_request_media_type::RoutePathRequestMediaType,
+    #[cfg(feature = "workforce_management")]
+    route_path_response::RoutePathResponse,
+    #[cfg(feature = "workforce_management")]
+    route_path_response_media_type::RoutePathResponseMediaType,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_data::RoutingActivityData,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_entity_data::RoutingActivityEntityData,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_metric_value::RoutingActivityMetricValue,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_metric_value_metric::RoutingActivityMetricValueMetric,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_query::RoutingActivityQuery,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_query_clause::RoutingActivityQueryClause,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_query_clause_type::RoutingActivityQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_query_filter::RoutingActivityQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_query_filter_type::RoutingActivityQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_query_group_by_item::RoutingActivityQueryGroupByItem,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_query_metric::RoutingActivityQueryMetric,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_query_metric_metric::RoutingActivityQueryMetricMetric,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_query_order::RoutingActivityQueryOrder,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_query_predicate::RoutingActivityQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_query_predicate_dimension::RoutingActivityQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_query_predicate_operator::RoutingActivityQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_query_predicate_type::RoutingActivityQueryPredicateType,
+    #[cfg(any(feature = "analytics", feature = "routing"))]
+    routing_activity_response::RoutingActivityResponse,
+    #[cfg(any(feature = "analytics", feature = "routing", feature = "teams", feature = "users"))]
+    routing_activity_response_entity_id_dimension::RoutingActivityResponseEntityIdDimension,
+    #[cfg(feature = "routing")]
+    routing_conversation_attributes_request::RoutingConversationAttributesRequest,
+    #[cfg(feature = "routing")]
+    routing_conversation_attributes_response::RoutingConversationAttributesResponse,
+    #[cfg(feature = "conversations")]
+    routing_data::RoutingData,
+    #[cfg(feature = "events")]
+    routing_established_event::RoutingEstablishedEvent,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    routing_rule::RoutingRule,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    routing_rule_operator::RoutingRuleOperator,
+    #[cfg(feature = "routing")]
+    routing_settings::RoutingSettings,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    routing_skill::RoutingSkill,
+    #[cfg(any(feature = "task_management", feature = "workforce_management"))]
+    routing_skill_reference::RoutingSkillReference,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    routing_skill_state::RoutingSkillState,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    routing_status::RoutingStatus,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    routing_status_detail_query_clause::RoutingStatusDetailQueryClause,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    routing_status_detail_query_clause_type::RoutingStatusDetailQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    routing_status_detail_query_filter::RoutingStatusDetailQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    routing_status_detail_query_filter_type::RoutingStatusDetailQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    routing_status_detail_query_predicate::RoutingStatusDetailQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    routing_status_detail_query_predicate_dimension::RoutingStatusDetailQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    routing_status_detail_query_predicate_operator::RoutingStatusDetailQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    routing_status_detail_query_predicate_type::RoutingStatusDetailQueryPredicateType,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    routing_status_status::RoutingStatusStatus,
+    #[cfg(feature = "events")]
+    routing_transfer_event::RoutingTransferEvent,
+    #[cfg(feature = "events")]
+    routing_transfer_event_transfer_type::RoutingTransferEventTransferType,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    rule_config::RuleConfig,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    rule_engine_config::RuleEngineConfig,
+    #[cfg(feature = "outbound")]
+    rule_set::RuleSet,
+    #[cfg(feature = "outbound")]
+    rule_set_diagnostic::RuleSetDiagnostic,
+    #[cfg(feature = "outbound")]
+    rule_set_diagnostic_warnings_item::RuleSetDiagnosticWarningsItem,
+    #[cfg(feature = "outbound")]
+    rule_set_entity_listing::RuleSetEntityListing,
+    #[cfg(feature = "identity_provider")]
+    salesforce::Salesforce,
+    #[cfg(feature = "identity_provider")]
+    salesforce_name_identifier_format::SalesforceNameIdentifierFormat,
+    #[cfg(feature = "knowledge")]
+    salesforce_settings::SalesforceSettings,
+    #[cfg(feature = "knowledge")]
+    salesforce_settings_channel::SalesforceSettingsChannel,
+    #[cfg(feature = "knowledge")]
+    salesforce_source_request::SalesforceSourceRequest,
+    #[cfg(feature = "knowledge")]
+    salesforce_source_response::SalesforceSourceResponse,
+    #[cfg(feature = "knowledge")]
+    salesforce_source_response_type::SalesforceSourceResponseType,
+    #[cfg(feature = "identity_provider")]
+    salesforce_sso_binding::SalesforceSsoBinding,
+    #[cfg(feature = "identity_provider")]
+    saml_provider::SamlProvider,
+    #[cfg(feature = "identity_provider")]
+    saml_provider_name_identifier_format::SamlProviderNameIdentifierFormat,
+    #[cfg(feature = "identity_provider")]
+    saml_provider_sso_binding::SamlProviderSsoBinding,
+    #[cfg(feature = "architect")]
+    schedule::Schedule,
+    #[cfg(feature = "coaching")]
+    schedule_activity::ScheduleActivity,
+    #[cfg(feature = "coaching")]
+    schedule_activity_external_activity_type::ScheduleActivityExternalActivityType,
+    #[cfg(feature = "architect")]
+    schedule_division_view_entity_listing::ScheduleDivisionViewEntityListing,
+    #[cfg(feature = "architect")]
+    schedule_entity_listing::ScheduleEntityListing,
+    #[cfg(feature = "workforce_management")]
+    schedule_generation_message::ScheduleGenerationMessage,
+    #[cfg(feature = "workforce_management")]
+    schedule_generation_message_type::ScheduleGenerationMessageType,
+    #[cfg(feature = "workforce_management")]
+    schedule_generation_result::ScheduleGenerationResult,
+    #[cfg(feature = "workforce_management")]
+    schedule_generation_result_summary::ScheduleGenerationResultSummary,
+    #[cfg(feature = "workforce_management")]
+    schedule_generation_warning::ScheduleGenerationWarning,
+    #[cfg(feature = "workforce_management")]
+    schedule_generation_warning_no_need_days_item::ScheduleGenerationWarningNoNeedDaysItem,
+    #[cfg(feature = "workforce_management")]
+    schedule_generation_warning_unable_to_schedule_required_days_item::ScheduleGenerationWarningUnableToScheduleRequiredDaysItem,
+    #[cfg(feature = "architect")]
+    schedule_group::ScheduleGroup,
+    #[cfg(feature = "architect")]
+    schedule_group_division_view::ScheduleGroupDivisionView,
+    #[cfg(feature = "architect")]
+    schedule_group_division_view_entity_listing::ScheduleGroupDivisionViewEntityListing,
+    #[cfg(feature = "architect")]
+    schedule_group_entity_listing::ScheduleGroupEntityListing,
+    #[cfg(feature = "architect")]
+    schedule_group_state::ScheduleGroupState,
+    #[cfg(feature = "outbound")]
+    schedule_interval::ScheduleInterval,
+    #[cfg(feature = "architect")]
+    schedule_state::ScheduleState,
+    #[cfg(feature = "workforce_management")]
+    schedule_upload_processing_response::ScheduleUploadProcessingResponse,
+    #[cfg(feature = "workforce_management")]
+    schedule_upload_processing_response_status::ScheduleUploadProcessingResponseStatus,
+    #[cfg(feature = "workforce_management")]
+    scheduler_message_argument::SchedulerMessageArgument,
+    #[cfg(feature = "workforce_management")]
+    scheduler_message_argument_type::SchedulerMessageArgumentType,
+    #[cfg(feature = "workforce_management")]
+    scheduler_message_severity_count::SchedulerMessageSeverityCount,
+    #[cfg(feature = "workforce_management")]
+    scheduler_message_severity_count_severity::SchedulerMessageSeverityCountSeverity,
+    #[cfg(feature = "workforce_management")]
+    scheduler_message_type_severity::SchedulerMessageTypeSeverity,
+    #[cfg(feature = "workforce_management")]
+    scheduler_message_type_severity_severity::SchedulerMessageTypeSeveritySeverity,
+    #[cfg(feature = "workforce_management")]
+    scheduler_message_type_severity_type::SchedulerMessageTypeSeverityType,
+    #[cfg(feature = "architect")]
+    schedules_division_view::SchedulesDivisionView,
+    #[cfg(feature = "workforce_management")]
+    scheduling_no_forecast_options_request::SchedulingNoForecastOptionsRequest,
+    #[cfg(feature = "workforce_management")]
+    scheduling_no_forecast_options_request_shift_length::SchedulingNoForecastOptionsRequestShiftLength,
+    #[cfg(feature = "workforce_management")]
+    scheduling_no_forecast_options_request_shift_start::SchedulingNoForecastOptionsRequestShiftStart,
+    #[cfg(feature = "workforce_management")]
+    scheduling_options_request::SchedulingOptionsRequest,
+    #[cfg(feature = "workforce_management")]
+    scheduling_options_request_activity_smoothing_type::SchedulingOptionsRequestActivitySmoothingType,
+    #[cfg(feature = "workforce_management")]
+    scheduling_period::SchedulingPeriod,
+    #[cfg(feature = "workforce_management")]
+    scheduling_processing_error::SchedulingProcessingError,
+    #[cfg(feature = "workforce_management")]
+    scheduling_processing_error_internal_error_code::SchedulingProcessingErrorInternalErrorCode,
+    #[cfg(feature = "workforce_management")]
+    scheduling_settings_request::SchedulingSettingsRequest,
+    #[cfg(feature = "workforce_management")]
+    scheduling_settings_request_start_day_of_weekend::SchedulingSettingsRequestStartDayOfWeekend,
+    #[cfg(feature = "workforce_management")]
+    scheduling_settings_response::SchedulingSettingsResponse,
+    #[cfg(feature = "workforce_management")]
+    scheduling_settings_response_start_day_of_weekend::SchedulingSettingsResponseStartDayOfWeekend,
+    #[cfg(feature = "workforce_management")]
+    scheduling_status_response::SchedulingStatusResponse,
+    #[cfg(feature = "workforce_management")]
+    scheduling_status_response_status::SchedulingStatusResponseStatus,
+    #[cfg(any(feature = "data_extensions", feature = "external_contacts", feature = "task_management"))]
+    schema::Schema,
+    #[cfg(any(feature = "data_extensions", feature = "external_contacts", feature = "task_management"))]
+    schema_quantity_limits::SchemaQuantityLimits,
+    #[cfg(feature = "scim")]
+    scim_config_resource_type::ScimConfigResourceType,
+    #[cfg(feature = "scim")]
+    scim_config_resource_type_schema_extension::ScimConfigResourceTypeSchemaExtension,
+    #[cfg(feature = "scim")]
+    scim_config_resource_types_list_response::ScimConfigResourceTypesListResponse,
+    #[cfg(feature = "scim")]
+    scim_email::ScimEmail,
+    #[cfg(feature = "scim")]
+    scim_email_type::ScimEmailType,
+    #[cfg(feature = "scim")]
+    scim_error::ScimError,
+    #[cfg(feature = "scim")]
+    scim_error_scim_type::ScimErrorScimType,
+    #[cfg(feature = "scim")]
+    scim_genesys_user_external_id::ScimGenesysUserExternalId,
+    #[cfg(feature = "scim")]
+    scim_group_list_response::ScimGroupListResponse,
+    #[cfg(feature = "scim")]
+    scim_metadata::ScimMetadata,
+    #[cfg(feature = "scim")]
+    scim_metadata_resource_type::ScimMetadataResourceType,
+    #[cfg(feature = "scim")]
+    scim_phone_number::ScimPhoneNumber,
+    #[cfg(feature = "scim")]
+    scim_phone_number_type::ScimPhoneNumberType,
+    #[cfg(feature = "scim")]
+    scim_service_provider_config::ScimServiceProviderConfig,
+    #[cfg(feature = "scim")]
+    scim_service_provider_config_authentication_scheme::ScimServiceProviderConfigAuthenticationScheme,
+    #[cfg(feature = "scim")]
+    scim_service_provider_config_authentication_scheme_type::ScimServiceProviderConfigAuthenticationSchemeType,
+    #[cfg(feature = "scim")]
+    scim_service_provider_config_bulk_feature::ScimServiceProviderConfigBulkFeature,
+    #[cfg(feature = "scim")]
+    scim_service_provider_config_filter_feature::ScimServiceProviderConfigFilterFeature,
+    #[cfg(feature = "scim")]
+    scim_service_provider_config_simple_feature::ScimServiceProviderConfigSimpleFeature,
+    #[cfg(feature = "scim")]
+    scim_user_extensions::ScimUserExtensions,
+    #[cfg(feature = "scim")]
+    scim_user_list_response::ScimUserListResponse,
+    #[cfg(feature = "scim")]
+    scim_user_role::ScimUserRole,
+    #[cfg(feature = "scim")]
+    scim_user_routing_language::ScimUserRoutingLanguage,
+    #[cfg(feature = "scim")]
+    scim_user_routing_skill::ScimUserRoutingSkill,
+    #[cfg(feature = "scim")]
+    scim_v2_create_user::ScimV2CreateUser,
+    #[cfg(feature = "scim")]
+    scim_v2_enterprise_user::ScimV2EnterpriseUser,
+    #[cfg(feature = "scim")]
+    scim_v2_group::ScimV2Group,
+    #[cfg(feature = "scim")]
+    scim_v2_group_reference::ScimV2GroupReference,
+    #[cfg(feature = "scim")]
+    scim_v2_group_reference_type::ScimV2GroupReferenceType,
+    #[cfg(feature = "scim")]
+    scim_v2_member_reference::ScimV2MemberReference,
+    #[cfg(feature = "scim")]
+    scim_v2_member_reference_type::ScimV2MemberReferenceType,
+    #[cfg(feature = "scim")]
+    scim_v2_patch_operation::ScimV2PatchOperation,
+    #[cfg(feature = "scim")]
+    scim_v2_patch_operation_op::ScimV2PatchOperationOp,
+    #[cfg(feature = "scim")]
+    scim_v2_patch_request::ScimV2PatchRequest,
+    #[cfg(feature = "scim")]
+    scim_v2_schema_attribute::ScimV2SchemaAttribute,
+    #[cfg(feature = "scim")]
+    scim_v2_schema_attribute_mutability::ScimV2SchemaAttributeMutability,
+    #[cfg(feature = "scim")]
+    scim_v2_schema_attribute_reference_types_item::ScimV2SchemaAttributeReferenceTypesItem,
+    #[cfg(feature = "scim")]
+    scim_v2_schema_attribute_returned::ScimV2SchemaAttributeReturned,
+    #[cfg(feature = "scim")]
+    scim_v2_schema_attribute_type::ScimV2SchemaAttributeType,
+    #[cfg(feature = "scim")]
+    scim_v2_schema_attribute_uniqueness::ScimV2SchemaAttributeUniqueness,
+    #[cfg(feature = "scim")]
+    scim_v2_schema_definition::ScimV2SchemaDefinition,
+    #[cfg(feature = "scim")]
+    scim_v2_schema_list_response::ScimV2SchemaListResponse,
+    #[cfg(feature = "scim")]
+    scim_v2_user::ScimV2User,
+    #[cfg(feature = "quality")]
+    scorable_survey::ScorableSurvey,
+    #[cfg(feature = "quality")]
+    scorable_survey_status::ScorableSurveyStatus,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "routing", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    scored_agent::ScoredAgent,
+    #[cfg(feature = "recording")]
+    screen_recording_active_sessions::ScreenRecordingActiveSessions,
+    #[cfg(feature = "recording")]
+    screen_recording_meta_data::ScreenRecordingMetaData,
+    #[cfg(feature = "recording")]
+    screen_recording_meta_data_request::ScreenRecordingMetaDataRequest,
+    #[cfg(feature = "screen_recording")]
+    screen_recording_user_authenticated_info::ScreenRecordingUserAuthenticatedInfo,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    screenshare::Screenshare,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    screenshare_disconnect_type::ScreenshareDisconnectType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    screenshare_initial_state::ScreenshareInitialState,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    screenshare_state::ScreenshareState,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "scripts", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    script::Script,
+    #[cfg(feature = "scripts")]
+    script_entity_listing::ScriptEntityListing,
+    #[cfg(feature = "web_deployments")]
+    scroll_percentage_event_trigger::ScrollPercentageEventTrigger,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    sdk_library::SdkLibrary,
+    #[cfg(any(feature = "search", feature = "suggest"))]
+    search_aggregation::SearchAggregation,
+    #[cfg(any(feature = "search", feature = "suggest"))]
+    search_aggregation_order_item::SearchAggregationOrderItem,
+    #[cfg(any(feature = "search", feature = "suggest"))]
+    search_aggregation_type::SearchAggregationType,
+    #[cfg(feature = "workforce_management")]
+    search_alternative_shift_trades_request::SearchAlternativeShiftTradesRequest,
+    #[cfg(any(feature = "search", feature = "suggest"))]
+    search_criteria::SearchCriteria,
+    #[cfg(any(feature = "search", feature = "suggest"))]
+    search_criteria_operator::SearchCriteriaOperator,
+    #[cfg(any(feature = "search", feature = "suggest"))]
+    search_criteria_type::SearchCriteriaType,
+    #[cfg(any(feature = "search", feature = "suggest"))]
+    search_request::SearchRequest,
+    #[cfg(any(feature = "search", feature = "suggest"))]
+    search_request_sort_order::SearchRequestSortOrder,
+    #[cfg(feature = "workforce_management")]
+    search_shift_trade_response::SearchShiftTradeResponse,
+    #[cfg(feature = "workforce_management")]
+    search_shift_trades_request::SearchShiftTradesRequest,
+    #[cfg(feature = "workforce_management")]
+    search_shift_trades_response::SearchShiftTradesResponse,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "groups", feature = "locations", feature = "search", feature = "speech_text_analytics", feature = "suggest", feature = "teams", feature = "telephony_providers_edge", feature = "users", feature = "voicemail"))]
+    search_sort::SearchSort,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "groups", feature = "locations", feature = "search", feature = "speech_text_analytics", feature = "suggest", feature = "teams", feature = "telephony_providers_edge", feature = "users", feature = "voicemail"))]
+    search_sort_sort_order::SearchSortSortOrder,
+    #[cfg(feature = "knowledge")]
+    search_update_request::SearchUpdateRequest,
+    #[cfg(feature = "workforce_management")]
+    secondary_presence::SecondaryPresence,
+    #[cfg(any(feature = "groups", feature = "organization", feature = "users"))]
+    section::Section,
+    #[cfg(feature = "conversations")]
+    secure_session::SecureSession,
+    #[cfg(feature = "conversations")]
+    secure_session_entity_listing::SecureSessionEntityListing,
+    #[cfg(feature = "conversations")]
+    secure_session_state::SecureSessionState,
+    #[cfg(feature = "content_management")]
+    security_profile::SecurityProfile,
+    #[cfg(feature = "content_management")]
+    security_profile_entity_listing::SecurityProfileEntityListing,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    segment::Segment,
+    #[cfg(feature = "journey")]
+    segment_assignment_event::SegmentAssignmentEvent,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    segment_detail_query_clause::SegmentDetailQueryClause,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    segment_detail_query_clause_type::SegmentDetailQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    segment_detail_query_filter::SegmentDetailQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    segment_detail_query_filter_type::SegmentDetailQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    segment_detail_query_predicate::SegmentDetailQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    segment_detail_query_predicate_dimension::SegmentDetailQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    segment_detail_query_predicate_metric::SegmentDetailQueryPredicateMetric,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    segment_detail_query_predicate_operator::SegmentDetailQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    segment_detail_query_predicate_property_type::SegmentDetailQueryPredicatePropertyType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    segment_detail_query_predicate_type::SegmentDetailQueryPredicateType,
+    #[cfg(feature = "journey")]
+    segment_estimate_count::SegmentEstimateCount,
+    #[cfg(feature = "journey")]
+    segment_listing::SegmentListing,
+    #[cfg(feature = "speech_text_analytics")]
+    segment_url::SegmentUrl,
+    #[cfg(feature = "knowledge")]
+    selected_answer::SelectedAnswer,
+    #[cfg(feature = "analytics")]
+    selected_columns::SelectedColumns,
+    #[cfg(feature = "web_deployments")]
+    selector_event_trigger::SelectorEventTrigger,
+    #[cfg(feature = "conversations")]
+    send_agentless_outbound_message_request::SendAgentlessOutboundMessageRequest,
+    #[cfg(feature = "conversations")]
+    send_agentless_outbound_message_request_to_address_messenger_type::SendAgentlessOutboundMessageRequestToAddressMessengerType,
+    #[cfg(feature = "conversations")]
+    send_agentless_outbound_message_response::SendAgentlessOutboundMessageResponse,
+    #[cfg(feature = "conversations")]
+    send_agentless_outbound_message_response_messenger_type::SendAgentlessOutboundMessageResponseMessengerType,
+    #[cfg(feature = "chat")]
+    send_message_body::SendMessageBody,
+    #[cfg(feature = "conversations")]
+    send_messaging_template_request::SendMessagingTemplateRequest,
+    #[cfg(feature = "speech_text_analytics")]
+    sentiment_feedback::SentimentFeedback,
+    #[cfg(feature = "speech_text_analytics")]
+    sentiment_feedback_entity_listing::SentimentFeedbackEntityListing,
+    #[cfg(feature = "speech_text_analytics")]
+    sentiment_feedback_feedback_value::SentimentFeedbackFeedbackValue,
+    #[cfg(feature = "outbound")]
+    sequence_schedule::SequenceSchedule,
+    #[cfg(any(feature = "users", feature = "utilities"))]
+    server_date::ServerDate,
+    #[cfg(feature = "workforce_management")]
+    service_goal_template::ServiceGoalTemplate,
+    #[cfg(feature = "workforce_management")]
+    service_goal_template_impact_override::ServiceGoalTemplateImpactOverride,
+    #[cfg(feature = "workforce_management")]
+    service_goal_template_list::ServiceGoalTemplateList,
+    #[cfg(feature = "workforce_management")]
+    service_goal_template_reference::ServiceGoalTemplateReference,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "journey", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    service_level::ServiceLevel,
+    #[cfg(feature = "knowledge")]
+    service_now_settings::ServiceNowSettings,
+    #[cfg(feature = "knowledge")]
+    service_now_source_request::ServiceNowSourceRequest,
+    #[cfg(feature = "knowledge")]
+    service_now_source_response::ServiceNowSourceResponse,
+    #[cfg(feature = "knowledge")]
+    service_now_source_response_type::ServiceNowSourceResponseType,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    session::Session,
+    #[cfg(feature = "analytics")]
+    session_end_details::SessionEndDetails,
+    #[cfg(feature = "analytics")]
+    session_end_details_type::SessionEndDetailsType,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    session_last_acd_outcome::SessionLastAcdOutcome,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    session_last_event::SessionLastEvent,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    session_last_user_disconnect_type::SessionLastUserDisconnectType,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    session_listing::SessionListing,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    session_originating_direction::SessionOriginatingDirection,
+    #[cfg(any(feature = "external_contacts", feature = "journey"))]
+    session_segment_assignment::SessionSegmentAssignment,
+    #[cfg(feature = "analytics")]
+    sessions_response::SessionsResponse,
+    #[cfg(feature = "outbound")]
+    set_content_template_action_settings::SetContentTemplateActionSettings,
+    #[cfg(feature = "conversations")]
+    set_recording_state::SetRecordingState,
+    #[cfg(feature = "conversations")]
+    set_recording_state_recording_state::SetRecordingStateRecordingState,
+    #[cfg(feature = "outbound")]
+    set_sms_phone_number_action_settings::SetSmsPhoneNumberActionSettings,
+    #[cfg(feature = "workforce_management")]
+    set_time_off_integration_status_request::SetTimeOffIntegrationStatusRequest,
+    #[cfg(feature = "workforce_management")]
+    set_time_off_integration_status_request_integration_status::SetTimeOffIntegrationStatusRequestIntegrationStatus,
+    #[cfg(feature = "workforce_management")]
+    set_time_off_limit_values_request::SetTimeOffLimitValuesRequest,
+    #[cfg(feature = "conversations")]
+    set_uui_data_request::SetUuiDataRequest,
+    #[cfg(feature = "workforce_management")]
+    set_wrapper_day_of_week::SetWrapperDayOfWeek,
+    #[cfg(feature = "workforce_management")]
+    set_wrapper_day_of_week_values_item::SetWrapperDayOfWeekValuesItem,
+    #[cfg(feature = "workforce_management")]
+    set_wrapper_route_path_request::SetWrapperRoutePathRequest,
+    #[cfg(feature = "workforce_management")]
+    set_wrapper_string::SetWrapperString,
+    #[cfg(feature = "workforce_management")]
+    set_wrapper_sync_time_off_property::SetWrapperSyncTimeOffProperty,
+    #[cfg(feature = "workforce_management")]
+    set_wrapper_sync_time_off_property_values_item::SetWrapperSyncTimeOffPropertyValuesItem,
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
+    setting_direction::SettingDirection,
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
+    setting_direction_inbound::SettingDirectionInbound,
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
+    setting_direction_outbound::SettingDirectionOutbound,
+    #[cfg(feature = "conversations")]
+    settings::Settings,
+    #[cfg(feature = "content_management")]
+    share::Share,
+    #[cfg(feature = "content_management")]
+    share_entity_listing::ShareEntityListing,
+    #[cfg(feature = "content_management")]
+    share_member_type::ShareMemberType,
+    #[cfg(feature = "content_management")]
+    share_shared_entity_type::ShareSharedEntityType,
+    #[cfg(feature = "content_management")]
+    shared_entity::SharedEntity,
+    #[cfg(feature = "content_management")]
+    shared_response::SharedResponse,
+    #[cfg(feature = "workforce_management")]
+    shift_start_variance::ShiftStartVariance,
+    #[cfg(feature = "workforce_management")]
+    shift_start_variance_applicable_days_item::ShiftStartVarianceApplicableDaysItem,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_activity_preview_response::ShiftTradeActivityPreviewResponse,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_activity_rule::ShiftTradeActivityRule,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_activity_rule_action::ShiftTradeActivityRuleAction,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_activity_rule_activity_category::ShiftTradeActivityRuleActivityCategory,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_list_response::ShiftTradeListResponse,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_match_review_response::ShiftTradeMatchReviewResponse,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_match_review_response_unevaluated_rules_item::ShiftTradeMatchReviewResponseUnevaluatedRulesItem,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_match_review_user_response::ShiftTradeMatchReviewUserResponse,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_match_violation::ShiftTradeMatchViolation,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_match_violation_type::ShiftTradeMatchViolationType,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_matches_summary_response::ShiftTradeMatchesSummaryResponse,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_notification::ShiftTradeNotification,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_notification_new_state::ShiftTradeNotificationNewState,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_preview_response::ShiftTradePreviewResponse,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_response::ShiftTradeResponse,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_response_state::ShiftTradeResponseState,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_settings::ShiftTradeSettings,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_settings_min_minutes_between_shifts_violations::ShiftTradeSettingsMinMinutesBetweenShiftsViolations,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_settings_one_sided::ShiftTradeSettingsOneSided,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_settings_planning_period_max_paid_violations::ShiftTradeSettingsPlanningPeriodMaxPaidViolations,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_settings_planning_period_min_paid_violations::ShiftTradeSettingsPlanningPeriodMinPaidViolations,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_settings_unequal_paid::ShiftTradeSettingsUnequalPaid,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_settings_weekly_max_paid_violations::ShiftTradeSettingsWeeklyMaxPaidViolations,
+    #[cfg(feature = "workforce_management")]
+    shift_trade_settings_weekly_min_paid_violations::ShiftTradeSettingsWeeklyMinPaidViolations,
+    #[cfg(feature = "workforce_management")]
+    short_term_forecast_reference::ShortTermForecastReference,
+    #[cfg(feature = "workforce_management")]
+    short_term_forecasting_settings::ShortTermForecastingSettings,
+    #[cfg(feature = "workforce_management")]
+    shrinkage_override::ShrinkageOverride,
+    #[cfg(feature = "workforce_management")]
+    shrinkage_overrides::ShrinkageOverrides,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    signature::Signature,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    signature_inclusion_type::SignatureInclusionType,
     #[cfg(feature = "billing")]
     signed_billing_data::SignedBillingData,
+    #[cfg(any(feature = "screen_recording", feature = "web_deployments"))]
+    signed_data::SignedData,
+    #[cfg(feature = "telephony")]
+    signed_url_response::SignedUrlResponse,
     #[cfg(feature = "billing")]
     signup_free_trial::SignupFreeTrial,
+    #[cfg(feature = "gamification")]
+    single_workday_average_points::SingleWorkdayAveragePoints,
+    #[cfg(feature = "gamification")]
+    single_workday_average_values::SingleWorkdayAverageValues,
+    #[cfg(feature = "telephony")]
+    sip_download_response::SipDownloadResponse,
+    #[cfg(feature = "telephony")]
+    sip_search_public_request::SipSearchPublicRequest,
+    #[cfg(feature = "telephony")]
+    sip_search_result::SipSearchResult,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    site::Site,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    site_connection::SiteConnection,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    site_connection_media_model::SiteConnectionMediaModel,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    site_connection_type::SiteConnectionType,
+    #[cfg(feature = "telephony_providers_edge")]
+    site_connections::SiteConnections,
+    #[cfg(feature = "telephony_providers_edge")]
+    site_entity_listing::SiteEntityListing,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    site_media_model::SiteMediaModel,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    site_search_criteria::SiteSearchCriteria,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    site_search_criteria_operator::SiteSearchCriteriaOperator,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    site_search_criteria_type::SiteSearchCriteriaType,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    site_search_request::SiteSearchRequest,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    site_search_request_sort_order::SiteSearchRequestSortOrder,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    site_state::SiteState,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    sites_search_response::SitesSearchResponse,
+    #[cfg(feature = "outbound")]
+    skill_combination_info::SkillCombinationInfo,
+    #[cfg(feature = "routing")]
+    skill_entity_listing::SkillEntityListing,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    skill_group::SkillGroup,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    skill_group_condition::SkillGroupCondition,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    skill_group_condition_operation::SkillGroupConditionOperation,
+    #[cfg(feature = "routing")]
+    skill_group_definition::SkillGroupDefinition,
+    #[cfg(feature = "routing")]
+    skill_group_entity_listing::SkillGroupEntityListing,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    skill_group_language_condition::SkillGroupLanguageCondition,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    skill_group_language_condition_comparator::SkillGroupLanguageConditionComparator,
+    #[cfg(feature = "routing")]
+    skill_group_member_division_list::SkillGroupMemberDivisionList,
+    #[cfg(feature = "routing")]
+    skill_group_member_divisions::SkillGroupMemberDivisions,
+    #[cfg(feature = "routing")]
+    skill_group_member_entity_listing::SkillGroupMemberEntityListing,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    skill_group_routing_condition::SkillGroupRoutingCondition,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    skill_group_routing_condition_comparator::SkillGroupRoutingConditionComparator,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    skill_group_status::SkillGroupStatus,
+    #[cfg(feature = "routing")]
+    skill_group_with_member_divisions::SkillGroupWithMemberDivisions,
+    #[cfg(feature = "routing")]
+    skill_group_with_member_divisions_status::SkillGroupWithMemberDivisionsStatus,
+    #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail"))]
+    skills_to_remove::SkillsToRemove,
+    #[cfg(feature = "routing")]
+    sms_address::SmsAddress,
+    #[cfg(feature = "routing")]
+    sms_address_entity_listing::SmsAddressEntityListing,
+    #[cfg(feature = "routing")]
+    sms_address_provision::SmsAddressProvision,
+    #[cfg(feature = "routing")]
+    sms_available_phone_number::SmsAvailablePhoneNumber,
+    #[cfg(feature = "routing")]
+    sms_available_phone_number_address_requirement::SmsAvailablePhoneNumberAddressRequirement,
+    #[cfg(feature = "routing")]
+    sms_available_phone_number_capabilities_item::SmsAvailablePhoneNumberCapabilitiesItem,
+    #[cfg(feature = "routing")]
+    sms_available_phone_number_entity_listing::SmsAvailablePhoneNumberEntityListing,
+    #[cfg(feature = "routing")]
+    sms_available_phone_number_phone_number_type::SmsAvailablePhoneNumberPhoneNumberType,
+    #[cfg(feature = "outbound")]
+    sms_config::SmsConfig,
+    #[cfg(feature = "routing")]
+    sms_phone_number::SmsPhoneNumber,
+    #[cfg(feature = "routing")]
+    sms_phone_number_auto_renewable::SmsPhoneNumberAutoRenewable,
+    #[cfg(feature = "routing")]
+    sms_phone_number_capabilities_item::SmsPhoneNumberCapabilitiesItem,
+    #[cfg(feature = "routing")]
+    sms_phone_number_entity_listing::SmsPhoneNumberEntityListing,
+    #[cfg(feature = "routing")]
+    sms_phone_number_import::SmsPhoneNumberImport,
+    #[cfg(feature = "routing")]
+    sms_phone_number_import_phone_number_type::SmsPhoneNumberImportPhoneNumberType,
+    #[cfg(feature = "routing")]
+    sms_phone_number_patch_request::SmsPhoneNumberPatchRequest,
+    #[cfg(feature = "routing")]
+    sms_phone_number_phone_number_status::SmsPhoneNumberPhoneNumberStatus,
+    #[cfg(feature = "routing")]
+    sms_phone_number_phone_number_type::SmsPhoneNumberPhoneNumberType,
+    #[cfg(feature = "routing")]
+    sms_phone_number_provision::SmsPhoneNumberProvision,
+    #[cfg(feature = "routing")]
+    sms_phone_number_provision_phone_number_type::SmsPhoneNumberProvisionPhoneNumberType,
+    #[cfg(feature = "outbound")]
+    sms_phone_number_ref::SmsPhoneNumberRef,
+    #[cfg(feature = "routing")]
+    sms_phone_number_short_code_billing_type::SmsPhoneNumberShortCodeBillingType,
+    #[cfg(feature = "routing")]
+    sms_provisioning_status::SmsProvisioningStatus,
+    #[cfg(feature = "routing")]
+    sms_provisioning_status_action::SmsProvisioningStatusAction,
+    #[cfg(any(feature = "routing", feature = "speech_text_analytics"))]
+    sms_provisioning_status_state::SmsProvisioningStatusState,
+    #[cfg(feature = "social_media")]
+    social_escalation_response_entity_listing::SocialEscalationResponseEntityListing,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    social_expression::SocialExpression,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    social_expression_disconnect_type::SocialExpressionDisconnectType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    social_expression_state::SocialExpressionState,
+    #[cfg(feature = "general_data_protection_regulation")]
+    social_handle::SocialHandle,
+    #[cfg(feature = "general_data_protection_regulation")]
+    social_handle_type::SocialHandleType,
+    #[cfg(feature = "analytics")]
+    social_keyword::SocialKeyword,
+    #[cfg(feature = "social_media")]
+    social_media_aggregate_data_container::SocialMediaAggregateDataContainer,
+    #[cfg(feature = "social_media")]
+    social_media_aggregate_metric_data::SocialMediaAggregateMetricData,
+    #[cfg(feature = "social_media")]
+    social_media_async_aggregate_query_response::SocialMediaAsyncAggregateQueryResponse,
+    #[cfg(feature = "social_media")]
+    social_media_async_aggregation_query::SocialMediaAsyncAggregationQuery,
+    #[cfg(feature = "social_media")]
+    social_media_async_aggregation_query_group_by_item::SocialMediaAsyncAggregationQueryGroupByItem,
+    #[cfg(feature = "social_media")]
+    social_media_async_aggregation_query_metrics_item::SocialMediaAsyncAggregationQueryMetricsItem,
+    #[cfg(feature = "social_media")]
+    social_media_async_detail_query::SocialMediaAsyncDetailQuery,
+    #[cfg(feature = "social_media")]
+    social_media_async_detail_query_order::SocialMediaAsyncDetailQueryOrder,
+    #[cfg(feature = "social_media")]
+    social_media_async_detail_query_response::SocialMediaAsyncDetailQueryResponse,
+    #[cfg(feature = "social_media")]
+    social_media_detail_data_container::SocialMediaDetailDataContainer,
+    #[cfg(feature = "social_media")]
+    social_media_detail_message_container::SocialMediaDetailMessageContainer,
+    #[cfg(feature = "conversations")]
+    social_media_message_data::SocialMediaMessageData,
+    #[cfg(feature = "conversations")]
+    social_media_message_data_direction::SocialMediaMessageDataDirection,
+    #[cfg(feature = "conversations")]
+    social_media_message_data_messenger_type::SocialMediaMessageDataMessengerType,
+    #[cfg(feature = "conversations")]
+    social_media_message_data_status::SocialMediaMessageDataStatus,
+    #[cfg(feature = "social_media")]
+    social_media_message_escalation_info::SocialMediaMessageEscalationInfo,
+    #[cfg(feature = "social_media")]
+    social_media_message_escalation_info_escalation_status::SocialMediaMessageEscalationInfoEscalationStatus,
+    #[cfg(feature = "social_media")]
+    social_media_query_clause::SocialMediaQueryClause,
+    #[cfg(feature = "social_media")]
+    social_media_query_clause_type::SocialMediaQueryClauseType,
+    #[cfg(feature = "social_media")]
+    social_media_query_filter::SocialMediaQueryFilter,
+    #[cfg(feature = "social_media")]
+    social_media_query_filter_type::SocialMediaQueryFilterType,
+    #[cfg(feature = "social_media")]
+    social_media_query_predicate::SocialMediaQueryPredicate,
+    #[cfg(feature = "social_media")]
+    social_media_query_predicate_dimension::SocialMediaQueryPredicateDimension,
+    #[cfg(feature = "social_media")]
+    social_media_query_predicate_operator::SocialMediaQueryPredicateOperator,
+    #[cfg(feature = "social_media")]
+    social_media_query_predicate_type::SocialMediaQueryPredicateType,
+    #[cfg(feature = "social_media")]
+    social_media_statistical_response::SocialMediaStatisticalResponse,
+    #[cfg(feature = "social_media")]
+    social_media_statistical_summary::SocialMediaStatisticalSummary,
+    #[cfg(feature = "social_media")]
+    social_topic_patch_request::SocialTopicPatchRequest,
+    #[cfg(feature = "social_media")]
+    social_topic_request::SocialTopicRequest,
+    #[cfg(feature = "social_media")]
+    social_topic_response::SocialTopicResponse,
+    #[cfg(feature = "social_media")]
+    social_topic_response_entity_listing::SocialTopicResponseEntityListing,
+    #[cfg(feature = "social_media")]
+    social_topic_response_status::SocialTopicResponseStatus,
+    #[cfg(feature = "content_management")]
+    sort_item::SortItem,
+    #[cfg(feature = "presence")]
+    source::Source,
+    #[cfg(feature = "knowledge")]
+    source_base_response::SourceBaseResponse,
+    #[cfg(feature = "knowledge")]
+    source_base_response_type::SourceBaseResponseType,
+    #[cfg(feature = "events")]
+    source_configuration::SourceConfiguration,
+    #[cfg(feature = "employee_engagement")]
+    source_entity::SourceEntity,
+    #[cfg(feature = "presence")]
+    source_entity_listing::SourceEntityListing,
+    #[cfg(feature = "employee_engagement")]
+    source_entity_type::SourceEntityType,
+    #[cfg(feature = "knowledge")]
+    source_last_sync::SourceLastSync,
+    #[cfg(feature = "knowledge")]
+    source_last_sync_state::SourceLastSyncState,
+    #[cfg(feature = "workforce_management")]
+    source_planning_group_request::SourcePlanningGroupRequest,
+    #[cfg(feature = "knowledge")]
+    source_sync_response::SourceSyncResponse,
+    #[cfg(feature = "knowledge")]
+    source_sync_response_state::SourceSyncResponseState,
+    #[cfg(feature = "presence")]
+    source_type::SourceType,
+    #[cfg(feature = "speech_text_analytics")]
+    speech_text_analytics_conversation_summary::SpeechTextAnalyticsConversationSummary,
+    #[cfg(feature = "speech_text_analytics")]
+    speech_text_analytics_conversation_summary_listing::SpeechTextAnalyticsConversationSummaryListing,
+    #[cfg(feature = "speech_text_analytics")]
+    speech_text_analytics_conversation_summary_media_type::SpeechTextAnalyticsConversationSummaryMediaType,
+    #[cfg(feature = "speech_text_analytics")]
+    speech_text_analytics_conversation_summary_summary_type::SpeechTextAnalyticsConversationSummarySummaryType,
+    #[cfg(feature = "speech_text_analytics")]
+    speech_text_analytics_settings_request::SpeechTextAnalyticsSettingsRequest,
+    #[cfg(feature = "speech_text_analytics")]
+    speech_text_analytics_settings_response::SpeechTextAnalyticsSettingsResponse,
+    #[cfg(feature = "outbound")]
+    splitting_information::SplittingInformation,
+    #[cfg(feature = "outbound")]
+    splitting_information_criteria::SplittingInformationCriteria,
+    #[cfg(feature = "speech_text_analytics")]
+    sta_category::StaCategory,
+    #[cfg(feature = "speech_text_analytics")]
+    sta_category_interaction_type::StaCategoryInteractionType,
+    #[cfg(feature = "workforce_management")]
+    staffing_group_listing::StaffingGroupListing,
+    #[cfg(feature = "workforce_management")]
+    staffing_group_reference::StaffingGroupReference,
+    #[cfg(feature = "workforce_management")]
+    staffing_group_response::StaffingGroupResponse,
+    #[cfg(feature = "workforce_management")]
+    staffing_requirements_planning_group_data::StaffingRequirementsPlanningGroupData,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording", feature = "routing"))]
+    starrable_division::StarrableDivision,
+    #[cfg(feature = "stations")]
+    station::Station,
+    #[cfg(feature = "stations")]
+    station_entity_listing::StationEntityListing,
+    #[cfg(feature = "stations")]
+    station_status::StationStatus,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "users"))]
+    statistical_response::StatisticalResponse,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "routing", feature = "users"))]
+    statistical_summary::StatisticalSummary,
+    #[cfg(feature = "organization")]
+    status_change::StatusChange,
+    #[cfg(feature = "organization")]
+    status_change_namespace::StatusChangeNamespace,
+    #[cfg(feature = "organization")]
+    status_change_previous_status::StatusChangePreviousStatus,
+    #[cfg(feature = "organization")]
+    status_change_reject_reason::StatusChangeRejectReason,
+    #[cfg(feature = "organization")]
+    status_change_status::StatusChangeStatus,
+    #[cfg(feature = "routing")]
+    stop_settings::StopSettings,
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
+    story_setting::StorySetting,
+    #[cfg(feature = "telephony_providers_edge")]
+    street_address::StreetAddress,
+    #[cfg(feature = "integrations")]
+    stt_engine_entity::SttEngineEntity,
+    #[cfg(feature = "integrations")]
+    stt_engine_entity_listing::SttEngineEntityListing,
+    #[cfg(feature = "authorization")]
+    subject_division_grants::SubjectDivisionGrants,
+    #[cfg(feature = "authorization")]
+    subject_division_grants_entity_listing::SubjectDivisionGrantsEntityListing,
+    #[cfg(feature = "authorization")]
+    subject_division_grants_type::SubjectDivisionGrantsType,
+    #[cfg(feature = "authorization")]
+    subject_divisions::SubjectDivisions,
+    #[cfg(feature = "telephony_providers_edge")]
+    subscriber_response::SubscriberResponse,
     #[cfg(feature = "billing")]
     subscription_overview::SubscriptionOverview,
     #[cfg(feature = "billing")]
     subscription_overview_usage::SubscriptionOverviewUsage,
+    #[cfg(any(feature = "search", feature = "suggest"))]
+    suggest_search_criteria::SuggestSearchCriteria,
+    #[cfg(any(feature = "search", feature = "suggest"))]
+    suggest_search_criteria_operator::SuggestSearchCriteriaOperator,
+    #[cfg(any(feature = "search", feature = "suggest"))]
+    suggest_search_request::SuggestSearchRequest,
+    #[cfg(feature = "conversations")]
+    suggestion::Suggestion,
+    #[cfg(feature = "conversations")]
+    suggestion_canned_response::SuggestionCannedResponse,
+    #[cfg(feature = "conversations")]
+    suggestion_context::SuggestionContext,
+    #[cfg(feature = "conversations")]
+    suggestion_context_media_type::SuggestionContextMediaType,
+    #[cfg(feature = "conversations")]
+    suggestion_engagement::SuggestionEngagement,
+    #[cfg(feature = "conversations")]
+    suggestion_engagement_engagement_type::SuggestionEngagementEngagementType,
+    #[cfg(feature = "conversations")]
+    suggestion_feedback::SuggestionFeedback,
+    #[cfg(any(feature = "conversations", feature = "knowledge"))]
+    suggestion_feedback_rating::SuggestionFeedbackRating,
+    #[cfg(feature = "conversations")]
+    suggestion_knowledge_answer::SuggestionKnowledgeAnswer,
+    #[cfg(feature = "conversations")]
+    suggestion_knowledge_article::SuggestionKnowledgeArticle,
+    #[cfg(feature = "conversations")]
+    suggestion_knowledge_search::SuggestionKnowledgeSearch,
+    #[cfg(feature = "conversations")]
+    suggestion_listing::SuggestionListing,
+    #[cfg(feature = "conversations")]
+    suggestion_script::SuggestionScript,
+    #[cfg(feature = "conversations")]
+    suggestion_state::SuggestionState,
+    #[cfg(feature = "conversations")]
+    suggestion_trigger_type::SuggestionTriggerType,
+    #[cfg(feature = "conversations")]
+    suggestion_type::SuggestionType,
+    #[cfg(feature = "analytics")]
+    summary_aggregate_data_container::SummaryAggregateDataContainer,
+    #[cfg(feature = "analytics")]
+    summary_aggregate_query_clause::SummaryAggregateQueryClause,
+    #[cfg(feature = "analytics")]
+    summary_aggregate_query_clause_type::SummaryAggregateQueryClauseType,
+    #[cfg(feature = "analytics")]
+    summary_aggregate_query_filter::SummaryAggregateQueryFilter,
+    #[cfg(feature = "analytics")]
+    summary_aggregate_query_filter_type::SummaryAggregateQueryFilterType,
+    #[cfg(feature = "analytics")]
+    summary_aggregate_query_predicate::SummaryAggregateQueryPredicate,
+    #[cfg(feature = "analytics")]
+    summary_aggregate_query_predicate_dimension::SummaryAggregateQueryPredicateDimension,
+    #[cfg(feature = "analytics")]
+    summary_aggregate_query_predicate_operator::SummaryAggregateQueryPredicateOperator,
+    #[cfg(feature = "analytics")]
+    summary_aggregate_query_predicate_type::SummaryAggregateQueryPredicateType,
+    #[cfg(feature = "analytics")]
+    summary_aggregate_query_response::SummaryAggregateQueryResponse,
+    #[cfg(feature = "analytics")]
+    summary_aggregation_query::SummaryAggregationQuery,
+    #[cfg(feature = "analytics")]
+    summary_aggregation_query_alternate_time_dimension::SummaryAggregationQueryAlternateTimeDimension,
+    #[cfg(feature = "analytics")]
+    summary_aggregation_query_group_by_item::SummaryAggregationQueryGroupByItem,
+    #[cfg(feature = "analytics")]
+    summary_aggregation_query_metrics_item::SummaryAggregationQueryMetricsItem,
+    #[cfg(feature = "analytics")]
+    summary_aggregation_query_query_type::SummaryAggregationQueryQueryType,
+    #[cfg(feature = "analytics")]
+    summary_aggregation_view::SummaryAggregationView,
+    #[cfg(feature = "analytics")]
+    summary_aggregation_view_function::SummaryAggregationViewFunction,
+    #[cfg(feature = "analytics")]
+    summary_aggregation_view_target::SummaryAggregationViewTarget,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    summary_generation_config::SummaryGenerationConfig,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    summary_setting_entity::SummarySettingEntity,
+    #[cfg(feature = "web_deployments")]
+    support_center_category::SupportCenterCategory,
+    #[cfg(feature = "web_deployments")]
+    support_center_compact_category_module_template::SupportCenterCompactCategoryModuleTemplate,
+    #[cfg(feature = "web_deployments")]
+    support_center_custom_message::SupportCenterCustomMessage,
+    #[cfg(feature = "web_deployments")]
+    support_center_custom_message_type::SupportCenterCustomMessageType,
+    #[cfg(feature = "web_deployments")]
+    support_center_detailed_category_module_sidebar::SupportCenterDetailedCategoryModuleSidebar,
+    #[cfg(feature = "web_deployments")]
+    support_center_detailed_category_module_template::SupportCenterDetailedCategoryModuleTemplate,
+    #[cfg(feature = "web_deployments")]
+    support_center_feedback_settings::SupportCenterFeedbackSettings,
+    #[cfg(feature = "web_deployments")]
+    support_center_global_style::SupportCenterGlobalStyle,
+    #[cfg(feature = "web_deployments")]
+    support_center_hero_style::SupportCenterHeroStyle,
+    #[cfg(feature = "web_deployments")]
+    support_center_image::SupportCenterImage,
+    #[cfg(feature = "web_deployments")]
+    support_center_image_source::SupportCenterImageSource,
+    #[cfg(feature = "web_deployments")]
+    support_center_label_filter::SupportCenterLabelFilter,
+    #[cfg(feature = "web_deployments")]
+    support_center_module_setting::SupportCenterModuleSetting,
+    #[cfg(feature = "web_deployments")]
+    support_center_module_setting_type::SupportCenterModuleSettingType,
+    #[cfg(feature = "web_deployments")]
+    support_center_screen::SupportCenterScreen,
+    #[cfg(feature = "web_deployments")]
+    support_center_screen_type::SupportCenterScreenType,
+    #[cfg(feature = "web_deployments")]
+    support_center_settings::SupportCenterSettings,
+    #[cfg(feature = "web_deployments")]
+    support_center_settings_router_type::SupportCenterSettingsRouterType,
+    #[cfg(feature = "web_deployments")]
+    support_center_style_setting::SupportCenterStyleSetting,
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
+    supported_content::SupportedContent,
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
+    supported_content_listing::SupportedContentListing,
+    #[cfg(any(feature = "conversations", feature = "routing", feature = "web_deployments"))]
+    supported_content_reference::SupportedContentReference,
+    #[cfg(feature = "speech_text_analytics")]
+    supported_dialects_entity_listing::SupportedDialectsEntityListing,
+    #[cfg(feature = "speech_text_analytics")]
+    supported_dialects_transcription_engine::SupportedDialectsTranscriptionEngine,
+    #[cfg(feature = "speech_text_analytics")]
+    supported_dialects_transcription_engine_engine::SupportedDialectsTranscriptionEngineEngine,
+    #[cfg(feature = "language_understanding")]
+    supported_entity_type_status::SupportedEntityTypeStatus,
+    #[cfg(feature = "language_understanding")]
+    supported_entity_type_status_list_slot_type::SupportedEntityTypeStatusListSlotType,
+    #[cfg(any(feature = "architect", feature = "routing", feature = "web_deployments"))]
+    supported_language::SupportedLanguage,
+    #[cfg(feature = "language_understanding")]
+    supported_languages_info_definition::SupportedLanguagesInfoDefinition,
+    #[cfg(feature = "language_understanding")]
+    supported_languages_info_definition_status::SupportedLanguagesInfoDefinitionStatus,
+    #[cfg(feature = "quality")]
+    survey::Survey,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    survey_aggregate_data_container::SurveyAggregateDataContainer,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    survey_aggregate_query_clause::SurveyAggregateQueryClause,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    survey_aggregate_query_clause_type::SurveyAggregateQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    survey_aggregate_query_filter::SurveyAggregateQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    survey_aggregate_query_filter_type::SurveyAggregateQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    survey_aggregate_query_predicate::SurveyAggregateQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    survey_aggregate_query_predicate_dimension::SurveyAggregateQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    survey_aggregate_query_predicate_operator::SurveyAggregateQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    survey_aggregate_query_predicate_type::SurveyAggregateQueryPredicateType,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    survey_aggregate_query_response::SurveyAggregateQueryResponse,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    survey_aggregation_query::SurveyAggregationQuery,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    survey_aggregation_query_alternate_time_dimension::SurveyAggregationQueryAlternateTimeDimension,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    survey_aggregation_query_group_by_item::SurveyAggregationQueryGroupByItem,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    survey_aggregation_query_metrics_item::SurveyAggregationQueryMetricsItem,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    survey_aggregation_view::SurveyAggregationView,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    survey_aggregation_view_function::SurveyAggregationViewFunction,
+    #[cfg(any(feature = "analytics", feature = "quality"))]
+    survey_aggregation_view_target::SurveyAggregationViewTarget,
+    #[cfg(feature = "recording")]
+    survey_assignment::SurveyAssignment,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    survey_detail_query_clause::SurveyDetailQueryClause,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    survey_detail_query_clause_type::SurveyDetailQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    survey_detail_query_filter::SurveyDetailQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    survey_detail_query_filter_type::SurveyDetailQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    survey_detail_query_predicate::SurveyDetailQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    survey_detail_query_predicate_dimension::SurveyDetailQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    survey_detail_query_predicate_metric::SurveyDetailQueryPredicateMetric,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    survey_detail_query_predicate_operator::SurveyDetailQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
+    survey_detail_query_predicate_type::SurveyDetailQueryPredicateType,
+    #[cfg(feature = "quality")]
+    survey_error_details::SurveyErrorDetails,
+    #[cfg(feature = "quality")]
+    survey_form::SurveyForm,
+    #[cfg(feature = "quality")]
+    survey_form_and_scoring_set::SurveyFormAndScoringSet,
+    #[cfg(feature = "quality")]
+    survey_form_entity_listing::SurveyFormEntityListing,
+    #[cfg(feature = "quality")]
+    survey_question::SurveyQuestion,
+    #[cfg(feature = "quality")]
+    survey_question_group::SurveyQuestionGroup,
+    #[cfg(feature = "quality")]
+    survey_question_group_score::SurveyQuestionGroupScore,
+    #[cfg(feature = "quality")]
+    survey_question_score::SurveyQuestionScore,
+    #[cfg(feature = "quality")]
+    survey_question_type::SurveyQuestionType,
+    #[cfg(feature = "quality")]
+    survey_scoring_set::SurveyScoringSet,
+    #[cfg(feature = "quality")]
+    survey_status::SurveyStatus,
+    #[cfg(feature = "quality")]
+    survey_survey_type::SurveySurveyType,
+    #[cfg(feature = "knowledge")]
+    sync_status_request::SyncStatusRequest,
+    #[cfg(feature = "knowledge")]
+    sync_status_request_status::SyncStatusRequestStatus,
+    #[cfg(feature = "presence")]
+    system_presence::SystemPresence,
+    #[cfg(feature = "architect")]
+    system_prompt::SystemPrompt,
+    #[cfg(feature = "architect")]
+    system_prompt_asset::SystemPromptAsset,
+    #[cfg(feature = "architect")]
+    system_prompt_asset_entity_listing::SystemPromptAssetEntityListing,
+    #[cfg(feature = "architect")]
+    system_prompt_asset_upload_status::SystemPromptAssetUploadStatus,
+    #[cfg(feature = "architect")]
+    system_prompt_entity_listing::SystemPromptEntityListing,
+    #[cfg(feature = "content_management")]
+    tag_query_request::TagQueryRequest,
+    #[cfg(feature = "content_management")]
+    tag_value::TagValue,
+    #[cfg(feature = "content_management")]
+    tag_value_entity_listing::TagValueEntityListing,
+    #[cfg(feature = "gamification")]
+    target_performance_profile::TargetPerformanceProfile,
+    #[cfg(feature = "analytics")]
+    task_management_aggregate_data_container::TaskManagementAggregateDataContainer,
+    #[cfg(feature = "analytics")]
+    task_management_aggregate_query_clause::TaskManagementAggregateQueryClause,
+    #[cfg(feature = "analytics")]
+    task_management_aggregate_query_clause_type::TaskManagementAggregateQueryClauseType,
+    #[cfg(feature = "analytics")]
+    task_management_aggregate_query_filter::TaskManagementAggregateQueryFilter,
+    #[cfg(feature = "analytics")]
+    task_management_aggregate_query_filter_type::TaskManagementAggregateQueryFilterType,
+    #[cfg(feature = "analytics")]
+    task_management_aggregate_query_predicate::TaskManagementAggregateQueryPredicate,
+    #[cfg(feature = "analytics")]
+    task_management_aggregate_query_predicate_dimension::TaskManagementAggregateQueryPredicateDimension,
+    #[cfg(feature = "analytics")]
+    task_management_aggregate_query_predicate_operator::TaskManagementAggregateQueryPredicateOperator,
+    #[cfg(feature = "analytics")]
+    task_management_aggregate_query_predicate_type::TaskManagementAggregateQueryPredicateType,
+    #[cfg(feature = "analytics")]
+    task_management_aggregate_query_response::TaskManagementAggregateQueryResponse,
+    #[cfg(feature = "analytics")]
+    task_management_aggregation_query::TaskManagementAggregationQuery,
+    #[cfg(feature = "analytics")]
+    task_management_aggregation_query_alternate_time_dimension::TaskManagementAggregationQueryAlternateTimeDimension,
+    #[cfg(feature = "analytics")]
+    task_management_aggregation_query_group_by_item::TaskManagementAggregationQueryGroupByItem,
+    #[cfg(feature = "analytics")]
+    task_management_aggregation_query_metrics_item::TaskManagementAggregationQueryMetricsItem,
+    #[cfg(feature = "analytics")]
+    task_management_aggregation_view::TaskManagementAggregationView,
+    #[cfg(feature = "analytics")]
+    task_management_aggregation_view_function::TaskManagementAggregationViewFunction,
+    #[cfg(feature = "analytics")]
+    task_management_aggregation_view_target::TaskManagementAggregationViewTarget,
+    #[cfg(feature = "task_management")]
+    task_management_error_details::TaskManagementErrorDetails,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "teams", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    team::Team,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_data::TeamActivityData,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_entity_data::TeamActivityEntityData,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_metric_value::TeamActivityMetricValue,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_metric_value_metric::TeamActivityMetricValueMetric,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_query::TeamActivityQuery,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_query_clause::TeamActivityQueryClause,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_query_clause_type::TeamActivityQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_query_filter::TeamActivityQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_query_filter_type::TeamActivityQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_query_group_by_item::TeamActivityQueryGroupByItem,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_query_metric::TeamActivityQueryMetric,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_query_metric_metric::TeamActivityQueryMetricMetric,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_query_order::TeamActivityQueryOrder,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_query_predicate::TeamActivityQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_query_predicate_dimension::TeamActivityQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_query_predicate_operator::TeamActivityQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_query_predicate_type::TeamActivityQueryPredicateType,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_response::TeamActivityResponse,
+    #[cfg(any(feature = "analytics", feature = "teams"))]
+    team_activity_response_entity_id_dimension::TeamActivityResponseEntityIdDimension,
+    #[cfg(feature = "teams")]
+    team_add_member_failure::TeamAddMemberFailure,
+    #[cfg(feature = "teams")]
+    team_add_member_failure_reason::TeamAddMemberFailureReason,
+    #[cfg(feature = "teams")]
+    team_entity_listing::TeamEntityListing,
+    #[cfg(feature = "teams")]
+    team_member_add_listing_response::TeamMemberAddListingResponse,
+    #[cfg(feature = "teams")]
+    team_member_entity_listing::TeamMemberEntityListing,
+    #[cfg(feature = "teams")]
+    team_members::TeamMembers,
+    #[cfg(feature = "workforce_management")]
+    team_reference::TeamReference,
+    #[cfg(any(feature = "search", feature = "teams"))]
+    team_search_criteria::TeamSearchCriteria,
+    #[cfg(any(feature = "search", feature = "teams"))]
+    team_search_criteria_operator::TeamSearchCriteriaOperator,
+    #[cfg(any(feature = "search", feature = "teams"))]
+    team_search_criteria_type::TeamSearchCriteriaType,
+    #[cfg(any(feature = "search", feature = "teams"))]
+    team_search_request::TeamSearchRequest,
+    #[cfg(any(feature = "search", feature = "teams"))]
+    team_search_request_sort_order::TeamSearchRequestSortOrder,
+    #[cfg(any(feature = "search", feature = "teams"))]
+    teams_search_response::TeamsSearchResponse,
+    #[cfg(feature = "conversations")]
+    template_parameter::TemplateParameter,
+    #[cfg(feature = "speech_text_analytics")]
+    term::Term,
+    #[cfg(feature = "content_management")]
+    term_attribute::TermAttribute,
+    #[cfg(feature = "content_management")]
+    term_attribute_type::TermAttributeType,
+    #[cfg(feature = "speech_text_analytics")]
+    term_participant_type::TermParticipantType,
+    #[cfg(feature = "integrations")]
+    test_execution_operation_result::TestExecutionOperationResult,
+    #[cfg(feature = "integrations")]
+    test_execution_result::TestExecutionResult,
+    #[cfg(feature = "process_automation")]
+    test_matches_event_operation::TestMatchesEventOperation,
+    #[cfg(feature = "process_automation")]
+    test_matches_operation::TestMatchesOperation,
+    #[cfg(feature = "routing")]
+    test_message::TestMessage,
+    #[cfg(feature = "process_automation")]
+    test_mode_event_results::TestModeEventResults,
+    #[cfg(feature = "process_automation")]
+    test_mode_results::TestModeResults,
+    #[cfg(feature = "process_automation")]
+    test_mode_trigger::TestModeTrigger,
+    #[cfg(feature = "process_automation")]
+    test_schema_operation::TestSchemaOperation,
+    #[cfg(feature = "process_automation")]
+    test_target_operation::TestTargetOperation,
+    #[cfg(feature = "speech_text_analytics")]
+    test_topic_phrase_job::TestTopicPhraseJob,
+    #[cfg(feature = "speech_text_analytics")]
+    test_topic_phrase_job_request::TestTopicPhraseJobRequest,
+    #[cfg(feature = "speech_text_analytics")]
+    test_topic_phrase_job_state::TestTopicPhraseJobState,
+    #[cfg(feature = "speech_text_analytics")]
+    test_topic_phrase_jobs::TestTopicPhraseJobs,
+    #[cfg(feature = "speech_text_analytics")]
+    test_topic_phrase_jobs_entity_type::TestTopicPhraseJobsEntityType,
+    #[cfg(feature = "speech_text_analytics")]
+    test_topic_phrase_jobs_state::TestTopicPhraseJobsState,
+    #[cfg(feature = "speech_text_analytics")]
+    test_topic_phrase_phrase::TestTopicPhrasePhrase,
+    #[cfg(feature = "speech_text_analytics")]
+    test_topic_phrase_phrase_strictness::TestTopicPhrasePhraseStrictness,
+    #[cfg(feature = "speech_text_analytics")]
+    test_topic_phrase_topic::TestTopicPhraseTopic,
+    #[cfg(feature = "speech_text_analytics")]
+    test_topic_phrase_topic_participants::TestTopicPhraseTopicParticipants,
+    #[cfg(feature = "speech_text_analytics")]
+    test_topic_phrase_topic_strictness::TestTopicPhraseTopicStrictness,
+    #[cfg(feature = "textbots")]
+    text_bot_channel::TextBotChannel,
+    #[cfg(feature = "textbots")]
+    text_bot_channel_input_modes_item::TextBotChannelInputModesItem,
+    #[cfg(feature = "textbots")]
+    text_bot_channel_name::TextBotChannelName,
+    #[cfg(feature = "textbots")]
+    text_bot_channel_output_modes_item::TextBotChannelOutputModesItem,
+    #[cfg(feature = "textbots")]
+    text_bot_disconnect_action::TextBotDisconnectAction,
+    #[cfg(feature = "textbots")]
+    text_bot_disconnect_action_reason::TextBotDisconnectActionReason,
+    #[cfg(feature = "textbots")]
+    text_bot_error_input_event::TextBotErrorInputEvent,
+    #[cfg(feature = "textbots")]
+    text_bot_exit_action::TextBotExitAction,
+    #[cfg(feature = "textbots")]
+    text_bot_exit_action_reason::TextBotExitActionReason,
+    #[cfg(feature = "textbots")]
+    text_bot_flow::TextBotFlow,
+    #[cfg(feature = "textbots")]
+    text_bot_flow_launch_request::TextBotFlowLaunchRequest,
+    #[cfg(feature = "textbots")]
+    text_bot_flow_launch_response::TextBotFlowLaunchResponse,
+    #[cfg(feature = "textbots")]
+    text_bot_flow_location::TextBotFlowLocation,
+    #[cfg(feature = "textbots")]
+    text_bot_flow_milestone::TextBotFlowMilestone,
+    #[cfg(feature = "textbots")]
+    text_bot_flow_outcome::TextBotFlowOutcome,
+    #[cfg(feature = "textbots")]
+    text_bot_flow_outcome_outcome_value::TextBotFlowOutcomeOutcomeValue,
+    #[cfg(feature = "textbots")]
+    text_bot_flow_turn_request::TextBotFlowTurnRequest,
+    #[cfg(feature = "textbots")]
+    text_bot_flow_turn_request_input_event_type::TextBotFlowTurnRequestInputEventType,
+    #[cfg(feature = "textbots")]
+    text_bot_flow_turn_response::TextBotFlowTurnResponse,
+    #[cfg(feature = "textbots")]
+    text_bot_flow_turn_response_next_action_type::TextBotFlowTurnResponseNextActionType,
+    #[cfg(feature = "textbots")]
+    text_bot_input_output_data::TextBotInputOutputData,
+    #[cfg(feature = "textbots")]
+    text_bot_mode_constraints::TextBotModeConstraints,
+    #[cfg(feature = "textbots")]
+    text_bot_mode_output_prompts::TextBotModeOutputPrompts,
+    #[cfg(feature = "textbots")]
+    text_bot_output_prompts::TextBotOutputPrompts,
+    #[cfg(feature = "textbots")]
+    text_bot_prompt_segment::TextBotPromptSegment,
+    #[cfg(feature = "textbots")]
+    text_bot_prompt_segment_type::TextBotPromptSegmentType,
+    #[cfg(feature = "textbots")]
+    text_bot_text_mode_constraints::TextBotTextModeConstraints,
+    #[cfg(feature = "textbots")]
+    text_bot_transcript::TextBotTranscript,
+    #[cfg(feature = "textbots")]
+    text_bot_turn_reference::TextBotTurnReference,
+    #[cfg(any(feature = "analytics", feature = "textbots"))]
+    text_bot_user_agent::TextBotUserAgent,
+    #[cfg(any(feature = "analytics", feature = "textbots"))]
+    text_bot_user_agent_name::TextBotUserAgentName,
+    #[cfg(feature = "textbots")]
+    text_bot_user_input_alternative::TextBotUserInputAlternative,
+    #[cfg(feature = "textbots")]
+    text_bot_user_input_event::TextBotUserInputEvent,
+    #[cfg(feature = "textbots")]
+    text_bot_user_input_event_mode::TextBotUserInputEventMode,
+    #[cfg(feature = "textbots")]
+    text_bot_wait_for_input_action::TextBotWaitForInputAction,
+    #[cfg(feature = "conversations")]
+    text_message_listing::TextMessageListing,
+    #[cfg(feature = "journey")]
+    text_style_properties::TextStyleProperties,
+    #[cfg(feature = "journey")]
+    text_style_properties_text_align::TextStylePropertiesTextAlign,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    ticker::Ticker,
+    #[cfg(feature = "recording")]
+    time_allowed::TimeAllowed,
+    #[cfg(feature = "outbound")]
+    time_and_date_sub_condition::TimeAndDateSubCondition,
+    #[cfg(feature = "outbound")]
+    time_and_date_sub_condition_operator::TimeAndDateSubConditionOperator,
+    #[cfg(feature = "outbound")]
+    time_and_date_sub_condition_range::TimeAndDateSubConditionRange,
+    #[cfg(feature = "outbound")]
+    time_and_date_sub_condition_type::TimeAndDateSubConditionType,
+    #[cfg(feature = "recording")]
+    time_interval::TimeInterval,
+    #[cfg(feature = "workforce_management")]
+    time_off_balance_job_reference::TimeOffBalanceJobReference,
+    #[cfg(feature = "workforce_management")]
+    time_off_balance_job_reference_status::TimeOffBalanceJobReferenceStatus,
+    #[cfg(feature = "workforce_management")]
+    time_off_balance_job_response::TimeOffBalanceJobResponse,
+    #[cfg(feature = "workforce_management")]
+    time_off_balance_job_response_status::TimeOffBalanceJobResponseStatus,
+    #[cfg(feature = "workforce_management")]
+    time_off_balance_request::TimeOffBalanceRequest,
+    #[cfg(feature = "workforce_management")]
+    time_off_balance_response::TimeOffBalanceResponse,
+    #[cfg(feature = "workforce_management")]
+    time_off_balances_response::TimeOffBalancesResponse,
+    #[cfg(feature = "workforce_management")]
+    time_off_integration_status_response::TimeOffIntegrationStatusResponse,
+    #[cfg(feature = "workforce_management")]
+    time_off_integration_status_response_integration_status::TimeOffIntegrationStatusResponseIntegrationStatus,
+    #[cfg(feature = "workforce_management")]
+    time_off_integration_status_response_listing::TimeOffIntegrationStatusResponseListing,
+    #[cfg(feature = "workforce_management")]
+    time_off_limit::TimeOffLimit,
+    #[cfg(feature = "workforce_management")]
+    time_off_limit_granularity::TimeOffLimitGranularity,
+    #[cfg(feature = "workforce_management")]
+    time_off_limit_listing::TimeOffLimitListing,
+    #[cfg(feature = "workforce_management")]
+    time_off_limit_range::TimeOffLimitRange,
+    #[cfg(feature = "workforce_management")]
+    time_off_limit_range_granularity::TimeOffLimitRangeGranularity,
+    #[cfg(feature = "workforce_management")]
+    time_off_limit_reference::TimeOffLimitReference,
+    #[cfg(feature = "workforce_management")]
+    time_off_limit_value_range::TimeOffLimitValueRange,
+    #[cfg(feature = "workforce_management")]
+    time_off_limit_value_range_granularity::TimeOffLimitValueRangeGranularity,
+    #[cfg(feature = "workforce_management")]
+    time_off_plan::TimeOffPlan,
+    #[cfg(feature = "workforce_management")]
+    time_off_plan_auto_approval_rule::TimeOffPlanAutoApprovalRule,
+    #[cfg(feature = "workforce_management")]
+    time_off_plan_business_unit_association::TimeOffPlanBusinessUnitAssociation,
+    #[cfg(feature = "workforce_management")]
+    time_off_plan_listing::TimeOffPlanListing,
+    #[cfg(feature = "workforce_management")]
+    time_off_plan_management_unit_association::TimeOffPlanManagementUnitAssociation,
+    #[cfg(feature = "workforce_management")]
+    time_off_request::TimeOffRequest,
+    #[cfg(feature = "workforce_management")]
+    time_off_request_list::TimeOffRequestList,
+    #[cfg(feature = "workforce_management")]
+    time_off_request_listing::TimeOffRequestListing,
+    #[cfg(feature = "workforce_management")]
+    time_off_request_lookup::TimeOffRequestLookup,
+    #[cfg(feature = "workforce_management")]
+    time_off_request_notification::TimeOffRequestNotification,
+    #[cfg(feature = "workforce_management")]
+    time_off_request_notification_status::TimeOffRequestNotificationStatus,
+    #[cfg(feature = "workforce_management")]
+    time_off_request_query_body::TimeOffRequestQueryBody,
+    #[cfg(feature = "workforce_management")]
+    time_off_request_query_body_statuses_item::TimeOffRequestQueryBodyStatusesItem,
+    #[cfg(feature = "workforce_management")]
+    time_off_request_query_body_substatuses_item::TimeOffRequestQueryBodySubstatusesItem,
+    #[cfg(feature = "workforce_management")]
+    time_off_request_reference::TimeOffRequestReference,
+    #[cfg(feature = "workforce_management")]
+    time_off_request_response::TimeOffRequestResponse,
+    #[cfg(feature = "workforce_management")]
+    time_off_request_response_status::TimeOffRequestResponseStatus,
+    #[cfg(feature = "workforce_management")]
+    time_off_request_response_substatus::TimeOffRequestResponseSubstatus,
+    #[cfg(feature = "workforce_management")]
+    time_off_request_status::TimeOffRequestStatus,
+    #[cfg(feature = "workforce_management")]
+    time_off_request_substatus::TimeOffRequestSubstatus,
+    #[cfg(feature = "workforce_management")]
+    time_off_settings_request::TimeOffSettingsRequest,
+    #[cfg(feature = "workforce_management")]
+    time_off_settings_response::TimeOffSettingsResponse,
+    #[cfg(feature = "recording")]
+    time_slot::TimeSlot,
+    #[cfg(any(feature = "telephony_providers_edge", feature = "utilities"))]
+    time_zone_entity_listing::TimeZoneEntityListing,
+    #[cfg(feature = "outbound")]
+    time_zone_mapping_preview::TimeZoneMappingPreview,
+    #[cfg(any(feature = "tokens", feature = "users"))]
+    token_info::TokenInfo,
+    #[cfg(any(feature = "tokens", feature = "users"))]
+    token_info_cloned_user::TokenInfoClonedUser,
+    #[cfg(feature = "speech_text_analytics")]
+    topic::Topic,
+    #[cfg(feature = "process_automation")]
+    topic_cursor_entity_listing::TopicCursorEntityListing,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    topic_duration::TopicDuration,
+    #[cfg(feature = "speech_text_analytics")]
+    topic_job::TopicJob,
+    #[cfg(feature = "speech_text_analytics")]
+    topic_job_request::TopicJobRequest,
+    #[cfg(feature = "speech_text_analytics")]
+    topic_job_state::TopicJobState,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    topic_offset::TopicOffset,
+    #[cfg(feature = "speech_text_analytics")]
+    topic_participants::TopicParticipants,
+    #[cfg(feature = "language_understanding")]
+    topic_phrase::TopicPhrase,
+    #[cfg(feature = "speech_text_analytics")]
+    topic_request::TopicRequest,
+    #[cfg(feature = "speech_text_analytics")]
+    topic_request_participants::TopicRequestParticipants,
+    #[cfg(feature = "speech_text_analytics")]
+    topic_request_strictness::TopicRequestStrictness,
+    #[cfg(feature = "speech_text_analytics")]
+    topic_strictness::TopicStrictness,
+    #[cfg(feature = "speech_text_analytics")]
+    topics_entity_listing::TopicsEntityListing,
+    #[cfg(feature = "knowledge")]
+    training_listing::TrainingListing,
+    #[cfg(feature = "analytics")]
+    transcript_aggregate_data_container::TranscriptAggregateDataContainer,
+    #[cfg(feature = "analytics")]
+    transcript_aggregate_query_clause::TranscriptAggregateQueryClause,
+    #[cfg(feature = "analytics")]
+    transcript_aggregate_query_clause_type::TranscriptAggregateQueryClauseType,
+    #[cfg(feature = "analytics")]
+    transcript_aggregate_query_filter::TranscriptAggregateQueryFilter,
+    #[cfg(feature = "analytics")]
+    transcript_aggregate_query_filter_type::TranscriptAggregateQueryFilterType,
+    #[cfg(feature = "analytics")]
+    transcript_aggregate_query_predicate::TranscriptAggregateQueryPredicate,
+    #[cfg(feature = "analytics")]
+    transcript_aggregate_query_predicate_dimension::TranscriptAggregateQueryPredicateDimension,
+    #[cfg(feature = "analytics")]
+    transcript_aggregate_query_predicate_operator::TranscriptAggregateQueryPredicateOperator,
+    #[cfg(feature = "analytics")]
+    transcript_aggregate_query_predicate_type::TranscriptAggregateQueryPredicateType,
+    #[cfg(feature = "analytics")]
+    transcript_aggregate_query_response::TranscriptAggregateQueryResponse,
+    #[cfg(feature = "analytics")]
+    transcript_aggregation_query::TranscriptAggregationQuery,
+    #[cfg(feature = "analytics")]
+    transcript_aggregation_query_alternate_time_dimension::TranscriptAggregationQueryAlternateTimeDimension,
+    #[cfg(feature = "analytics")]
+    transcript_aggregation_query_group_by_item::TranscriptAggregationQueryGroupByItem,
+    #[cfg(feature = "analytics")]
+    transcript_aggregation_query_metrics_item::TranscriptAggregationQueryMetricsItem,
+    #[cfg(feature = "analytics")]
+    transcript_aggregation_view::TranscriptAggregationView,
+    #[cfg(feature = "analytics")]
+    transcript_aggregation_view_function::TranscriptAggregationViewFunction,
+    #[cfg(feature = "analytics")]
+    transcript_aggregation_view_target::TranscriptAggregationViewTarget,
+    #[cfg(any(feature = "analytics", feature = "search"))]
+    transcript_conversation_detail_search_criteria::TranscriptConversationDetailSearchCriteria,
+    #[cfg(any(feature = "analytics", feature = "search"))]
+    transcript_conversation_detail_search_criteria_operator::TranscriptConversationDetailSearchCriteriaOperator,
+    #[cfg(any(feature = "analytics", feature = "search"))]
+    transcript_conversation_detail_search_criteria_type::TranscriptConversationDetailSearchCriteriaType,
+    #[cfg(any(feature = "analytics", feature = "search"))]
+    transcript_conversation_detail_search_request::TranscriptConversationDetailSearchRequest,
+    #[cfg(any(feature = "analytics", feature = "search"))]
+    transcript_conversation_detail_search_request_sort_order::TranscriptConversationDetailSearchRequestSortOrder,
+    #[cfg(any(feature = "search", feature = "speech_text_analytics"))]
+    transcript_search_criteria::TranscriptSearchCriteria,
+    #[cfg(any(feature = "search", feature = "speech_text_analytics"))]
+    transcript_search_criteria_operator::TranscriptSearchCriteriaOperator,
+    #[cfg(any(feature = "search", feature = "speech_text_analytics"))]
+    transcript_search_criteria_type::TranscriptSearchCriteriaType,
+    #[cfg(any(feature = "search", feature = "speech_text_analytics"))]
+    transcript_search_request::TranscriptSearchRequest,
+    #[cfg(any(feature = "search", feature = "speech_text_analytics"))]
+    transcript_search_request_sort_order::TranscriptSearchRequestSortOrder,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    transcript_topic::TranscriptTopic,
+    #[cfg(feature = "analytics")]
+    transcript_topics::TranscriptTopics,
+    #[cfg(feature = "speech_text_analytics")]
+    transcript_translation::TranscriptTranslation,
+    #[cfg(feature = "speech_text_analytics")]
+    transcript_url::TranscriptUrl,
+    #[cfg(feature = "speech_text_analytics")]
+    transcript_urls::TranscriptUrls,
+    #[cfg(any(feature = "agent_assistants", feature = "routing"))]
+    transcription_config::TranscriptionConfig,
+    #[cfg(any(feature = "agent_assistants", feature = "routing"))]
+    transcription_config_vendor_name::TranscriptionConfigVendorName,
+    #[cfg(feature = "speech_text_analytics")]
+    transcription_engines_request::TranscriptionEnginesRequest,
+    #[cfg(feature = "routing")]
+    transcription_settings::TranscriptionSettings,
+    #[cfg(feature = "routing")]
+    transcription_settings_transcription::TranscriptionSettingsTranscription,
+    #[cfg(feature = "analytics")]
+    transcripts::Transcripts,
+    #[cfg(feature = "speech_text_analytics")]
+    transcripts_filters::TranscriptsFilters,
+    #[cfg(feature = "speech_text_analytics")]
+    transcripts_filters_media_type::TranscriptsFiltersMediaType,
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    transfer_destination::TransferDestination,
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    transfer_initiator::TransferInitiator,
+    #[cfg(feature = "conversations")]
+    transfer_request::TransferRequest,
+    #[cfg(feature = "conversations")]
+    transfer_request_transfer_type::TransferRequestTransferType,
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    transfer_response::TransferResponse,
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    transfer_response_modified_by::TransferResponseModifiedBy,
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    transfer_response_state::TransferResponseState,
+    #[cfg(any(feature = "conversations", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    transfer_response_transfer_type::TransferResponseTransferType,
+    #[cfg(feature = "conversations")]
+    transfer_to_agent_request::TransferToAgentRequest,
+    #[cfg(feature = "conversations")]
+    transfer_to_agent_request_transfer_type::TransferToAgentRequestTransferType,
+    #[cfg(feature = "conversations")]
+    transfer_to_external_request::TransferToExternalRequest,
+    #[cfg(feature = "conversations")]
+    transfer_to_external_request_transfer_type::TransferToExternalRequestTransferType,
+    #[cfg(feature = "conversations")]
+    transfer_to_queue_request::TransferToQueueRequest,
+    #[cfg(feature = "conversations")]
+    transfer_to_queue_request_transfer_type::TransferToQueueRequestTransferType,
+    #[cfg(feature = "speech_text_analytics")]
+    translate_supported_language::TranslateSupportedLanguage,
+    #[cfg(feature = "speech_text_analytics")]
+    translate_supported_language_list::TranslateSupportedLanguageList,
+    #[cfg(feature = "gamification")]
+    trend_data::TrendData,
+    #[cfg(feature = "process_automation")]
+    trigger::Trigger,
+    #[cfg(feature = "process_automation")]
+    trigger_entity_listing::TriggerEntityListing,
+    #[cfg(feature = "process_automation")]
+    trigger_target::TriggerTarget,
+    #[cfg(feature = "process_automation")]
+    trigger_target_type::TriggerTargetType,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk::Trunk,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    trunk_base::TrunkBase,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    trunk_base_assignment::TrunkBaseAssignment,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk_base_entity_listing::TrunkBaseEntityListing,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    trunk_base_state::TrunkBaseState,
+    #[cfg(any(feature = "search", feature = "telephony_providers_edge"))]
+    trunk_base_trunk_type::TrunkBaseTrunkType,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk_connected_status::TrunkConnectedStatus,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk_entity_listing::TrunkEntityListing,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk_error_info::TrunkErrorInfo,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk_error_info_details::TrunkErrorInfoDetails,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk_metabase_entity_listing::TrunkMetabaseEntityListing,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk_metrics::TrunkMetrics,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk_metrics_calls::TrunkMetricsCalls,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk_metrics_network_type_ip::TrunkMetricsNetworkTypeIp,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk_metrics_options::TrunkMetricsOptions,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk_metrics_qo_s::TrunkMetricsQoS,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk_metrics_registers::TrunkMetricsRegisters,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk_options_enabled_status::TrunkOptionsEnabledStatus,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk_recording_enabled_count::TrunkRecordingEnabledCount,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk_registers_enabled_status::TrunkRegistersEnabledStatus,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk_state::TrunkState,
+    #[cfg(feature = "telephony_providers_edge")]
+    trunk_trunk_type::TrunkTrunkType,
+    #[cfg(feature = "organization_authorization")]
+    trust_create::TrustCreate,
+    #[cfg(feature = "organization_authorization")]
+    trust_entity_listing::TrustEntityListing,
+    #[cfg(feature = "organization_authorization")]
+    trust_group::TrustGroup,
+    #[cfg(feature = "organization_authorization")]
+    trust_group_entity_listing::TrustGroupEntityListing,
+    #[cfg(feature = "organization_authorization")]
+    trust_group_state::TrustGroupState,
+    #[cfg(feature = "organization_authorization")]
+    trust_group_type::TrustGroupType,
+    #[cfg(feature = "organization_authorization")]
+    trust_group_visibility::TrustGroupVisibility,
+    #[cfg(feature = "organization_authorization")]
+    trust_member_create::TrustMemberCreate,
+    #[cfg(feature = "organization_authorization")]
+    trust_request::TrustRequest,
+    #[cfg(feature = "organization_authorization")]
+    trust_request_create::TrustRequestCreate,
+    #[cfg(feature = "organization_authorization")]
+    trust_update::TrustUpdate,
+    #[cfg(feature = "organization_authorization")]
+    trust_user::TrustUser,
+    #[cfg(feature = "organization_authorization")]
+    trust_user_details::TrustUserDetails,
+    #[cfg(feature = "organization_authorization")]
+    trust_user_entity_listing::TrustUserEntityListing,
+    #[cfg(feature = "organization_authorization")]
+    trust_user_state::TrustUserState,
+    #[cfg(feature = "integrations")]
+    trusted_certificate_info::TrustedCertificateInfo,
+    #[cfg(feature = "integrations")]
+    trusted_certificates::TrustedCertificates,
+    #[cfg(feature = "organization_authorization")]
+    trustee::Trustee,
+    #[cfg(feature = "organization_authorization")]
+    trustee_audit_query_request::TrusteeAuditQueryRequest,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "organization_authorization", feature = "recording", feature = "users"))]
+    trustee_authorization::TrusteeAuthorization,
     #[cfg(feature = "billing")]
     trustee_billing_overview::TrusteeBillingOverview,
     #[cfg(feature = "billing")]
     trustee_billing_overview_subscription_type::TrusteeBillingOverviewSubscriptionType,
-    #[cfg(feature = "billing")]
+    #[cfg(feature = "organization_authorization")]
+    trustee_reference_list::TrusteeReferenceList,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "organization_authorization", feature = "recording", feature = "users"))]
+    trustor::Trustor,
+    #[cfg(feature = "organization_authorization")]
+    trustor_audit_query_request::TrustorAuditQueryRequest,
+    #[cfg(any(feature = "organization_authorization", feature = "users"))]
+    trustor_entity_listing::TrustorEntityListing,
+    #[cfg(feature = "integrations")]
+    tts_engine_entity::TtsEngineEntity,
+    #[cfg(feature = "integrations")]
+    tts_engine_entity_listing::TtsEngineEntityListing,
+    #[cfg(feature = "integrations")]
+    tts_settings::TtsSettings,
+    #[cfg(feature = "integrations")]
+    tts_voice_entity::TtsVoiceEntity,
+    #[cfg(feature = "integrations")]
+    tts_voice_entity_listing::TtsVoiceEntityListing,
+    #[cfg(feature = "social_media")]
+    tweet_usage::TweetUsage,
+    #[cfg(feature = "social_media")]
+    twitter_data_historical_tweet_request::TwitterDataHistoricalTweetRequest,
+    #[cfg(feature = "social_media")]
+    twitter_data_historical_tweet_response::TwitterDataHistoricalTweetResponse,
+    #[cfg(feature = "social_media")]
+    twitter_data_ingestion_rule_request::TwitterDataIngestionRuleRequest,
+    #[cfg(feature = "social_media")]
+    twitter_data_ingestion_rule_response::TwitterDataIngestionRuleResponse,
+    #[cfg(feature = "social_media")]
+    twitter_data_ingestion_rule_response_status::TwitterDataIngestionRuleResponseStatus,
+    #[cfg(feature = "social_media")]
+    twitter_data_ingestion_rule_version_response::TwitterDataIngestionRuleVersionResponse,
+    #[cfg(feature = "social_media")]
+    twitter_data_ingestion_rule_version_response_entity_listing::TwitterDataIngestionRuleVersionResponseEntityListing,
+    #[cfg(feature = "social_media")]
+    twitter_data_ingestion_rule_version_response_status::TwitterDataIngestionRuleVersionResponseStatus,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    twitter_id::TwitterId,
+    #[cfg(feature = "conversations")]
+    twitter_integration::TwitterIntegration,
+    #[cfg(feature = "conversations")]
+    twitter_integration_create_status::TwitterIntegrationCreateStatus,
+    #[cfg(feature = "conversations")]
+    twitter_integration_entity_listing::TwitterIntegrationEntityListing,
+    #[cfg(feature = "conversations")]
+    twitter_integration_request::TwitterIntegrationRequest,
+    #[cfg(feature = "conversations")]
+    twitter_integration_update_request::TwitterIntegrationUpdateRequest,
+    #[cfg(feature = "conversations")]
+    twitter_o_auth_settings::TwitterOAuthSettings,
+    #[cfg(feature = "conversations")]
+    twitter_signup_o_auth_settings::TwitterSignupOAuthSettings,
+    #[cfg(any(feature = "conversations", feature = "messaging"))]
+    typing_setting::TypingSetting,
+    #[cfg(feature = "integrations")]
+    uc_icon::UcIcon,
+    #[cfg(feature = "integrations")]
+    uc_integration::UcIntegration,
+    #[cfg(feature = "integrations")]
+    uc_integration_integration_presence_source::UcIntegrationIntegrationPresenceSource,
+    #[cfg(feature = "integrations")]
+    uc_integration_listing::UcIntegrationListing,
+    #[cfg(feature = "integrations")]
+    uc_third_party_presence::UcThirdPartyPresence,
+    #[cfg(feature = "presence")]
+    uc_user_presence::UcUserPresence,
+    #[cfg(feature = "integrations")]
+    uci10n::Uci10n,
+    #[cfg(feature = "knowledge")]
+    unanswered_group::UnansweredGroup,
+    #[cfg(feature = "knowledge")]
+    unanswered_group_suggested_document::UnansweredGroupSuggestedDocument,
+    #[cfg(feature = "knowledge")]
+    unanswered_groups::UnansweredGroups,
+    #[cfg(feature = "knowledge")]
+    unanswered_phrase::UnansweredPhrase,
+    #[cfg(feature = "knowledge")]
+    unanswered_phrase_group::UnansweredPhraseGroup,
+    #[cfg(feature = "knowledge")]
+    unanswered_phrase_group_patch_request_body::UnansweredPhraseGroupPatchRequestBody,
+    #[cfg(feature = "knowledge")]
+    unanswered_phrase_group_update_response::UnansweredPhraseGroupUpdateResponse,
+    #[cfg(feature = "integrations")]
+    unified_communications_integration::UnifiedCommunicationsIntegration,
+    #[cfg(any(feature = "integrations", feature = "search", feature = "users"))]
+    unified_communications_integration_integration_presence_source::UnifiedCommunicationsIntegrationIntegrationPresenceSource,
+    #[cfg(feature = "integrations")]
+    unified_communications_integration_listing::UnifiedCommunicationsIntegrationListing,
+    #[cfg(feature = "speech_text_analytics")]
+    unified_general_topic::UnifiedGeneralTopic,
+    #[cfg(feature = "speech_text_analytics")]
+    unified_general_topic_entity_listing::UnifiedGeneralTopicEntityListing,
+    #[cfg(feature = "speech_text_analytics")]
+    unified_general_topic_status::UnifiedGeneralTopicStatus,
+    #[cfg(feature = "speech_text_analytics")]
+    unpublished_programs_entity_listing::UnpublishedProgramsEntityListing,
+    #[cfg(feature = "alerting")]
+    unread_fields::UnreadFields,
+    #[cfg(feature = "integrations")]
+    update_action_input::UpdateActionInput,
+    #[cfg(feature = "workforce_management")]
+    update_activity_code_request::UpdateActivityCodeRequest,
+    #[cfg(feature = "workforce_management")]
+    update_activity_code_request_category::UpdateActivityCodeRequestCategory,
+    #[cfg(feature = "workforce_management")]
+    update_activity_plan_request::UpdateActivityPlanRequest,
+    #[cfg(feature = "workforce_management")]
+    update_activity_plan_request_optimization_objective::UpdateActivityPlanRequestOptimizationObjective,
+    #[cfg(feature = "workforce_management")]
+    update_activity_plan_request_state::UpdateActivityPlanRequestState,
+    #[cfg(feature = "workforce_management")]
+    update_adherence_explanation_status_request::UpdateAdherenceExplanationStatusRequest,
+    #[cfg(feature = "workforce_management")]
+    update_adherence_explanation_status_request_status::UpdateAdherenceExplanationStatusRequestStatus,
+    #[cfg(feature = "workforce_management")]
+    update_agent_work_plan_bidding_preference::UpdateAgentWorkPlanBiddingPreference,
+    #[cfg(feature = "workforce_management")]
+    update_alternative_shift_bu_settings_request::UpdateAlternativeShiftBuSettingsRequest,
+    #[cfg(feature = "analytics")]
+    update_analytics_data_retention_request::UpdateAnalyticsDataRetentionRequest,
+    #[cfg(feature = "workforce_management")]
+    update_business_unit_request::UpdateBusinessUnitRequest,
+    #[cfg(feature = "workforce_management")]
+    update_business_unit_settings_request::UpdateBusinessUnitSettingsRequest,
+    #[cfg(feature = "workforce_management")]
+    update_business_unit_settings_request_start_day_of_week::UpdateBusinessUnitSettingsRequestStartDayOfWeek,
+    #[cfg(feature = "coaching")]
+    update_coaching_appointment_request::UpdateCoachingAppointmentRequest,
+    #[cfg(feature = "coaching")]
+    update_coaching_appointment_request_status::UpdateCoachingAppointmentRequestStatus,
+    #[cfg(feature = "outbound")]
+    update_contact_column_action_settings::UpdateContactColumnActionSettings,
+    #[cfg(feature = "outbound")]
+    update_contact_column_action_settings_update_option::UpdateContactColumnActionSettingsUpdateOption,
+    #[cfg(feature = "integrations")]
+    update_draft_input::UpdateDraftInput,
+    #[cfg(feature = "workforce_management")]
+    update_management_unit_request::UpdateManagementUnitRequest,
+    #[cfg(feature = "workforce_management")]
+    update_mu_agent_request::UpdateMuAgentRequest,
+    #[cfg(feature = "workforce_management")]
+    update_mu_agent_work_plan_failure_response::UpdateMuAgentWorkPlanFailureResponse,
+    #[cfg(feature = "workforce_management")]
+    update_mu_agent_work_plan_failure_response_failure::UpdateMuAgentWorkPlanFailureResponseFailure,
+    #[cfg(feature = "workforce_management")]
+    update_mu_agent_work_plan_request::UpdateMuAgentWorkPlanRequest,
+    #[cfg(feature = "workforce_management")]
+    update_mu_agent_work_plans_batch_request::UpdateMuAgentWorkPlansBatchRequest,
+    #[cfg(feature = "workforce_management")]
+    update_mu_agent_work_plans_batch_response::UpdateMuAgentWorkPlansBatchResponse,
+    #[cfg(feature = "workforce_management")]
+    update_mu_agents_request::UpdateMuAgentsRequest,
+    #[cfg(feature = "workforce_management")]
+    update_notification_response::UpdateNotificationResponse,
+    #[cfg(feature = "workforce_management")]
+    update_notifications_request::UpdateNotificationsRequest,
+    #[cfg(feature = "workforce_management")]
+    update_notifications_response::UpdateNotificationsResponse,
+    #[cfg(feature = "workforce_management")]
+    update_planning_group_request::UpdatePlanningGroupRequest,
+    #[cfg(feature = "workforce_management")]
+    update_schedule_upload_response::UpdateScheduleUploadResponse,
+    #[cfg(feature = "workforce_management")]
+    update_schedule_upload_schema::UpdateScheduleUploadSchema,
+    #[cfg(feature = "workforce_management")]
+    update_service_goal_template::UpdateServiceGoalTemplate,
+    #[cfg(feature = "workforce_management")]
+    update_staffing_group_request::UpdateStaffingGroupRequest,
+    #[cfg(feature = "workforce_management")]
+    update_time_off_limit_request::UpdateTimeOffLimitRequest,
+    #[cfg(feature = "workforce_management")]
+    update_time_off_plan_business_unit_association::UpdateTimeOffPlanBusinessUnitAssociation,
+    #[cfg(feature = "workforce_management")]
+    update_time_off_plan_management_unit_association::UpdateTimeOffPlanManagementUnitAssociation,
+    #[cfg(feature = "workforce_management")]
+    update_time_off_plan_request::UpdateTimeOffPlanRequest,
+    #[cfg(feature = "workforce_management")]
+    update_time_off_plan_request_auto_approval_rule::UpdateTimeOffPlanRequestAutoApprovalRule,
+    #[cfg(feature = "process_automation")]
+    update_trigger_request::UpdateTriggerRequest,
+    #[cfg(feature = "users")]
+    update_user::UpdateUser,
+    #[cfg(feature = "users")]
+    update_user_state::UpdateUserState,
+    #[cfg(feature = "routing")]
+    update_utilization_label_request::UpdateUtilizationLabelRequest,
+    #[cfg(feature = "users")]
+    update_verifier_request::UpdateVerifierRequest,
+    #[cfg(feature = "workforce_management")]
+    update_work_plan_bid::UpdateWorkPlanBid,
+    #[cfg(feature = "workforce_management")]
+    update_work_plan_bid_agent_ranking_type::UpdateWorkPlanBidAgentRankingType,
+    #[cfg(feature = "workforce_management")]
+    update_work_plan_bid_ranking_tiebreaker_type::UpdateWorkPlanBidRankingTiebreakerType,
+    #[cfg(feature = "workforce_management")]
+    update_work_plan_bid_status::UpdateWorkPlanBidStatus,
+    #[cfg(feature = "workforce_management")]
+    update_work_plan_rotation_agent_request::UpdateWorkPlanRotationAgentRequest,
+    #[cfg(feature = "workforce_management")]
+    update_work_plan_rotation_request::UpdateWorkPlanRotationRequest,
+    #[cfg(feature = "settings")]
+    updated_settings_response::UpdatedSettingsResponse,
+    #[cfg(feature = "conversations")]
+    upload_media_request::UploadMediaRequest,
+    #[cfg(any(feature = "knowledge", feature = "uploads"))]
+    upload_url_request::UploadUrlRequest,
+    #[cfg(feature = "workforce_management")]
+    upload_url_request_body::UploadUrlRequestBody,
+    #[cfg(any(feature = "knowledge", feature = "uploads"))]
+    upload_url_request_server_side_encryption::UploadUrlRequestServerSideEncryption,
+    #[cfg(any(feature = "architect", feature = "gamification", feature = "knowledge", feature = "uploads"))]
+    upload_url_response::UploadUrlResponse,
+    #[cfg(feature = "journey")]
+    url_condition::UrlCondition,
+    #[cfg(feature = "journey")]
+    url_condition_operator::UrlConditionOperator,
+    #[cfg(any(feature = "billing", feature = "downloads"))]
     url_response::UrlResponse,
+    #[cfg(feature = "content_management")]
+    usage::Usage,
     #[cfg(any(feature = "o_auth", feature = "usage"))]
     usage_execution_result::UsageExecutionResult,
+    #[cfg(feature = "content_management")]
+    usage_item::UsageItem,
+    #[cfg(feature = "content_management")]
+    usage_item_type::UsageItemType,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    user::User,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_data::UserActivityData,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_entity_data::UserActivityEntityData,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_metric_value::UserActivityMetricValue,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_metric_value_metric::UserActivityMetricValueMetric,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_query::UserActivityQuery,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_query_clause::UserActivityQueryClause,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_query_clause_type::UserActivityQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_query_filter::UserActivityQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_query_filter_type::UserActivityQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_query_group_by_item::UserActivityQueryGroupByItem,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_query_metric::UserActivityQueryMetric,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_query_metric_metric::UserActivityQueryMetricMetric,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_query_order::UserActivityQueryOrder,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_query_predicate::UserActivityQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_query_predicate_dimension::UserActivityQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_query_predicate_operator::UserActivityQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_query_predicate_type::UserActivityQueryPredicateType,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_response::UserActivityResponse,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_activity_response_entity_id_dimension::UserActivityResponseEntityIdDimension,
+    #[cfg(feature = "telephony_providers_edge")]
+    user_agent_info::UserAgentInfo,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_aggregate_data_container::UserAggregateDataContainer,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_aggregate_query_clause::UserAggregateQueryClause,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_aggregate_query_clause_type::UserAggregateQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_aggregate_query_filter::UserAggregateQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_aggregate_query_filter_type::UserAggregateQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_aggregate_query_predicate::UserAggregateQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_aggregate_query_predicate_dimension::UserAggregateQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_aggregate_query_predicate_operator::UserAggregateQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_aggregate_query_predicate_type::UserAggregateQueryPredicateType,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_aggregate_query_response::UserAggregateQueryResponse,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_aggregation_query::UserAggregationQuery,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_aggregation_query_alternate_time_dimension::UserAggregationQueryAlternateTimeDimension,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_aggregation_query_group_by_item::UserAggregationQueryGroupByItem,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_aggregation_query_metrics_item::UserAggregationQueryMetricsItem,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_aggregation_view::UserAggregationView,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_aggregation_view_function::UserAggregationViewFunction,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_aggregation_view_target::UserAggregationViewTarget,
+    #[cfg(feature = "integrations")]
+    user_app::UserApp,
+    #[cfg(feature = "integrations")]
+    user_app_configuration_info::UserAppConfigurationInfo,
+    #[cfg(feature = "integrations")]
+    user_app_entity_listing::UserAppEntityListing,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    user_authorization::UserAuthorization,
+    #[cfg(feature = "coaching")]
+    user_available_times::UserAvailableTimes,
+    #[cfg(feature = "gamification")]
+    user_best_points::UserBestPoints,
+    #[cfg(feature = "gamification")]
+    user_best_points_item::UserBestPointsItem,
+    #[cfg(feature = "gamification")]
+    user_best_points_item_granularity_type::UserBestPointsItemGranularityType,
+    #[cfg(feature = "chat")]
+    user_chat_settings_post::UserChatSettingsPost,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    user_conversation_summary::UserConversationSummary,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_detail_query_clause::UserDetailQueryClause,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_detail_query_clause_type::UserDetailQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_detail_query_filter::UserDetailQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_detail_query_filter_type::UserDetailQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_detail_query_predicate::UserDetailQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_detail_query_predicate_dimension::UserDetailQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_detail_query_predicate_operator::UserDetailQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_detail_query_predicate_type::UserDetailQueryPredicateType,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_details_query::UserDetailsQuery,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_details_query_order::UserDetailsQueryOrder,
+    #[cfg(feature = "mobile_devices")]
+    user_device::UserDevice,
+    #[cfg(feature = "mobile_devices")]
+    user_device_type::UserDeviceType,
+    #[cfg(any(feature = "groups", feature = "users"))]
+    user_entity_listing::UserEntityListing,
+    #[cfg(feature = "events")]
+    user_established_event::UserEstablishedEvent,
+    #[cfg(feature = "users")]
+    user_expands::UserExpands,
+    #[cfg(feature = "users")]
+    user_external_identifier::UserExternalIdentifier,
+    #[cfg(feature = "gamification")]
+    user_insights_trend::UserInsightsTrend,
+    #[cfg(feature = "gamification")]
+    user_insights_trend_granularity::UserInsightsTrendGranularity,
+    #[cfg(feature = "gamification")]
+    user_insights_trend_metric_item::UserInsightsTrendMetricItem,
+    #[cfg(feature = "gamification")]
+    user_insights_trend_total_item::UserInsightsTrendTotalItem,
+    #[cfg(feature = "gamification")]
+    user_insights_trends::UserInsightsTrends,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    user_language_entity_listing::UserLanguageEntityListing,
+    #[cfg(feature = "license")]
+    user_licenses::UserLicenses,
+    #[cfg(feature = "license")]
+    user_licenses_entity_listing::UserLicensesEntityListing,
+    #[cfg(feature = "workforce_management")]
+    user_list_schedule_request_body::UserListScheduleRequestBody,
+    #[cfg(feature = "users")]
+    user_me::UserMe,
+    #[cfg(feature = "users")]
+    user_me_state::UserMeState,
+    #[cfg(feature = "workforce_management")]
+    user_next_activity_reminder::UserNextActivityReminder,
+    #[cfg(feature = "workforce_management")]
+    user_next_activity_reminder_activity_category::UserNextActivityReminderActivityCategory,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_observation_data_container::UserObservationDataContainer,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_observation_query::UserObservationQuery,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_observation_query_clause::UserObservationQueryClause,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_observation_query_clause_type::UserObservationQueryClauseType,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_observation_query_detail_metrics_item::UserObservationQueryDetailMetricsItem,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_observation_query_filter::UserObservationQueryFilter,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_observation_query_filter_type::UserObservationQueryFilterType,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_observation_query_metrics_item::UserObservationQueryMetricsItem,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_observation_query_predicate::UserObservationQueryPredicate,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_observation_query_predicate_dimension::UserObservationQueryPredicateDimension,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_observation_query_predicate_operator::UserObservationQueryPredicateOperator,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_observation_query_predicate_type::UserObservationQueryPredicateType,
+    #[cfg(any(feature = "analytics", feature = "users"))]
+    user_observation_query_response::UserObservationQueryResponse,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "recording"))]
+    user_param::UserParam,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    user_presence::UserPresence,
+    #[cfg(feature = "events")]
+    user_presence_event::UserPresenceEvent,
+    #[cfg(feature = "presence")]
+    user_primary_source::UserPrimarySource,
+    #[cfg(feature = "users")]
+    user_profile::UserProfile,
+    #[cfg(feature = "users")]
+    user_profile_entity_listing::UserProfileEntityListing,
+    #[cfg(feature = "users")]
+    user_profile_state::UserProfileState,
+    #[cfg(feature = "gamification")]
+    user_profiles_in_date_range::UserProfilesInDateRange,
+    #[cfg(feature = "gamification")]
+    user_profiles_in_date_range_request::UserProfilesInDateRangeRequest,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    user_queue::UserQueue,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    user_queue_entity_listing::UserQueueEntityListing,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    user_queue_last_agent_routing_mode::UserQueueLastAgentRoutingMode,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    user_queue_scoring_method::UserQueueScoringMethod,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    user_queue_skill_evaluation_method::UserQueueSkillEvaluationMethod,
+    #[cfg(feature = "user_recordings")]
+    user_recording::UserRecording,
+    #[cfg(feature = "user_recordings")]
+    user_recording_entity_listing::UserRecordingEntityListing,
+    #[cfg(any(feature = "agent_assistants", feature = "alerting", feature = "architect", feature = "authorization", feature = "chat", feature = "coaching", feature = "conversations", feature = "employee_engagement", feature = "gamification", feature = "infrastructure_as_code", feature = "knowledge", feature = "learning", feature = "routing", feature = "settings", feature = "speech_text_analytics", feature = "task_management", feature = "teams", feature = "users", feature = "workforce_management"))]
+    user_reference::UserReference,
+    #[cfg(feature = "authorization")]
+    user_reference_entity_listing::UserReferenceEntityListing,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "task_management", feature = "teams", feature = "user_recordings", feature = "voicemail"))]
+    user_reference_with_name::UserReferenceWithName,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    user_routing_language::UserRoutingLanguage,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    user_routing_language_post::UserRoutingLanguagePost,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    user_routing_language_state::UserRoutingLanguageState,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    user_routing_skill::UserRoutingSkill,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    user_routing_skill_post::UserRoutingSkillPost,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    user_routing_skill_state::UserRoutingSkillState,
+    #[cfg(feature = "events")]
+    user_routing_status_event::UserRoutingStatusEvent,
+    #[cfg(feature = "events")]
+    user_routing_status_event_status::UserRoutingStatusEventStatus,
+    #[cfg(feature = "workforce_management")]
+    user_schedule::UserSchedule,
+    #[cfg(feature = "workforce_management")]
+    user_schedule_activity::UserScheduleActivity,
+    #[cfg(feature = "workforce_management")]
+    user_schedule_adherence::UserScheduleAdherence,
+    #[cfg(feature = "workforce_management")]
+    user_schedule_adherence_actual_activity_category::UserScheduleAdherenceActualActivityCategory,
+    #[cfg(feature = "workforce_management")]
+    user_schedule_adherence_adherence_state::UserScheduleAdherenceAdherenceState,
+    #[cfg(feature = "workforce_management")]
+    user_schedule_adherence_impact::UserScheduleAdherenceImpact,
+    #[cfg(feature = "workforce_management")]
+    user_schedule_adherence_listing::UserScheduleAdherenceListing,
+    #[cfg(feature = "workforce_management")]
+    user_schedule_adherence_routing_status::UserScheduleAdherenceRoutingStatus,
+    #[cfg(feature = "workforce_management")]
+    user_schedule_adherence_scheduled_activity_category::UserScheduleAdherenceScheduledActivityCategory,
+    #[cfg(feature = "workforce_management")]
+    user_schedule_adherence_system_presence::UserScheduleAdherenceSystemPresence,
+    #[cfg(feature = "workforce_management")]
+    user_schedule_container::UserScheduleContainer,
+    #[cfg(feature = "workforce_management")]
+    user_schedule_full_day_time_off_marker::UserScheduleFullDayTimeOffMarker,
+    #[cfg(feature = "workforce_management")]
+    user_schedule_shift::UserScheduleShift,
+    #[cfg(any(feature = "search", feature = "users"))]
+    user_search_criteria::UserSearchCriteria,
+    #[cfg(any(feature = "search", feature = "users"))]
+    user_search_criteria_operator::UserSearchCriteriaOperator,
+    #[cfg(any(feature = "search", feature = "users"))]
+    user_search_criteria_type::UserSearchCriteriaType,
+    #[cfg(any(feature = "search", feature = "users"))]
+    user_search_request::UserSearchRequest,
+    #[cfg(any(feature = "search", feature = "users"))]
+    user_search_request_integration_presence_source::UserSearchRequestIntegrationPresenceSource,
+    #[cfg(any(feature = "search", feature = "users"))]
+    user_search_request_sort_order::UserSearchRequestSortOrder,
+    #[cfg(feature = "workforce_management")]
+    user_search_rule::UserSearchRule,
+    #[cfg(feature = "workforce_management")]
+    user_search_rule_part::UserSearchRulePart,
+    #[cfg(any(feature = "learning", feature = "workforce_management"))]
+    user_search_rule_part_operation::UserSearchRulePartOperation,
+    #[cfg(feature = "workforce_management")]
+    user_search_rule_part_selector::UserSearchRulePartSelector,
+    #[cfg(feature = "chat")]
+    user_settings_for_chat::UserSettingsForChat,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    user_skill_entity_listing::UserSkillEntityListing,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    user_skill_group_entity_listing::UserSkillGroupEntityListing,
+    #[cfg(feature = "workforce_management")]
+    user_staffing_group_listing::UserStaffingGroupListing,
+    #[cfg(feature = "workforce_management")]
+    user_staffing_group_response::UserStaffingGroupResponse,
+    #[cfg(feature = "users")]
+    user_state::UserState,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    user_state2::UserState2,
+    #[cfg(feature = "users")]
+    user_state_state::UserStateState,
+    #[cfg(feature = "users")]
+    user_state_state_change_reason::UserStateStateChangeReason,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    user_station::UserStation,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    user_stations::UserStations,
+    #[cfg(feature = "workforce_management")]
+    user_time_off_integration_status_response::UserTimeOffIntegrationStatusResponse,
+    #[cfg(feature = "workforce_management")]
+    user_time_off_integration_status_response_integration_status::UserTimeOffIntegrationStatusResponseIntegrationStatus,
+    #[cfg(feature = "workforce_management")]
+    user_time_off_integration_status_response_listing::UserTimeOffIntegrationStatusResponseListing,
+    #[cfg(feature = "workforce_management")]
+    user_time_off_request_reference::UserTimeOffRequestReference,
+    #[cfg(feature = "events")]
+    user_transfer_event::UserTransferEvent,
+    #[cfg(feature = "events")]
+    user_transfer_event_transfer_type::UserTransferEventTransferType,
+    #[cfg(feature = "gamification")]
+    user_trend_data::UserTrendData,
+    #[cfg(feature = "web_deployments")]
+    user_video_settings::UserVideoSettings,
+    #[cfg(any(feature = "search", feature = "users"))]
+    users_search_response::UsersSearchResponse,
+    #[cfg(feature = "routing")]
+    utilization_label::UtilizationLabel,
+    #[cfg(feature = "routing")]
+    utilization_label_entity_listing::UtilizationLabelEntityListing,
+    #[cfg(any(feature = "routing", feature = "users"))]
+    utilization_request::UtilizationRequest,
+    #[cfg(feature = "routing")]
+    utilization_response::UtilizationResponse,
+    #[cfg(feature = "language_understanding")]
+    utterance::Utterance,
+    #[cfg(feature = "telephony_providers_edge")]
+    validate_address_request::ValidateAddressRequest,
+    #[cfg(feature = "telephony_providers_edge")]
+    validate_address_response::ValidateAddressResponse,
+    #[cfg(feature = "gamification")]
+    validate_assign_users::ValidateAssignUsers,
+    #[cfg(feature = "workforce_management")]
+    validate_work_plan_messages::ValidateWorkPlanMessages,
+    #[cfg(feature = "workforce_management")]
+    validate_work_plan_response::ValidateWorkPlanResponse,
+    #[cfg(feature = "external_contacts")]
+    validation_error::ValidationError,
+    #[cfg(any(feature = "data_extensions", feature = "external_contacts", feature = "task_management"))]
+    validation_limits::ValidationLimits,
+    #[cfg(feature = "external_contacts")]
+    validation_result::ValidationResult,
+    #[cfg(feature = "workforce_management")]
+    validation_service_async_response::ValidationServiceAsyncResponse,
+    #[cfg(feature = "workforce_management")]
+    validation_service_request::ValidationServiceRequest,
+    #[cfg(feature = "workforce_management")]
+    value_wrapper_activity_plan_service_goal_impact_overrides::ValueWrapperActivityPlanServiceGoalImpactOverrides,
+    #[cfg(feature = "workforce_management")]
+    value_wrapper_date::ValueWrapperDate,
+    #[cfg(feature = "workforce_management")]
+    value_wrapper_group_settings::ValueWrapperGroupSettings,
+    #[cfg(feature = "workforce_management")]
+    value_wrapper_hris_time_off_type::ValueWrapperHrisTimeOffType,
+    #[cfg(feature = "workforce_management")]
+    value_wrapper_monthly_planning_period_settings::ValueWrapperMonthlyPlanningPeriodSettings,
+    #[cfg(feature = "workforce_management")]
+    value_wrapper_planning_period_settings::ValueWrapperPlanningPeriodSettings,
+    #[cfg(feature = "workforce_management")]
+    value_wrapper_string::ValueWrapperString,
+    #[cfg(feature = "workforce_management")]
+    value_wrapper_user_search_rule::ValueWrapperUserSearchRule,
+    #[cfg(feature = "routing")]
+    verification_result::VerificationResult,
+    #[cfg(feature = "routing")]
+    verification_result_status::VerificationResultStatus,
+    #[cfg(feature = "users")]
+    verifier::Verifier,
+    #[cfg(feature = "users")]
+    verifier_entity_listing::VerifierEntityListing,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    video::Video,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    video_disconnect_type::VideoDisconnectType,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    video_initial_state::VideoInitialState,
+    #[cfg(feature = "web_deployments")]
+    video_settings::VideoSettings,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    video_state::VideoState,
+    #[cfg(feature = "analytics")]
+    view_filter::ViewFilter,
+    #[cfg(any(feature = "analytics", feature = "coaching", feature = "conversations", feature = "recording", feature = "social_media"))]
+    view_filter_available_dashboard::ViewFilterAvailableDashboard,
+    #[cfg(feature = "analytics")]
+    view_filter_blocked_reasons_item::ViewFilterBlockedReasonsItem,
+    #[cfg(feature = "analytics")]
+    view_filter_bot_flow_types_item::ViewFilterBotFlowTypesItem,
+    #[cfg(feature = "analytics")]
+    view_filter_bot_message_types_item::ViewFilterBotMessageTypesItem,
+    #[cfg(feature = "analytics")]
+    view_filter_bot_product_list_item::ViewFilterBotProductListItem,
+    #[cfg(feature = "analytics")]
+    view_filter_bot_provider_list_item::ViewFilterBotProviderListItem,
+    #[cfg(feature = "analytics")]
+    view_filter_bot_recognition_failure_reason_list_item::ViewFilterBotRecognitionFailureReasonListItem,
+    #[cfg(feature = "analytics")]
+    view_filter_bot_result_list_item::ViewFilterBotResultListItem,
+    #[cfg(feature = "analytics")]
+    view_filter_dashboard_access_filter::ViewFilterDashboardAccessFilter,
+    #[cfg(feature = "analytics")]
+    view_filter_dashboard_state::ViewFilterDashboardState,
+    #[cfg(feature = "analytics")]
+    view_filter_dashboard_type::ViewFilterDashboardType,
+    #[cfg(any(feature = "analytics", feature = "coaching", feature = "users"))]
+    view_filter_development_role_list_item::ViewFilterDevelopmentRoleListItem,
+    #[cfg(feature = "analytics")]
+    view_filter_development_status_list_item::ViewFilterDevelopmentStatusListItem,
+    #[cfg(feature = "analytics")]
+    view_filter_development_type_list_item::ViewFilterDevelopmentTypeListItem,
+    #[cfg(feature = "analytics")]
+    view_filter_directions_item::ViewFilterDirectionsItem,
+    #[cfg(feature = "analytics")]
+    view_filter_email_delivery_status_list_item::ViewFilterEmailDeliveryStatusListItem,
+    #[cfg(feature = "analytics")]
+    view_filter_evaluation_role::ViewFilterEvaluationRole,
+    #[cfg(feature = "analytics")]
+    view_filter_evaluation_statuses_item::ViewFilterEvaluationStatusesItem,
+    #[cfg(feature = "analytics")]
+    view_filter_flow_destination_types_item::ViewFilterFlowDestinationTypesItem,
+    #[cfg(feature = "analytics")]
+    view_filter_flow_disconnect_reasons_item::ViewFilterFlowDisconnectReasonsItem,
+    #[cfg(feature = "analytics")]
+    view_filter_flow_entry_types_item::ViewFilterFlowEntryTypesItem,
+    #[cfg(any(feature = "analytics", feature = "textbots"))]
+    view_filter_flow_outcome_values_item::ViewFilterFlowOutcomeValuesItem,
+    #[cfg(any(feature = "analytics", feature = "architect"))]
+    view_filter_flow_types_item::ViewFilterFlowTypesItem,
+    #[cfg(any(feature = "analytics", feature = "journey"))]
+    view_filter_journey_action_map_types_item::ViewFilterJourneyActionMapTypesItem,
+    #[cfg(feature = "analytics")]
+    view_filter_media_types_item::ViewFilterMediaTypesItem,
+    #[cfg(feature = "analytics")]
+    view_filter_message_types_item::ViewFilterMessageTypesItem,
+    #[cfg(feature = "analytics")]
+    view_filter_originating_directions_item::ViewFilterOriginatingDirectionsItem,
+    #[cfg(feature = "analytics")]
+    view_filter_participant_purposes_item::ViewFilterParticipantPurposesItem,
+    #[cfg(feature = "analytics")]
+    view_filter_recommendation_sources_item::ViewFilterRecommendationSourcesItem,
+    #[cfg(feature = "analytics")]
+    view_filter_requested_routing_types_item::ViewFilterRequestedRoutingTypesItem,
+    #[cfg(feature = "analytics")]
+    view_filter_segment_types_item::ViewFilterSegmentTypesItem,
+    #[cfg(feature = "analytics")]
+    view_filter_social_channels_item::ViewFilterSocialChannelsItem,
+    #[cfg(feature = "analytics")]
+    view_filter_social_classifications_item::ViewFilterSocialClassificationsItem,
+    #[cfg(any(feature = "analytics", feature = "knowledge"))]
+    view_filter_social_content_type_item::ViewFilterSocialContentTypeItem,
+    #[cfg(any(feature = "analytics", feature = "workforce_management"))]
+    view_filter_social_sentiment_category_item::ViewFilterSocialSentimentCategoryItem,
+    #[cfg(feature = "analytics")]
+    view_filter_survey_response_statuses_item::ViewFilterSurveyResponseStatusesItem,
+    #[cfg(feature = "analytics")]
+    view_filter_survey_types_item::ViewFilterSurveyTypesItem,
+    #[cfg(feature = "analytics")]
+    view_filter_used_routing_types_item::ViewFilterUsedRoutingTypesItem,
+    #[cfg(feature = "analytics")]
+    view_filter_user_state::ViewFilterUserState,
+    #[cfg(feature = "analytics")]
+    view_filter_view_metrics_item::ViewFilterViewMetricsItem,
+    #[cfg(any(feature = "conversations", feature = "learning", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    visibility_condition::VisibilityCondition,
+    #[cfg(any(feature = "conversations", feature = "learning", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    visibility_condition_combining_operation::VisibilityConditionCombiningOperation,
+    #[cfg(feature = "telephony_providers_edge")]
+    vm_pairing_info::VmPairingInfo,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    voicemail::Voicemail,
+    #[cfg(any(feature = "search", feature = "voicemail"))]
+    voicemail_copy_record::VoicemailCopyRecord,
+    #[cfg(feature = "voicemail")]
+    voicemail_group_policy::VoicemailGroupPolicy,
+    #[cfg(feature = "voicemail")]
+    voicemail_group_policy_group_alert_type::VoicemailGroupPolicyGroupAlertType,
+    #[cfg(feature = "voicemail")]
+    voicemail_mailbox_info::VoicemailMailboxInfo,
+    #[cfg(feature = "voicemail")]
+    voicemail_mailbox_info_owner_type::VoicemailMailboxInfoOwnerType,
+    #[cfg(feature = "voicemail")]
+    voicemail_media_info::VoicemailMediaInfo,
+    #[cfg(any(feature = "search", feature = "voicemail"))]
+    voicemail_message::VoicemailMessage,
+    #[cfg(feature = "voicemail")]
+    voicemail_message_entity_listing::VoicemailMessageEntityListing,
+    #[cfg(feature = "voicemail")]
+    voicemail_organization_policy::VoicemailOrganizationPolicy,
+    #[cfg(any(feature = "search", feature = "voicemail"))]
+    voicemail_retention_policy::VoicemailRetentionPolicy,
+    #[cfg(any(feature = "search", feature = "voicemail"))]
+    voicemail_retention_policy_voicemail_retention_policy_type::VoicemailRetentionPolicyVoicemailRetentionPolicyType,
+    #[cfg(any(feature = "search", feature = "voicemail"))]
+    voicemail_search_criteria::VoicemailSearchCriteria,
+    #[cfg(any(feature = "search", feature = "voicemail"))]
+    voicemail_search_criteria_operator::VoicemailSearchCriteriaOperator,
+    #[cfg(any(feature = "search", feature = "voicemail"))]
+    voicemail_search_criteria_type::VoicemailSearchCriteriaType,
+    #[cfg(any(feature = "search", feature = "voicemail"))]
+    voicemail_search_request::VoicemailSearchRequest,
+    #[cfg(any(feature = "search", feature = "voicemail"))]
+    voicemail_search_request_sort_order::VoicemailSearchRequestSortOrder,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    voicemail_upload_status::VoicemailUploadStatus,
+    #[cfg(feature = "voicemail")]
+    voicemail_user_policy::VoicemailUserPolicy,
+    #[cfg(any(feature = "search", feature = "voicemail"))]
+    voicemails_search_response::VoicemailsSearchResponse,
+    #[cfg(feature = "external_contacts")]
+    void::Void,
+    #[cfg(feature = "workforce_management")]
+    waitlist_position::WaitlistPosition,
+    #[cfg(feature = "workforce_management")]
+    waitlist_position_listing::WaitlistPositionListing,
+    #[cfg(feature = "analytics")]
+    warning::Warning,
+    #[cfg(feature = "analytics")]
+    warning_range_type::WarningRangeType,
+    #[cfg(feature = "journey")]
+    web_action_event::WebActionEvent,
+    #[cfg(feature = "web_chat")]
+    web_chat_config::WebChatConfig,
+    #[cfg(any(feature = "web_chat", feature = "widgets"))]
+    web_chat_config_web_chat_skin::WebChatConfigWebChatSkin,
+    #[cfg(any(feature = "conversations", feature = "web_chat"))]
+    web_chat_conversation::WebChatConversation,
+    #[cfg(feature = "web_chat")]
+    web_chat_deployment::WebChatDeployment,
+    #[cfg(feature = "web_chat")]
+    web_chat_deployment_entity_listing::WebChatDeploymentEntityListing,
+    #[cfg(feature = "web_chat")]
+    web_chat_guest_media_request::WebChatGuestMediaRequest,
+    #[cfg(feature = "web_chat")]
+    web_chat_guest_media_request_entity_list::WebChatGuestMediaRequestEntityList,
+    #[cfg(feature = "web_chat")]
+    web_chat_guest_media_request_state::WebChatGuestMediaRequestState,
+    #[cfg(feature = "web_chat")]
+    web_chat_guest_media_request_types_item::WebChatGuestMediaRequestTypesItem,
+    #[cfg(any(feature = "conversations", feature = "web_chat"))]
+    web_chat_member_info::WebChatMemberInfo,
+    #[cfg(feature = "web_chat")]
+    web_chat_member_info_entity_list::WebChatMemberInfoEntityList,
+    #[cfg(any(feature = "conversations", feature = "web_chat"))]
+    web_chat_member_info_role::WebChatMemberInfoRole,
+    #[cfg(any(feature = "conversations", feature = "web_chat"))]
+    web_chat_member_info_state::WebChatMemberInfoState,
+    #[cfg(any(feature = "conversations", feature = "web_chat"))]
+    web_chat_message::WebChatMessage,
+    #[cfg(any(feature = "conversations", feature = "web_chat"))]
+    web_chat_message_body_type::WebChatMessageBodyType,
+    #[cfg(any(feature = "conversations", feature = "web_chat"))]
+    web_chat_message_entity_list::WebChatMessageEntityList,
+    #[cfg(feature = "web_chat")]
+    web_chat_routing_target::WebChatRoutingTarget,
+    #[cfg(feature = "web_chat")]
+    web_chat_routing_target_target_type::WebChatRoutingTargetTargetType,
+    #[cfg(feature = "web_chat")]
+    web_chat_settings::WebChatSettings,
+    #[cfg(any(feature = "conversations", feature = "web_chat"))]
+    web_chat_typing::WebChatTyping,
+    #[cfg(feature = "web_deployments")]
+    web_deployment::WebDeployment,
+    #[cfg(feature = "web_deployments")]
+    web_deployment_active_configuration_on_deployment::WebDeploymentActiveConfigurationOnDeployment,
+    #[cfg(feature = "web_deployments")]
+    web_deployment_configuration_version::WebDeploymentConfigurationVersion,
+    #[cfg(feature = "web_deployments")]
+    web_deployment_configuration_version_entity_listing::WebDeploymentConfigurationVersionEntityListing,
+    #[cfg(feature = "web_deployments")]
+    web_deployment_configuration_version_entity_ref::WebDeploymentConfigurationVersionEntityRef,
+    #[cfg(feature = "web_deployments")]
+    web_deployment_configuration_version_response::WebDeploymentConfigurationVersionResponse,
+    #[cfg(feature = "web_deployments")]
+    web_deployment_configuration_version_response_status::WebDeploymentConfigurationVersionResponseStatus,
+    #[cfg(feature = "web_deployments")]
+    web_deployment_configuration_version_status::WebDeploymentConfigurationVersionStatus,
+    #[cfg(feature = "web_deployments")]
+    web_deployment_flow_entity_ref::WebDeploymentFlowEntityRef,
+    #[cfg(feature = "web_deployments")]
+    web_deployment_headless_mode::WebDeploymentHeadlessMode,
+    #[cfg(feature = "web_deployments")]
+    web_deployment_status::WebDeploymentStatus,
+    #[cfg(feature = "web_deployments")]
+    web_deployments_authorization_response::WebDeploymentsAuthorizationResponse,
+    #[cfg(feature = "web_deployments")]
+    web_deployments_journey_context::WebDeploymentsJourneyContext,
+    #[cfg(feature = "web_deployments")]
+    web_deployments_o_auth_exchange_request::WebDeploymentsOAuthExchangeRequest,
+    #[cfg(feature = "web_deployments")]
+    web_deployments_o_auth_request_parameters::WebDeploymentsOAuthRequestParameters,
+    #[cfg(feature = "web_deployments")]
+    web_deployments_refresh_jwt_request::WebDeploymentsRefreshJwtRequest,
+    #[cfg(feature = "journey")]
+    web_event::WebEvent,
+    #[cfg(feature = "journey")]
+    web_event_browser::WebEventBrowser,
+    #[cfg(feature = "journey")]
+    web_event_device::WebEventDevice,
+    #[cfg(feature = "journey")]
+    web_event_device_category::WebEventDeviceCategory,
+    #[cfg(feature = "journey")]
+    web_event_request::WebEventRequest,
+    #[cfg(feature = "journey")]
+    web_event_response::WebEventResponse,
+    #[cfg(feature = "journey")]
+    web_event_response_session::WebEventResponseSession,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_attachment::WebMessagingAttachment,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_attachment_media_type::WebMessagingAttachmentMediaType,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_button_response::WebMessagingButtonResponse,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_button_response_type::WebMessagingButtonResponseType,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_channel::WebMessagingChannel,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_content::WebMessagingContent,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_content_content_type::WebMessagingContentContentType,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_event::WebMessagingEvent,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_event_co_browse::WebMessagingEventCoBrowse,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_event_co_browse_type::WebMessagingEventCoBrowseType,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_event_event_type::WebMessagingEventEventType,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_event_presence::WebMessagingEventPresence,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_event_presence_type::WebMessagingEventPresenceType,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_generic::WebMessagingGeneric,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_message::WebMessagingMessage,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_message_direction::WebMessagingMessageDirection,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_message_entity_list::WebMessagingMessageEntityList,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_message_originating_entity::WebMessagingMessageOriginatingEntity,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_message_status::WebMessagingMessageStatus,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_message_type::WebMessagingMessageType,
+    #[cfg(feature = "journey")]
+    web_messaging_offer_fields::WebMessagingOfferFields,
+    #[cfg(feature = "journey")]
+    web_messaging_offer_properties::WebMessagingOfferProperties,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_quick_reply::WebMessagingQuickReply,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_quick_reply_action::WebMessagingQuickReplyAction,
+    #[cfg(feature = "web_messaging")]
+    web_messaging_recipient::WebMessagingRecipient,
+    #[cfg(feature = "integrations")]
+    webhook_invocation_response::WebhookInvocationResponse,
+    #[cfg(feature = "workforce_management")]
+    week_schedule::WeekSchedule,
+    #[cfg(feature = "workforce_management")]
+    week_schedule_generation_result::WeekScheduleGenerationResult,
+    #[cfg(feature = "workforce_management")]
+    week_schedule_list_item_response::WeekScheduleListItemResponse,
+    #[cfg(feature = "workforce_management")]
+    week_schedule_list_response::WeekScheduleListResponse,
+    #[cfg(feature = "workforce_management")]
+    week_schedule_reference::WeekScheduleReference,
+    #[cfg(feature = "workforce_management")]
+    week_schedule_response::WeekScheduleResponse,
+    #[cfg(feature = "workforce_management")]
+    week_shift_trade_list_response::WeekShiftTradeListResponse,
+    #[cfg(feature = "workforce_management")]
+    week_shift_trade_matches_summary_response::WeekShiftTradeMatchesSummaryResponse,
+    #[cfg(feature = "workforce_management")]
+    week_shift_trade_response::WeekShiftTradeResponse,
+    #[cfg(feature = "workforce_management")]
+    wfm_agent::WfmAgent,
+    #[cfg(feature = "coaching")]
+    wfm_business_unit_reference::WfmBusinessUnitReference,
+    #[cfg(feature = "workforce_management")]
+    wfm_forecast_modification_interval_offset_value::WfmForecastModificationIntervalOffsetValue,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_adherence_bulk_item::WfmHistoricalAdherenceBulkItem,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_adherence_bulk_job_reference::WfmHistoricalAdherenceBulkJobReference,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_adherence_bulk_job_reference_status::WfmHistoricalAdherenceBulkJobReferenceStatus,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_adherence_bulk_query::WfmHistoricalAdherenceBulkQuery,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_adherence_bulk_response::WfmHistoricalAdherenceBulkResponse,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_adherence_bulk_result::WfmHistoricalAdherenceBulkResult,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_adherence_bulk_user_day_metrics::WfmHistoricalAdherenceBulkUserDayMetrics,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_adherence_bulk_user_result::WfmHistoricalAdherenceBulkUserResult,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_adherence_bulk_user_result_impact::WfmHistoricalAdherenceBulkUserResultImpact,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_adherence_query::WfmHistoricalAdherenceQuery,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_adherence_query_for_teams::WfmHistoricalAdherenceQueryForTeams,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_adherence_query_for_users::WfmHistoricalAdherenceQueryForUsers,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_adherence_response::WfmHistoricalAdherenceResponse,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_adherence_response_query_state::WfmHistoricalAdherenceResponseQueryState,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_adherence_result_wrapper::WfmHistoricalAdherenceResultWrapper,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_shrinkage_request::WfmHistoricalShrinkageRequest,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_shrinkage_request_granularity::WfmHistoricalShrinkageRequestGranularity,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_shrinkage_response::WfmHistoricalShrinkageResponse,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_shrinkage_response_state::WfmHistoricalShrinkageResponseState,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_shrinkage_teams_request::WfmHistoricalShrinkageTeamsRequest,
+    #[cfg(feature = "workforce_management")]
+    wfm_historical_shrinkage_teams_request_granularity::WfmHistoricalShrinkageTeamsRequestGranularity,
+    #[cfg(feature = "workforce_management")]
+    wfm_integration_listing::WfmIntegrationListing,
+    #[cfg(feature = "workforce_management")]
+    wfm_integration_reference::WfmIntegrationReference,
+    #[cfg(feature = "workforce_management")]
+    wfm_integration_response::WfmIntegrationResponse,
+    #[cfg(feature = "workforce_management")]
+    wfm_intraday_planning_group_listing::WfmIntradayPlanningGroupListing,
+    #[cfg(feature = "workforce_management")]
+    wfm_intraday_planning_group_listing_no_data_reason::WfmIntradayPlanningGroupListingNoDataReason,
+    #[cfg(feature = "workforce_management")]
+    wfm_process_upload_request::WfmProcessUploadRequest,
+    #[cfg(feature = "coaching")]
+    wfm_schedule_activity::WfmScheduleActivity,
+    #[cfg(feature = "coaching")]
+    wfm_schedule_reference::WfmScheduleReference,
+    #[cfg(feature = "workforce_management")]
+    wfm_service_goal_impact::WfmServiceGoalImpact,
+    #[cfg(feature = "workforce_management")]
+    wfm_service_goal_impact_settings::WfmServiceGoalImpactSettings,
+    #[cfg(feature = "workforce_management")]
+    wfm_user_entity_listing::WfmUserEntityListing,
+    #[cfg(feature = "workforce_management")]
+    wfm_user_notification::WfmUserNotification,
+    #[cfg(feature = "workforce_management")]
+    wfm_user_notification_type::WfmUserNotificationType,
+    #[cfg(feature = "workforce_management")]
+    wfm_versioned_entity_metadata::WfmVersionedEntityMetadata,
+    #[cfg(feature = "conversations")]
+    whats_app_available_phone_number_details::WhatsAppAvailablePhoneNumberDetails,
+    #[cfg(feature = "conversations")]
+    whats_app_available_phone_number_details_listing::WhatsAppAvailablePhoneNumberDetailsListing,
+    #[cfg(feature = "outbound")]
+    whats_app_column::WhatsAppColumn,
+    #[cfg(feature = "outbound")]
+    whats_app_config::WhatsAppConfig,
+    #[cfg(feature = "response_management")]
+    whats_app_definition::WhatsAppDefinition,
+    #[cfg(feature = "conversations")]
+    whats_app_embedded_signup_integration_activation_request::WhatsAppEmbeddedSignupIntegrationActivationRequest,
+    #[cfg(feature = "conversations")]
+    whats_app_embedded_signup_integration_request::WhatsAppEmbeddedSignupIntegrationRequest,
+    #[cfg(any(feature = "conversations", feature = "external_contacts", feature = "recording"))]
+    whats_app_id::WhatsAppId,
+    #[cfg(feature = "conversations")]
+    whats_app_integration::WhatsAppIntegration,
+    #[cfg(feature = "conversations")]
+    whats_app_integration_activation_status_code::WhatsAppIntegrationActivationStatusCode,
+    #[cfg(feature = "conversations")]
+    whats_app_integration_create_status::WhatsAppIntegrationCreateStatus,
+    #[cfg(feature = "conversations")]
+    whats_app_integration_entity_listing::WhatsAppIntegrationEntityListing,
+    #[cfg(feature = "conversations")]
+    whats_app_integration_request::WhatsAppIntegrationRequest,
+    #[cfg(feature = "conversations")]
+    whats_app_integration_status::WhatsAppIntegrationStatus,
+    #[cfg(feature = "conversations")]
+    whats_app_integration_update_request::WhatsAppIntegrationUpdateRequest,
+    #[cfg(feature = "analytics")]
+    widget::Widget,
+    #[cfg(feature = "analytics")]
+    widget_agent_interaction_sort_order::WidgetAgentInteractionSortOrder,
+    #[cfg(feature = "widgets")]
+    widget_client_config::WidgetClientConfig,
+    #[cfg(feature = "widgets")]
+    widget_client_config_third_party::WidgetClientConfigThirdParty,
+    #[cfg(feature = "widgets")]
+    widget_client_config_v1::WidgetClientConfigV1,
+    #[cfg(feature = "widgets")]
+    widget_client_config_v1_http::WidgetClientConfigV1Http,
+    #[cfg(feature = "widgets")]
+    widget_client_config_v1_http_web_chat_skin::WidgetClientConfigV1HttpWebChatSkin,
+    #[cfg(feature = "widgets")]
+    widget_client_config_v1_web_chat_skin::WidgetClientConfigV1WebChatSkin,
+    #[cfg(feature = "widgets")]
+    widget_client_config_v2::WidgetClientConfigV2,
+    #[cfg(feature = "widgets")]
+    widget_deployment::WidgetDeployment,
+    #[cfg(feature = "widgets")]
+    widget_deployment_client_type::WidgetDeploymentClientType,
+    #[cfg(feature = "widgets")]
+    widget_deployment_entity_listing::WidgetDeploymentEntityListing,
+    #[cfg(feature = "analytics")]
+    widget_media_types_item::WidgetMediaTypesItem,
+    #[cfg(feature = "analytics")]
+    widget_metrics_item::WidgetMetricsItem,
+    #[cfg(feature = "analytics")]
+    widget_periods_item::WidgetPeriodsItem,
+    #[cfg(feature = "analytics")]
+    widget_selected_segment_types_item::WidgetSelectedSegmentTypesItem,
+    #[cfg(feature = "analytics")]
+    widget_selected_statuses_item::WidgetSelectedStatusesItem,
+    #[cfg(feature = "analytics")]
+    widget_sort_key::WidgetSortKey,
+    #[cfg(any(feature = "analytics", feature = "architect", feature = "audit", feature = "conversations", feature = "groups", feature = "languages", feature = "learning", feature = "mobile_devices", feature = "outbound", feature = "quality", feature = "routing", feature = "scripts", feature = "task_management", feature = "users", feature = "web_chat"))]
+    widget_sort_order::WidgetSortOrder,
+    #[cfg(feature = "analytics")]
+    widget_type::WidgetType,
+    #[cfg(feature = "workforce_management")]
+    work_plan::WorkPlan,
+    #[cfg(feature = "workforce_management")]
+    work_plan_activity::WorkPlanActivity,
+    #[cfg(feature = "workforce_management")]
+    work_plan_bid::WorkPlanBid,
+    #[cfg(feature = "workforce_management")]
+    work_plan_bid_agent_ranking_type::WorkPlanBidAgentRankingType,
+    #[cfg(feature = "workforce_management")]
+    work_plan_bid_group::WorkPlanBidGroup,
+    #[cfg(feature = "workforce_management")]
+    work_plan_bid_group_create::WorkPlanBidGroupCreate,
+    #[cfg(feature = "workforce_management")]
+    work_plan_bid_group_response::WorkPlanBidGroupResponse,
+    #[cfg(feature = "workforce_management")]
+    work_plan_bid_group_summary::WorkPlanBidGroupSummary,
+    #[cfg(feature = "workforce_management")]
+    work_plan_bid_group_summary_list::WorkPlanBidGroupSummaryList,
+    #[cfg(feature = "workforce_management")]
+    work_plan_bid_group_update::WorkPlanBidGroupUpdate,
+    #[cfg(feature = "workforce_management")]
+    work_plan_bid_list_response::WorkPlanBidListResponse,
+    #[cfg(feature = "workforce_management")]
+    work_plan_bid_metadata::WorkPlanBidMetadata,
+    #[cfg(feature = "workforce_management")]
+    work_plan_bid_ranking_tiebreaker_type::WorkPlanBidRankingTiebreakerType,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments", feature = "workforce_management"))]
+    work_plan_bid_ranks::WorkPlanBidRanks,
+    #[cfg(feature = "workforce_management")]
+    work_plan_bid_status::WorkPlanBidStatus,
+    #[cfg(feature = "workforce_management")]
+    work_plan_bid_work_plan_fields_visible_to_agents_item::WorkPlanBidWorkPlanFieldsVisibleToAgentsItem,
+    #[cfg(feature = "workforce_management")]
+    work_plan_configuration_violation_message::WorkPlanConfigurationViolationMessage,
+    #[cfg(feature = "workforce_management")]
+    work_plan_configuration_violation_message_severity::WorkPlanConfigurationViolationMessageSeverity,
+    #[cfg(feature = "workforce_management")]
+    work_plan_configuration_violation_message_type::WorkPlanConfigurationViolationMessageType,
+    #[cfg(feature = "workforce_management")]
+    work_plan_constraint_conflict_message::WorkPlanConstraintConflictMessage,
+    #[cfg(feature = "workforce_management")]
+    work_plan_constraint_conflict_message_type::WorkPlanConstraintConflictMessageType,
+    #[cfg(feature = "workforce_management")]
+    work_plan_constraint_message::WorkPlanConstraintMessage,
+    #[cfg(feature = "workforce_management")]
+    work_plan_constraint_message_type::WorkPlanConstraintMessageType,
+    #[cfg(feature = "workforce_management")]
+    work_plan_list_item_response::WorkPlanListItemResponse,
+    #[cfg(feature = "workforce_management")]
+    work_plan_list_item_response_shift_start_variance_type::WorkPlanListItemResponseShiftStartVarianceType,
+    #[cfg(feature = "workforce_management")]
+    work_plan_list_response::WorkPlanListResponse,
+    #[cfg(feature = "workforce_management")]
+    work_plan_override::WorkPlanOverride,
+    #[cfg(feature = "workforce_management")]
+    work_plan_override_list_wrapper_work_plan_override_request::WorkPlanOverrideListWrapperWorkPlanOverrideRequest,
+    #[cfg(feature = "workforce_management")]
+    work_plan_override_request::WorkPlanOverrideRequest,
+    #[cfg(feature = "workforce_management")]
+    work_plan_override_request_action::WorkPlanOverrideRequestAction,
+    #[cfg(feature = "workforce_management")]
+    work_plan_pattern_request::WorkPlanPatternRequest,
+    #[cfg(feature = "workforce_management")]
+    work_plan_pattern_response::WorkPlanPatternResponse,
+    #[cfg(feature = "workforce_management")]
+    work_plan_reference::WorkPlanReference,
+    #[cfg(feature = "workforce_management")]
+    work_plan_rotation_agent_response::WorkPlanRotationAgentResponse,
+    #[cfg(feature = "workforce_management")]
+    work_plan_rotation_list_response::WorkPlanRotationListResponse,
+    #[cfg(feature = "workforce_management")]
+    work_plan_rotation_reference::WorkPlanRotationReference,
+    #[cfg(feature = "workforce_management")]
+    work_plan_rotation_response::WorkPlanRotationResponse,
+    #[cfg(feature = "workforce_management")]
+    work_plan_shift::WorkPlanShift,
+    #[cfg(feature = "workforce_management")]
+    work_plan_shift_day_off_rule::WorkPlanShiftDayOffRule,
+    #[cfg(feature = "workforce_management")]
+    work_plan_shift_start_variance_type::WorkPlanShiftStartVarianceType,
+    #[cfg(feature = "workforce_management")]
+    work_plan_validation_message_argument::WorkPlanValidationMessageArgument,
+    #[cfg(feature = "workforce_management")]
+    work_plan_validation_message_argument_type::WorkPlanValidationMessageArgumentType,
+    #[cfg(feature = "workforce_management")]
+    work_plan_validation_request::WorkPlanValidationRequest,
+    #[cfg(feature = "workforce_management")]
+    work_plan_validation_request_shift_start_variance_type::WorkPlanValidationRequestShiftStartVarianceType,
+    #[cfg(feature = "task_management")]
+    workbin::Workbin,
+    #[cfg(feature = "task_management")]
+    workbin_change_listing::WorkbinChangeListing,
+    #[cfg(feature = "task_management")]
+    workbin_create::WorkbinCreate,
+    #[cfg(feature = "task_management")]
+    workbin_delta::WorkbinDelta,
+    #[cfg(feature = "task_management")]
+    workbin_query_entity_listing::WorkbinQueryEntityListing,
+    #[cfg(feature = "task_management")]
+    workbin_query_request::WorkbinQueryRequest,
+    #[cfg(feature = "task_management")]
+    workbin_query_request_select::WorkbinQueryRequestSelect,
+    #[cfg(feature = "task_management")]
+    workbin_query_sort::WorkbinQuerySort,
+    #[cfg(feature = "task_management")]
+    workbin_query_sort_name::WorkbinQuerySortName,
+    #[cfg(feature = "task_management")]
+    workbin_reference::WorkbinReference,
+    #[cfg(feature = "task_management")]
+    workbin_update::WorkbinUpdate,
+    #[cfg(feature = "task_management")]
+    workbin_version::WorkbinVersion,
+    #[cfg(feature = "task_management")]
+    workbin_version_listing::WorkbinVersionListing,
+    #[cfg(feature = "gamification")]
+    workday_metric::WorkdayMetric,
+    #[cfg(feature = "gamification")]
+    workday_metric_listing::WorkdayMetricListing,
+    #[cfg(feature = "gamification")]
+    workday_period::WorkdayPeriod,
+    #[cfg(feature = "gamification")]
+    workday_points_trend::WorkdayPointsTrend,
+    #[cfg(feature = "gamification")]
+    workday_points_trend_day_of_week::WorkdayPointsTrendDayOfWeek,
+    #[cfg(feature = "gamification")]
+    workday_points_trend_item::WorkdayPointsTrendItem,
+    #[cfg(feature = "gamification")]
+    workday_values_metric_item::WorkdayValuesMetricItem,
+    #[cfg(feature = "gamification")]
+    workday_values_metric_item_unit_type::WorkdayValuesMetricItemUnitType,
+    #[cfg(feature = "gamification")]
+    workday_values_trend::WorkdayValuesTrend,
+    #[cfg(feature = "gamification")]
+    workday_values_trend_item::WorkdayValuesTrendItem,
+    #[cfg(feature = "process_automation")]
+    workflow_target_settings::WorkflowTargetSettings,
+    #[cfg(feature = "process_automation")]
+    workflow_target_settings_data_format::WorkflowTargetSettingsDataFormat,
+    #[cfg(feature = "task_management")]
+    workitem::Workitem,
+    #[cfg(feature = "task_management")]
+    workitem_assignment_state::WorkitemAssignmentState,
+    #[cfg(feature = "task_management")]
+    workitem_change_listing::WorkitemChangeListing,
+    #[cfg(feature = "task_management")]
+    workitem_common_create::WorkitemCommonCreate,
+    #[cfg(feature = "task_management")]
+    workitem_create::WorkitemCreate,
+    #[cfg(feature = "task_management")]
+    workitem_date_based_condition::WorkitemDateBasedCondition,
+    #[cfg(feature = "task_management")]
+    workitem_date_based_condition_attribute::WorkitemDateBasedConditionAttribute,
+    #[cfg(feature = "task_management")]
+    workitem_date_based_condition_update::WorkitemDateBasedConditionUpdate,
+    #[cfg(feature = "task_management")]
+    workitem_date_based_condition_update_attribute::WorkitemDateBasedConditionUpdateAttribute,
+    #[cfg(feature = "task_management")]
+    workitem_date_based_rule::WorkitemDateBasedRule,
+    #[cfg(feature = "task_management")]
+    workitem_date_based_rule_create::WorkitemDateBasedRuleCreate,
+    #[cfg(feature = "task_management")]
+    workitem_date_based_rule_listing::WorkitemDateBasedRuleListing,
+    #[cfg(feature = "task_management")]
+    workitem_date_based_rule_type::WorkitemDateBasedRuleType,
+    #[cfg(feature = "task_management")]
+    workitem_date_based_rule_update::WorkitemDateBasedRuleUpdate,
+    #[cfg(feature = "task_management")]
+    workitem_delta::WorkitemDelta,
+    #[cfg(feature = "task_management")]
+    workitem_filter::WorkitemFilter,
+    #[cfg(feature = "task_management")]
+    workitem_filter_operator::WorkitemFilterOperator,
+    #[cfg(feature = "task_management")]
+    workitem_filter_type::WorkitemFilterType,
+    #[cfg(feature = "task_management")]
+    workitem_flow_reference::WorkitemFlowReference,
+    #[cfg(feature = "task_management")]
+    workitem_manual_assign::WorkitemManualAssign,
+    #[cfg(feature = "task_management")]
+    workitem_on_attribute_change_condition::WorkitemOnAttributeChangeCondition,
+    #[cfg(feature = "task_management")]
+    workitem_on_attribute_change_condition_attribute::WorkitemOnAttributeChangeConditionAttribute,
+    #[cfg(feature = "task_management")]
+    workitem_on_attribute_change_condition_update::WorkitemOnAttributeChangeConditionUpdate,
+    #[cfg(feature = "task_management")]
+    workitem_on_attribute_change_condition_update_attribute::WorkitemOnAttributeChangeConditionUpdateAttribute,
+    #[cfg(feature = "task_management")]
+    workitem_on_attribute_change_rule::WorkitemOnAttributeChangeRule,
+    #[cfg(feature = "task_management")]
+    workitem_on_attribute_change_rule_create::WorkitemOnAttributeChangeRuleCreate,
+    #[cfg(feature = "task_management")]
+    workitem_on_attribute_change_rule_listing::WorkitemOnAttributeChangeRuleListing,
+    #[cfg(feature = "task_management")]
+    workitem_on_attribute_change_rule_type::WorkitemOnAttributeChangeRuleType,
+    #[cfg(feature = "task_management")]
+    workitem_on_attribute_change_rule_update::WorkitemOnAttributeChangeRuleUpdate,
+    #[cfg(feature = "task_management")]
+    workitem_on_create_rule::WorkitemOnCreateRule,
+    #[cfg(feature = "task_management")]
+    workitem_on_create_rule_create::WorkitemOnCreateRuleCreate,
+    #[cfg(feature = "task_management")]
+    workitem_on_create_rule_listing::WorkitemOnCreateRuleListing,
+    #[cfg(feature = "task_management")]
+    workitem_on_create_rule_type::WorkitemOnCreateRuleType,
+    #[cfg(feature = "task_management")]
+    workitem_on_create_rule_update::WorkitemOnCreateRuleUpdate,
+    #[cfg(feature = "task_management")]
+    workitem_paged_entity_listing::WorkitemPagedEntityListing,
+    #[cfg(feature = "task_management")]
+    workitem_query_job_create::WorkitemQueryJobCreate,
+    #[cfg(feature = "task_management")]
+    workitem_query_job_create_expands_item::WorkitemQueryJobCreateExpandsItem,
+    #[cfg(feature = "task_management")]
+    workitem_query_job_error::WorkitemQueryJobError,
+    #[cfg(feature = "task_management")]
+    workitem_query_job_filter::WorkitemQueryJobFilter,
+    #[cfg(feature = "task_management")]
+    workitem_query_job_filter_operator::WorkitemQueryJobFilterOperator,
+    #[cfg(feature = "task_management")]
+    workitem_query_job_query_filters::WorkitemQueryJobQueryFilters,
+    #[cfg(feature = "task_management")]
+    workitem_query_job_query_filters_criteria::WorkitemQueryJobQueryFiltersCriteria,
+    #[cfg(feature = "task_management")]
+    workitem_query_job_query_filters_criteria_operator::WorkitemQueryJobQueryFiltersCriteriaOperator,
+    #[cfg(feature = "task_management")]
+    workitem_query_job_query_filters_name::WorkitemQueryJobQueryFiltersName,
+    #[cfg(feature = "task_management")]
+    workitem_query_job_query_filters_operator::WorkitemQueryJobQueryFiltersOperator,
+    #[cfg(feature = "task_management")]
+    workitem_query_job_query_filters_predicate::WorkitemQueryJobQueryFiltersPredicate,
+    #[cfg(feature = "task_management")]
+    workitem_query_job_query_filters_predicate_operator::WorkitemQueryJobQueryFiltersPredicateOperator,
+    #[cfg(feature = "task_management")]
+    workitem_query_job_response::WorkitemQueryJobResponse,
+    #[cfg(feature = "task_management")]
+    workitem_query_job_response_state::WorkitemQueryJobResponseState,
+    #[cfg(feature = "task_management")]
+    workitem_query_job_sort::WorkitemQueryJobSort,
+    #[cfg(feature = "task_management")]
+    workitem_query_job_sort_name::WorkitemQueryJobSortName,
+    #[cfg(feature = "task_management")]
+    workitem_queue_reference::WorkitemQueueReference,
+    #[cfg(feature = "task_management")]
+    workitem_reference::WorkitemReference,
+    #[cfg(feature = "task_management")]
+    workitem_rule_action::WorkitemRuleAction,
+    #[cfg(feature = "task_management")]
+    workitem_rule_action_type::WorkitemRuleActionType,
+    #[cfg(feature = "task_management")]
+    workitem_rule_settings::WorkitemRuleSettings,
+    #[cfg(feature = "task_management")]
+    workitem_schema::WorkitemSchema,
+    #[cfg(feature = "task_management")]
+    workitem_scored_agent::WorkitemScoredAgent,
+    #[cfg(feature = "task_management")]
+    workitem_scored_agent_delta::WorkitemScoredAgentDelta,
+    #[cfg(feature = "task_management")]
+    workitem_scored_agent_request::WorkitemScoredAgentRequest,
+    #[cfg(feature = "task_management")]
+    workitem_script_reference::WorkitemScriptReference,
+    #[cfg(feature = "task_management")]
+    workitem_status::WorkitemStatus,
+    #[cfg(feature = "task_management")]
+    workitem_status_category::WorkitemStatusCategory,
+    #[cfg(feature = "task_management")]
+    workitem_status_category2::WorkitemStatusCategory2,
+    #[cfg(feature = "task_management")]
+    workitem_status_create::WorkitemStatusCreate,
+    #[cfg(feature = "task_management")]
+    workitem_status_create_category::WorkitemStatusCreateCategory,
+    #[cfg(feature = "analytics")]
+    workitem_status_filter::WorkitemStatusFilter,
+    #[cfg(feature = "task_management")]
+    workitem_status_listing::WorkitemStatusListing,
+    #[cfg(feature = "task_management")]
+    workitem_status_reference::WorkitemStatusReference,
+    #[cfg(feature = "task_management")]
+    workitem_status_update::WorkitemStatusUpdate,
+    #[cfg(feature = "task_management")]
+    workitem_terminate::WorkitemTerminate,
+    #[cfg(feature = "task_management")]
+    workitem_update::WorkitemUpdate,
+    #[cfg(feature = "task_management")]
+    workitem_update_assignment_operation::WorkitemUpdateAssignmentOperation,
+    #[cfg(feature = "task_management")]
+    workitem_update_assignment_state::WorkitemUpdateAssignmentState,
+    #[cfg(feature = "task_management")]
+    workitem_utilization_label_reference::WorkitemUtilizationLabelReference,
+    #[cfg(feature = "task_management")]
+    workitem_version::WorkitemVersion,
+    #[cfg(feature = "task_management")]
+    workitem_version_assignment_state::WorkitemVersionAssignmentState,
+    #[cfg(feature = "task_management")]
+    workitem_version_listing::WorkitemVersionListing,
+    #[cfg(feature = "task_management")]
+    workitem_version_status_category::WorkitemVersionStatusCategory,
+    #[cfg(feature = "task_management")]
+    workitem_wrapup::WorkitemWrapup,
+    #[cfg(feature = "task_management")]
+    workitem_wrapup_entity_listing::WorkitemWrapupEntityListing,
+    #[cfg(feature = "task_management")]
+    workitem_wrapup_update::WorkitemWrapupUpdate,
+    #[cfg(feature = "task_management")]
+    workitem_wrapup_update_action::WorkitemWrapupUpdateAction,
+    #[cfg(feature = "task_management")]
+    workitems_attribute_change_boolean::WorkitemsAttributeChangeBoolean,
+    #[cfg(feature = "task_management")]
+    workitems_attribute_change_instant::WorkitemsAttributeChangeInstant,
+    #[cfg(feature = "task_management")]
+    workitems_attribute_change_integer::WorkitemsAttributeChangeInteger,
+    #[cfg(feature = "task_management")]
+    workitems_attribute_change_list::WorkitemsAttributeChangeList,
+    #[cfg(feature = "task_management")]
+    workitems_attribute_change_list_workitem_scored_agent_delta::WorkitemsAttributeChangeListWorkitemScoredAgentDelta,
+    #[cfg(feature = "task_management")]
+    workitems_attribute_change_map::WorkitemsAttributeChangeMap,
+    #[cfg(feature = "task_management")]
+    workitems_attribute_change_string::WorkitemsAttributeChangeString,
+    #[cfg(feature = "task_management")]
+    workitems_attribute_change_workitem_rule_settings::WorkitemsAttributeChangeWorkitemRuleSettings,
+    #[cfg(feature = "task_management")]
+    workitems_attribute_change_workitem_status_category::WorkitemsAttributeChangeWorkitemStatusCategory,
+    #[cfg(feature = "task_management")]
+    workitems_attribute_change_workitem_status_category_new_value::WorkitemsAttributeChangeWorkitemStatusCategoryNewValue,
+    #[cfg(feature = "task_management")]
+    workitems_attribute_change_workitem_status_category_old_value::WorkitemsAttributeChangeWorkitemStatusCategoryOldValue,
+    #[cfg(feature = "task_management")]
+    workitems_attribute_change_wrapup_delta::WorkitemsAttributeChangeWrapupDelta,
+    #[cfg(feature = "task_management")]
+    workitems_change_workbin_delta::WorkitemsChangeWorkbinDelta,
+    #[cfg(feature = "task_management")]
+    workitems_change_workitem_delta::WorkitemsChangeWorkitemDelta,
+    #[cfg(feature = "task_management")]
+    workitems_change_worktype_delta::WorkitemsChangeWorktypeDelta,
+    #[cfg(any(feature = "content_management", feature = "conversations"))]
+    workspace::Workspace,
+    #[cfg(feature = "content_management")]
+    workspace_create::WorkspaceCreate,
+    #[cfg(feature = "content_management")]
+    workspace_entity_listing::WorkspaceEntityListing,
+    #[cfg(feature = "content_management")]
+    workspace_member::WorkspaceMember,
+    #[cfg(feature = "content_management")]
+    workspace_member_entity_listing::WorkspaceMemberEntityListing,
+    #[cfg(any(feature = "content_management", feature = "conversations"))]
+    workspace_member_member_type::WorkspaceMemberMemberType,
+    #[cfg(any(feature = "content_management", feature = "conversations"))]
+    workspace_summary::WorkspaceSummary,
+    #[cfg(any(feature = "content_management", feature = "conversations"))]
+    workspace_type::WorkspaceType,
+    #[cfg(feature = "task_management")]
+    worktype::Worktype,
+    #[cfg(feature = "task_management")]
+    worktype_change_listing::WorktypeChangeListing,
+    #[cfg(feature = "task_management")]
+    worktype_create::WorktypeCreate,
+    #[cfg(feature = "task_management")]
+    worktype_delta::WorktypeDelta,
+    #[cfg(feature = "task_management")]
+    worktype_query_entity_listing::WorktypeQueryEntityListing,
+    #[cfg(feature = "task_management")]
+    worktype_query_request::WorktypeQueryRequest,
+    #[cfg(feature = "task_management")]
+    worktype_query_request_select::WorktypeQueryRequestSelect,
+    #[cfg(feature = "task_management")]
+    worktype_query_sort::WorktypeQuerySort,
+    #[cfg(feature = "task_management")]
+    worktype_query_sort_name::WorktypeQuerySortName,
+    #[cfg(feature = "task_management")]
+    worktype_reference::WorktypeReference,
+    #[cfg(feature = "task_management")]
+    worktype_update::WorktypeUpdate,
+    #[cfg(feature = "task_management")]
+    worktype_version::WorktypeVersion,
+    #[cfg(feature = "task_management")]
+    worktype_version_listing::WorktypeVersionListing,
+    #[cfg(feature = "routing")]
+    wrap_up_code_config::WrapUpCodeConfig,
+    #[cfg(feature = "outbound")]
+    wrap_up_code_mapping::WrapUpCodeMapping,
+    #[cfg(feature = "outbound")]
+    wrap_up_code_mapping_default_set_item::WrapUpCodeMappingDefaultSetItem,
+    #[cfg(feature = "outbound")]
+    wrap_up_code_mapping_mapping_value_item::WrapUpCodeMappingMappingValueItem,
+    #[cfg(feature = "routing")]
+    wrap_up_code_reference::WrapUpCodeReference,
+    #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user_recordings", feature = "voicemail"))]
+    wrapup::Wrapup,
+    #[cfg(any(feature = "conversations", feature = "recording", feature = "routing"))]
+    wrapup_code::WrapupCode,
+    #[cfg(feature = "routing")]
+    wrapup_code_entity_listing::WrapupCodeEntityListing,
+    #[cfg(any(feature = "agent_assistants", feature = "agent_copilot", feature = "routing"))]
+    wrapup_code_prediction_config::WrapupCodePredictionConfig,
+    #[cfg(feature = "routing")]
+    wrapup_code_request::WrapupCodeRequest,
+    #[cfg(feature = "task_management")]
+    wrapup_delta::WrapupDelta,
+    #[cfg(feature = "task_management")]
+    wrapup_delta_action::WrapupDeltaAction,
+    #[cfg(feature = "task_management")]
+    wrapup_id_reference::WrapupIdReference,
+    #[cfg(feature = "conversations")]
+    wrapup_input::WrapupInput,
+    #[cfg(feature = "outbound")]
+    writable_dialer_contact::WritableDialerContact,
+    #[cfg(any(feature = "architect", feature = "authorization", feature = "content_management", feature = "conversations", feature = "external_contacts", feature = "gamification", feature = "groups", feature = "organization_authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response_management", feature = "routing", feature = "search", feature = "teams", feature = "user_recordings", feature = "users", feature = "voicemail", feature = "web_deployments"))]
+    writable_division::WritableDivision,
+    #[cfg(any(feature = "knowledge", feature = "routing"))]
+    writable_entity::WritableEntity,
+    #[cfg(any(feature = "architect", feature = "conversations", feature = "external_contacts", feature = "recording", feature = "routing", feature = "web_deployments"))]
+    writable_starrable_division::WritableStarrableDivision,
 }

@@ -221,7 +221,16 @@ pub struct CrateInfo {
     pub fingerprint: String,
     /// The spec directory's `CHANGELOG.md`, rendered as the crate's `CHANGELOG.md`.
     pub changelog: Option<String>,
+    /// The repository URL `Cargo.toml` names.
+    pub repository: String,
 }
+
+/// The license files every generated crate ships, as this repository's own (the crate is
+/// `MIT OR Apache-2.0`, like the generator).
+const LICENSES: &[(&str, &str)] = &[
+    ("LICENSE-APACHE", include_str!("../../../LICENSE-APACHE")),
+    ("LICENSE-MIT", include_str!("../../../LICENSE-MIT")),
+];
 
 /// The crate-level files and their templates.
 const CRATE_FILES: &[(&str, &str)] = &[
@@ -323,6 +332,14 @@ pub fn render(api: &Api, info: &CrateInfo) -> Result<Vec<RenderedFile>, Error> {
             template: "runtime",
             item: (*name).into(),
             contents: source.replace("genesys_cloud::", &lib_name),
+        });
+    }
+    for (name, text) in LICENSES {
+        files.push(RenderedFile {
+            path: (*name).into(),
+            template: "license",
+            item: (*name).into(),
+            contents: (*text).into(),
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -4,31 +4,128 @@
 impl crate::Client {
     /// The AuditApi operations: Audits
     #[cfg(feature = "audit")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "audit")))]
     pub fn audit(&self) -> crate::apis::audit::AuditApi<'_> {
         crate::apis::audit::AuditApi::new(self)
     }
+    /// Without the `audit` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "audit"))]
+    #[doc(hidden)]
+    pub fn audit<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::AuditApi,
+    {
+        feature_off::Disabled
+    }
     /// The ExternalContactsApi operations: External Organizations and contacts
     #[cfg(feature = "external_contacts")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "external_contacts")))]
     pub fn external_contacts(
         &self,
     ) -> crate::apis::external_contacts::ExternalContactsApi<'_> {
         crate::apis::external_contacts::ExternalContactsApi::new(self)
     }
+    /// Without the `external_contacts` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "external_contacts"))]
+    #[doc(hidden)]
+    pub fn external_contacts<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::ExternalContactsApi,
+    {
+        feature_off::Disabled
+    }
     /// The QualityApi operations: Quality evaluations and calibrations
     #[cfg(feature = "quality")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "quality")))]
     pub fn quality(&self) -> crate::apis::quality::QualityApi<'_> {
         crate::apis::quality::QualityApi::new(self)
     }
+    /// Without the `quality` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "quality"))]
+    #[doc(hidden)]
+    pub fn quality<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::QualityApi,
+    {
+        feature_off::Disabled
+    }
     /// The TaskManagementApi operations: Workitems
     #[cfg(feature = "task_management")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "task_management")))]
     pub fn task_management(
         &self,
     ) -> crate::apis::task_management::TaskManagementApi<'_> {
         crate::apis::task_management::TaskManagementApi::new(self)
     }
+    /// Without the `task_management` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "task_management"))]
+    #[doc(hidden)]
+    pub fn task_management<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::TaskManagementApi,
+    {
+        feature_off::Disabled
+    }
     /// The UsersApi operations: User administration
     #[cfg(feature = "users")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
     pub fn users(&self) -> crate::apis::users::UsersApi<'_> {
         crate::apis::users::UsersApi::new(self)
     }
+    /// Without the `users` feature, calling this is a compile error naming it.
+    #[cfg(not(feature = "users"))]
+    #[doc(hidden)]
+    pub fn users<'a>(&'a self) -> feature_off::Disabled
+    where
+        &'a Self: feature_off::UsersApi,
+    {
+        feature_off::Disabled
+    }
+}
+/// The accessors of the groups whose feature is off take a bound nothing satisfies, so a
+/// call fails to compile with a message that names the feature to enable.
+#[doc(hidden)]
+pub mod feature_off {
+    /// Never implemented: the bound of `Client::audit` without its feature.
+    #[cfg(not(feature = "audit"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::audit` needs the `audit` feature of the `runtime-client` crate",
+        label = "the `audit` feature is off",
+        note = "add \"audit\" (or \"all\") to the features of `runtime-client` in Cargo.toml"
+    )]
+    pub trait AuditApi {}
+    /// Never implemented: the bound of `Client::external_contacts` without its feature.
+    #[cfg(not(feature = "external_contacts"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::external_contacts` needs the `external_contacts` feature of the `runtime-client` crate",
+        label = "the `external_contacts` feature is off",
+        note = "add \"external_contacts\" (or \"all\") to the features of `runtime-client` in Cargo.toml"
+    )]
+    pub trait ExternalContactsApi {}
+    /// Never implemented: the bound of `Client::quality` without its feature.
+    #[cfg(not(feature = "quality"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::quality` needs the `quality` feature of the `runtime-client` crate",
+        label = "the `quality` feature is off",
+        note = "add \"quality\" (or \"all\") to the features of `runtime-client` in Cargo.toml"
+    )]
+    pub trait QualityApi {}
+    /// Never implemented: the bound of `Client::task_management` without its feature.
+    #[cfg(not(feature = "task_management"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::task_management` needs the `task_management` feature of the `runtime-client` crate",
+        label = "the `task_management` feature is off",
+        note = "add \"task_management\" (or \"all\") to the features of `runtime-client` in Cargo.toml"
+    )]
+    pub trait TaskManagementApi {}
+    /// Never implemented: the bound of `Client::users` without its feature.
+    #[cfg(not(feature = "users"))]
+    #[diagnostic::on_unimplemented(
+        message = "`Client::users` needs the `users` feature of the `runtime-client` crate",
+        label = "the `users` feature is off",
+        note = "add \"users\" (or \"all\") to the features of `runtime-client` in Cargo.toml"
+    )]
+    pub trait UsersApi {}
+    /// What the accessor of a group whose feature is off would return; it cannot be called.
+    pub struct Disabled;
 }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{docs, features_of, guide, module_features, plain_line, Cfg};
+use super::{features_of, guide, module_features, plain_line, Cfg};
 use crate::ir::{Api, PermissionKind};
 use crate::naming::first_line;
 use crate::render::CrateInfo;
@@ -22,6 +22,10 @@ pub struct CrateView {
     permissions: Vec<PermissionRow>,
     operation_count: usize,
     example: Option<String>,
+    /// The cargo feature `example` needs.
+    example_feature: Option<String>,
+    /// The crate's repository URL, for `Cargo.toml`.
+    repository: String,
     /// The guide's sections: configuration, per-call options, paging, jobs, explicit null.
     guide: Vec<guide::Section>,
 }
@@ -92,16 +96,7 @@ pub fn crate_view(api: &Api, info: &CrateInfo) -> CrateView {
         })
         .collect();
     let lib_name = info.name.replace('-', "_");
-    let example = api.groups.first().and_then(|g| {
-        let op = api.operations.get(g.operations.first()?)?;
-        Some(docs::usage_example(
-            api,
-            op,
-            &g.module,
-            &g.methods[0],
-            &lib_name,
-        ))
-    });
+    let (example, example_feature) = guide::usage(api, &lib_name).unzip();
     CrateView {
         name: info.name.clone(),
         version: info.version.clone(),
@@ -131,6 +126,8 @@ pub fn crate_view(api: &Api, info: &CrateInfo) -> CrateView {
         permissions,
         operation_count: api.operations.len(),
         example,
+        example_feature,
+        repository: info.repository.clone(),
         guide: guide::guide(api, &lib_name),
     }
 }

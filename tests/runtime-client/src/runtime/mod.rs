@@ -165,8 +165,8 @@ pub mod __private {
     pub use super::types::{deserialize_object, DecodeFields, FieldName, ToParam};
 }
 
-/// Declares the models' modules and re-exports their types, each under its `cfg`, from one
-/// table in `models/mod.rs`:
+/// Declares the models' modules and re-exports their types, each under its `cfg` (which
+/// docs.rs shows as the features the type needs), from one table in `models/mod.rs`:
 ///
 /// ```text
 /// crate::runtime::model_modules! {
@@ -176,11 +176,12 @@ pub mod __private {
 /// ```
 #[allow(unused_macros)]
 macro_rules! model_modules {
-    ($(#[$cfg:meta] $module:ident::$model:ident,)*) => {
+    ($(#[cfg($($cfg:tt)*)] $module:ident::$model:ident,)*) => {
         $(
-            #[$cfg]
+            #[cfg($($cfg)*)]
             mod $module;
-            #[$cfg]
+            #[cfg($($cfg)*)]
+            #[cfg_attr(docsrs, doc(cfg($($cfg)*)))]
             pub use self::$module::$model;
         )*
     };
