@@ -13,11 +13,11 @@ impl crate::Client {
     /// Without the `agent_assistants` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "agent_assistants"))]
     #[doc(hidden)]
-    pub fn agent_assistants<'a>(&'a self) -> feature_off::Disabled
+    pub fn agent_assistants<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::AgentAssistantsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The AgentCopilotApi operations: Manage agent copilot configuration.
     #[cfg(feature = "agent_copilot")]
@@ -28,11 +28,11 @@ impl crate::Client {
     /// Without the `agent_copilot` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "agent_copilot"))]
     #[doc(hidden)]
-    pub fn agent_copilot<'a>(&'a self) -> feature_off::Disabled
+    pub fn agent_copilot<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::AgentCopilotApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The AgentUiApi operations: Agent UI settings and configuration
     #[cfg(feature = "agent_ui")]
@@ -43,11 +43,11 @@ impl crate::Client {
     /// Without the `agent_ui` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "agent_ui"))]
     #[doc(hidden)]
-    pub fn agent_ui<'a>(&'a self) -> feature_off::Disabled
+    pub fn agent_ui<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::AgentUiApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The AlertingApi operations: Rules and alerts
     #[cfg(feature = "alerting")]
@@ -58,11 +58,11 @@ impl crate::Client {
     /// Without the `alerting` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "alerting"))]
     #[doc(hidden)]
-    pub fn alerting<'a>(&'a self) -> feature_off::Disabled
+    pub fn alerting<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::AlertingApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The AnalyticsApi operations: Analytics querying and reporting.
     #[cfg(feature = "analytics")]
@@ -73,11 +73,11 @@ impl crate::Client {
     /// Without the `analytics` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "analytics"))]
     #[doc(hidden)]
-    pub fn analytics<'a>(&'a self) -> feature_off::Disabled
+    pub fn analytics<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::AnalyticsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The ArchitectApi operations: Flows, Prompts, IVR schedules, Dependency Tracking
     #[cfg(feature = "architect")]
@@ -88,11 +88,11 @@ impl crate::Client {
     /// Without the `architect` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "architect"))]
     #[doc(hidden)]
-    pub fn architect<'a>(&'a self) -> feature_off::Disabled
+    pub fn architect<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::ArchitectApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The AuditApi operations: Operations tagged Audit.
     #[cfg(feature = "audit")]
@@ -103,11 +103,11 @@ impl crate::Client {
     /// Without the `audit` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "audit"))]
     #[doc(hidden)]
-    pub fn audit<'a>(&'a self) -> feature_off::Disabled
+    pub fn audit<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::AuditApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The AuthorizationApi operations: Roles and permissions
     #[cfg(feature = "authorization")]
@@ -118,11 +118,11 @@ impl crate::Client {
     /// Without the `authorization` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "authorization"))]
     #[doc(hidden)]
-    pub fn authorization<'a>(&'a self) -> feature_off::Disabled
+    pub fn authorization<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::AuthorizationApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The BillingApi operations: Operations tagged Billing.
     #[cfg(feature = "billing")]
@@ -133,11 +133,11 @@ impl crate::Client {
     /// Without the `billing` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "billing"))]
     #[doc(hidden)]
-    pub fn billing<'a>(&'a self) -> feature_off::Disabled
+    pub fn billing<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::BillingApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The CarrierServicesApi operations: Operations tagged Carrier Services.
     #[cfg(feature = "carrier_services")]
@@ -150,11 +150,11 @@ impl crate::Client {
     /// Without the `carrier_services` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "carrier_services"))]
     #[doc(hidden)]
-    pub fn carrier_services<'a>(&'a self) -> feature_off::Disabled
+    pub fn carrier_services<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::CarrierServicesApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The ChatApi operations: Operations tagged Chat.
     #[cfg(feature = "chat")]
@@ -165,11 +165,11 @@ impl crate::Client {
     /// Without the `chat` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "chat"))]
     #[doc(hidden)]
-    pub fn chat<'a>(&'a self) -> feature_off::Disabled
+    pub fn chat<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::ChatApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The CoachingApi operations: Schedule and manage coaching appointments
     #[cfg(feature = "coaching")]
@@ -180,11 +180,11 @@ impl crate::Client {
     /// Without the `coaching` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "coaching"))]
     #[doc(hidden)]
-    pub fn coaching<'a>(&'a self) -> feature_off::Disabled
+    pub fn coaching<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::CoachingApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The ContentManagementApi operations: Operations tagged Content Management.
     #[cfg(feature = "content_management")]
@@ -197,11 +197,11 @@ impl crate::Client {
     /// Without the `content_management` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "content_management"))]
     #[doc(hidden)]
-    pub fn content_management<'a>(&'a self) -> feature_off::Disabled
+    pub fn content_management<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::ContentManagementApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The ConversationsApi operations: Operations tagged Conversations.
     #[cfg(feature = "conversations")]
@@ -212,11 +212,11 @@ impl crate::Client {
     /// Without the `conversations` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "conversations"))]
     #[doc(hidden)]
-    pub fn conversations<'a>(&'a self) -> feature_off::Disabled
+    pub fn conversations<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::ConversationsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The DataExtensionsApi operations: Data extensions
     #[cfg(feature = "data_extensions")]
@@ -229,11 +229,11 @@ impl crate::Client {
     /// Without the `data_extensions` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "data_extensions"))]
     #[doc(hidden)]
-    pub fn data_extensions<'a>(&'a self) -> feature_off::Disabled
+    pub fn data_extensions<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::DataExtensionsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The DataPrivacyApi operations: Data privacy masking rules
     #[cfg(feature = "data_privacy")]
@@ -244,11 +244,11 @@ impl crate::Client {
     /// Without the `data_privacy` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "data_privacy"))]
     #[doc(hidden)]
-    pub fn data_privacy<'a>(&'a self) -> feature_off::Disabled
+    pub fn data_privacy<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::DataPrivacyApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The DownloadsApi operations: Download file
     #[cfg(feature = "downloads")]
@@ -259,11 +259,11 @@ impl crate::Client {
     /// Without the `downloads` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "downloads"))]
     #[doc(hidden)]
-    pub fn downloads<'a>(&'a self) -> feature_off::Disabled
+    pub fn downloads<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::DownloadsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The EmailsApi operations: Operations tagged Emails.
     #[cfg(feature = "emails")]
@@ -274,11 +274,11 @@ impl crate::Client {
     /// Without the `emails` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "emails"))]
     #[doc(hidden)]
-    pub fn emails<'a>(&'a self) -> feature_off::Disabled
+    pub fn emails<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::EmailsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The EmployeeEngagementApi operations: Employee Engagement
     #[cfg(feature = "employee_engagement")]
@@ -291,11 +291,11 @@ impl crate::Client {
     /// Without the `employee_engagement` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "employee_engagement"))]
     #[doc(hidden)]
-    pub fn employee_engagement<'a>(&'a self) -> feature_off::Disabled
+    pub fn employee_engagement<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::EmployeeEngagementApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The EventsApi operations: Events
     #[cfg(feature = "events")]
@@ -306,11 +306,11 @@ impl crate::Client {
     /// Without the `events` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "events"))]
     #[doc(hidden)]
-    pub fn events<'a>(&'a self) -> feature_off::Disabled
+    pub fn events<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::EventsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The ExternalContactsApi operations: External Organizations, contacts, notes and relationships
     #[cfg(feature = "external_contacts")]
@@ -323,11 +323,11 @@ impl crate::Client {
     /// Without the `external_contacts` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "external_contacts"))]
     #[doc(hidden)]
-    pub fn external_contacts<'a>(&'a self) -> feature_off::Disabled
+    pub fn external_contacts<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::ExternalContactsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The FaxApi operations: Operations tagged Fax.
     #[cfg(feature = "fax")]
@@ -338,11 +338,11 @@ impl crate::Client {
     /// Without the `fax` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "fax"))]
     #[doc(hidden)]
-    pub fn fax<'a>(&'a self) -> feature_off::Disabled
+    pub fn fax<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::FaxApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The FlowsApi operations: IVR Flows
     #[cfg(feature = "flows")]
@@ -353,11 +353,11 @@ impl crate::Client {
     /// Without the `flows` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "flows"))]
     #[doc(hidden)]
-    pub fn flows<'a>(&'a self) -> feature_off::Disabled
+    pub fn flows<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::FlowsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The GamificationApi operations: Gamification, Scorecard, and leaderboard
     #[cfg(feature = "gamification")]
@@ -368,11 +368,11 @@ impl crate::Client {
     /// Without the `gamification` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "gamification"))]
     #[doc(hidden)]
-    pub fn gamification<'a>(&'a self) -> feature_off::Disabled
+    pub fn gamification<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::GamificationApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The GeneralDataProtectionRegulationApi operations: Working with General Data Protection Regulation (GDPR) requests
     #[cfg(feature = "general_data_protection_regulation")]
@@ -389,11 +389,11 @@ impl crate::Client {
     /// Without the `general_data_protection_regulation` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "general_data_protection_regulation"))]
     #[doc(hidden)]
-    pub fn general_data_protection_regulation<'a>(&'a self) -> feature_off::Disabled
+    pub fn general_data_protection_regulation<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::GeneralDataProtectionRegulationApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The GeolocationApi operations: Operations tagged Geolocation.
     #[cfg(feature = "geolocation")]
@@ -404,11 +404,11 @@ impl crate::Client {
     /// Without the `geolocation` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "geolocation"))]
     #[doc(hidden)]
-    pub fn geolocation<'a>(&'a self) -> feature_off::Disabled
+    pub fn geolocation<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::GeolocationApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The GreetingsApi operations: Operations tagged Greetings.
     #[cfg(feature = "greetings")]
@@ -419,11 +419,11 @@ impl crate::Client {
     /// Without the `greetings` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "greetings"))]
     #[doc(hidden)]
-    pub fn greetings<'a>(&'a self) -> feature_off::Disabled
+    pub fn greetings<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::GreetingsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The GroupsApi operations: Groups, members
     #[cfg(feature = "groups")]
@@ -434,11 +434,11 @@ impl crate::Client {
     /// Without the `groups` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "groups"))]
     #[doc(hidden)]
-    pub fn groups<'a>(&'a self) -> feature_off::Disabled
+    pub fn groups<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::GroupsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The IdentityProviderApi operations: Identity providers
     #[cfg(feature = "identity_provider")]
@@ -451,11 +451,11 @@ impl crate::Client {
     /// Without the `identity_provider` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "identity_provider"))]
     #[doc(hidden)]
-    pub fn identity_provider<'a>(&'a self) -> feature_off::Disabled
+    pub fn identity_provider<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::IdentityProviderApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The InfrastructureAsCodeApi operations: Accelerated infrastructure configuration via reusable modules
     #[cfg(feature = "infrastructure_as_code")]
@@ -468,11 +468,11 @@ impl crate::Client {
     /// Without the `infrastructure_as_code` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "infrastructure_as_code"))]
     #[doc(hidden)]
-    pub fn infrastructure_as_code<'a>(&'a self) -> feature_off::Disabled
+    pub fn infrastructure_as_code<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::InfrastructureAsCodeApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The IntegrationsApi operations: Operations tagged Integrations.
     #[cfg(feature = "integrations")]
@@ -483,11 +483,11 @@ impl crate::Client {
     /// Without the `integrations` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "integrations"))]
     #[doc(hidden)]
-    pub fn integrations<'a>(&'a self) -> feature_off::Disabled
+    pub fn integrations<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::IntegrationsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The JourneyApi operations: Predictive Engagement, Customer Journey
     #[cfg(feature = "journey")]
@@ -498,11 +498,11 @@ impl crate::Client {
     /// Without the `journey` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "journey"))]
     #[doc(hidden)]
-    pub fn journey<'a>(&'a self) -> feature_off::Disabled
+    pub fn journey<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::JourneyApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The KnowledgeApi operations: Knowledge administration and search
     #[cfg(feature = "knowledge")]
@@ -513,11 +513,11 @@ impl crate::Client {
     /// Without the `knowledge` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "knowledge"))]
     #[doc(hidden)]
-    pub fn knowledge<'a>(&'a self) -> feature_off::Disabled
+    pub fn knowledge<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::KnowledgeApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The LanguageUnderstandingApi operations: Language Understanding
     #[cfg(feature = "language_understanding")]
@@ -530,11 +530,11 @@ impl crate::Client {
     /// Without the `language_understanding` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "language_understanding"))]
     #[doc(hidden)]
-    pub fn language_understanding<'a>(&'a self) -> feature_off::Disabled
+    pub fn language_understanding<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::LanguageUnderstandingApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The LanguagesApi operations: Available languages
     #[cfg(feature = "languages")]
@@ -545,11 +545,11 @@ impl crate::Client {
     /// Without the `languages` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "languages"))]
     #[doc(hidden)]
-    pub fn languages<'a>(&'a self) -> feature_off::Disabled
+    pub fn languages<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::LanguagesApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The LearningApi operations: Manage learning modules
     #[cfg(feature = "learning")]
@@ -560,11 +560,11 @@ impl crate::Client {
     /// Without the `learning` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "learning"))]
     #[doc(hidden)]
-    pub fn learning<'a>(&'a self) -> feature_off::Disabled
+    pub fn learning<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::LearningApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The LicenseApi operations: Per-user platform license assignments
     #[cfg(feature = "license")]
@@ -575,11 +575,11 @@ impl crate::Client {
     /// Without the `license` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "license"))]
     #[doc(hidden)]
-    pub fn license<'a>(&'a self) -> feature_off::Disabled
+    pub fn license<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::LicenseApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The LocationsApi operations: Physical locations
     #[cfg(feature = "locations")]
@@ -590,11 +590,11 @@ impl crate::Client {
     /// Without the `locations` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "locations"))]
     #[doc(hidden)]
-    pub fn locations<'a>(&'a self) -> feature_off::Disabled
+    pub fn locations<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::LocationsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The LogCaptureApi operations: Browser Log Capture
     #[cfg(feature = "log_capture")]
@@ -605,11 +605,11 @@ impl crate::Client {
     /// Without the `log_capture` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "log_capture"))]
     #[doc(hidden)]
-    pub fn log_capture<'a>(&'a self) -> feature_off::Disabled
+    pub fn log_capture<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::LogCaptureApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The MessagingApi operations: Messaging
     #[cfg(feature = "messaging")]
@@ -620,11 +620,11 @@ impl crate::Client {
     /// Without the `messaging` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "messaging"))]
     #[doc(hidden)]
-    pub fn messaging<'a>(&'a self) -> feature_off::Disabled
+    pub fn messaging<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::MessagingApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The MobileDevicesApi operations: Devices
     #[cfg(feature = "mobile_devices")]
@@ -635,11 +635,11 @@ impl crate::Client {
     /// Without the `mobile_devices` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "mobile_devices"))]
     #[doc(hidden)]
-    pub fn mobile_devices<'a>(&'a self) -> feature_off::Disabled
+    pub fn mobile_devices<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::MobileDevicesApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The NotificationsApi operations: Channels, subscriptions, topics, mobile push registration
     #[cfg(feature = "notifications")]
@@ -650,11 +650,11 @@ impl crate::Client {
     /// Without the `notifications` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "notifications"))]
     #[doc(hidden)]
-    pub fn notifications<'a>(&'a self) -> feature_off::Disabled
+    pub fn notifications<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::NotificationsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The OAuthApi operations: OAuth clients, providers
     #[cfg(feature = "o_auth")]
@@ -665,11 +665,11 @@ impl crate::Client {
     /// Without the `o_auth` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "o_auth"))]
     #[doc(hidden)]
-    pub fn o_auth<'a>(&'a self) -> feature_off::Disabled
+    pub fn o_auth<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::OAuthApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The ObjectsApi operations: Access-controlled objects in the platform
     #[cfg(feature = "objects")]
@@ -680,11 +680,11 @@ impl crate::Client {
     /// Without the `objects` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "objects"))]
     #[doc(hidden)]
-    pub fn objects<'a>(&'a self) -> feature_off::Disabled
+    pub fn objects<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::ObjectsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The OperationalEventsApi operations: Operational events
     #[cfg(feature = "operational_events")]
@@ -697,11 +697,11 @@ impl crate::Client {
     /// Without the `operational_events` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "operational_events"))]
     #[doc(hidden)]
-    pub fn operational_events<'a>(&'a self) -> feature_off::Disabled
+    pub fn operational_events<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::OperationalEventsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The OrganizationApi operations: Organization
     #[cfg(feature = "organization")]
@@ -712,11 +712,11 @@ impl crate::Client {
     /// Without the `organization` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "organization"))]
     #[doc(hidden)]
-    pub fn organization<'a>(&'a self) -> feature_off::Disabled
+    pub fn organization<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::OrganizationApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The OrganizationAuthorizationApi operations: Organization Authorization
     #[cfg(feature = "organization_authorization")]
@@ -729,11 +729,11 @@ impl crate::Client {
     /// Without the `organization_authorization` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "organization_authorization"))]
     #[doc(hidden)]
-    pub fn organization_authorization<'a>(&'a self) -> feature_off::Disabled
+    pub fn organization_authorization<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::OrganizationAuthorizationApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The OutboundApi operations: Operations tagged Outbound.
     #[cfg(feature = "outbound")]
@@ -744,11 +744,11 @@ impl crate::Client {
     /// Without the `outbound` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "outbound"))]
     #[doc(hidden)]
-    pub fn outbound<'a>(&'a self) -> feature_off::Disabled
+    pub fn outbound<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::OutboundApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The PresenceApi operations: User and organization presences
     #[cfg(feature = "presence")]
@@ -759,11 +759,11 @@ impl crate::Client {
     /// Without the `presence` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "presence"))]
     #[doc(hidden)]
-    pub fn presence<'a>(&'a self) -> feature_off::Disabled
+    pub fn presence<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::PresenceApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The ProcessAutomationApi operations: Work items, flows, triggers
     #[cfg(feature = "process_automation")]
@@ -776,11 +776,11 @@ impl crate::Client {
     /// Without the `process_automation` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "process_automation"))]
     #[doc(hidden)]
-    pub fn process_automation<'a>(&'a self) -> feature_off::Disabled
+    pub fn process_automation<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::ProcessAutomationApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The QualityApi operations: Evaluations, calibrations
     #[cfg(feature = "quality")]
@@ -791,11 +791,11 @@ impl crate::Client {
     /// Without the `quality` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "quality"))]
     #[doc(hidden)]
-    pub fn quality<'a>(&'a self) -> feature_off::Disabled
+    pub fn quality<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::QualityApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The RecordingApi operations: Recordings, policies, annotations, orphans
     #[cfg(feature = "recording")]
@@ -806,11 +806,11 @@ impl crate::Client {
     /// Without the `recording` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "recording"))]
     #[doc(hidden)]
-    pub fn recording<'a>(&'a self) -> feature_off::Disabled
+    pub fn recording<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::RecordingApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The ResponseManagementApi operations: Responses, library, Response Assets, query
     #[cfg(feature = "response_management")]
@@ -823,11 +823,11 @@ impl crate::Client {
     /// Without the `response_management` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "response_management"))]
     #[doc(hidden)]
-    pub fn response_management<'a>(&'a self) -> feature_off::Disabled
+    pub fn response_management<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::ResponseManagementApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The RoutingApi operations: Queues, wrapup codes, skills, email & sms config, predictive routing
     #[cfg(feature = "routing")]
@@ -838,11 +838,11 @@ impl crate::Client {
     /// Without the `routing` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "routing"))]
     #[doc(hidden)]
-    pub fn routing<'a>(&'a self) -> feature_off::Disabled
+    pub fn routing<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::RoutingApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The ScimApi operations: System for Cross-domain Identity Management
     #[cfg(feature = "scim")]
@@ -853,11 +853,11 @@ impl crate::Client {
     /// Without the `scim` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "scim"))]
     #[doc(hidden)]
-    pub fn scim<'a>(&'a self) -> feature_off::Disabled
+    pub fn scim<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::ScimApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The ScreenRecordingApi operations: Screen recording with background assistant
     #[cfg(feature = "screen_recording")]
@@ -870,11 +870,11 @@ impl crate::Client {
     /// Without the `screen_recording` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "screen_recording"))]
     #[doc(hidden)]
-    pub fn screen_recording<'a>(&'a self) -> feature_off::Disabled
+    pub fn screen_recording<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::ScreenRecordingApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The ScriptsApi operations: Agent-facing scripts for interactions
     #[cfg(feature = "scripts")]
@@ -885,11 +885,11 @@ impl crate::Client {
     /// Without the `scripts` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "scripts"))]
     #[doc(hidden)]
-    pub fn scripts<'a>(&'a self) -> feature_off::Disabled
+    pub fn scripts<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::ScriptsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The SearchApi operations: Search aggregate, users, groups
     #[cfg(feature = "search")]
@@ -900,11 +900,11 @@ impl crate::Client {
     /// Without the `search` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "search"))]
     #[doc(hidden)]
-    pub fn search<'a>(&'a self) -> feature_off::Disabled
+    pub fn search<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::SearchApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The SettingsApi operations: Persist settings
     #[cfg(feature = "settings")]
@@ -915,11 +915,11 @@ impl crate::Client {
     /// Without the `settings` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "settings"))]
     #[doc(hidden)]
-    pub fn settings<'a>(&'a self) -> feature_off::Disabled
+    pub fn settings<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::SettingsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The SocialMediaApi operations: Resources and analytics related to social media listening and response
     #[cfg(feature = "social_media")]
@@ -930,11 +930,11 @@ impl crate::Client {
     /// Without the `social_media` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "social_media"))]
     #[doc(hidden)]
-    pub fn social_media<'a>(&'a self) -> feature_off::Disabled
+    pub fn social_media<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::SocialMediaApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The SpeechTextAnalyticsApi operations: Operations tagged Speech & Text Analytics.
     #[cfg(feature = "speech_text_analytics")]
@@ -947,11 +947,11 @@ impl crate::Client {
     /// Without the `speech_text_analytics` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "speech_text_analytics"))]
     #[doc(hidden)]
-    pub fn speech_text_analytics<'a>(&'a self) -> feature_off::Disabled
+    pub fn speech_text_analytics<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::SpeechTextAnalyticsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The StationsApi operations: Stations
     #[cfg(feature = "stations")]
@@ -962,11 +962,11 @@ impl crate::Client {
     /// Without the `stations` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "stations"))]
     #[doc(hidden)]
-    pub fn stations<'a>(&'a self) -> feature_off::Disabled
+    pub fn stations<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::StationsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The SuggestApi operations: Search suggest user, group, locations
     #[cfg(feature = "suggest")]
@@ -977,11 +977,11 @@ impl crate::Client {
     /// Without the `suggest` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "suggest"))]
     #[doc(hidden)]
-    pub fn suggest<'a>(&'a self) -> feature_off::Disabled
+    pub fn suggest<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::SuggestApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The TaskManagementApi operations: Task Management
     #[cfg(feature = "task_management")]
@@ -994,11 +994,11 @@ impl crate::Client {
     /// Without the `task_management` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "task_management"))]
     #[doc(hidden)]
-    pub fn task_management<'a>(&'a self) -> feature_off::Disabled
+    pub fn task_management<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::TaskManagementApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The TeamsApi operations: Teams, members
     #[cfg(feature = "teams")]
@@ -1009,11 +1009,11 @@ impl crate::Client {
     /// Without the `teams` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "teams"))]
     #[doc(hidden)]
-    pub fn teams<'a>(&'a self) -> feature_off::Disabled
+    pub fn teams<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::TeamsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The TelephonyApi operations: Telephony providers and configuration
     #[cfg(feature = "telephony")]
@@ -1024,11 +1024,11 @@ impl crate::Client {
     /// Without the `telephony` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "telephony"))]
     #[doc(hidden)]
-    pub fn telephony<'a>(&'a self) -> feature_off::Disabled
+    pub fn telephony<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::TelephonyApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The TelephonyProvidersEdgeApi operations: Edge phones, trunks, lines.
     #[cfg(feature = "telephony_providers_edge")]
@@ -1041,11 +1041,11 @@ impl crate::Client {
     /// Without the `telephony_providers_edge` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "telephony_providers_edge"))]
     #[doc(hidden)]
-    pub fn telephony_providers_edge<'a>(&'a self) -> feature_off::Disabled
+    pub fn telephony_providers_edge<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::TelephonyProvidersEdgeApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The TextbotsApi operations: Chatbot Interactions
     #[cfg(feature = "textbots")]
@@ -1056,11 +1056,11 @@ impl crate::Client {
     /// Without the `textbots` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "textbots"))]
     #[doc(hidden)]
-    pub fn textbots<'a>(&'a self) -> feature_off::Disabled
+    pub fn textbots<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::TextbotsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The TokensApi operations: Authentication Tokens
     #[cfg(feature = "tokens")]
@@ -1071,11 +1071,11 @@ impl crate::Client {
     /// Without the `tokens` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "tokens"))]
     #[doc(hidden)]
-    pub fn tokens<'a>(&'a self) -> feature_off::Disabled
+    pub fn tokens<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::TokensApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The UploadsApi operations: Presigned url generator for uploading files
     #[cfg(feature = "uploads")]
@@ -1086,11 +1086,11 @@ impl crate::Client {
     /// Without the `uploads` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "uploads"))]
     #[doc(hidden)]
-    pub fn uploads<'a>(&'a self) -> feature_off::Disabled
+    pub fn uploads<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::UploadsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The UsageApi operations: View organizational level usage data
     #[cfg(feature = "usage")]
@@ -1101,11 +1101,11 @@ impl crate::Client {
     /// Without the `usage` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "usage"))]
     #[doc(hidden)]
-    pub fn usage<'a>(&'a self) -> feature_off::Disabled
+    pub fn usage<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::UsageApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The UserRecordingsApi operations: Summary, media
     #[cfg(feature = "user_recordings")]
@@ -1118,11 +1118,11 @@ impl crate::Client {
     /// Without the `user_recordings` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "user_recordings"))]
     #[doc(hidden)]
-    pub fn user_recordings<'a>(&'a self) -> feature_off::Disabled
+    pub fn user_recordings<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::UserRecordingsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The UsersApi operations: Me, routing, roles
     #[cfg(feature = "users")]
@@ -1133,11 +1133,11 @@ impl crate::Client {
     /// Without the `users` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "users"))]
     #[doc(hidden)]
-    pub fn users<'a>(&'a self) -> feature_off::Disabled
+    pub fn users<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::UsersApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The UtilitiesApi operations: Operations tagged Utilities.
     #[cfg(feature = "utilities")]
@@ -1148,11 +1148,11 @@ impl crate::Client {
     /// Without the `utilities` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "utilities"))]
     #[doc(hidden)]
-    pub fn utilities<'a>(&'a self) -> feature_off::Disabled
+    pub fn utilities<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::UtilitiesApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The VoicemailApi operations: Mailbox, messages, policy
     #[cfg(feature = "voicemail")]
@@ -1163,11 +1163,11 @@ impl crate::Client {
     /// Without the `voicemail` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "voicemail"))]
     #[doc(hidden)]
-    pub fn voicemail<'a>(&'a self) -> feature_off::Disabled
+    pub fn voicemail<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::VoicemailApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The WebDeploymentsApi operations: Web Deployments
     #[cfg(feature = "web_deployments")]
@@ -1180,11 +1180,11 @@ impl crate::Client {
     /// Without the `web_deployments` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "web_deployments"))]
     #[doc(hidden)]
-    pub fn web_deployments<'a>(&'a self) -> feature_off::Disabled
+    pub fn web_deployments<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::WebDeploymentsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The WebChatApi operations: WebChat deployments
     #[cfg(feature = "web_chat")]
@@ -1195,11 +1195,11 @@ impl crate::Client {
     /// Without the `web_chat` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "web_chat"))]
     #[doc(hidden)]
-    pub fn web_chat<'a>(&'a self) -> feature_off::Disabled
+    pub fn web_chat<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::WebChatApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The WebMessagingApi operations: Web messaging
     #[cfg(feature = "web_messaging")]
@@ -1210,11 +1210,11 @@ impl crate::Client {
     /// Without the `web_messaging` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "web_messaging"))]
     #[doc(hidden)]
-    pub fn web_messaging<'a>(&'a self) -> feature_off::Disabled
+    pub fn web_messaging<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::WebMessagingApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The WidgetsApi operations: Widget deployments
     #[cfg(feature = "widgets")]
@@ -1225,11 +1225,11 @@ impl crate::Client {
     /// Without the `widgets` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "widgets"))]
     #[doc(hidden)]
-    pub fn widgets<'a>(&'a self) -> feature_off::Disabled
+    pub fn widgets<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::WidgetsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The WorkforceManagementApi operations: Adherence, Schedules, Forecasts, Intraday Monitoring, Time Off Requests, Configuration
     #[cfg(feature = "workforce_management")]
@@ -1242,11 +1242,11 @@ impl crate::Client {
     /// Without the `workforce_management` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "workforce_management"))]
     #[doc(hidden)]
-    pub fn workforce_management<'a>(&'a self) -> feature_off::Disabled
+    pub fn workforce_management<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::WorkforceManagementApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
 }
 /// The accessors of the groups whose feature is off take a bound nothing satisfies, so a
@@ -1893,6 +1893,4 @@ pub mod feature_off {
         note = "add \"workforce_management\" (or \"all\") to the features of `genesys-cloud` in Cargo.toml"
     )]
     pub trait WorkforceManagementApi {}
-    /// What the accessor of a group whose feature is off would return; it cannot be called.
-    pub struct Disabled;
 }

@@ -34,415 +34,86 @@
 //!
 //! | Feature | Accessor | Operations |
 //! | --- | --- | --- |
-#![cfg_attr(
-    feature = "agent_assistants",
-    doc = "| `agent_assistants` | [`Client::agent_assistants`] | 12 |"
-)]
-#![cfg_attr(
-    not(feature = "agent_assistants"),
-    doc = "| `agent_assistants` | `Client::agent_assistants` | 12 |"
-)]
-#![cfg_attr(
-    feature = "agent_copilot",
-    doc = "| `agent_copilot` | [`Client::agent_copilot`] | 2 |"
-)]
-#![cfg_attr(
-    not(feature = "agent_copilot"),
-    doc = "| `agent_copilot` | `Client::agent_copilot` | 2 |"
-)]
-#![cfg_attr(feature = "agent_ui", doc = "| `agent_ui` | [`Client::agent_ui`] | 4 |")]
-#![cfg_attr(not(feature = "agent_ui"), doc = "| `agent_ui` | `Client::agent_ui` | 4 |")]
-#![cfg_attr(feature = "alerting", doc = "| `alerting` | [`Client::alerting`] | 15 |")]
-#![cfg_attr(not(feature = "alerting"), doc = "| `alerting` | `Client::alerting` | 15 |")]
-#![cfg_attr(feature = "analytics", doc = "| `analytics` | [`Client::analytics`] | 60 |")]
-#![cfg_attr(
-    not(feature = "analytics"),
-    doc = "| `analytics` | `Client::analytics` | 60 |"
-)]
-#![cfg_attr(
-    feature = "architect",
-    doc = "| `architect` | [`Client::architect`] | 145 |"
-)]
-#![cfg_attr(
-    not(feature = "architect"),
-    doc = "| `architect` | `Client::architect` | 145 |"
-)]
-#![cfg_attr(feature = "audit", doc = "| `audit` | [`Client::audit`] | 7 |")]
-#![cfg_attr(not(feature = "audit"), doc = "| `audit` | `Client::audit` | 7 |")]
-#![cfg_attr(
-    feature = "authorization",
-    doc = "| `authorization` | [`Client::authorization`] | 46 |"
-)]
-#![cfg_attr(
-    not(feature = "authorization"),
-    doc = "| `authorization` | `Client::authorization` | 46 |"
-)]
-#![cfg_attr(feature = "billing", doc = "| `billing` | [`Client::billing`] | 41 |")]
-#![cfg_attr(not(feature = "billing"), doc = "| `billing` | `Client::billing` | 41 |")]
-#![cfg_attr(
-    feature = "carrier_services",
-    doc = "| `carrier_services` | [`Client::carrier_services`] | 2 |"
-)]
-#![cfg_attr(
-    not(feature = "carrier_services"),
-    doc = "| `carrier_services` | `Client::carrier_services` | 2 |"
-)]
-#![cfg_attr(feature = "chat", doc = "| `chat` | [`Client::chat`] | 34 |")]
-#![cfg_attr(not(feature = "chat"), doc = "| `chat` | `Client::chat` | 34 |")]
-#![cfg_attr(feature = "coaching", doc = "| `coaching` | [`Client::coaching`] | 19 |")]
-#![cfg_attr(not(feature = "coaching"), doc = "| `coaching` | `Client::coaching` | 19 |")]
-#![cfg_attr(
-    feature = "content_management",
-    doc = "| `content_management` | [`Client::content_management`] | 36 |"
-)]
-#![cfg_attr(
-    not(feature = "content_management"),
-    doc = "| `content_management` | `Client::content_management` | 36 |"
-)]
-#![cfg_attr(
-    feature = "conversations",
-    doc = "| `conversations` | [`Client::conversations`] | 254 |"
-)]
-#![cfg_attr(
-    not(feature = "conversations"),
-    doc = "| `conversations` | `Client::conversations` | 254 |"
-)]
-#![cfg_attr(
-    feature = "data_extensions",
-    doc = "| `data_extensions` | [`Client::data_extensions`] | 3 |"
-)]
-#![cfg_attr(
-    not(feature = "data_extensions"),
-    doc = "| `data_extensions` | `Client::data_extensions` | 3 |"
-)]
-#![cfg_attr(
-    feature = "data_privacy",
-    doc = "| `data_privacy` | [`Client::data_privacy`] | 6 |"
-)]
-#![cfg_attr(
-    not(feature = "data_privacy"),
-    doc = "| `data_privacy` | `Client::data_privacy` | 6 |"
-)]
-#![cfg_attr(feature = "downloads", doc = "| `downloads` | [`Client::downloads`] | 1 |")]
-#![cfg_attr(
-    not(feature = "downloads"),
-    doc = "| `downloads` | `Client::downloads` | 1 |"
-)]
-#![cfg_attr(feature = "emails", doc = "| `emails` | [`Client::emails`] | 5 |")]
-#![cfg_attr(not(feature = "emails"), doc = "| `emails` | `Client::emails` | 5 |")]
-#![cfg_attr(
-    feature = "employee_engagement",
-    doc = "| `employee_engagement` | [`Client::employee_engagement`] | 5 |"
-)]
-#![cfg_attr(
-    not(feature = "employee_engagement"),
-    doc = "| `employee_engagement` | `Client::employee_engagement` | 5 |"
-)]
-#![cfg_attr(feature = "events", doc = "| `events` | [`Client::events`] | 3 |")]
-#![cfg_attr(not(feature = "events"), doc = "| `events` | `Client::events` | 3 |")]
-#![cfg_attr(
-    feature = "external_contacts",
-    doc = "| `external_contacts` | [`Client::external_contacts`] | 118 |"
-)]
-#![cfg_attr(
-    not(feature = "external_contacts"),
-    doc = "| `external_contacts` | `Client::external_contacts` | 118 |"
-)]
-#![cfg_attr(feature = "fax", doc = "| `fax` | [`Client::fax`] | 8 |")]
-#![cfg_attr(not(feature = "fax"), doc = "| `fax` | `Client::fax` | 8 |")]
-#![cfg_attr(feature = "flows", doc = "| `flows` | [`Client::flows`] | 3 |")]
-#![cfg_attr(not(feature = "flows"), doc = "| `flows` | `Client::flows` | 3 |")]
-#![cfg_attr(
-    feature = "gamification",
-    doc = "| `gamification` | [`Client::gamification`] | 77 |"
-)]
-#![cfg_attr(
-    not(feature = "gamification"),
-    doc = "| `gamification` | `Client::gamification` | 77 |"
-)]
-#![cfg_attr(
-    feature = "general_data_protection_regulation",
-    doc = "| `general_data_protection_regulation` | [`Client::general_data_protection_regulation`] | 4 |"
-)]
-#![cfg_attr(
-    not(feature = "general_data_protection_regulation"),
-    doc = "| `general_data_protection_regulation` | `Client::general_data_protection_regulation` | 4 |"
-)]
-#![cfg_attr(
-    feature = "geolocation",
-    doc = "| `geolocation` | [`Client::geolocation`] | 4 |"
-)]
-#![cfg_attr(
-    not(feature = "geolocation"),
-    doc = "| `geolocation` | `Client::geolocation` | 4 |"
-)]
-#![cfg_attr(feature = "greetings", doc = "| `greetings` | [`Client::greetings`] | 19 |")]
-#![cfg_attr(
-    not(feature = "greetings"),
-    doc = "| `greetings` | `Client::greetings` | 19 |"
-)]
-#![cfg_attr(feature = "groups", doc = "| `groups` | [`Client::groups`] | 14 |")]
-#![cfg_attr(not(feature = "groups"), doc = "| `groups` | `Client::groups` | 14 |")]
-#![cfg_attr(
-    feature = "identity_provider",
-    doc = "| `identity_provider` | [`Client::identity_provider`] | 38 |"
-)]
-#![cfg_attr(
-    not(feature = "identity_provider"),
-    doc = "| `identity_provider` | `Client::identity_provider` | 38 |"
-)]
-#![cfg_attr(
-    feature = "infrastructure_as_code",
-    doc = "| `infrastructure_as_code` | [`Client::infrastructure_as_code`] | 5 |"
-)]
-#![cfg_attr(
-    not(feature = "infrastructure_as_code"),
-    doc = "| `infrastructure_as_code` | `Client::infrastructure_as_code` | 5 |"
-)]
-#![cfg_attr(
-    feature = "integrations",
-    doc = "| `integrations` | [`Client::integrations`] | 87 |"
-)]
-#![cfg_attr(
-    not(feature = "integrations"),
-    doc = "| `integrations` | `Client::integrations` | 87 |"
-)]
-#![cfg_attr(feature = "journey", doc = "| `journey` | [`Client::journey`] | 65 |")]
-#![cfg_attr(not(feature = "journey"), doc = "| `journey` | `Client::journey` | 65 |")]
-#![cfg_attr(
-    feature = "knowledge",
-    doc = "| `knowledge` | [`Client::knowledge`] | 115 |"
-)]
-#![cfg_attr(
-    not(feature = "knowledge"),
-    doc = "| `knowledge` | `Client::knowledge` | 115 |"
-)]
-#![cfg_attr(
-    feature = "language_understanding",
-    doc = "| `language_understanding` | [`Client::language_understanding`] | 34 |"
-)]
-#![cfg_attr(
-    not(feature = "language_understanding"),
-    doc = "| `language_understanding` | `Client::language_understanding` | 34 |"
-)]
-#![cfg_attr(feature = "languages", doc = "| `languages` | [`Client::languages`] | 8 |")]
-#![cfg_attr(
-    not(feature = "languages"),
-    doc = "| `languages` | `Client::languages` | 8 |"
-)]
-#![cfg_attr(feature = "learning", doc = "| `learning` | [`Client::learning`] | 35 |")]
-#![cfg_attr(not(feature = "learning"), doc = "| `learning` | `Client::learning` | 35 |")]
-#![cfg_attr(feature = "license", doc = "| `license` | [`Client::license`] | 9 |")]
-#![cfg_attr(not(feature = "license"), doc = "| `license` | `Client::license` | 9 |")]
-#![cfg_attr(feature = "locations", doc = "| `locations` | [`Client::locations`] | 8 |")]
-#![cfg_attr(
-    not(feature = "locations"),
-    doc = "| `locations` | `Client::locations` | 8 |"
-)]
-#![cfg_attr(
-    feature = "log_capture",
-    doc = "| `log_capture` | [`Client::log_capture`] | 7 |"
-)]
-#![cfg_attr(
-    not(feature = "log_capture"),
-    doc = "| `log_capture` | `Client::log_capture` | 7 |"
-)]
-#![cfg_attr(feature = "messaging", doc = "| `messaging` | [`Client::messaging`] | 13 |")]
-#![cfg_attr(
-    not(feature = "messaging"),
-    doc = "| `messaging` | `Client::messaging` | 13 |"
-)]
-#![cfg_attr(
-    feature = "mobile_devices",
-    doc = "| `mobile_devices` | [`Client::mobile_devices`] | 5 |"
-)]
-#![cfg_attr(
-    not(feature = "mobile_devices"),
-    doc = "| `mobile_devices` | `Client::mobile_devices` | 5 |"
-)]
-#![cfg_attr(
-    feature = "notifications",
-    doc = "| `notifications` | [`Client::notifications`] | 8 |"
-)]
-#![cfg_attr(
-    not(feature = "notifications"),
-    doc = "| `notifications` | `Client::notifications` | 8 |"
-)]
-#![cfg_attr(feature = "o_auth", doc = "| `o_auth` | [`Client::o_auth`] | 13 |")]
-#![cfg_attr(not(feature = "o_auth"), doc = "| `o_auth` | `Client::o_auth` | 13 |")]
-#![cfg_attr(feature = "objects", doc = "| `objects` | [`Client::objects`] | 11 |")]
-#![cfg_attr(not(feature = "objects"), doc = "| `objects` | `Client::objects` | 11 |")]
-#![cfg_attr(
-    feature = "operational_events",
-    doc = "| `operational_events` | [`Client::operational_events`] | 4 |"
-)]
-#![cfg_attr(
-    not(feature = "operational_events"),
-    doc = "| `operational_events` | `Client::operational_events` | 4 |"
-)]
-#![cfg_attr(
-    feature = "organization",
-    doc = "| `organization` | [`Client::organization`] | 19 |"
-)]
-#![cfg_attr(
-    not(feature = "organization"),
-    doc = "| `organization` | `Client::organization` | 19 |"
-)]
-#![cfg_attr(
-    feature = "organization_authorization",
-    doc = "| `organization_authorization` | [`Client::organization_authorization`] | 46 |"
-)]
-#![cfg_attr(
-    not(feature = "organization_authorization"),
-    doc = "| `organization_authorization` | `Client::organization_authorization` | 46 |"
-)]
-#![cfg_attr(feature = "outbound", doc = "| `outbound` | [`Client::outbound`] | 168 |")]
-#![cfg_attr(
-    not(feature = "outbound"),
-    doc = "| `outbound` | `Client::outbound` | 168 |"
-)]
-#![cfg_attr(feature = "presence", doc = "| `presence` | [`Client::presence`] | 27 |")]
-#![cfg_attr(not(feature = "presence"), doc = "| `presence` | `Client::presence` | 27 |")]
-#![cfg_attr(
-    feature = "process_automation",
-    doc = "| `process_automation` | [`Client::process_automation`] | 8 |"
-)]
-#![cfg_attr(
-    not(feature = "process_automation"),
-    doc = "| `process_automation` | `Client::process_automation` | 8 |"
-)]
-#![cfg_attr(feature = "quality", doc = "| `quality` | [`Client::quality`] | 56 |")]
-#![cfg_attr(not(feature = "quality"), doc = "| `quality` | `Client::quality` | 56 |")]
-#![cfg_attr(feature = "recording", doc = "| `recording` | [`Client::recording`] | 57 |")]
-#![cfg_attr(
-    not(feature = "recording"),
-    doc = "| `recording` | `Client::recording` | 57 |"
-)]
-#![cfg_attr(
-    feature = "response_management",
-    doc = "| `response_management` | [`Client::response_management`] | 18 |"
-)]
-#![cfg_attr(
-    not(feature = "response_management"),
-    doc = "| `response_management` | `Client::response_management` | 18 |"
-)]
-#![cfg_attr(feature = "routing", doc = "| `routing` | [`Client::routing`] | 150 |")]
-#![cfg_attr(not(feature = "routing"), doc = "| `routing` | `Client::routing` | 150 |")]
-#![cfg_attr(feature = "scim", doc = "| `scim` | [`Client::scim`] | 30 |")]
-#![cfg_attr(not(feature = "scim"), doc = "| `scim` | `Client::scim` | 30 |")]
-#![cfg_attr(
-    feature = "screen_recording",
-    doc = "| `screen_recording` | [`Client::screen_recording`] | 1 |"
-)]
-#![cfg_attr(
-    not(feature = "screen_recording"),
-    doc = "| `screen_recording` | `Client::screen_recording` | 1 |"
-)]
-#![cfg_attr(feature = "scripts", doc = "| `scripts` | [`Client::scripts`] | 15 |")]
-#![cfg_attr(not(feature = "scripts"), doc = "| `scripts` | `Client::scripts` | 15 |")]
-#![cfg_attr(feature = "search", doc = "| `search` | [`Client::search`] | 24 |")]
-#![cfg_attr(not(feature = "search"), doc = "| `search` | `Client::search` | 24 |")]
-#![cfg_attr(feature = "settings", doc = "| `settings` | [`Client::settings`] | 14 |")]
-#![cfg_attr(not(feature = "settings"), doc = "| `settings` | `Client::settings` | 14 |")]
-#![cfg_attr(
-    feature = "social_media",
-    doc = "| `social_media` | [`Client::social_media`] | 42 |"
-)]
-#![cfg_attr(
-    not(feature = "social_media"),
-    doc = "| `social_media` | `Client::social_media` | 42 |"
-)]
-#![cfg_attr(
-    feature = "speech_text_analytics",
-    doc = "| `speech_text_analytics` | [`Client::speech_text_analytics`] | 57 |"
-)]
-#![cfg_attr(
-    not(feature = "speech_text_analytics"),
-    doc = "| `speech_text_analytics` | `Client::speech_text_analytics` | 57 |"
-)]
-#![cfg_attr(feature = "stations", doc = "| `stations` | [`Client::stations`] | 3 |")]
-#![cfg_attr(not(feature = "stations"), doc = "| `stations` | `Client::stations` | 3 |")]
-#![cfg_attr(feature = "suggest", doc = "| `suggest` | [`Client::suggest`] | 4 |")]
-#![cfg_attr(not(feature = "suggest"), doc = "| `suggest` | `Client::suggest` | 4 |")]
-#![cfg_attr(
-    feature = "task_management",
-    doc = "| `task_management` | [`Client::task_management`] | 75 |"
-)]
-#![cfg_attr(
-    not(feature = "task_management"),
-    doc = "| `task_management` | `Client::task_management` | 75 |"
-)]
-#![cfg_attr(feature = "teams", doc = "| `teams` | [`Client::teams`] | 10 |")]
-#![cfg_attr(not(feature = "teams"), doc = "| `teams` | `Client::teams` | 10 |")]
-#![cfg_attr(feature = "telephony", doc = "| `telephony` | [`Client::telephony`] | 6 |")]
-#![cfg_attr(
-    not(feature = "telephony"),
-    doc = "| `telephony` | `Client::telephony` | 6 |"
-)]
-#![cfg_attr(
-    feature = "telephony_providers_edge",
-    doc = "| `telephony_providers_edge` | [`Client::telephony_providers_edge`] | 123 |"
-)]
-#![cfg_attr(
-    not(feature = "telephony_providers_edge"),
-    doc = "| `telephony_providers_edge` | `Client::telephony_providers_edge` | 123 |"
-)]
-#![cfg_attr(feature = "textbots", doc = "| `textbots` | [`Client::textbots`] | 4 |")]
-#![cfg_attr(not(feature = "textbots"), doc = "| `textbots` | `Client::textbots` | 4 |")]
-#![cfg_attr(feature = "tokens", doc = "| `tokens` | [`Client::tokens`] | 6 |")]
-#![cfg_attr(not(feature = "tokens"), doc = "| `tokens` | `Client::tokens` | 6 |")]
-#![cfg_attr(feature = "uploads", doc = "| `uploads` | [`Client::uploads`] | 10 |")]
-#![cfg_attr(not(feature = "uploads"), doc = "| `uploads` | `Client::uploads` | 10 |")]
-#![cfg_attr(feature = "usage", doc = "| `usage` | [`Client::usage`] | 7 |")]
-#![cfg_attr(not(feature = "usage"), doc = "| `usage` | `Client::usage` | 7 |")]
-#![cfg_attr(
-    feature = "user_recordings",
-    doc = "| `user_recordings` | [`Client::user_recordings`] | 7 |"
-)]
-#![cfg_attr(
-    not(feature = "user_recordings"),
-    doc = "| `user_recordings` | `Client::user_recordings` | 7 |"
-)]
-#![cfg_attr(feature = "users", doc = "| `users` | [`Client::users`] | 97 |")]
-#![cfg_attr(not(feature = "users"), doc = "| `users` | `Client::users` | 97 |")]
-#![cfg_attr(feature = "utilities", doc = "| `utilities` | [`Client::utilities`] | 4 |")]
-#![cfg_attr(
-    not(feature = "utilities"),
-    doc = "| `utilities` | `Client::utilities` | 4 |"
-)]
-#![cfg_attr(feature = "voicemail", doc = "| `voicemail` | [`Client::voicemail`] | 27 |")]
-#![cfg_attr(
-    not(feature = "voicemail"),
-    doc = "| `voicemail` | `Client::voicemail` | 27 |"
-)]
-#![cfg_attr(
-    feature = "web_deployments",
-    doc = "| `web_deployments` | [`Client::web_deployments`] | 21 |"
-)]
-#![cfg_attr(
-    not(feature = "web_deployments"),
-    doc = "| `web_deployments` | `Client::web_deployments` | 21 |"
-)]
-#![cfg_attr(feature = "web_chat", doc = "| `web_chat` | [`Client::web_chat`] | 19 |")]
-#![cfg_attr(not(feature = "web_chat"), doc = "| `web_chat` | `Client::web_chat` | 19 |")]
-#![cfg_attr(
-    feature = "web_messaging",
-    doc = "| `web_messaging` | [`Client::web_messaging`] | 1 |"
-)]
-#![cfg_attr(
-    not(feature = "web_messaging"),
-    doc = "| `web_messaging` | `Client::web_messaging` | 1 |"
-)]
-#![cfg_attr(feature = "widgets", doc = "| `widgets` | [`Client::widgets`] | 5 |")]
-#![cfg_attr(not(feature = "widgets"), doc = "| `widgets` | `Client::widgets` | 5 |")]
-#![cfg_attr(
-    feature = "workforce_management",
-    doc = "| `workforce_management` | [`Client::workforce_management`] | 241 |"
-)]
-#![cfg_attr(
-    not(feature = "workforce_management"),
-    doc = "| `workforce_management` | `Client::workforce_management` | 241 |"
-)]
+//! | `agent_assistants` | [`Client::agent_assistants`] | 12 |
+//! | `agent_copilot` | [`Client::agent_copilot`] | 2 |
+//! | `agent_ui` | [`Client::agent_ui`] | 4 |
+//! | `alerting` | [`Client::alerting`] | 15 |
+//! | `analytics` | [`Client::analytics`] | 60 |
+//! | `architect` | [`Client::architect`] | 145 |
+//! | `audit` | [`Client::audit`] | 7 |
+//! | `authorization` | [`Client::authorization`] | 46 |
+//! | `billing` | [`Client::billing`] | 41 |
+//! | `carrier_services` | [`Client::carrier_services`] | 2 |
+//! | `chat` | [`Client::chat`] | 34 |
+//! | `coaching` | [`Client::coaching`] | 19 |
+//! | `content_management` | [`Client::content_management`] | 36 |
+//! | `conversations` | [`Client::conversations`] | 254 |
+//! | `data_extensions` | [`Client::data_extensions`] | 3 |
+//! | `data_privacy` | [`Client::data_privacy`] | 6 |
+//! | `downloads` | [`Client::downloads`] | 1 |
+//! | `emails` | [`Client::emails`] | 5 |
+//! | `employee_engagement` | [`Client::employee_engagement`] | 5 |
+//! | `events` | [`Client::events`] | 3 |
+//! | `external_contacts` | [`Client::external_contacts`] | 118 |
+//! | `fax` | [`Client::fax`] | 8 |
+//! | `flows` | [`Client::flows`] | 3 |
+//! | `gamification` | [`Client::gamification`] | 77 |
+//! | `general_data_protection_regulation` | [`Client::general_data_protection_regulation`] | 4 |
+//! | `geolocation` | [`Client::geolocation`] | 4 |
+//! | `greetings` | [`Client::greetings`] | 19 |
+//! | `groups` | [`Client::groups`] | 14 |
+//! | `identity_provider` | [`Client::identity_provider`] | 38 |
+//! | `infrastructure_as_code` | [`Client::infrastructure_as_code`] | 5 |
+//! | `integrations` | [`Client::integrations`] | 87 |
+//! | `journey` | [`Client::journey`] | 65 |
+//! | `knowledge` | [`Client::knowledge`] | 115 |
+//! | `language_understanding` | [`Client::language_understanding`] | 34 |
+//! | `languages` | [`Client::languages`] | 8 |
+//! | `learning` | [`Client::learning`] | 35 |
+//! | `license` | [`Client::license`] | 9 |
+//! | `locations` | [`Client::locations`] | 8 |
+//! | `log_capture` | [`Client::log_capture`] | 7 |
+//! | `messaging` | [`Client::messaging`] | 13 |
+//! | `mobile_devices` | [`Client::mobile_devices`] | 5 |
+//! | `notifications` | [`Client::notifications`] | 8 |
+//! | `o_auth` | [`Client::o_auth`] | 13 |
+//! | `objects` | [`Client::objects`] | 11 |
+//! | `operational_events` | [`Client::operational_events`] | 4 |
+//! | `organization` | [`Client::organization`] | 19 |
+//! | `organization_authorization` | [`Client::organization_authorization`] | 46 |
+//! | `outbound` | [`Client::outbound`] | 168 |
+//! | `presence` | [`Client::presence`] | 27 |
+//! | `process_automation` | [`Client::process_automation`] | 8 |
+//! | `quality` | [`Client::quality`] | 56 |
+//! | `recording` | [`Client::recording`] | 57 |
+//! | `response_management` | [`Client::response_management`] | 18 |
+//! | `routing` | [`Client::routing`] | 150 |
+//! | `scim` | [`Client::scim`] | 30 |
+//! | `screen_recording` | [`Client::screen_recording`] | 1 |
+//! | `scripts` | [`Client::scripts`] | 15 |
+//! | `search` | [`Client::search`] | 24 |
+//! | `settings` | [`Client::settings`] | 14 |
+//! | `social_media` | [`Client::social_media`] | 42 |
+//! | `speech_text_analytics` | [`Client::speech_text_analytics`] | 57 |
+//! | `stations` | [`Client::stations`] | 3 |
+//! | `suggest` | [`Client::suggest`] | 4 |
+//! | `task_management` | [`Client::task_management`] | 75 |
+//! | `teams` | [`Client::teams`] | 10 |
+//! | `telephony` | [`Client::telephony`] | 6 |
+//! | `telephony_providers_edge` | [`Client::telephony_providers_edge`] | 123 |
+//! | `textbots` | [`Client::textbots`] | 4 |
+//! | `tokens` | [`Client::tokens`] | 6 |
+//! | `uploads` | [`Client::uploads`] | 10 |
+//! | `usage` | [`Client::usage`] | 7 |
+//! | `user_recordings` | [`Client::user_recordings`] | 7 |
+//! | `users` | [`Client::users`] | 97 |
+//! | `utilities` | [`Client::utilities`] | 4 |
+//! | `voicemail` | [`Client::voicemail`] | 27 |
+//! | `web_deployments` | [`Client::web_deployments`] | 21 |
+//! | `web_chat` | [`Client::web_chat`] | 19 |
+//! | `web_messaging` | [`Client::web_messaging`] | 1 |
+//! | `widgets` | [`Client::widgets`] | 5 |
+//! | `workforce_management` | [`Client::workforce_management`] | 241 |
 //!
 //! Models live in [`models`]; the permissions each operation needs are in [`permissions`].
 //!

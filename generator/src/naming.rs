@@ -475,7 +475,11 @@ pub fn doc(text: &str) -> String {
             if !escaped.is_empty() {
                 escaped.push(' ');
             }
-            if word.starts_with("http://") || word.starts_with("https://") {
+            // A URL, also after an opening parenthesis or quote (`(https://...)`).
+            let url_at = word.find("https://").or_else(|| word.find("http://"));
+            if let Some(at) = url_at {
+                let (head, word) = word.split_at(at);
+                escaped.push_str(&escape_markdown(head));
                 let (url, tail) = split_url(word);
                 escaped.push('<');
                 escaped.push_str(url);

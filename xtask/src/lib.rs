@@ -1,12 +1,13 @@
 //! `cargo xtask` as a library, so the integration tests can run its commands on scratch
 //! directories: [`cli`] is the command line (clap definitions and dispatch), and the
 //! command bodies are `generate` and `check` ([`generate`]), `import-spec` ([`import`]),
-//! `diff` ([`diff`]), `update-spec` ([`update`], with [`fetch`] for URLs), `bench`
+//! `diff` ([`diff`]), `features` ([`features`]), `update-spec` ([`update`], with [`fetch`] for URLs), `bench`
 //! ([`bench`](mod@bench)) and `fuzz` ([`fuzz`]). The spec logic itself lives in the generator library.
 
 pub mod bench;
 pub mod cli;
 pub mod diff;
+pub mod features;
 pub mod fetch;
 pub mod fuzz;
 pub mod generate;

@@ -2419,7 +2419,7 @@ impl<'a> ArchitectApi<'a> {
     ///
     /// # Returns
     ///
-    /// [`Value`]
+    /// [`serde_json::Value`]
     ///
     /// # Errors
     ///
@@ -2701,7 +2701,7 @@ impl<'a> ArchitectApi<'a> {
     ///
     /// # Returns
     ///
-    /// [`Value`]
+    /// [`serde_json::Value`]
     ///
     /// # Errors
     ///
@@ -3653,7 +3653,7 @@ impl<'a> ArchitectApi<'a> {
     ///
     /// # Returns
     ///
-    /// [`Value`]
+    /// [`serde_json::Value`]
     ///
     /// # Errors
     ///
@@ -5037,7 +5037,7 @@ impl<'a> ArchitectApi<'a> {
     ///
     /// # Returns
     ///
-    /// [`Value`]
+    /// [`serde_json::Value`]
     ///
     /// # Errors
     ///
@@ -5908,7 +5908,7 @@ impl<'a> ArchitectApi<'a> {
     ///
     /// # Returns
     ///
-    /// [`Value`]
+    /// [`serde_json::Value`]
     ///
     /// # Errors
     ///

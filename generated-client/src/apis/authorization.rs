@@ -965,7 +965,7 @@ impl<'a> AuthorizationApi<'a> {
     ///
     /// # Returns
     ///
-    /// [`Value`]
+    /// [`serde_json::Value`]
     ///
     /// # Errors
     ///

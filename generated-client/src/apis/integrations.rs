@@ -2890,7 +2890,7 @@ impl<'a> IntegrationsApi<'a> {
     ///
     /// # Returns
     ///
-    /// [`Value`]
+    /// [`serde_json::Value`]
     ///
     /// # Errors
     ///

@@ -172,7 +172,7 @@ impl<'a> LanguagesApi<'a> {
     ///
     /// # Returns
     ///
-    /// [`Value`]
+    /// [`serde_json::Value`]
     ///
     /// # Errors
     ///
@@ -208,7 +208,7 @@ impl<'a> LanguagesApi<'a> {
     ///
     /// # Returns
     ///
-    /// [`Value`]
+    /// [`serde_json::Value`]
     ///
     /// # Errors
     ///
@@ -244,7 +244,7 @@ impl<'a> LanguagesApi<'a> {
     ///
     /// # Returns
     ///
-    /// [`Value`]
+    /// [`serde_json::Value`]
     ///
     /// # Errors
     ///

@@ -307,7 +307,7 @@ impl<'a> LicenseApi<'a> {
     ///
     /// # Returns
     ///
-    /// [`Value`]
+    /// [`serde_json::Value`]
     ///
     /// # Errors
     ///

@@ -16,7 +16,7 @@ pub struct ConversationContentAttachment {
     pub media_type: Option<crate::models::ConversationContentAttachmentMediaType>,
     /// URL of the attachment.
     pub url: Option<String>,
-    /// Attachment mime type (https://www.iana.org/assignments/media-types/media-types.xhtml).
+    /// Attachment mime type (<https://www.iana.org/assignments/media-types/media-types.xhtml>).
     pub mime: Option<String>,
     /// Text associated with attachment such as an image caption.
     pub text: Option<String>,

@@ -18,7 +18,7 @@ pub struct OpenContentAttachment {
     ///
     /// Required by the API.
     pub url: Option<String>,
-    /// Attachment mime type (https://www.iana.org/assignments/media-types/media-types.xhtml).
+    /// Attachment mime type (<https://www.iana.org/assignments/media-types/media-types.xhtml>).
     ///
     /// Required by the API.
     pub mime: Option<String>,

@@ -16,7 +16,7 @@ pub struct WebMessagingAttachment {
     ///
     /// Set by the server; ignored in requests.
     pub url: Option<String>,
-    /// Attachment mime type (https://www.iana.org/assignments/media-types/media-types.xhtml).
+    /// Attachment mime type (<https://www.iana.org/assignments/media-types/media-types.xhtml>).
     ///
     /// Set by the server; ignored in requests.
     pub mime: Option<String>,

@@ -11,11 +11,11 @@ impl crate::Client {
     /// Without the `audit` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "audit"))]
     #[doc(hidden)]
-    pub fn audit<'a>(&'a self) -> feature_off::Disabled
+    pub fn audit<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::AuditApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The ExternalContactsApi operations: External Organizations and contacts
     #[cfg(feature = "external_contacts")]
@@ -28,11 +28,11 @@ impl crate::Client {
     /// Without the `external_contacts` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "external_contacts"))]
     #[doc(hidden)]
-    pub fn external_contacts<'a>(&'a self) -> feature_off::Disabled
+    pub fn external_contacts<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::ExternalContactsApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The QualityApi operations: Quality evaluations and calibrations
     #[cfg(feature = "quality")]
@@ -43,11 +43,11 @@ impl crate::Client {
     /// Without the `quality` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "quality"))]
     #[doc(hidden)]
-    pub fn quality<'a>(&'a self) -> feature_off::Disabled
+    pub fn quality<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::QualityApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The TaskManagementApi operations: Workitems
     #[cfg(feature = "task_management")]
@@ -60,11 +60,11 @@ impl crate::Client {
     /// Without the `task_management` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "task_management"))]
     #[doc(hidden)]
-    pub fn task_management<'a>(&'a self) -> feature_off::Disabled
+    pub fn task_management<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::TaskManagementApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
     /// The UsersApi operations: User administration
     #[cfg(feature = "users")]
@@ -75,11 +75,11 @@ impl crate::Client {
     /// Without the `users` feature, calling this is a compile error naming it.
     #[cfg(not(feature = "users"))]
     #[doc(hidden)]
-    pub fn users<'a>(&'a self) -> feature_off::Disabled
+    pub fn users<'a>(&'a self) -> crate::runtime::FeatureOff
     where
         &'a Self: feature_off::UsersApi,
     {
-        feature_off::Disabled
+        crate::runtime::FeatureOff
     }
 }
 /// The accessors of the groups whose feature is off take a bound nothing satisfies, so a
@@ -126,6 +126,4 @@ pub mod feature_off {
         note = "add \"users\" (or \"all\") to the features of `runtime-client` in Cargo.toml"
     )]
     pub trait UsersApi {}
-    /// What the accessor of a group whose feature is off would return; it cannot be called.
-    pub struct Disabled;
 }

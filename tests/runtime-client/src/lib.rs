@@ -34,28 +34,11 @@
 //!
 //! | Feature | Accessor | Operations |
 //! | --- | --- | --- |
-#![cfg_attr(feature = "audit", doc = "| `audit` | [`Client::audit`] | 1 |")]
-#![cfg_attr(not(feature = "audit"), doc = "| `audit` | `Client::audit` | 1 |")]
-#![cfg_attr(
-    feature = "external_contacts",
-    doc = "| `external_contacts` | [`Client::external_contacts`] | 1 |"
-)]
-#![cfg_attr(
-    not(feature = "external_contacts"),
-    doc = "| `external_contacts` | `Client::external_contacts` | 1 |"
-)]
-#![cfg_attr(feature = "quality", doc = "| `quality` | [`Client::quality`] | 1 |")]
-#![cfg_attr(not(feature = "quality"), doc = "| `quality` | `Client::quality` | 1 |")]
-#![cfg_attr(
-    feature = "task_management",
-    doc = "| `task_management` | [`Client::task_management`] | 1 |"
-)]
-#![cfg_attr(
-    not(feature = "task_management"),
-    doc = "| `task_management` | `Client::task_management` | 1 |"
-)]
-#![cfg_attr(feature = "users", doc = "| `users` | [`Client::users`] | 6 |")]
-#![cfg_attr(not(feature = "users"), doc = "| `users` | `Client::users` | 6 |")]
+//! | `audit` | [`Client::audit`] | 1 |
+//! | `external_contacts` | [`Client::external_contacts`] | 1 |
+//! | `quality` | [`Client::quality`] | 1 |
+//! | `task_management` | [`Client::task_management`] | 1 |
+//! | `users` | [`Client::users`] | 6 |
 //!
 //! Models live in [`models`]; the permissions each operation needs are in [`permissions`].
 //!

@@ -135,6 +135,8 @@ pub(super) fn returns_doc(api: &Api, surface: &Surface) -> String {
         Outcome::One(TypeRef::Model(id)) => {
             format!("[`crate::models::{}`]", api.models[id].name.rust)
         }
+        // Free-form JSON: the path resolves where the bare `Value` would not.
+        Outcome::One(TypeRef::Json) => "[`serde_json::Value`]".into(),
         Outcome::One(ty) => format!("[`{}`]", display(api, ty)),
         Outcome::ByStatus { name, .. } => {
             format!("[`{name}`], one variant per success status.")

@@ -165,6 +165,12 @@ pub mod __private {
     pub use super::types::{deserialize_object, DecodeFields, FieldName, ToParam};
 }
 
+/// What the accessor of an API group whose cargo feature is off would return. Such an
+/// accessor cannot be called: its bound, which nothing satisfies, names the feature.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct FeatureOff;
+
 /// Declares the models' modules and re-exports their types, each under its `cfg` (which
 /// docs.rs shows as the features the type needs), from one table in `models/mod.rs`:
 ///
