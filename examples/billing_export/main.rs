@@ -1,5 +1,6 @@
-//! `cargo run -p examples --example billing_export -- --help`: see `examples/README.md`. The program
-//! is [`examples::billing_export::run`] on the process's arguments, environment, stdout and stderr.
+//! `cargo run -p examples --example billing_export -- --help`; see `examples/README.md`.
+//! The program is [`examples::billing_export::run`] on the process's arguments, environment, stdout
+//! and stderr.
 
 fn main() {
     examples::cli::main_with(|| async {

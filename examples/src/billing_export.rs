@@ -56,7 +56,12 @@ pub struct Args {
     pub orgs: Vec<String>,
     /// The billing period: 0 is the current one (its figures may still change), 1 the one
     /// before, and so on.
-    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(i32).range(0..))]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        value_parser = clap::value_parser!(i32).range(0..)
+    )]
     pub period: i32,
     /// The output format.
     #[arg(long, value_enum, default_value_t = Format::Csv)]
@@ -127,7 +132,8 @@ where
                 let _ = writeln!(err, "{progress}: failed, not exported: {e}");
                 let _ = writeln!(
                     err,
-                    "{PROGRAM}: stopped: no access token, so {} of {total} organizations were not exported",
+                    "{PROGRAM}: stopped: no access token, \
+                     so {} of {total} organizations were not exported",
                     total - i + failed
                 );
                 let _ = writer.finish();

@@ -70,7 +70,8 @@ pub fn client_from_env(
         return Err(fail(
             err,
             &format!(
-                "no credentials: set {CLIENT_ID} and {CLIENT_SECRET} (client credentials), or {ACCESS_TOKEN}"
+                "no credentials: set {CLIENT_ID} and {CLIENT_SECRET} (client credentials), \
+                 or {ACCESS_TOKEN}"
             ),
         ));
     }

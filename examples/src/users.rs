@@ -28,7 +28,12 @@ const PROGRAM: &str = "users";
 #[command(name = PROGRAM, version)]
 pub struct Args {
     /// Users per page (each page is one request).
-    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(i32).range(1..=500))]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 100,
+        value_parser = clap::value_parser!(i32).range(1..=500)
+    )]
     pub page_size: i32,
     /// Which users, by state.
     #[arg(long, value_enum, default_value_t = State::Active)]

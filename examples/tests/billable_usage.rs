@@ -81,7 +81,11 @@ async fn prints_the_report_as_a_table_once_it_is_complete() {
 #[tokio::test]
 async fn an_api_error_is_one_line_and_exit_code_1() {
     let server = Server::start(|_| {
-        Reply::json(403, json!({"message": "Missing permission billing:subscription:view", "code": "missing.permissions", "status": 403}))
+        let message = "Missing permission billing:subscription:view";
+        Reply::json(
+            403,
+            json!({"message": message, "code": "missing.permissions", "status": 403}),
+        )
     })
     .await;
     let outcome = common::run(
@@ -94,7 +98,8 @@ async fn an_api_error_is_one_line_and_exit_code_1() {
     assert_eq!(outcome.stdout, "");
     assert_eq!(
         outcome.stderr,
-        "billable_usage: getBillingReportsBillableusage: HTTP 403 missing.permissions: Missing permission billing:subscription:view\n"
+        "billable_usage: getBillingReportsBillableusage: HTTP 403 missing.permissions: \
+         Missing permission billing:subscription:view\n"
     );
 }
 

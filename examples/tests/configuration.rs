@@ -22,7 +22,9 @@ async fn missing_credentials_are_one_line_and_exit_code_2() {
         assert_eq!(
             outcome.stderr,
             format!(
-                "{}: no credentials: set GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET (client credentials), or GENESYSCLOUD_ACCESS_TOKEN\n",
+                "{}: no credentials: set GENESYSCLOUD_OAUTHCLIENT_ID and \
+                 GENESYSCLOUD_OAUTHCLIENT_SECRET (client credentials), \
+                 or GENESYSCLOUD_ACCESS_TOKEN\n",
                 program.name()
             )
         );
@@ -37,7 +39,8 @@ async fn missing_credentials_are_one_line_and_exit_code_2() {
     assert_eq!(outcome.code, 2);
     assert_eq!(
         outcome.stderr,
-        "billing_export: invalid client configuration: GENESYSCLOUD_OAUTHCLIENT_ID is set but GENESYSCLOUD_OAUTHCLIENT_SECRET is not\n"
+        "billing_export: invalid client configuration: \
+         GENESYSCLOUD_OAUTHCLIENT_ID is set but GENESYSCLOUD_OAUTHCLIENT_SECRET is not\n"
     );
     assert!(server.requests().is_empty());
 }

@@ -203,7 +203,8 @@ async fn serve(
         routes(&request)
     };
     let answer = format!(
-        "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{}",
         reply.status,
         reply.body.len(),
         reply.body
