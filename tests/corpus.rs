@@ -1,7 +1,8 @@
 //! The real Genesys definitions: each generates, with the warnings its known defects call
-//! for; the 2018-03-21 and 2025-07-28 crates pass `cargo check` with no warnings. The crates
-//! are checked one after the other (the 2025 one needs several GiB) in the tests' own
-//! target directory.
+//! for; the 2018-03-21 crate passes `cargo check` with no warnings, in the tests' own target
+//! directory. The 2025-07-28 definition is the committed client (`spec/`, with the
+//! overlay), so its crate is compiled once, with every feature, by `.ci/run`'s clippy and
+//! rustdoc, not a second time here (it needs minutes and several GiB).
 
 use std::path::Path;
 
@@ -83,10 +84,10 @@ fn real_crates_compile_without_warnings_and_defects_are_warned() {
         .count();
     assert_eq!(renamed, 577);
 
-    let live = check_crate(
-        &corpus.join("genesys-platform-api-2025-07-28.json"),
-        "genesys-2025-07-28",
-    );
+    let live = generator::generate(&generator::Config::new(
+        corpus.join("genesys-platform-api-2025-07-28.json"),
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         (live.api.operations.len(), live.api.groups.len()),
         (2657, 80)

@@ -108,3 +108,56 @@ fn each_feature_compiles_alone(dir: &std::path::Path, generated: &generator::Gen
         );
     }
 }
+
+/// With its group's feature off, calling a group's accessor fails to compile with a message
+/// that names the feature, and naming one of its models gets rustc's note that the item is
+/// gated behind the feature. The committed runtime client stands for every generated crate:
+/// the accessors and the model table come from the same templates.
+#[test]
+fn a_group_whose_feature_is_off_is_a_compile_error_naming_the_feature() {
+    let dir = tests::scratch("feature-off");
+    let probe = dir.join("probe");
+    std::fs::create_dir_all(probe.join("src")).unwrap();
+    let client = tests::workspace().join("tests/runtime-client");
+    std::fs::write(
+        probe.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"probe\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [dependencies]\nruntime-client = {{ path = {:?} }}\n",
+            client.display().to_string()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        probe.join("src/lib.rs"),
+        "pub fn call(client: &runtime_client::Client) {\n    let _ = client.users();\n}\n\
+         pub fn model() -> Option<runtime_client::models::UpdateUser> {\n    None\n}\n",
+    )
+    .unwrap();
+    tests::make_workspace(&dir, &["probe".to_owned()]);
+    let (ok, stderr) = tests::cargo(&dir, &["check", "--offline", "--lib"]);
+    assert!(!ok, "the probe compiled without the users feature:\n{stderr}");
+    assert!(
+        stderr.contains("`Client::users` needs the `users` feature of the `runtime-client` crate"),
+        "the accessor's error does not name the feature:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("add \"users\" (or \"all\") to the features of `runtime-client`"),
+        "the accessor's error does not say how to enable it:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("gated behind the `users` feature"),
+        "the model's error does not name the feature:\n{stderr}"
+    );
+
+    // With the feature, the same code compiles.
+    let manifest = std::fs::read_to_string(probe.join("Cargo.toml")).unwrap();
+    std::fs::write(
+        probe.join("Cargo.toml"),
+        manifest.replace(" }\n", ", features = [\"users\"] }\n"),
+    )
+    .unwrap();
+    let (ok, stderr) = tests::cargo(&dir, &["check", "--offline", "--lib"]);
+    assert!(ok, "the probe does not compile with the users feature:\n{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
