@@ -136,7 +136,10 @@ fn a_group_whose_feature_is_off_is_a_compile_error_naming_the_feature() {
     .unwrap();
     tests::make_workspace(&dir, &["probe".to_owned()]);
     let (ok, stderr) = tests::cargo(&dir, &["check", "--offline", "--lib"]);
-    assert!(!ok, "the probe compiled without the users feature:\n{stderr}");
+    assert!(
+        !ok,
+        "the probe compiled without the users feature:\n{stderr}"
+    );
     assert!(
         stderr.contains("`Client::users` needs the `users` feature of the `runtime-client` crate"),
         "the accessor's error does not name the feature:\n{stderr}"
@@ -158,6 +161,9 @@ fn a_group_whose_feature_is_off_is_a_compile_error_naming_the_feature() {
     )
     .unwrap();
     let (ok, stderr) = tests::cargo(&dir, &["check", "--offline", "--lib"]);
-    assert!(ok, "the probe does not compile with the users feature:\n{stderr}");
+    assert!(
+        ok,
+        "the probe does not compile with the users feature:\n{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -22,6 +22,8 @@ mod faults;
 mod jobs;
 #[path = "runtime/models.rs"]
 mod models;
+#[path = "runtime/notifications.rs"]
+mod notifications;
 #[path = "runtime/pagination.rs"]
 mod pagination;
 #[path = "runtime/redirects.rs"]

@@ -116,6 +116,13 @@
 //! and JSON, form and query fields named like secrets (`access_token`, `client_secret`,
 //! `password`, ...), are redacted. A subscriber must enable the target too, for example
 //! `RUST_LOG=genesys_cloud.wire=trace` with `tracing-subscriber`'s `EnvFilter`.
+//!
+//! # Notifications
+//!
+//! With the cargo feature `notifications-ws`, the `notifications` module follows live
+//! events over Genesys's WebSocket notification channels: channels and their topics, and a
+//! stream of events that keeps itself connected (heartbeats, reconnection, expired
+//! channels replaced with every topic).
 
 mod auth;
 mod builder;
@@ -124,6 +131,9 @@ mod environment;
 mod error;
 mod grants;
 mod jobs;
+#[cfg(feature = "notifications-ws")]
+#[cfg_attr(docsrs, doc(cfg(feature = "notifications-ws")))]
+pub mod notifications;
 mod nulls;
 mod pagination;
 mod pkce;

@@ -115,6 +115,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
         include_str!("../../../templates/runtime/jobs.rs"),
     ),
     (
+        "notifications.rs",
+        include_str!("../../../templates/runtime/notifications.rs"),
+    ),
+    (
         "nulls.rs",
         include_str!("../../../templates/runtime/nulls.rs"),
     ),
