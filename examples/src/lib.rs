@@ -9,6 +9,7 @@
 //! | `billable_usage` | [`billable_usage`] | Billing |
 //! | `api_usage` | [`api_usage`] | Usage |
 //! | `users` | [`users`] | Users |
+//! | `presence_watch` | [`presence_watch`] | none: notification channels (`runtime::notifications`) |
 //!
 //! Every program is configured through [`genesys_cloud::ClientBuilder::from_env_with`]
 //! only, and exits with [`cli::EXIT_OK`], [`cli::EXIT_FAILURE`] or [`cli::EXIT_USAGE`].
@@ -18,5 +19,6 @@ pub mod api_usage;
 pub mod billable_usage;
 pub mod billing_export;
 pub mod cli;
+pub mod presence_watch;
 pub mod table;
 pub mod users;

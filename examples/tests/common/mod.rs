@@ -221,21 +221,23 @@ pub struct Outcome {
     pub stderr: String,
 }
 
-/// The four programs.
+/// The programs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Program {
     BillingExport,
     BillableUsage,
     ApiUsage,
     Users,
+    PresenceWatch,
 }
 
 impl Program {
-    pub const ALL: [Program; 4] = [
+    pub const ALL: [Program; 5] = [
         Program::BillingExport,
         Program::BillableUsage,
         Program::ApiUsage,
         Program::Users,
+        Program::PresenceWatch,
     ];
 
     pub fn name(self) -> &'static str {
@@ -244,6 +246,7 @@ impl Program {
             Program::BillableUsage => "billable_usage",
             Program::ApiUsage => "api_usage",
             Program::Users => "users",
+            Program::PresenceWatch => "presence_watch",
         }
     }
 
@@ -254,6 +257,7 @@ impl Program {
             Program::BillableUsage => &["--start", "2026-11-01", "--end", "2026-12-01"],
             Program::ApiUsage => &["--interval", "2026-11-01T00:00:00Z/2026-12-01T00:00:00Z"],
             Program::Users => &[],
+            Program::PresenceWatch => &["--user", "user-a", "--duration", "1"],
         }
     }
 }
@@ -282,6 +286,9 @@ pub async fn run(program: Program, args: &[&str], env: &[(String, String)]) -> O
             }
             Program::ApiUsage => examples::api_usage::run(argv, lookup, &mut out, &mut err).await,
             Program::Users => examples::users::run(argv, lookup, &mut out, &mut err).await,
+            Program::PresenceWatch => {
+                examples::presence_watch::run(argv, lookup, &mut out, &mut err).await
+            }
         }
     };
     let code = tokio::time::timeout(Duration::from_secs(30), running)
