@@ -222,7 +222,11 @@ fn usage_errors_exit_2_with_clap_messages() {
         (&["bench", "--runs", "many"], "invalid value 'many'"),
         (&["bench", "--runs", "0"], "invalid value '0'"),
         (&["diff", "a"], "<NEW>"),
-        (&["import-spec", "--from", "x"], "--tags <TAGS>"),
+        (&["import-spec", "--tags", "Billing"], "--from <PATH>"),
+        (
+            &["features", "--only"],
+            "a value is required for '--only <FEATURES>'",
+        ),
         (&["frob"], "unrecognized subcommand 'frob'"),
     ] {
         let out = xtask(args);
