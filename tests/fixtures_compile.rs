@@ -44,12 +44,21 @@ fn every_fixture_crate_passes_clippy() {
 }
 
 /// Each API group compiles on its own (`--no-default-features --features <group>`), without
-/// warnings, and pulls in only the models its operations reach.
+/// warnings, and pulls in only the models its operations reach. The Billing, Usage and
+/// OAuth groups of `spec/` (the overlay's group, and two that share a module): every one of
+/// the 80 groups of the committed client is `cargo xtask features`' job (minutes), and
+/// `.ci/run` samples them.
 #[test]
 fn each_group_feature_compiles_alone() {
     let root = tests::workspace();
     let dir = tests::scratch("feature-crates");
-    let generated = tests::generate_into(&root.join("spec"), &dir, "features-client");
+    let generated = tests::generate_tags_into(
+        &root.join("spec"),
+        Some(&["Billing", "Usage", "OAuth"]),
+        &dir,
+        "features-client",
+    );
+    assert_eq!(generated.api.groups.len(), 3);
     tests::make_workspace(&dir, &["features-client".to_owned()]);
     let models = generated
         .files

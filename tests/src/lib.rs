@@ -46,8 +46,19 @@ pub fn scratch(name: &str) -> PathBuf {
 
 /// Generates `spec` into `dir/name` as crate `name`, panicking with the error on failure.
 pub fn generate_into(spec: &Path, dir: &Path, name: &str) -> generator::Generated {
+    generate_tags_into(spec, None, dir, name)
+}
+
+/// As [`generate_into`], keeping only the operations of `tags` when given.
+pub fn generate_tags_into(
+    spec: &Path,
+    tags: Option<&[&str]>,
+    dir: &Path,
+    name: &str,
+) -> generator::Generated {
     let mut config = generator::Config::new(spec);
     config.crate_name = name.to_owned();
+    config.tags = tags.map(|t| t.iter().map(|s| s.to_string()).collect());
     let generated = generator::generate(&config)
         .unwrap_or_else(|e| panic!("{} does not generate: {e}", spec.display()));
     generator::write::apply(
