@@ -90,7 +90,9 @@ pub(super) fn guide(api: &Api, lib: &str) -> Vec<Section> {
              .build()?;",
         ),
     ];
-    if let Some((op, group, method)) = item_read(api) {
+    // One item read serves the per-call options and the error example.
+    let item = item_read(api);
+    if let Some((op, group, method)) = item {
         let call = call_expression(api, op, &group.module, method, lib, None, 0);
         sections.push(Section {
             feature: Some(group.feature.clone()),
@@ -113,7 +115,7 @@ pub(super) fn guide(api: &Api, lib: &str) -> Vec<Section> {
             .replace("LIB", lib),
         });
     }
-    if let Some((op, group, method)) = item_read(api) {
+    if let Some((op, group, method)) = item {
         let call = call_expression(api, op, &group.module, method, lib, None, 0);
         sections.push(Section {
             feature: Some(group.feature.clone()),
