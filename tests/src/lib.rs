@@ -13,18 +13,22 @@ pub fn workspace() -> PathBuf {
 }
 
 /// The real Genesys definitions: `$GENESYS_SPEC_DIR`, else `../shared/specs/genesys`.
-/// `None` (with a line saying the test was skipped and why) when neither exists; CI's
-/// `.ci/run` fails before the tests when the corpus is missing, so there they always run.
+/// `None` (with a line saying the test was skipped and why) when neither exists. A
+/// `GENESYS_SPEC_DIR` that is set but holds no corpus is a failure, not a skip: `.ci/run`
+/// (and a CI workflow given the corpus) sets it, so there the corpus tests always run.
 pub fn corpus(test: &str) -> Option<PathBuf> {
-    let candidates: Vec<PathBuf> = std::env::var_os("GENESYS_SPEC_DIR")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([workspace().join("../shared/specs/genesys")])
-        .collect();
-    for dir in &candidates {
-        if dir.join("genesys-platform-api-2018-03-21.json").exists() {
-            return Some(dir.clone());
-        }
+    const PROBE: &str = "genesys-platform-api-2018-03-21.json";
+    if let Some(dir) = std::env::var_os("GENESYS_SPEC_DIR").map(PathBuf::from) {
+        assert!(
+            dir.join(PROBE).exists(),
+            "{test}: GENESYS_SPEC_DIR is {} but holds no Genesys corpus (no {PROBE})",
+            dir.display()
+        );
+        return Some(dir);
+    }
+    let dir = workspace().join("../shared/specs/genesys");
+    if dir.join(PROBE).exists() {
+        return Some(dir);
     }
     eprintln!("skipped {test}: no Genesys corpus at $GENESYS_SPEC_DIR or ../shared/specs/genesys");
     None
