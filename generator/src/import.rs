@@ -37,13 +37,14 @@ pub fn import(
     import_dated(doc, file_name, sha256, None, tags)
 }
 
-/// [`import`], with the `SOURCE` note's date given (`Some`: a downloaded definition, whose
-/// name carries no date, is dated by the day it was taken).
+/// [`import`], with the date the definition was taken for a file name that carries none
+/// (`swagger`, downloaded from a region's API host): the `SOURCE` note's date is the one in
+/// the name, else `taken`, else `info.version`.
 pub fn import_dated(
     doc: &Value,
     file_name: &str,
     sha256: &str,
-    date: Option<&str>,
+    taken: Option<&str>,
     tags: Option<&[String]>,
 ) -> Result<Imported, Error> {
     let Some(root) = doc.as_object() else {
@@ -162,9 +163,8 @@ pub fn import_dated(
             }
         }
     }
-    let date = date
-        .map(str::to_owned)
-        .or_else(|| date_from_name(file_name))
+    let date = date_from_name(file_name)
+        .or_else(|| taken.map(str::to_owned))
         .unwrap_or_else(|| {
             root.get("info")
                 .and_then(|i| i.get("version"))
