@@ -541,8 +541,8 @@ fn next_definition(dir: &Path, name: &str) -> PathBuf {
     path
 }
 
-/// `source`: what the changelog heading names, the file or the URL.
-fn assert_updated(project: &Project, updated: &xtask::update::Updated, file: &str, source: &str) {
+/// `origin`: what the changelog heading names, the file or the URL.
+fn assert_updated(project: &Project, updated: &xtask::update::Updated, file: &str, origin: &str) {
     assert_eq!(updated.report.bump, Bump::Major);
     assert_eq!(
         (updated.old_version.as_str(), updated.new_version.as_str()),
@@ -564,7 +564,7 @@ fn assert_updated(project: &Project, updated: &xtask::update::Updated, file: &st
     assert!(spec.join("overlays/extra.json").exists(), "overlays stay");
     let changelog = std::fs::read_to_string(spec.join("CHANGELOG.md")).unwrap();
     assert!(
-        changelog.starts_with(&format!("# Changelog\n\n## 0.2.0 (2099-01-01, {source})\n")),
+        changelog.starts_with(&format!("# Changelog\n\n## 0.2.0 (2099-01-01, {origin})\n")),
         "{changelog}"
     );
     assert!(
