@@ -83,6 +83,10 @@ pub fn update_spec(opts: &UpdateOptions) -> Result<Updated> {
             opts.spec.display()
         );
     }
+    let downloaded = fetch::is_url(&opts.from);
+    if opts.preview.is_some() && !downloaded {
+        bail!("a preview definition is merged only into a downloaded one (--from is a file)");
+    }
     let old_note = std::fs::read_to_string(opts.spec.join("SOURCE")).unwrap_or_default();
     let tags = match &opts.tags {
         Some(tags) => tags.clone(),
@@ -107,7 +111,7 @@ pub fn update_spec(opts: &UpdateOptions) -> Result<Updated> {
         std::fs::remove_dir_all(&staging.0)
             .with_context(|| format!("clearing {}", staging.0.display()))?;
     }
-    std::fs::create_dir_all(staging.0.join("download"))
+    std::fs::create_dir_all(&staging.0)
         .with_context(|| format!("creating {}", staging.0.display()))?;
 
     // 1. The new definition, on disk (and the preview's).
@@ -118,10 +122,6 @@ pub fn update_spec(opts: &UpdateOptions) -> Result<Updated> {
         fetch::download(url, &path)?;
         Ok(path)
     };
-    let downloaded = fetch::is_url(&opts.from);
-    if opts.preview.is_some() && !downloaded {
-        bail!("a preview definition is merged only into a downloaded one (--from is a file)");
-    }
     let definition = if downloaded {
         download(&opts.from, "download")?
     } else {
@@ -132,7 +132,8 @@ pub fn update_spec(opts: &UpdateOptions) -> Result<Updated> {
         None => None,
     };
 
-    // 2. A staged copy of spec/ with the new public.json and SOURCE.
+    // 2. A staged copy of spec/ with the new public.json (the preview merged in) and
+    // SOURCE; nothing more when public.json comes out byte-identical.
     let staged = staging.0.join(spec_name);
     copy_dir(&opts.spec, &staged)?;
     let (mut doc, input) = generator::load::read_document(&definition)
