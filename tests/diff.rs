@@ -495,6 +495,7 @@ impl Project {
     fn options(&self, from: &str) -> xtask::update::UpdateOptions {
         xtask::update::UpdateOptions {
             from: from.to_owned(),
+            preview: None,
             tags: None,
             spec: self.spec(),
             out: self.client(),
@@ -540,7 +541,8 @@ fn next_definition(dir: &Path, name: &str) -> PathBuf {
     path
 }
 
-fn assert_updated(project: &Project, updated: &xtask::update::Updated, file: &str) {
+/// `origin`: what the changelog heading names, the file or the URL.
+fn assert_updated(project: &Project, updated: &xtask::update::Updated, file: &str, origin: &str) {
     assert_eq!(updated.report.bump, Bump::Major);
     assert_eq!(
         (updated.old_version.as_str(), updated.new_version.as_str()),
@@ -562,7 +564,7 @@ fn assert_updated(project: &Project, updated: &xtask::update::Updated, file: &st
     assert!(spec.join("overlays/extra.json").exists(), "overlays stay");
     let changelog = std::fs::read_to_string(spec.join("CHANGELOG.md")).unwrap();
     assert!(
-        changelog.starts_with("# Changelog\n\n## 0.2.0 (2099-01-01)\n"),
+        changelog.starts_with(&format!("# Changelog\n\n## 0.2.0 (2099-01-01, {origin})\n")),
         "{changelog}"
     );
     assert!(
@@ -596,10 +598,12 @@ fn update_spec_from_a_file() {
     let project = Project::new("update-file");
     let from = next_definition(&project.root, "genesys-platform-api-2099-01-01.json");
     let updated = xtask::update::update_spec(&project.options(from.to_str().unwrap())).unwrap();
-    assert_updated(&project, &updated, "genesys-platform-api-2099-01-01.json");
+    let file = "genesys-platform-api-2099-01-01.json";
+    assert_updated(&project, &updated, file, file);
     // The same definition again: nothing to bump, nothing prepended.
     let (spec, client) = project.state();
     let again = xtask::update::update_spec(&project.options(from.to_str().unwrap())).unwrap();
+    assert!(!again.changed && again.entry.is_empty());
     assert_eq!(again.report.bump, Bump::None);
     assert_eq!(again.new_version, "0.2.0");
     assert_eq!(project.state(), (spec, client));
@@ -652,7 +656,12 @@ fn update_spec_from_a_local_http_server() {
         request.starts_with("GET /specs/genesys-platform-api-2099-01-01.json HTTP/1.1"),
         "{request}"
     );
-    assert_updated(&project, &updated, "genesys-platform-api-2099-01-01.json");
+    assert_updated(
+        &project,
+        &updated,
+        "genesys-platform-api-2099-01-01.json",
+        &url,
+    );
     let source = std::fs::read_to_string(project.spec().join("SOURCE")).unwrap();
     assert!(source.contains(&format!("url: {url}")), "{source}");
 }

@@ -12,7 +12,7 @@ use anyhow::Result;
 use clap::builder::RangedU64ValueParser;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
-use crate::{bench, diff, features, fuzz, generate, import, root, update};
+use crate::{bench, diff, features, fuzz, generate, import, regions, root, update};
 
 /// The maintainer's commands of the Genesys Cloud SDK generator.
 #[derive(Debug, Parser)]
@@ -115,6 +115,10 @@ pub struct ImportSpec {
 /// permission, deprecation and preview changes; per model the fields, required-ness and
 /// enum values; each change breaking or not for a Rust caller, then the semver bump. The
 /// report goes to stdout, a summary line to stderr.
+///
+/// Exit status: 0, or 1 when the --fail-on condition is met (the report printed, as diff(1)
+/// exits 1 when files differ); 2 on a usage error or a failure (an unreadable file, a
+/// definition that does not lower).
 #[derive(Debug, Args)]
 pub struct Diff {
     /// The old definition.
@@ -130,19 +134,63 @@ pub struct Diff {
     /// all].
     #[arg(long, value_name = "TAGS", value_delimiter = ',')]
     pub tags: Option<Vec<String>>,
+    /// Exit 1 when the report has a breaking change (breaking) or any change at all (any).
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub fail_on: Option<FailOn>,
+}
+
+/// When `diff` and `update-spec` exit 1 (`--fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// The report has a breaking change.
+    Breaking,
+    /// The report is not empty (any difference, documentation included).
+    Any,
+}
+
+impl FailOn {
+    /// Whether `report` meets the condition.
+    pub fn met(self, report: &generator::diff::Report) -> bool {
+        match self {
+            FailOn::Breaking => report.summary.breaking > 0,
+            FailOn::Any => !report.is_empty(),
+        }
+    }
 }
 
 /// Import a new definition, report its changes, bump the version and regenerate.
 ///
-/// Imports the definition into the spec directory as import-spec does (a URL is downloaded
-/// with progress on stderr), prints the change report, bumps VERSION by its semver bump,
-/// prepends it to CHANGELOG.md, and regenerates the client. Everything is staged first: any
-/// failure leaves the spec directory and the client as they were.
+/// Without --from, downloads the live definition of --region from
+/// https://api.{domain}/api/v2/docs/swagger (with progress on stderr); with --preview, also
+/// /api/v2/docs/swaggerpreview from the same host, whose operations the public definition
+/// lacks are merged in marked preview (as Genesys's own SDK build does; on a definition
+/// both define, the public one is kept). Imports the definition into the spec directory as
+/// import-spec does, prints the change report on stdout (Markdown, the changelog entry),
+/// bumps VERSION by its semver bump, prepends the entry to CHANGELOG.md under
+/// "## VERSION (DATE, SOURCE)", and regenerates the client. Everything is staged first: any
+/// failure leaves the spec directory and the client as they were. When the imported
+/// public.json is identical to the current one, nothing is written and stdout stays empty.
+///
+/// Exit status: 0, or 1 when the --fail-on condition is met (after the update was
+/// applied and its report printed); 2 on a usage error or a failure (a download error, an
+/// unreadable file, a definition that does not generate).
 #[derive(Debug, Args)]
 pub struct UpdateSpec {
-    /// The new full definition: a file, or an http(s):// URL.
-    #[arg(long, value_name = "PATH_OR_URL")]
-    pub from: String,
+    /// The new full definition: a file, or an http(s):// URL [default: the live definition
+    /// of --region].
+    #[arg(long, value_name = "PATH_OR_URL", conflicts_with_all = ["region", "preview", "api_base"])]
+    pub from: Option<String>,
+    /// The region whose live definition to download: its code (us-east-1, eu-west-1,
+    /// ap-southeast-2...) or domain [default: us-east-1].
+    #[arg(long, value_name = "CODE", value_parser = regions::parse)]
+    pub region: Option<regions::Region>,
+    /// Also download the region's preview operations and merge them in, marked preview.
+    #[arg(long)]
+    pub preview: bool,
+    /// The API base URL to download from instead of a region's (http://127.0.0.1:PORT):
+    /// for mirrors and tests.
+    #[arg(long, value_name = "URL", hide = true, conflicts_with = "region")]
+    pub api_base: Option<String>,
     /// The tags whose operations to import, comma-separated, or `all` for every operation
     /// [default: the tags: line of the spec directory's SOURCE].
     #[arg(long, value_name = "TAGS", value_delimiter = ',')]
@@ -156,6 +204,10 @@ pub struct UpdateSpec {
     /// The client's crate name [default: genesys-cloud].
     #[arg(long, value_name = "CRATE")]
     pub name: Option<String>,
+    /// Exit 1, once the update is applied, when the report has a breaking change
+    /// (breaking) or any change at all (any).
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub fail_on: Option<FailOn>,
 }
 
 /// Check that each API group's feature of the committed client compiles alone.
@@ -246,21 +298,39 @@ pub struct FuzzWorker {
     pub dump: PathBuf,
 }
 
+/// A failed command and the status the binary exits with after printing it: 1, except for
+/// `diff` and `update-spec`, whose 1 means "the --fail-on condition is met", so their
+/// failures exit 2 (like their usage errors, and like diff(1)).
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub error: anyhow::Error,
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Failure {
+        Failure { code: 1, error }
+    }
+}
+
+/// The exit status of `diff` and `update-spec` after a failure.
+const FAILED: u8 = 2;
+
 impl Cli {
     /// Runs the command; without one, prints the help. An `Err` is a failure of the
-    /// command (the binary prints it and exits 1); `Ok(ExitCode::FAILURE)` is a `check` that
-    /// found drift, which it has reported.
-    pub fn run(self) -> Result<ExitCode> {
+    /// command, which the binary prints and exits with its code; `Ok(ExitCode::FAILURE)` is
+    /// a `check` that found drift, or a `--fail-on` condition met, which it has reported.
+    pub fn run(self) -> Result<ExitCode, Failure> {
         let Some(command) = self.command else {
-            Cli::command().print_help()?;
+            Cli::command().print_help().map_err(anyhow::Error::from)?;
             return Ok(ExitCode::SUCCESS);
         };
         match command {
             Command::Generate(args) => args.run()?,
-            Command::Check(args) => return args.run(),
+            Command::Check(args) => return Ok(args.run()?),
             Command::ImportSpec(args) => args.run()?,
-            Command::Diff(args) => args.run()?,
-            Command::UpdateSpec(args) => args.run()?,
+            Command::Diff(args) => return args.run().map_err(exit_2),
+            Command::UpdateSpec(args) => return args.run().map_err(exit_2),
             Command::Features(args) => args.run()?,
             Command::Bench(args) => args.run()?,
             Command::Fuzz(args) => args.run()?,
@@ -268,6 +338,22 @@ impl Cli {
             Command::FuzzWorker(args) => fuzz::serve(&args.dump)?,
         }
         Ok(ExitCode::SUCCESS)
+    }
+}
+
+fn exit_2(error: anyhow::Error) -> Failure {
+    Failure {
+        code: FAILED,
+        error,
+    }
+}
+
+/// 1 when `fail_on` is met by `report`, else 0.
+fn verdict(fail_on: Option<FailOn>, report: &generator::diff::Report) -> ExitCode {
+    if fail_on.is_some_and(|f| f.met(report)) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -353,7 +439,7 @@ impl Features {
 }
 
 impl Diff {
-    fn run(self) -> Result<()> {
+    fn run(self) -> Result<ExitCode> {
         let tags = self.tags.as_deref().map(tags);
         let (report, took) = diff::compare(&self.old, &self.new, tags.as_deref())?;
         print!("{}", diff::render(&report, self.format));
@@ -364,15 +450,33 @@ impl Diff {
             report.bump.as_str(),
             took.as_secs_f64() * 1000.0
         );
-        Ok(())
+        Ok(verdict(self.fail_on, &report))
     }
 }
 
 impl UpdateSpec {
-    fn run(self) -> Result<()> {
+    fn run(self) -> Result<ExitCode> {
         let spec = self.spec.unwrap_or_else(|| root().join("spec"));
+        let (from, preview) = match self.from {
+            Some(from) => (from, None),
+            None => {
+                let base = match &self.api_base {
+                    Some(base) => base.trim_end_matches('/').to_owned(),
+                    None => self
+                        .region
+                        .unwrap_or(regions::DEFAULT)
+                        .api_base_url()
+                        .to_owned(),
+                };
+                let preview = self
+                    .preview
+                    .then(|| format!("{base}{}", regions::PREVIEW_PATH));
+                (format!("{base}{}", regions::DEFINITION_PATH), preview)
+            }
+        };
         let opts = update::UpdateOptions {
-            from: self.from,
+            from,
+            preview,
             tags: self.tags.as_deref().map(tags),
             crate_name: self
                 .name
@@ -382,6 +486,29 @@ impl UpdateSpec {
             dump_dir: dump_dir(),
         };
         let updated = update::update_spec(&opts)?;
+        if let Some(merged) = &updated.preview {
+            eprintln!(
+                "merged {} preview operations and {} definitions from {}",
+                merged.operations,
+                merged.definitions,
+                opts.preview.as_deref().unwrap_or_default()
+            );
+            if !merged.conflicts.is_empty() {
+                eprintln!(
+                    "kept the public definition of {} that the preview defines otherwise: {}",
+                    merged.conflicts.len(),
+                    merged.conflicts.join(", ")
+                );
+            }
+        }
+        if !updated.changed {
+            eprintln!(
+                "{} is up to date with {}: nothing changed",
+                opts.spec.display(),
+                opts.from
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
         print!("{}", updated.entry);
         eprintln!(
             "updated {} from {}: version {} -> {} (semver {}), {} files in {}",
@@ -393,7 +520,7 @@ impl UpdateSpec {
             updated.files,
             opts.out.display()
         );
-        Ok(())
+        Ok(verdict(self.fail_on, &updated.report))
     }
 }
 

@@ -1,7 +1,7 @@
 //! `cargo xtask` as a library, so the integration tests can run its commands on scratch
 //! directories: [`cli`] is the command line (clap definitions and dispatch), and the
 //! command bodies are `generate` and `check` ([`generate`]), `import-spec` ([`import`]),
-//! `diff` ([`diff`]), `features` ([`features`]), `update-spec` ([`update`], with [`fetch`] for URLs), `bench`
+//! `diff` ([`diff`]), `features` ([`features`]), `update-spec` ([`update`], with [`fetch`] for URLs and [`regions`] for `--region`), `bench`
 //! ([`bench`](mod@bench)) and `fuzz` ([`fuzz`]). The spec logic itself lives in the generator library.
 
 pub mod bench;
@@ -12,6 +12,7 @@ pub mod fetch;
 pub mod fuzz;
 pub mod generate;
 pub mod import;
+pub mod regions;
 pub mod update;
 
 use std::path::{Path, PathBuf};

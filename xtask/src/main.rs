@@ -3,7 +3,8 @@
 //! the library's `cli` module, which also dispatches to the command bodies.
 //!
 //! Exit codes: 0 on success, 1 on a failed command (`error: ...`) or a `check` that found
-//! drift, 2 on a usage error (clap's message).
+//! drift, 2 on a usage error (clap's message). `diff` and `update-spec` exit 1 only when
+//! their `--fail-on` condition is met, and 2 when they fail, as diff(1) does.
 
 use std::process::ExitCode;
 
@@ -19,9 +20,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     match Cli::parse().run() {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+        Err(failure) => {
+            eprintln!("error: {:#}", failure.error);
+            ExitCode::from(failure.code)
         }
     }
 }

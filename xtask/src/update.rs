@@ -1,6 +1,9 @@
 //! `update-spec`: imports a new public definition into `spec/` (as `import-spec` does,
-//! overlays kept), reports what changed, bumps `spec/VERSION` by the report's semver bump,
-//! prepends the report to `spec/CHANGELOG.md`, and regenerates the client.
+//! overlays kept; with a preview definition merged in first, its operations marked
+//! preview), reports what changed, bumps `spec/VERSION` by the report's semver bump,
+//! prepends the report to `spec/CHANGELOG.md` under `## {version} ({date}, {source})`, and
+//! regenerates the client. When the imported `public.json` is byte-identical to the current
+//! one, nothing is written at all.
 //!
 //! Everything is staged first, in a sibling directory of `spec/`: the download, a copy of
 //! `spec/` with the new `public.json`, `SOURCE`, `VERSION` and `CHANGELOG.md`, the lowering
@@ -9,6 +12,7 @@
 //! they were.
 
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use anyhow::{anyhow, bail, Context, Result};
 use generator::diff::{self, Bump, Report};
@@ -21,6 +25,9 @@ use crate::{fetch, import};
 pub struct UpdateOptions {
     /// A file path or an `http(s)://` URL.
     pub from: String,
+    /// The URL of a preview definition to merge into `from` before the import (`--preview`:
+    /// the region's `/api/v2/docs/swaggerpreview`); `from` must then be a URL too.
+    pub preview: Option<String>,
     /// Tags to import; `None` reuses the `tags:` line of `spec/SOURCE`.
     pub tags: Option<Vec<String>>,
     /// The spec directory (`spec/`).
@@ -34,12 +41,29 @@ pub struct UpdateOptions {
 /// What an update did.
 #[derive(Debug, Clone)]
 pub struct Updated {
+    /// False when the imported `public.json` is byte-identical to the current one: nothing
+    /// was written, the report is empty and the entry too.
+    pub changed: bool,
+    /// What merging the preview did, with a preview.
+    pub preview: Option<PreviewSummary>,
     pub report: Report,
     pub old_version: String,
     pub new_version: String,
     /// The changelog entry (the report as Markdown, under the version's heading).
     pub entry: String,
     pub files: usize,
+}
+
+/// What merging the preview definition did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviewSummary {
+    /// Preview operations added, marked preview.
+    pub operations: usize,
+    /// Definitions the preview added.
+    pub definitions: usize,
+    /// Definitions the preview defines otherwise than the public definition, which was
+    /// kept.
+    pub conflicts: Vec<String>,
 }
 
 /// Removes the staging directory however the update ends.
@@ -58,6 +82,10 @@ pub fn update_spec(opts: &UpdateOptions) -> Result<Updated> {
             "{} is not a spec directory (no public.json)",
             opts.spec.display()
         );
+    }
+    let downloaded = fetch::is_url(&opts.from);
+    if opts.preview.is_some() && !downloaded {
+        bail!("a preview definition is merged only into a downloaded one (--from is a file)");
     }
     let old_note = std::fs::read_to_string(opts.spec.join("SOURCE")).unwrap_or_default();
     let tags = match &opts.tags {
@@ -83,47 +111,92 @@ pub fn update_spec(opts: &UpdateOptions) -> Result<Updated> {
         std::fs::remove_dir_all(&staging.0)
             .with_context(|| format!("clearing {}", staging.0.display()))?;
     }
-    std::fs::create_dir_all(staging.0.join("download"))
+    std::fs::create_dir_all(&staging.0)
         .with_context(|| format!("creating {}", staging.0.display()))?;
 
-    // 1. The new definition, on disk.
-    let (definition, origin) = if fetch::is_url(&opts.from) {
-        let path = staging
-            .0
-            .join("download")
-            .join(fetch::file_name(&opts.from));
-        fetch::download(&opts.from, &path)?;
-        (path, Some(opts.from.as_str()))
+    // 1. The new definition, on disk (and the preview's).
+    let download = |url: &str, dir: &str| -> Result<PathBuf> {
+        let dir = staging.0.join(dir);
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let path = dir.join(fetch::file_name(url));
+        fetch::download(url, &path)?;
+        Ok(path)
+    };
+    let definition = if downloaded {
+        download(&opts.from, "download")?
     } else {
-        (PathBuf::from(&opts.from), None)
+        PathBuf::from(&opts.from)
+    };
+    let preview = match &opts.preview {
+        Some(url) => Some((url, download(url, "preview")?)),
+        None => None,
     };
 
-    // 2. A staged copy of spec/ with the new public.json and SOURCE.
+    // 2. A staged copy of spec/ with the new public.json (the preview merged in) and
+    // SOURCE; nothing more when public.json comes out byte-identical.
     let staged = staging.0.join(spec_name);
     copy_dir(&opts.spec, &staged)?;
-    let imported = import::import_spec(&definition, origin, &tags, &staged)
+    let (mut doc, input) = generator::load::read_document(&definition)
         .with_context(|| format!("importing {}", opts.from))?;
+    let mut origin = downloaded.then(|| import::Origin {
+        url: opts.from.clone(),
+        preview: None,
+        date: utc_date(SystemTime::now()),
+    });
+    let mut merged = None;
+    if let (Some((url, path)), Some(origin)) = (preview, origin.as_mut()) {
+        let (extra, extra_input) = generator::load::read_document(&path)
+            .with_context(|| format!("reading the preview definition {url}"))?;
+        let merge = generator::import::merge_preview(&doc, &extra, url)
+            .with_context(|| format!("merging the preview definition {url}"))?;
+        doc = merge.doc;
+        origin.preview = Some((url.clone(), extra_input.sha256));
+        merged = Some(PreviewSummary {
+            operations: merge.operations,
+            definitions: merge.definitions,
+            conflicts: merge.conflicts,
+        });
+    }
+    let imported = import::import_document(
+        &doc,
+        &import::file_name(&definition),
+        &input.sha256,
+        origin.as_ref(),
+        &tags,
+        &staged,
+    )
+    .with_context(|| format!("importing {}", opts.from))?;
+    let old_version = std::fs::read_to_string(staged.join("VERSION"))
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_else(|_| "0.1.0".into());
+    if std::fs::read(staged.join("public.json")).ok()
+        == std::fs::read(opts.spec.join("public.json")).ok()
+    {
+        return Ok(Updated {
+            changed: false,
+            preview: merged,
+            report: diff::diff(&Default::default(), &Default::default()),
+            new_version: old_version.clone(),
+            old_version,
+            entry: String::new(),
+            files: 0,
+        });
+    }
 
     // 3. What changed.
     let before = crate::diff::lower(&opts.spec, None)?;
     let after = crate::diff::lower(&staged, None)
         .with_context(|| format!("the new definition {} does not generate", opts.from))?;
     let mut report = diff::diff(&before, &after);
-    report.from = import::source_field(&old_note, "file")
-        .unwrap_or("spec")
-        .to_owned();
-    report.to = import::source_field(&imported.source_note, "file")
-        .unwrap_or("spec")
-        .to_owned();
+    let source = import::source_label(&imported.source_note).unwrap_or_else(|| "spec".into());
+    report.from = import::source_label(&old_note).unwrap_or_else(|| "spec".into());
+    report.to = source.clone();
 
     // 4. Version and changelog.
-    let old_version = std::fs::read_to_string(staged.join("VERSION"))
-        .map(|v| v.trim().to_owned())
-        .unwrap_or_else(|_| "0.1.0".into());
     let new_version = diff::next_version(&old_version, report.bump)
         .map_err(|e| anyhow!("{}: {e}", opts.spec.join("VERSION").display()))?;
     let date = import::source_field(&imported.source_note, "date").unwrap_or("undated");
-    let entry = diff::markdown(&report, &format!("{new_version} ({date})"), 2);
+    let entry = diff::markdown(&report, &format!("{new_version} ({date}, {source})"), 2);
     if report.bump != Bump::None {
         std::fs::write(staged.join("VERSION"), format!("{new_version}\n"))?;
         let changelog_path = staged.join("CHANGELOG.md");
@@ -157,6 +230,8 @@ pub fn update_spec(opts: &UpdateOptions) -> Result<Updated> {
         return Err(e).context("writing the client");
     }
     Ok(Updated {
+        changed: true,
+        preview: merged,
         report,
         old_version,
         new_version,
@@ -180,6 +255,25 @@ pub fn prepend(changelog: &str, entry: &str) -> String {
     }
 }
 
+/// The UTC calendar day of `time` (`2026-12-02`), the `date:` of a downloaded definition.
+pub fn utc_date(time: SystemTime) -> String {
+    let secs = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    // Howard Hinnant's days-to-civil, on days since 1970-01-01 (non-negative here).
+    let days = (secs / 86_400) as i64 + 719_468;
+    let era = days / 146_097;
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// Copies a directory tree (files and folders; the spec holds nothing else).
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
@@ -199,7 +293,20 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::prepend;
+    use std::time::{Duration, SystemTime};
+
+    use super::{prepend, utc_date};
+
+    #[test]
+    fn utc_dates_are_calendar_days() {
+        let at = |secs: u64| utc_date(SystemTime::UNIX_EPOCH + Duration::from_secs(secs));
+        assert_eq!(at(0), "1970-01-01");
+        assert_eq!(at(86_399), "1970-01-01");
+        assert_eq!(at(951_782_400), "2000-02-29");
+        assert_eq!(at(1_753_660_800), "2025-07-28");
+        assert_eq!(at(1_798_761_599), "2026-12-31");
+        assert_eq!(at(4_107_542_400), "2100-03-01");
+    }
 
     #[test]
     fn entries_go_below_the_title() {

@@ -1,7 +1,8 @@
 //! `cargo xtask`'s command line against its documentation and its exit codes: the README's
 //! command table shows, for every subcommand `--help` lists, exactly the arguments its clap
 //! definition takes; the binary exits 0 on `--help`, 2 on a usage error (clap's message)
-//! and 1 on a failed command (`error: ...`).
+//! and 1 on a failed command (`error: ...`), except `diff` and `update-spec`, which exit 2
+//! when they fail (their 1 is `--fail-on`'s; `xtask/tests/update.rs`).
 
 use std::process::{Command, Output};
 
@@ -228,6 +229,26 @@ fn usage_errors_exit_2_with_clap_messages() {
             "a value is required for '--only <FEATURES>'",
         ),
         (&["frob"], "unrecognized subcommand 'frob'"),
+        (
+            &["diff", "a", "b", "--fail-on", "some"],
+            "invalid value 'some'",
+        ),
+        (
+            &["update-spec", "--fail-on", "some"],
+            "invalid value 'some'",
+        ),
+        (
+            &["update-spec", "--region", "mars-1"],
+            "the regions are us-east-1, us-east-2,",
+        ),
+        (
+            &["update-spec", "--from", "x.json", "--region", "eu-west-1"],
+            "cannot be used with",
+        ),
+        (
+            &["update-spec", "--from", "x.json", "--preview"],
+            "cannot be used with",
+        ),
     ] {
         let out = xtask(args);
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -237,14 +258,31 @@ fn usage_errors_exit_2_with_clap_messages() {
 }
 
 #[test]
-fn a_failed_command_exits_1_with_its_error() {
+fn a_failed_command_exits_1_with_its_error_and_diff_2() {
     let missing = std::env::temp_dir().join(format!("xtask-cli-missing-{}", std::process::id()));
     let missing = missing.to_str().unwrap();
-    let out = xtask(&["diff", missing, missing]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.starts_with("error: ") && stderr.contains(missing),
-        "{stderr}"
-    );
+    let to = std::env::temp_dir().join(format!("xtask-cli-to-{}", std::process::id()));
+    for (args, code) in [
+        (
+            vec![
+                "import-spec",
+                "--from",
+                missing,
+                "--to",
+                to.to_str().unwrap(),
+            ],
+            1,
+        ),
+        (vec!["diff", missing, missing], 2),
+        (vec!["update-spec", "--from", missing, "--spec", missing], 2),
+    ] {
+        let out = xtask(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains(missing),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(!to.exists(), "a failed import-spec wrote {}", to.display());
 }
