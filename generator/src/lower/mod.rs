@@ -65,14 +65,15 @@ impl<'a> Ctx<'a> {
     }
 
     /// Records a warning at a pointer of the upgraded document, reported in source coordinates.
-    pub fn warn(&mut self, oas_pointer: &str, message: impl Into<String>) {
+    pub fn warn(
+        &mut self,
+        kind: crate::error::WarningKind,
+        oas_pointer: &str,
+        message: impl Into<String>,
+    ) {
         let (file, pointer) = self.map.locate(oas_pointer);
-        self.diags.push(crate::error::Diagnostic {
-            file,
-            pointer,
-            message: message.into(),
-            related: None,
-        });
+        self.diags
+            .push(Diagnostic::new(kind, file, pointer, message.into()));
     }
 
     /// A model of this job or of an earlier pass.
