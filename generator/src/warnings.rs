@@ -397,10 +397,11 @@ mod tests {
             ),
         ];
         for (value, expected) in cases {
-            let err = list(value.clone())
-                .unwrap_err()
-                .to_string()
-                .replacen("invalid structure: ", "", 1);
+            let err =
+                list(value.clone())
+                    .unwrap_err()
+                    .to_string()
+                    .replacen("invalid structure: ", "", 1);
             assert!(err.starts_with(expected), "{value}: {err}");
         }
     }

@@ -173,3 +173,38 @@ pub(super) fn upgrade_schema(
     }
     Value::Object(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn genesys_position_is_dropped_silently_and_other_non_standard_keywords_warn() {
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "position": 0},
+                "unit": {"type": "string", "position": 1, "allowEmptyValue": true}
+            }
+        });
+        let mut warnings = Vec::new();
+        let out = upgrade_schema(
+            &schema,
+            "/definitions/X",
+            &mut |kind, pointer, message| warnings.push((kind, pointer.to_owned(), message)),
+            true,
+        );
+        assert_eq!(
+            out["properties"],
+            json!({"name": {"type": "string"}, "unit": {"type": "string"}})
+        );
+        assert_eq!(
+            warnings,
+            [(
+                WarningKind::UnknownKeyword,
+                "/definitions/X/properties/unit/allowEmptyValue".to_owned(),
+                "non-standard schema keyword \"allowEmptyValue\" ignored".to_owned()
+            )]
+        );
+    }
+}
