@@ -8,7 +8,7 @@
 //! summary shows only the others. Everything here is pure: `load` reads the file, xtask
 //! writes it.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -140,12 +140,12 @@ impl Reviewed {
     /// Marks the diagnostics the list holds (same kind, file and pointer) reviewed, and
     /// gives the listed entries that no longer occur (`kind file#pointer`).
     pub fn mark(&self, diagnostics: &mut [Diagnostic]) -> Vec<String> {
-        let listed: HashSet<(WarningKind, &str)> = self
+        let listed: BTreeSet<(WarningKind, &str)> = self
             .kinds
             .iter()
             .flat_map(|(kind, k)| k.warnings.iter().map(|w| (*kind, w.as_str())))
             .collect();
-        let mut seen = HashSet::new();
+        let mut seen = BTreeSet::new();
         for d in diagnostics.iter_mut() {
             if let Some(place) = self.place(d) {
                 if listed.contains(&(d.kind, place.as_str())) {
@@ -408,7 +408,7 @@ mod tests {
 
     #[test]
     fn every_kind_has_a_distinct_kebab_case_id_that_reads_back() {
-        let mut ids = HashSet::new();
+        let mut ids = BTreeSet::new();
         for kind in WarningKind::ALL {
             let id = kind.id();
             assert!(id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'));
