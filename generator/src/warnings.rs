@@ -206,10 +206,9 @@ impl Reviewed {
 }
 
 /// The lines the warnings are printed as. With `all`, every warning in full, reviewed ones
-/// marked so. Otherwise only the unreviewed ones, per kind (in kind order): a kind's single
-/// warning as one line; several as a header with their count and the kind's description,
-/// then the first [`SHOWN_PER_KIND`] (`file#pointer: message`), the header saying how many
-/// are not shown.
+/// marked so. Otherwise only the unreviewed ones, per kind (in kind order): a header with
+/// their count and the kind's description, then the first [`SHOWN_PER_KIND`] of them
+/// (`file#pointer: message`, indented), the header saying how many are not shown.
 pub fn summarize(diagnostics: &[Diagnostic], all: bool) -> Vec<String> {
     if all {
         return diagnostics.iter().map(ToString::to_string).collect();
@@ -220,18 +219,14 @@ pub fn summarize(diagnostics: &[Diagnostic], all: bool) -> Vec<String> {
     }
     let mut lines = Vec::new();
     for (kind, list) in by_kind {
-        if let [only] = list[..] {
-            lines.push(only.to_string());
-            continue;
-        }
         let hidden = list.len().saturating_sub(SHOWN_PER_KIND);
         let not_shown = if hidden > 0 {
-            format!(" ({hidden} not shown; --all-warnings lists them)")
+            format!(", {hidden} not shown; --all-warnings lists them")
         } else {
             String::new()
         };
         lines.push(format!(
-            "warning[{kind}]: {} {}{not_shown}",
+            "warning[{kind}] ({}{not_shown}): {}",
             list.len(),
             kind.description()
         ));
@@ -268,8 +263,9 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "warning[unknown-keyword]: a.json#/definitions/X/foo: problem at /definitions/X/foo",
-                "warning[enum-default]: 5 defaults that are not one of their enum values, dropped (2 not shown; --all-warnings lists them)",
+                "warning[unknown-keyword] (1): non-standard schema keywords, dropped",
+                "  a.json#/definitions/X/foo: problem at /definitions/X/foo",
+                "warning[enum-default] (5, 2 not shown; --all-warnings lists them): defaults that are not one of their enum values, dropped",
                 "  a.json#/d/0: problem at /d/0",
                 "  a.json#/d/1: problem at /d/1",
                 "  a.json#/d/2: problem at /d/2",
@@ -286,7 +282,7 @@ mod tests {
         assert_eq!(lines.len(), 4);
         assert_eq!(
             lines[0],
-            "warning[no-security]: 3 operations with no security requirement, sent with credentials anyway"
+            "warning[no-security] (3): operations with no security requirement, sent with credentials anyway"
         );
     }
 
@@ -298,7 +294,10 @@ mod tests {
         let diags = [reviewed, open];
         assert_eq!(
             summarize(&diags, false),
-            ["warning[enum-default]: a.json#/d/1: problem at /d/1"]
+            [
+                "warning[enum-default] (1): defaults that are not one of their enum values, dropped",
+                "  a.json#/d/1: problem at /d/1"
+            ]
         );
         assert_eq!(
             summarize(&diags, true),
