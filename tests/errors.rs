@@ -61,6 +61,7 @@ fn each_bad_fixture_fails_with_file_pointer_and_reason_and_leaves_the_output_unt
                     name: None,
                 },
                 all_warnings: false,
+                accept_warnings: false,
             })),
         };
         let err = match std::panic::catch_unwind(|| cli.run()) {

@@ -30,8 +30,9 @@ fn warnings_of_each_fixture() {
                     .to_string_lossy()
                     .into_owned();
                 format!(
-                    "{file}#{} {}{}",
+                    "{file}#{} [{}] {}{}",
                     d.pointer,
+                    d.kind,
                     d.message,
                     d.related
                         .as_ref()

@@ -121,28 +121,192 @@ impl Error {
     }
 }
 
+/// What kind of workable defect a [`Diagnostic`] is: one kind per distinct warning, each with
+/// a stable kebab-case id (what `spec/reviewed-warnings.json` and the summaries name) and a
+/// one-line description of the defect and of what the generator does about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WarningKind {
+    /// A schema keyword neither OpenAPI nor Swagger defines (and no known vendor keyword).
+    UnknownKeyword,
+    /// A `format` that cannot hold for the schema's or parameter's `type`.
+    FormatMismatch,
+    /// A response without the `description` both specifications require.
+    MissingDescription,
+    /// An operation without any response.
+    NoResponses,
+    /// A `collectionFormat` the parameter's location cannot use.
+    CollectionFormat,
+    /// An operation without an `operationId`.
+    MissingOperationId,
+    /// A cookie parameter, which the client cannot send.
+    CookieParameter,
+    /// A path parameter whose name the path template does not contain.
+    UnusedPathParameter,
+    /// A parameter typed as an object, which a URL or a header cannot carry.
+    ObjectParameter,
+    /// An `x-inin-requires-permissions` type other than ANY or ALL.
+    PermissionType,
+    /// An operation with no security requirement at all (neither its own nor the document's).
+    NoSecurity,
+    /// A security requirement naming a scheme `securityDefinitions` does not declare.
+    UndeclaredScheme,
+    /// An `allOf` that reaches itself again.
+    AllOfCycle,
+    /// A `default` that is not one of the schema's `enum` values.
+    EnumDefault,
+    /// Two names that become the same Rust identifier.
+    NameCollision,
+}
+
+impl WarningKind {
+    /// Every kind, in the order summaries list them.
+    pub const ALL: [WarningKind; 15] = [
+        WarningKind::UnknownKeyword,
+        WarningKind::FormatMismatch,
+        WarningKind::MissingDescription,
+        WarningKind::NoResponses,
+        WarningKind::CollectionFormat,
+        WarningKind::MissingOperationId,
+        WarningKind::CookieParameter,
+        WarningKind::UnusedPathParameter,
+        WarningKind::ObjectParameter,
+        WarningKind::PermissionType,
+        WarningKind::NoSecurity,
+        WarningKind::UndeclaredScheme,
+        WarningKind::AllOfCycle,
+        WarningKind::EnumDefault,
+        WarningKind::NameCollision,
+    ];
+
+    /// The stable kebab-case id (`enum-default`).
+    pub fn id(self) -> &'static str {
+        match self {
+            WarningKind::UnknownKeyword => "unknown-keyword",
+            WarningKind::FormatMismatch => "format-mismatch",
+            WarningKind::MissingDescription => "missing-description",
+            WarningKind::NoResponses => "no-responses",
+            WarningKind::CollectionFormat => "collection-format",
+            WarningKind::MissingOperationId => "missing-operation-id",
+            WarningKind::CookieParameter => "cookie-parameter",
+            WarningKind::UnusedPathParameter => "unused-path-parameter",
+            WarningKind::ObjectParameter => "object-parameter",
+            WarningKind::PermissionType => "permission-type",
+            WarningKind::NoSecurity => "no-security",
+            WarningKind::UndeclaredScheme => "undeclared-scheme",
+            WarningKind::AllOfCycle => "allof-cycle",
+            WarningKind::EnumDefault => "enum-default",
+            WarningKind::NameCollision => "name-collision",
+        }
+    }
+
+    /// The kind whose id is `id`.
+    pub fn from_id(id: &str) -> Option<WarningKind> {
+        WarningKind::ALL.into_iter().find(|k| k.id() == id)
+    }
+
+    /// One line: the defect, and what the generator does about it.
+    pub fn description(self) -> &'static str {
+        match self {
+            WarningKind::UnknownKeyword => "non-standard schema keywords, dropped",
+            WarningKind::FormatMismatch => {
+                "formats that cannot hold for their type, typed by the type alone"
+            }
+            WarningKind::MissingDescription => {
+                "responses without a description, given their status's reason phrase"
+            }
+            WarningKind::NoResponses => "operations without responses, treated as 200 with no body",
+            WarningKind::CollectionFormat => {
+                "collection formats a parameter's location cannot use, sent comma separated"
+            }
+            WarningKind::MissingOperationId => {
+                "operations without an operationId, named from their method and path"
+            }
+            WarningKind::CookieParameter => "cookie parameters, left out",
+            WarningKind::UnusedPathParameter => {
+                "path parameters the path template does not name, left out"
+            }
+            WarningKind::ObjectParameter => "parameters that carry an object, typed as a string",
+            WarningKind::PermissionType => "permission types other than ANY or ALL, treated as ANY",
+            WarningKind::NoSecurity => {
+                "operations with no security requirement, sent with credentials anyway"
+            }
+            WarningKind::UndeclaredScheme => {
+                "security schemes not declared in securityDefinitions, kept as bearer token schemes"
+            }
+            WarningKind::AllOfCycle => "allOf cycles, the repeated part skipped",
+            WarningKind::EnumDefault => "defaults that are not one of their enum values, dropped",
+            WarningKind::NameCollision => {
+                "names that collide after case conversion, later ones numbered"
+            }
+        }
+    }
+}
+
+/// Serialized as its id.
+impl serde::Serialize for WarningKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+impl fmt::Display for WarningKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
 /// A problem the generator worked around, with what it did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
+    pub kind: WarningKind,
     pub file: String,
     pub pointer: String,
     /// What is wrong and what the generator did about it.
     pub message: String,
     /// A second place involved (the other side of a name collision).
     pub related: Option<String>,
+    /// Whether a maintainer reviewed it: the spec directory's `reviewed-warnings.json`
+    /// lists it (see [`crate::warnings`]).
+    pub reviewed: bool,
+}
+
+impl Diagnostic {
+    /// A warning of `kind` at `pointer` in `file`, not reviewed.
+    pub fn new(
+        kind: WarningKind,
+        file: impl Into<String>,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            kind,
+            file: file.into(),
+            pointer: pointer.into(),
+            message: message.into(),
+            related: None,
+            reviewed: false,
+        }
+    }
+
+    /// `file#pointer: message (see also #related)`, without the `warning` prefix.
+    pub fn location_and_message(&self) -> String {
+        let mut out = format!("{}#{}: {}", self.file, self.pointer, self.message);
+        if let Some(related) = &self.related {
+            out.push_str(&format!(" (see also #{related})"));
+        }
+        out
+    }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let reviewed = if self.reviewed { ", reviewed" } else { "" };
         write!(
             f,
-            "warning: {}#{}: {}",
-            self.file, self.pointer, self.message
-        )?;
-        if let Some(related) = &self.related {
-            write!(f, " (see also #{related})")?;
-        }
-        Ok(())
+            "warning[{}{reviewed}]: {}",
+            self.kind,
+            self.location_and_message()
+        )
     }
 }
 
@@ -161,29 +325,15 @@ impl Diagnostics {
         }
     }
 
-    /// Records a warning at `pointer`.
-    pub fn warn(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
-        self.items.push(Diagnostic {
-            file: self.file.clone(),
-            pointer: pointer.into(),
-            message: message.into(),
-            related: None,
-        });
-    }
-
-    /// Records a warning that involves two places.
-    pub fn warn_pair(
+    /// Records a warning of `kind` at `pointer`.
+    pub fn warn(
         &mut self,
+        kind: WarningKind,
         pointer: impl Into<String>,
-        related: impl Into<String>,
         message: impl Into<String>,
     ) {
-        self.items.push(Diagnostic {
-            file: self.file.clone(),
-            pointer: pointer.into(),
-            message: message.into(),
-            related: Some(related.into()),
-        });
+        self.items
+            .push(Diagnostic::new(kind, self.file.clone(), pointer, message));
     }
 }
 

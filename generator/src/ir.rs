@@ -134,6 +134,11 @@ pub struct Operation {
     pub scopes: Vec<String>,
     /// Security scheme names the operation accepts; empty when it needs no auth.
     pub security: Vec<String>,
+    /// Whether the operation is sent without credentials: its `security` (or, without one,
+    /// the document's) is an explicit empty list, OpenAPI's "no security". The client then
+    /// neither waits for a token nor sends an `Authorization` header. A missing requirement
+    /// is not this: such an operation is sent with credentials (and warned about).
+    pub anonymous: bool,
     /// JSON pointer of the operation in the source file.
     pub pointer: String,
     /// How to page through the listing this GET operation answers, when it does.

@@ -16,11 +16,12 @@ mod parallel;
 pub mod render;
 pub mod surface;
 pub mod upgrade;
+pub mod warnings;
 pub mod write;
 
 use std::path::PathBuf;
 
-pub use error::{Diagnostic, Diagnostics, Error, ErrorKind};
+pub use error::{Diagnostic, Diagnostics, Error, ErrorKind, WarningKind};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -62,12 +63,19 @@ impl Config {
 pub struct Generated {
     pub api: ir::Api,
     pub files: Vec<format::OutputFile>,
+    /// Every warning, those the spec directory's list holds marked reviewed.
     pub diagnostics: Vec<Diagnostic>,
+    /// The spec directory's reviewed warnings (`None` for a definition file).
+    pub reviewed: Option<warnings::Reviewed>,
+    /// The reviewed entries that no longer occur (`kind file#pointer`).
+    pub stale_reviews: Vec<String>,
 }
 
 /// Loads, upgrades, lowers and names a definition: the IR and the warnings.
 pub fn lower_spec(config: &Config) -> Result<(ir::Api, Vec<Diagnostic>), Error> {
-    front(config, &mut Timings::default()).map(|(api, diags, _)| (api, diags.items))
+    let (api, mut diags, source) = front(config, &mut Timings::default())?;
+    review(config, &source, &mut diags);
+    Ok((api, diags.items))
 }
 
 /// [`lower_spec`] of a definition given as JSON, for unit tests: written to a file of
@@ -107,6 +115,20 @@ fn front(
     Ok((api, diags, source))
 }
 
+/// Marks the warnings the spec directory's reviewed list holds, and gives the listed ones
+/// that no longer occur. A run cut to some tags may not see every listed warning, so it
+/// reports none as gone.
+fn review(config: &Config, source: &load::Source, diags: &mut Diagnostics) -> Vec<String> {
+    let Some(reviewed) = &source.reviewed else {
+        return Vec::new();
+    };
+    let stale = reviewed.mark(&mut diags.items);
+    if config.tags.is_some() {
+        return Vec::new();
+    }
+    stale
+}
+
 /// Drops `value` on a new thread, so that freeing a large document overlaps the next stage.
 fn drop_in_background<T: Send + 'static>(value: T) {
     std::thread::spawn(move || drop(value));
@@ -135,7 +157,8 @@ pub fn generate(config: &Config) -> Result<Generated, Error> {
 
 /// [`generate`], recording the wall time of each stage.
 pub fn generate_timed(config: &Config, timings: &mut Timings) -> Result<Generated, Error> {
-    let (api, diags, source) = front(config, timings)?;
+    let (api, mut diags, source) = front(config, timings)?;
+    let stale_reviews = review(config, &source, &mut diags);
     let info = render::CrateInfo {
         name: config.crate_name.clone(),
         version: config
@@ -164,5 +187,7 @@ pub fn generate_timed(config: &Config, timings: &mut Timings) -> Result<Generate
         api,
         files,
         diagnostics: diags.items,
+        reviewed: source.reviewed,
+        stale_reviews,
     })
 }

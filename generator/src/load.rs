@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::error::{escape, Error, ErrorKind};
+use crate::warnings::{self, Reviewed};
 
 /// A loaded definition: the merged document and where each part of it came from.
 #[derive(Debug, Clone)]
@@ -30,6 +31,9 @@ pub struct Source {
     pub version: Option<String>,
     /// A spec directory's `CHANGELOG.md`, copied into the generated crate.
     pub changelog: Option<String>,
+    /// A spec directory's reviewed warnings (`reviewed-warnings.json`, empty when it has
+    /// none); `None` for a definition file.
+    pub reviewed: Option<Reviewed>,
 }
 
 /// A loaded document. The members of `paths` and `definitions`, nearly all of a Genesys
@@ -214,6 +218,7 @@ pub fn load(path: &Path) -> Result<Source, Error> {
             origins: BTreeMap::new(),
             version: None,
             changelog: None,
+            reviewed: None,
         })
     }
 }
@@ -229,6 +234,7 @@ fn load_dir(dir: &Path) -> Result<Source, Error> {
         origins: BTreeMap::new(),
         version: read_version(&dir.join("VERSION"))?,
         changelog: read_optional(&dir.join("CHANGELOG.md"))?,
+        reviewed: Some(read_reviewed(dir)?),
     };
     if overlays.is_empty() {
         return Ok(source);
@@ -241,6 +247,16 @@ fn load_dir(dir: &Path) -> Result<Source, Error> {
     }
     source.doc = Document::from_value(doc);
     Ok(source)
+}
+
+/// The spec directory's reviewed warnings, empty when it has no list.
+fn read_reviewed(dir: &Path) -> Result<Reviewed, Error> {
+    let path = dir.join(warnings::FILE);
+    if !path.exists() {
+        return Ok(Reviewed::empty(dir));
+    }
+    let (value, input) = read_document(&path)?;
+    Reviewed::parse(&input.file, dir, &value)
 }
 
 /// A file's text, or `None` when it does not exist.

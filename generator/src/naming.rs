@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-use crate::error::Diagnostics;
+use crate::error::{Diagnostic, Diagnostics, WarningKind};
 use crate::ir::Api;
 use crate::upgrade::SourceMap;
 
@@ -195,11 +195,14 @@ fn collided(
         } else {
             map.locate(&first).1
         };
-        diags.items.push(crate::error::Diagnostic {
-            file,
-            pointer: here,
-            message: format!("{what} {wire:?} collides after case conversion; named it `{chosen}`"),
+        diags.items.push(Diagnostic {
             related: Some(other),
+            ..Diagnostic::new(
+                WarningKind::NameCollision,
+                file,
+                here,
+                format!("{what} {wire:?} collides after case conversion; named it `{chosen}`"),
+            )
         });
     }
 }
@@ -230,6 +233,7 @@ fn name_members(model: &mut crate::ir::Model, map: &SourceMap, diags: &mut Diagn
                 let (rust, first) = scope.claim(pascal(&value.name.wire), &pointer, "");
                 if first.is_some() {
                     diags.warn(
+                        WarningKind::NameCollision,
                         map.locate(&pointer).1,
                         format!(
                             "enum value {:?} collides after case conversion; named it `{rust}`",

@@ -1,6 +1,7 @@
 //! Authentication: one token request for 100 concurrent calls, refresh before expiry, a
 //! 401 causing one refresh and one retry, a fixed bearer token, a custom token provider,
-//! token endpoint failures, and secrets absent from `Debug` output, errors and logs.
+//! token endpoint failures, secrets absent from `Debug` output, errors and logs, and
+//! operations declaring no security (`security: []`), sent without credentials.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -283,4 +284,74 @@ async fn secrets_are_absent_from_debug_output_and_errors() {
     let options =
         runtime_client::runtime::CallOptions::new().header("Authorization", "Bearer BEARER-abc123");
     assert!(!format!("{options:?}").contains("BEARER-abc123"));
+}
+
+#[tokio::test]
+async fn an_operation_declaring_no_security_sends_no_credentials_and_asks_for_no_token() {
+    // getUserPublicprofile says `security: []` in tests/fixtures/runtime.json; getUser
+    // requires PureCloud OAuth.
+    let server = Server::start(|_, request: &crate::server::Recorded| {
+        if request.path() == "/oauth/token" {
+            Reply::json(
+                200,
+                serde_json::json!({"access_token": "token-1", "token_type": "bearer", "expires_in": 86_400}),
+            )
+        } else {
+            Reply::json(200, user_json("u1", "Ann"))
+        }
+    })
+    .await;
+    let client = credentials_client(&server).build().unwrap();
+    client
+        .users()
+        .get_user_publicprofile("u1")
+        .send()
+        .await
+        .unwrap();
+    assert!(server.requests_to("/oauth/token").is_empty());
+    let public = server.requests_to("/api/v2/users/u1/publicprofile");
+    assert_eq!(public.len(), 1);
+    assert_eq!(public[0].header("authorization"), None);
+
+    client.users().get_user("u1").send().await.unwrap();
+    assert_eq!(server.requests_to("/oauth/token").len(), 1);
+    let user = server.requests_to("/api/v2/users/u1");
+    let user: Vec<_> = user
+        .iter()
+        .filter(|r| r.path() == "/api/v2/users/u1")
+        .collect();
+    assert_eq!(user[0].header("authorization"), Some("Bearer token-1"));
+}
+
+/// A provider whose token never comes.
+struct Stuck;
+
+impl TokenProvider for Stuck {
+    fn token(&self) -> BoxFuture<'_, Result<AccessToken, Error>> {
+        Box::pin(std::future::pending())
+    }
+}
+
+#[tokio::test]
+async fn an_operation_declaring_no_security_never_waits_for_the_token() {
+    let server = Server::start(|_, _| Reply::json(200, user_json("u1", "Ann"))).await;
+    let client = runtime_client::Client::builder()
+        .base_url(server.url())
+        .token_provider(Stuck)
+        .timeout(Duration::from_millis(500))
+        .retry(fast_retries())
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    client
+        .users()
+        .get_user_publicprofile("u1")
+        .send()
+        .await
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_millis(500));
+    // The same client's authenticated call waits for the token until its timeout.
+    let err = client.users().get_user("u1").send().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert_eq!(server.requests().len(), 1);
 }

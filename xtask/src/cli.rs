@@ -45,13 +45,21 @@ pub enum Command {
 /// into generated-client/, and tests/fixtures/runtime.json (the client the runtime tests
 /// run) into tests/runtime-client/. The output directory is replaced only when the whole run
 /// succeeded.
+///
+/// Warnings a spec directory's reviewed-warnings.json lists are not printed (the summary line
+/// counts them); the others are summarized per kind.
 #[derive(Debug, Args)]
 pub struct Generate {
     #[command(flatten)]
     pub target: Target,
-    /// List every warning about the definition, not only the first 40.
+    /// List every warning about the definition in full, reviewed ones too, instead of a
+    /// summary of the unreviewed ones (per kind: its count and the first three).
     #[arg(long)]
     pub all_warnings: bool,
+    /// Rewrite the spec directory's reviewed-warnings.json from the current warnings,
+    /// keeping the reasons written for each kind (a new kind gets an empty one to write).
+    #[arg(long)]
+    pub accept_warnings: bool,
 }
 
 /// Check that a committed client is up to date.
@@ -360,7 +368,11 @@ fn verdict(fail_on: Option<FailOn>, report: &generator::diff::Report) -> ExitCod
 impl Generate {
     fn run(self) -> Result<()> {
         for (config, out) in self.target.crates() {
-            generate::generate(&config, &out, self.all_warnings)?;
+            let options = generate::WarningOptions {
+                all: self.all_warnings,
+                accept: self.accept_warnings,
+            };
+            generate::generate(&config, &out, options)?;
         }
         Ok(())
     }

@@ -519,6 +519,8 @@ impl<'a> BillingApi<'a> {
     ///
     /// Requires NO permissions.
     ///
+    /// Sends no credentials: the definition declares that this operation needs no security (`security: []`), so the client neither waits for an access token nor sends an `Authorization` header.
+    ///
     /// # Arguments
     ///
     /// * `free_trial_id`: freeTrialId
@@ -552,6 +554,8 @@ impl<'a> BillingApi<'a> {
     /// `GET /api/v2/billing/signup/provisioning/{provisioningId}` (operation `getBillingSignupProvisioningProvisioningId`)
     ///
     /// Requires NO permissions.
+    ///
+    /// Sends no credentials: the definition declares that this operation needs no security (`security: []`), so the client neither waits for an access token nor sends an `Authorization` header.
     ///
     /// # Arguments
     ///
@@ -776,6 +780,8 @@ impl<'a> BillingApi<'a> {
     ///
     /// Requires NO permissions.
     ///
+    /// Sends no credentials: the definition declares that this operation needs no security (`security: []`), so the client neither waits for an access token nor sends an `Authorization` header.
+    ///
     /// # Arguments
     ///
     /// * `free_trial_id`: freeTrialId
@@ -812,6 +818,8 @@ impl<'a> BillingApi<'a> {
     /// `PATCH /api/v2/billing/signup/provisioning/{provisioningId}` (operation `patchBillingSignupProvisioningProvisioningId`)
     ///
     /// Requires NO permissions.
+    ///
+    /// Sends no credentials: the definition declares that this operation needs no security (`security: []`), so the client neither waits for an access token nor sends an `Authorization` header.
     ///
     /// # Arguments
     ///
@@ -1190,6 +1198,8 @@ impl<'a> BillingApi<'a> {
     ///
     /// Requires NO permissions.
     ///
+    /// Sends no credentials: the definition declares that this operation needs no security (`security: []`), so the client neither waits for an access token nor sends an `Authorization` header.
+    ///
     /// Optional parameters are set on the returned [`PostBillingSignupFreetrialStaging`].
     ///
     /// # Returns
@@ -1225,6 +1235,8 @@ impl<'a> BillingApi<'a> {
     /// `POST /api/v2/billing/signup/freetrial/staging/{freeTrialId}/otp` (operation `postBillingSignupFreetrialStagingFreeTrialIdOtp`)
     ///
     /// Requires NO permissions.
+    ///
+    /// Sends no credentials: the definition declares that this operation needs no security (`security: []`), so the client neither waits for an access token nor sends an `Authorization` header.
     ///
     /// # Arguments
     ///
@@ -1263,6 +1275,8 @@ impl<'a> BillingApi<'a> {
     ///
     /// Requires NO permissions.
     ///
+    /// Sends no credentials: the definition declares that this operation needs no security (`security: []`), so the client neither waits for an access token nor sends an `Authorization` header.
+    ///
     /// Optional parameters are set on the returned [`PostBillingSignupProvisioning`].
     ///
     /// # Returns
@@ -1296,6 +1310,8 @@ impl<'a> BillingApi<'a> {
     /// `POST /api/v2/billing/signup/provisioning/{provisioningId}/otp` (operation `postBillingSignupProvisioningProvisioningIdOtp`)
     ///
     /// Requires NO permissions.
+    ///
+    /// Sends no credentials: the definition declares that this operation needs no security (`security: []`), so the client neither waits for an access token nor sends an `Authorization` header.
     ///
     /// # Arguments
     ///
@@ -1963,10 +1979,11 @@ impl crate::runtime::Operation for GetBillingSignupFreetrialStagingFreeTrialIdPa
     type Output = crate::models::FreeTrialStaging;
     fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
         let mut request = crate::runtime::__private::Request::new(
-            reqwest::Method::GET,
-            "getBillingSignupFreetrialStagingFreeTrialId",
-            "/api/v2/billing/signup/freetrial/staging/{freeTrialId}",
-        );
+                reqwest::Method::GET,
+                "getBillingSignupFreetrialStagingFreeTrialId",
+                "/api/v2/billing/signup/freetrial/staging/{freeTrialId}",
+            )
+            .without_credentials();
         request.path_param("freeTrialId", &self.free_trial_id)?;
         Ok(request)
     }
@@ -1989,10 +2006,11 @@ impl crate::runtime::Operation for GetBillingSignupProvisioningProvisioningIdPar
     type Output = crate::models::Provisioning;
     fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
         let mut request = crate::runtime::__private::Request::new(
-            reqwest::Method::GET,
-            "getBillingSignupProvisioningProvisioningId",
-            "/api/v2/billing/signup/provisioning/{provisioningId}",
-        );
+                reqwest::Method::GET,
+                "getBillingSignupProvisioningProvisioningId",
+                "/api/v2/billing/signup/provisioning/{provisioningId}",
+            )
+            .without_credentials();
         request.path_param("provisioningId", &self.provisioning_id)?;
         Ok(request)
     }
@@ -2244,10 +2262,11 @@ impl crate::runtime::Operation for PatchBillingSignupFreetrialStagingFreeTrialId
     type Output = crate::models::FreeTrialStaging;
     fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
         let mut request = crate::runtime::__private::Request::new(
-            reqwest::Method::PATCH,
-            "patchBillingSignupFreetrialStagingFreeTrialId",
-            "/api/v2/billing/signup/freetrial/staging/{freeTrialId}",
-        );
+                reqwest::Method::PATCH,
+                "patchBillingSignupFreetrialStagingFreeTrialId",
+                "/api/v2/billing/signup/freetrial/staging/{freeTrialId}",
+            )
+            .without_credentials();
         request.path_param("freeTrialId", &self.free_trial_id)?;
         if let Some(body) = &self.body {
             request.json(body)?;
@@ -2281,10 +2300,11 @@ impl crate::runtime::Operation for PatchBillingSignupProvisioningProvisioningIdP
     type Output = crate::models::Provisioning;
     fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
         let mut request = crate::runtime::__private::Request::new(
-            reqwest::Method::PATCH,
-            "patchBillingSignupProvisioningProvisioningId",
-            "/api/v2/billing/signup/provisioning/{provisioningId}",
-        );
+                reqwest::Method::PATCH,
+                "patchBillingSignupProvisioningProvisioningId",
+                "/api/v2/billing/signup/provisioning/{provisioningId}",
+            )
+            .without_credentials();
         request.path_param("provisioningId", &self.provisioning_id)?;
         if let Some(body) = &self.body {
             request.json(body)?;
@@ -2622,10 +2642,11 @@ impl crate::runtime::Operation for PostBillingSignupFreetrialStagingParams {
     type Output = crate::models::CreateFreeTrialStaging;
     fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
         let mut request = crate::runtime::__private::Request::new(
-            reqwest::Method::POST,
-            "postBillingSignupFreetrialStaging",
-            "/api/v2/billing/signup/freetrial/staging",
-        );
+                reqwest::Method::POST,
+                "postBillingSignupFreetrialStaging",
+                "/api/v2/billing/signup/freetrial/staging",
+            )
+            .without_credentials();
         if let Some(value) = &self.utm_campaign {
             request.query("utmCampaign", value);
         }
@@ -2674,10 +2695,11 @@ for PostBillingSignupFreetrialStagingFreeTrialIdOtpParams {
     type Output = crate::models::CreateFreeTrialOtp;
     fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
         let mut request = crate::runtime::__private::Request::new(
-            reqwest::Method::POST,
-            "postBillingSignupFreetrialStagingFreeTrialIdOtp",
-            "/api/v2/billing/signup/freetrial/staging/{freeTrialId}/otp",
-        );
+                reqwest::Method::POST,
+                "postBillingSignupFreetrialStagingFreeTrialIdOtp",
+                "/api/v2/billing/signup/freetrial/staging/{freeTrialId}/otp",
+            )
+            .without_credentials();
         request.path_param("freeTrialId", &self.free_trial_id)?;
         if let Some(body) = &self.body {
             request.json(body)?;
@@ -2740,10 +2762,11 @@ impl crate::runtime::Operation for PostBillingSignupProvisioningParams {
     type Output = crate::models::CreateProvisioning;
     fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
         let mut request = crate::runtime::__private::Request::new(
-            reqwest::Method::POST,
-            "postBillingSignupProvisioning",
-            "/api/v2/billing/signup/provisioning",
-        );
+                reqwest::Method::POST,
+                "postBillingSignupProvisioning",
+                "/api/v2/billing/signup/provisioning",
+            )
+            .without_credentials();
         if let Some(value) = &self.utm_campaign {
             request.query("utmCampaign", value);
         }
@@ -2791,10 +2814,11 @@ impl crate::runtime::Operation for PostBillingSignupProvisioningProvisioningIdOt
     type Output = crate::models::CreateProvisioningOtp;
     fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
         let mut request = crate::runtime::__private::Request::new(
-            reqwest::Method::POST,
-            "postBillingSignupProvisioningProvisioningIdOtp",
-            "/api/v2/billing/signup/provisioning/{provisioningId}/otp",
-        );
+                reqwest::Method::POST,
+                "postBillingSignupProvisioningProvisioningIdOtp",
+                "/api/v2/billing/signup/provisioning/{provisioningId}/otp",
+            )
+            .without_credentials();
         request.path_param("provisioningId", &self.provisioning_id)?;
         if let Some(body) = &self.body {
             request.json(body)?;

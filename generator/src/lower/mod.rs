@@ -65,14 +65,15 @@ impl<'a> Ctx<'a> {
     }
 
     /// Records a warning at a pointer of the upgraded document, reported in source coordinates.
-    pub fn warn(&mut self, oas_pointer: &str, message: impl Into<String>) {
+    pub fn warn(
+        &mut self,
+        kind: crate::error::WarningKind,
+        oas_pointer: &str,
+        message: impl Into<String>,
+    ) {
         let (file, pointer) = self.map.locate(oas_pointer);
-        self.diags.push(crate::error::Diagnostic {
-            file,
-            pointer,
-            message: message.into(),
-            related: None,
-        });
+        self.diags
+            .push(Diagnostic::new(kind, file, pointer, message.into()));
     }
 
     /// A model of this job or of an earlier pass.
@@ -282,6 +283,47 @@ mod tests {
             Ok(_) => panic!("the definition is accepted"),
             Err(error) => error.to_string(),
         }
+    }
+
+    #[test]
+    fn an_explicit_empty_security_is_anonymous_and_a_missing_one_a_warning() {
+        let op = |id: &str, security: Option<serde_json::Value>| {
+            let mut op = serde_json::json!({"operationId": id,
+                "responses": {"200": {"description": "ok"}}});
+            if let Some(security) = security {
+                op["security"] = security;
+            }
+            op
+        };
+        let doc = |top: Option<serde_json::Value>| {
+            let mut doc = serde_json::json!({"swagger": "2.0", "info": {"title": "T", "version": "1"},
+            "securityDefinitions": {"OAuth": {"type": "oauth2", "flow": "implicit",
+                "authorizationUrl": "https://login.example/authorize", "scopes": {}}},
+            "paths": {
+                "/none": {"get": op("getNone", Some(serde_json::json!([])))},
+                "/oauth": {"get": op("getOauth", Some(serde_json::json!([{"OAuth": []}])))},
+                "/missing": {"get": op("getMissing", None)}
+            }});
+            if let Some(top) = top {
+                doc["security"] = top;
+            }
+            doc
+        };
+        let (api, diags) = crate::lower_json(&doc(None)).unwrap();
+        let anonymous = |api: &crate::ir::Api, id: &str| api.operations[id].anonymous;
+        assert!(anonymous(&api, "getNone"));
+        assert!(!anonymous(&api, "getOauth") && !anonymous(&api, "getMissing"));
+        let warned: Vec<(crate::WarningKind, &str)> =
+            diags.iter().map(|d| (d.kind, d.pointer.as_str())).collect();
+        assert_eq!(
+            warned,
+            [(crate::WarningKind::NoSecurity, "/paths/~1missing/get")]
+        );
+        // The document's `security: []` covers the operations without their own.
+        let (api, diags) = crate::lower_json(&doc(Some(serde_json::json!([])))).unwrap();
+        assert!(anonymous(&api, "getNone") && anonymous(&api, "getMissing"));
+        assert!(!anonymous(&api, "getOauth"));
+        assert!(diags.is_empty(), "{diags:?}");
     }
 
     fn field_type<'a>(api: &'a crate::ir::Api, model: &str, field: &str) -> &'a TypeRef {

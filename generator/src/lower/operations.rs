@@ -11,7 +11,7 @@ use openapiv3::{
 
 use super::schema::{checked_default, type_of, type_of_unboxed};
 use super::{paths, Ctx, Lowered};
-use crate::error::{escape, Diagnostics, Error, ErrorKind};
+use crate::error::{escape, Diagnostics, Error, ErrorKind, WarningKind};
 use crate::ir::{
     ArrayStyle, Body, BodyKind, FormField, Ident, Method, Operation, Param, ParamLocation,
     PermissionKind, Permissions, Response, TypeRef,
@@ -65,6 +65,7 @@ pub(super) fn lower_operations(
                         path.replace(['{', '}'], "").to_upper_camel_case()
                     );
                     ctx.warn(
+                        WarningKind::MissingOperationId,
                         &pointer,
                         format!("operation has no operationId; named it {id:?}"),
                     );
@@ -198,7 +199,11 @@ fn lower_operation(
     };
     let (success, errors) = lower_responses(ctx, &op_hint, op, pointer)?;
     let permissions = permissions(ctx, op, pointer);
-    let (security, scopes) = security(ctx, op, pointer);
+    let Security {
+        schemes: security,
+        scopes,
+        anonymous,
+    } = security(ctx, op, pointer);
     let preview = op
         .extensions
         .get("x-genesys-preview")
@@ -229,6 +234,7 @@ fn lower_operation(
         permissions,
         scopes,
         security,
+        anonymous,
         pointer: pointer.to_owned(),
         pagination: None,
         job: None,
@@ -283,6 +289,7 @@ fn lower_params(
                 }
                 Parameter::Cookie { .. } => {
                     ctx.warn(
+                        WarningKind::CookieParameter,
                         &param_pointer,
                         "cookie parameters are not supported; the parameter was left out",
                     );
@@ -301,7 +308,7 @@ fn lower_params(
     let mut params = Vec::new();
     for (data, location, style, param_pointer) in declared {
         if location == ParamLocation::Path && !in_template.contains(&data.name.as_str()) {
-            ctx.warn(&param_pointer, format!("path parameter {:?} does not occur in the path {path:?}; the parameter was left out", data.name));
+            ctx.warn(WarningKind::UnusedPathParameter, &param_pointer, format!("path parameter {:?} does not occur in the path {path:?}; the parameter was left out", data.name));
             continue;
         }
         let hint = format!("{op_hint}{}", data.name.to_upper_camel_case());
@@ -391,6 +398,7 @@ fn sendable(ctx: &mut Ctx, ty: TypeRef, pointer: &str) -> TypeRef {
         }
         TypeRef::Json | TypeRef::Map(_) => {
             ctx.warn(
+                WarningKind::ObjectParameter,
                 pointer,
                 "a parameter cannot carry an object; typed as a string",
             );
@@ -398,6 +406,7 @@ fn sendable(ctx: &mut Ctx, ty: TypeRef, pointer: &str) -> TypeRef {
         }
         TypeRef::Model(id) if !travels_as_text(ctx, &id) => {
             ctx.warn(
+                WarningKind::ObjectParameter,
                 pointer,
                 format!("a parameter cannot carry the object model {id:?}; typed as a string"),
             );
@@ -631,6 +640,7 @@ fn permissions(ctx: &mut Ctx, op: &openapiv3::Operation, pointer: &str) -> Optio
         Some(t) if t.eq_ignore_ascii_case("any") => PermissionKind::Any,
         other => {
             ctx.warn(
+                WarningKind::PermissionType,
                 &format!("{pointer}/x-inin-requires-permissions"),
                 format!("permission type {other:?} is neither ANY nor ALL; treated as ANY"),
             );
@@ -652,12 +662,29 @@ fn permissions(ctx: &mut Ctx, op: &openapiv3::Operation, pointer: &str) -> Optio
     Some(Permissions { kind, names })
 }
 
-fn security(ctx: &mut Ctx, op: &openapiv3::Operation, pointer: &str) -> (Vec<String>, Vec<String>) {
+/// What an operation's security requirement says.
+struct Security {
+    /// The scheme names, in order, deduplicated.
+    schemes: Vec<String>,
+    /// The OAuth scopes, in order, deduplicated.
+    scopes: Vec<String>,
+    /// An explicit empty list (`security: []`): the operation takes no credentials.
+    anonymous: bool,
+}
+
+/// The operation's security requirement, else the document's. An explicit empty list is
+/// OpenAPI's "no security": the client sends no credentials, and nothing is wrong. No
+/// requirement at all is a defect (Genesys's guest APIs): warned, and credentials are sent.
+fn security(ctx: &mut Ctx, op: &openapiv3::Operation, pointer: &str) -> Security {
     let requirements = match op.security.as_ref().or(ctx.api.security.as_ref()) {
         Some(r) => r,
         None => {
-            ctx.warn(pointer, "operation declares no security requirement; the client sends its credentials anyway");
-            return (Vec::new(), Vec::new());
+            ctx.warn(WarningKind::NoSecurity, pointer, "operation declares no security requirement; the client sends its credentials anyway");
+            return Security {
+                schemes: Vec::new(),
+                scopes: Vec::new(),
+                anonymous: false,
+            };
         }
     };
     let declared = ctx.api.components.as_ref().map(|c| &c.security_schemes);
@@ -666,7 +693,7 @@ fn security(ctx: &mut Ctx, op: &openapiv3::Operation, pointer: &str) -> (Vec<Str
     for (i, requirement) in requirements.iter().enumerate() {
         for (scheme, req_scopes) in requirement {
             if !declared.is_some_and(|d| d.contains_key(scheme)) {
-                ctx.warn(&format!("{pointer}/security/{i}"), format!("security scheme {scheme:?} is not declared in securityDefinitions; kept as a bearer token scheme"));
+                ctx.warn(WarningKind::UndeclaredScheme, &format!("{pointer}/security/{i}"), format!("security scheme {scheme:?} is not declared in securityDefinitions; kept as a bearer token scheme"));
             }
             if !schemes.contains(scheme) {
                 schemes.push(scheme.clone());
@@ -678,5 +705,9 @@ fn security(ctx: &mut Ctx, op: &openapiv3::Operation, pointer: &str) -> (Vec<Str
             }
         }
     }
-    (schemes, scopes)
+    Security {
+        schemes,
+        scopes,
+        anonymous: requirements.is_empty(),
+    }
 }

@@ -7,7 +7,7 @@ use openapiv3::{
 };
 
 use super::{Ctx, Lowered};
-use crate::error::{escape, Diagnostics, Error, ErrorKind};
+use crate::error::{escape, Diagnostics, Error, ErrorKind, WarningKind};
 use crate::ir::{EnumValue, Field, Ident, Model, ModelKind, TypeRef, Usage};
 
 /// Lowers every `components/schemas` entry into a model with the definition's name as id
@@ -248,6 +248,7 @@ fn collect_props<'s>(
                 })?;
                 if visiting.iter().any(|v| v == target_name) {
                     ctx.warn(
+                        WarningKind::AllOfCycle,
                         &part_pointer,
                         format!(
                             "allOf cycle through {target_name:?}; the repeated part was skipped"
@@ -548,6 +549,7 @@ pub(super) fn checked_default(
     };
     if !allowed.is_empty() && !allowed.contains(&default) {
         ctx.warn(
+            WarningKind::EnumDefault,
             &format!("{pointer}/default"),
             format!("default {default} is not one of the enum values; the default was dropped"),
         );

@@ -443,6 +443,7 @@ mod tests {
             preview: false,
             permissions: None,
             scopes: Vec::new(),
+            anonymous: false,
             security: Vec::new(),
             pointer: String::new(),
             pagination: None,

@@ -9,12 +9,14 @@ use serde_json::{json, Value};
 
 use super::repair::{reason, upgrade_schema};
 use super::SourceMap;
-use crate::error::{escape, Diagnostics};
+use crate::error::{escape, Diagnostics, WarningKind};
 
 /// Applies the keyword checks and response-description repairs to an OpenAPI 3.0 input.
 pub(super) fn normalize_oas3(doc: &mut Value, map: &SourceMap, diags: &mut Diagnostics) {
-    let mut warn = |pointer: &str, message: String| {
-        diags.items.push(map.diagnostic_at_source(pointer, message));
+    let mut warn = |kind: WarningKind, pointer: &str, message: String| {
+        diags
+            .items
+            .push(map.diagnostic_at_source(kind, pointer, message));
     };
     if let Some(schemas) = doc
         .pointer_mut("/components/schemas")
@@ -47,6 +49,7 @@ pub(super) fn normalize_oas3(doc: &mut Value, map: &SourceMap, diags: &mut Diagn
                                 escape(status)
                             );
                             warn(
+                                WarningKind::MissingDescription,
                                 &pointer,
                                 format!("response has no description; used {:?}", reason(status)),
                             );

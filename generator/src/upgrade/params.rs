@@ -9,7 +9,7 @@
 use serde_json::{Map, Value};
 
 use super::SourceMap;
-use crate::error::{escape, Diagnostics, Error, ErrorKind};
+use crate::error::{escape, Diagnostics, Error, ErrorKind, WarningKind};
 
 /// The `type`s a parameter or schema may have: JSON Schema's, and Swagger 2.0's `file`.
 const TYPES: [&str; 8] = [
@@ -54,7 +54,7 @@ pub(super) fn check_swagger2(
     param: &Map<String, Value>,
     pointer: &str,
     map: &SourceMap,
-    warn: &mut dyn FnMut(&str, String),
+    warn: &mut dyn FnMut(WarningKind, &str, String),
 ) -> Result<(), Error> {
     check_type(param, pointer, map)?;
     if let Some(format) = param.get("collectionFormat") {
@@ -74,7 +74,7 @@ pub(super) fn check_swagger2(
         }
     }
     if let Some(message) = format_mismatch(param) {
-        warn(pointer, message);
+        warn(WarningKind::FormatMismatch, pointer, message);
     }
     match param.get("items").and_then(Value::as_object) {
         Some(items) if !items.contains_key("$ref") => {
@@ -134,8 +134,10 @@ pub(super) fn check_oas3(
     map: &SourceMap,
     diags: &mut Diagnostics,
 ) -> Result<(), Error> {
-    let mut warn = |pointer: &str, message: String| {
-        diags.items.push(map.diagnostic_at_source(pointer, message));
+    let mut warn = |kind: WarningKind, pointer: &str, message: String| {
+        diags
+            .items
+            .push(map.diagnostic_at_source(kind, pointer, message));
     };
     let components = doc
         .pointer("/components/parameters")
@@ -207,7 +209,7 @@ fn check_oas3_param(
     param: &Value,
     pointer: &str,
     map: &SourceMap,
-    warn: &mut dyn FnMut(&str, String),
+    warn: &mut dyn FnMut(WarningKind, &str, String),
 ) -> Result<(), Error> {
     let mut schema = param.get("schema").and_then(Value::as_object);
     let mut at = pointer.to_owned();
@@ -215,7 +217,7 @@ fn check_oas3_param(
     while let Some(s) = schema.filter(|s| !s.contains_key("$ref")) {
         check_type(s, &at, map)?;
         if let Some(message) = format_mismatch(s) {
-            warn(&at, message);
+            warn(WarningKind::FormatMismatch, &at, message);
         }
         schema = s.get("items").and_then(Value::as_object);
         inner.push_str("/items");
@@ -238,7 +240,8 @@ mod tests {
     fn swagger2(param: Value) -> Result<Vec<String>, String> {
         let mut warnings = Vec::new();
         let map = SourceMap::default();
-        check_swagger2(&object(param), "/p", &map, &mut |pointer, message| {
+        check_swagger2(&object(param), "/p", &map, &mut |kind, pointer, message| {
+            assert_eq!(kind, WarningKind::FormatMismatch);
             warnings.push(format!("{pointer}: {message}"))
         })
         .map_err(|e| format!("#{}: {}", e.pointer, e.kind))?;

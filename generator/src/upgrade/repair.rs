@@ -7,7 +7,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::error::escape;
+use crate::error::{escape, WarningKind};
 
 /// Keywords a schema may carry (OpenAPI 3.0 and Swagger 2.0); any other non-`x-` key is
 /// reported and dropped.
@@ -51,6 +51,10 @@ const SCHEMA_KEYWORDS: &[&str] = &[
     "collectionFormat",
 ];
 
+/// Genesys's own non-standard schema keywords, known and used on purpose, dropped without
+/// a warning (see `upgrade_schema`).
+const GENESYS_KEYWORDS: &[&str] = &["position"];
+
 /// Standard reason phrases, used when a response has no description.
 pub(super) fn reason(status: &str) -> &'static str {
     match status {
@@ -78,14 +82,14 @@ pub(super) fn reason(status: &str) -> &'static str {
 pub(super) fn upgrade_schema(
     schema: &Value,
     pointer: &str,
-    warn: &mut dyn FnMut(&str, String),
+    warn: &mut dyn FnMut(WarningKind, &str, String),
     swagger2: bool,
 ) -> Value {
     let Some(obj) = schema.as_object() else {
         return schema.clone();
     };
     if let Some(message) = super::params::format_mismatch(obj) {
-        warn(pointer, message);
+        warn(WarningKind::FormatMismatch, pointer, message);
     }
     let mut out = Map::new();
     for (key, value) in obj {
@@ -153,8 +157,14 @@ pub(super) fn upgrade_schema(
             k if k.starts_with("x-") || SCHEMA_KEYWORDS.contains(&k) => {
                 out.insert(key.clone(), value.clone());
             }
+            // Genesys's property-order extension: `position` numbers a model's properties
+            // (the order its SDKs declare them in), all over its definition, deliberately.
+            // It is known vocabulary, not a defect; the generator keeps the document's order,
+            // so the keyword is dropped without a warning.
+            k if GENESYS_KEYWORDS.contains(&k) => {}
             other => {
                 warn(
+                    WarningKind::UnknownKeyword,
                     &child(other),
                     format!("non-standard schema keyword {other:?} ignored"),
                 );
@@ -162,4 +172,39 @@ pub(super) fn upgrade_schema(
         }
     }
     Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn genesys_position_is_dropped_silently_and_other_non_standard_keywords_warn() {
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "position": 0},
+                "unit": {"type": "string", "position": 1, "allowEmptyValue": true}
+            }
+        });
+        let mut warnings = Vec::new();
+        let out = upgrade_schema(
+            &schema,
+            "/definitions/X",
+            &mut |kind, pointer, message| warnings.push((kind, pointer.to_owned(), message)),
+            true,
+        );
+        assert_eq!(
+            out["properties"],
+            json!({"name": {"type": "string"}, "unit": {"type": "string"}})
+        );
+        assert_eq!(
+            warnings,
+            [(
+                WarningKind::UnknownKeyword,
+                "/definitions/X/properties/unit/allowEmptyValue".to_owned(),
+                "non-standard schema keyword \"allowEmptyValue\" ignored".to_owned()
+            )]
+        );
+    }
 }

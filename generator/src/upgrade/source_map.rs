@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::{Diagnostic, Error, ErrorKind};
+use crate::error::{Diagnostic, Error, ErrorKind, WarningKind};
 use crate::load::Source;
 
 /// Maps pointers in the upgraded OpenAPI 3 document back to the source document and file.
@@ -67,14 +67,14 @@ impl SourceMap {
 
     /// A warning at a pointer that is already in source coordinates (found while reading the
     /// source document), attributed to the file that pointer came from.
-    pub fn diagnostic_at_source(&self, pointer: &str, message: String) -> Diagnostic {
-        let file = file_for(&self.origins, &self.file, pointer).to_owned();
-        Diagnostic {
-            file,
-            pointer: pointer.to_owned(),
-            message,
-            related: None,
-        }
+    pub fn diagnostic_at_source(
+        &self,
+        kind: WarningKind,
+        pointer: &str,
+        message: String,
+    ) -> Diagnostic {
+        let file = file_for(&self.origins, &self.file, pointer);
+        Diagnostic::new(kind, file, pointer, message)
     }
 
     /// A `$ref` target as the source document spells it.

@@ -63,6 +63,12 @@ pub const OPERATIONS: &[OperationPermissions] = &[
         requires: Requires::None,
     },
     OperationPermissions {
+        operation_id: "getUserPublicprofile",
+        method: "GET",
+        path: "/api/v2/users/{userId}/publicprofile",
+        requires: Requires::None,
+    },
+    OperationPermissions {
         operation_id: "getUsers",
         method: "GET",
         path: "/api/v2/users",

@@ -155,7 +155,12 @@ fn request_body(surface: &Surface) -> TokenStream {
     let method = ident(op.method.as_str());
     let id = op.id.as_str();
     let path = op.path.as_str();
-    let new = quote!(crate::runtime::__private::Request::new(reqwest::Method::#method, #id, #path));
+    let mut new =
+        quote!(crate::runtime::__private::Request::new(reqwest::Method::#method, #id, #path));
+    if op.anonymous {
+        // `security: []`: the definition says the operation takes no credentials.
+        new = quote!(#new.without_credentials());
+    }
     if surface.inputs.is_empty() {
         return quote!(Ok(#new));
     }

@@ -124,6 +124,14 @@ fn method_doc(api: &Api, surface: &Surface, builder_path: &str) -> Vec<String> {
         code_span(&op.id)
     ));
     paras.push(docs::permission_doc(op));
+    if op.anonymous {
+        paras.push(
+            "Sends no credentials: the definition declares that this operation needs no \
+             security (`security: []`), so the client neither waits for an access token nor \
+             sends an `Authorization` header."
+                .into(),
+        );
+    }
     if !op.scopes.is_empty() {
         paras.push(format!(
             "OAuth scopes: {}.",

@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use super::decode::{decode, Converted};
 use super::repair::{reason, upgrade_schema};
 use super::SourceMap;
-use crate::error::{escape, Diagnostics, Error, ErrorKind};
+use crate::error::{escape, Diagnostics, Error, ErrorKind, WarningKind};
 use crate::load::Document;
 use crate::parallel;
 
@@ -46,10 +46,10 @@ struct Upgrader<'a> {
 
 impl<'a> Upgrader<'a> {
     /// Records a warning at a pointer of the source document.
-    fn warn(&mut self, pointer: &str, message: String) {
+    fn warn(&mut self, kind: WarningKind, pointer: &str, message: String) {
         self.diags
             .items
-            .push(self.map.diagnostic_at_source(pointer, message));
+            .push(self.map.diagnostic_at_source(kind, pointer, message));
     }
 
     /// The top-level member `key`, when present; anything but an object is an error.
@@ -322,6 +322,7 @@ impl<'a> Upgrader<'a> {
         }
         if responses.is_empty() {
             self.warn(
+                WarningKind::NoResponses,
                 pointer,
                 "operation declares no responses; treated as answering 200 with no body".into(),
             );
@@ -349,6 +350,7 @@ impl<'a> Upgrader<'a> {
             None => {
                 let reason = reason(status);
                 self.warn(
+                    WarningKind::MissingDescription,
                     pointer,
                     format!("response has no description; used {reason:?}"),
                 );
@@ -393,7 +395,7 @@ impl<'a> Upgrader<'a> {
     /// A Swagger schema as an OAS3 schema: refs rewritten, `type: file` made binary,
     /// non-standard keywords reported and dropped.
     fn schema(&mut self, schema: &Value, pointer: &str) -> Value {
-        upgrade_schema(schema, pointer, &mut |p, m| self.warn(p, m), true)
+        upgrade_schema(schema, pointer, &mut |k, p, m| self.warn(k, p, m), true)
     }
 }
 

@@ -8,7 +8,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{copy_extensions, Upgrader};
-use crate::error::{escape, Error, ErrorKind};
+use crate::error::{escape, Error, ErrorKind, WarningKind};
 use crate::upgrade::params::{check_duplicates, check_swagger2, Declared};
 
 impl Upgrader<'_> {
@@ -98,11 +98,11 @@ impl Upgrader<'_> {
     /// [`check_swagger2`]), warning into this converter's warnings.
     fn check(&mut self, param: &Map<String, Value>, pointer: &str) -> Result<(), Error> {
         let mut warnings = Vec::new();
-        let checked = check_swagger2(param, pointer, self.map, &mut |pointer, message| {
-            warnings.push((pointer.to_owned(), message));
+        let checked = check_swagger2(param, pointer, self.map, &mut |kind, pointer, message| {
+            warnings.push((kind, pointer.to_owned(), message));
         });
-        for (pointer, message) in warnings {
-            self.warn(&pointer, message);
+        for (kind, pointer, message) in warnings {
+            self.warn(kind, &pointer, message);
         }
         checked
     }
@@ -164,7 +164,7 @@ impl Upgrader<'_> {
                 ("query", "pipes") => ("pipeDelimited", false),
                 (_, "csv") => ("simple", false),
                 (_, other) => {
-                    self.warn(&format!("{pointer}/collectionFormat"), format!("unsupported collectionFormat {other:?} for a {location} parameter; sent comma separated"));
+                    self.warn(WarningKind::CollectionFormat, &format!("{pointer}/collectionFormat"), format!("unsupported collectionFormat {other:?} for a {location} parameter; sent comma separated"));
                     (
                         if location == "query" {
                             "form"

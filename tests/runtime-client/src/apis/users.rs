@@ -86,6 +86,45 @@ impl<'a> UsersApi<'a> {
             },
         )
     }
+    /// Get a user's public profile.
+    ///
+    /// Answers without authentication: the definition declares no security for it (`security: \[\]`), as Genesys does for its guest and signup APIs.
+    ///
+    /// `GET /api/v2/users/{userId}/publicprofile` (operation `getUserPublicprofile`)
+    ///
+    /// Requires NO permissions.
+    ///
+    /// Sends no credentials: the definition declares that this operation needs no security (`security: []`), so the client neither waits for an access token nor sends an `Authorization` header.
+    ///
+    /// # Arguments
+    ///
+    /// * `user_id`: User ID
+    ///
+    /// # Returns
+    ///
+    /// [`crate::models::User`]
+    ///
+    /// # Errors
+    ///
+    /// * [`Api`](crate::Error::Api): the API answers with an error status (400, 404, 429, 500, 503, 504), or:
+    ///   * 502: Bad gateway.
+    /// * [`Transport`](crate::Error::Transport): the request cannot be sent or the response not read.
+    /// * [`Timeout`](crate::Error::Timeout): an attempt runs out of time.
+    /// * [`Auth`](crate::Error::Auth): no access token can be obtained.
+    /// * [`Config`](crate::Error::Config): a per-call header is not a valid header value.
+    /// * [`Encode`](crate::Error::Encode): a path parameter cannot be encoded.
+    /// * [`Decode`](crate::Error::Decode): the response body does not decode into the return type.
+    pub fn get_user_publicprofile(
+        &self,
+        user_id: impl Into<String>,
+    ) -> GetUserPublicprofile {
+        GetUserPublicprofile::new(
+            self.client.clone(),
+            GetUserPublicprofileParams {
+                user_id: user_id.into(),
+            },
+        )
+    }
     /// Get the list of available users.
     ///
     /// `GET /api/v2/users` (operation `getUsers`)
@@ -289,6 +328,33 @@ impl crate::runtime::Operation for GetUserParams {
                     crate::runtime::__private::ArrayStyle::Multi,
                 );
         }
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::runtime::__private::Response,
+    ) -> Result<crate::models::User, crate::Error> {
+        response.json("User")
+    }
+}
+/// Request builder for [`UsersApi::get_user_publicprofile`]: nothing to set; [`send`](crate::runtime::RequestBuilder::send) it or await it.
+pub type GetUserPublicprofile = crate::runtime::RequestBuilder<
+    GetUserPublicprofileParams,
+>;
+/// The parameters of [`GetUserPublicprofile`], set through its methods.
+#[derive(Debug, Clone)]
+pub struct GetUserPublicprofileParams {
+    pub(crate) user_id: String,
+}
+impl crate::runtime::Operation for GetUserPublicprofileParams {
+    type Output = crate::models::User;
+    fn request(&self) -> Result<crate::runtime::__private::Request, crate::Error> {
+        let mut request = crate::runtime::__private::Request::new(
+                reqwest::Method::GET,
+                "getUserPublicprofile",
+                "/api/v2/users/{userId}/publicprofile",
+            )
+            .without_credentials();
+        request.path_param("userId", &self.user_id)?;
         Ok(request)
     }
     fn decode(

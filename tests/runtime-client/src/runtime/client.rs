@@ -286,11 +286,13 @@ impl Client {
         let mut attempts = 0u32;
         let mut retries = 0u32;
         let mut reauthenticated = false;
+        // A request without credentials (`security: []`) never waits for a token.
+        let auth = self.inner.auth.as_ref().filter(|_| request.credentials);
         loop {
             attempts += 1;
             span.record("attempts", attempts);
             let attempt_started = Instant::now();
-            let token = match &self.inner.auth {
+            let token = match auth {
                 Some(provider) => Some(
                     token_within(provider.as_ref(), timeout, request.operation, attempts).await?,
                 ),
@@ -309,7 +311,7 @@ impl Client {
                 })?;
             let outcome = exchange(&self.inner.http, &self.inner.wire, http_request).await;
             if let (Outcome::Answer(401, ..), Some(provider), Some(sent), false) =
-                (&outcome, &self.inner.auth, &token, reauthenticated)
+                (&outcome, auth, &token, reauthenticated)
             {
                 // One refresh and one retry, when the provider has a new token.
                 reauthenticated = true;

@@ -69,6 +69,9 @@ pub struct Request {
     pub(crate) query: Vec<(Cow<'static, str>, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) payload: Payload,
+    /// Whether the client authenticates the request (waits for its access token and sends
+    /// it); `false` for operations the definition declares need none (`security: []`).
+    pub(crate) credentials: bool,
 }
 
 impl Request {
@@ -83,7 +86,15 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             payload: Payload::Empty,
+            credentials: true,
         }
+    }
+
+    /// The request without credentials: the client neither waits for an access token nor
+    /// sends an `Authorization` header (operations whose definition says `security: []`).
+    pub fn without_credentials(mut self) -> Self {
+        self.credentials = false;
+        self
     }
 
     /// The HTTP method.
