@@ -78,12 +78,16 @@ fn apply_patch(doc: &mut Value, patch: &[Value]) {
     }
 }
 
-/// A case of `cases.json`: its name, what it changes, and the expected changes.
+/// A case of `cases.json`: its name, what it changes, the expected changes and, when it is
+/// not the one the classification implies (`major` when any is breaking, else `minor` when
+/// any is listed, else `patch`), the expected bump (`patch` for changes to documentation
+/// or the wire only).
 struct Case {
     name: String,
     what: String,
     new: Value,
     expect: Vec<(String, bool)>,
+    bump: Option<String>,
 }
 
 fn cases() -> Vec<Case> {
@@ -112,6 +116,7 @@ fn cases() -> Vec<Case> {
                 what: case["what"].as_str().unwrap().to_owned(),
                 new,
                 expect,
+                bump: case["bump"].as_str().map(str::to_owned),
             }
         })
         .collect()
@@ -164,15 +169,34 @@ fn every_change_kind_is_reported_and_classified() {
                 .or_default()
                 .insert(change.breaking);
         }
-        // The bump follows the classification.
+        // The bump follows the classification, or what the case says.
         let expected_bump = if case.expect.iter().any(|(_, b)| *b) {
-            Bump::Major
+            "major"
+        } else if let Some(bump) = &case.bump {
+            bump.as_str()
         } else if !case.expect.is_empty() {
-            Bump::Minor
+            "minor"
         } else {
-            Bump::Patch
+            "patch"
         };
-        assert_eq!(report.bump, expected_bump, "{}", case.name);
+        assert_eq!(report.bump.as_str(), expected_bump, "{}", case.name);
+        // Each change's bump agrees with its classification, and the report's is the
+        // largest of them.
+        for change in &report.changes {
+            match (change.breaking, change.kind.patch_only()) {
+                (true, _) => assert_eq!(change.bump, Bump::Major, "{change:?}"),
+                (false, true) => assert_eq!(change.bump, Bump::Patch, "{change:?}"),
+                (false, false) => assert_ne!(change.bump, Bump::Major, "{change:?}"),
+            }
+        }
+        let largest = report.changes.iter().map(|c| c.bump).max();
+        assert_eq!(largest.unwrap_or(Bump::Patch), report.bump, "{}", case.name);
+        // Listed changes and `other_differences` never both.
+        assert!(
+            report.changes.is_empty() || !report.other_differences,
+            "{}",
+            case.name
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     let missing: Vec<&str> = Kind::all()
@@ -181,7 +205,12 @@ fn every_change_kind_is_reported_and_classified() {
         .collect();
     assert!(missing.is_empty(), "no fixture case exercises {missing:?}");
     // Kinds whose classification depends on the case are exercised both ways.
-    for kind in [Kind::ParamAdded, Kind::FieldRequired] {
+    for kind in [
+        Kind::ParamAdded,
+        Kind::FieldRequired,
+        Kind::FieldReadOnly,
+        Kind::FieldWritable,
+    ] {
         assert_eq!(
             covered[&kind],
             BTreeSet::from([false, true]),
