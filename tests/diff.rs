@@ -3,8 +3,10 @@
 //! - every change kind, with its classification, from `fixtures/diff/cases.json` (one
 //!   patch of `fixtures/diff/base.json` per case);
 //! - the Swagger 2.0 and OpenAPI 3.0 renderings of one API give an empty report;
-//! - golden reports for real Genesys pairs, the identity diff of every real file, and the
-//!   2018-03-21 -> 2025-07-28 counts against a plain comparison of the raw JSON;
+//! - golden reports for real Genesys pairs, the identity diff of every real file, the
+//!   2018-03-21 -> 2025-07-28 counts against a plain comparison of the raw JSON, and the
+//!   definitions the real pairs add or remove named in the JSON report as Genesys names
+//!   them;
 //! - `update-spec` from a file and from a local HTTP server, and failures that must leave
 //!   `spec/` and the client untouched.
 
@@ -389,6 +391,95 @@ fn raw_identities(path: &Path) -> (BTreeSet<(String, String)>, BTreeSet<String>)
         .cloned()
         .collect();
     (operations, definitions)
+}
+
+/// The model id of a definition (ARCHITECTURE.md, "Model ids"): its name, escaped with a
+/// leading `\` when it starts with `#` or `\`.
+fn definition_id(name: &str) -> String {
+    if name.starts_with(['#', '\\']) {
+        format!("\\{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+#[test]
+fn real_pairs_name_added_and_removed_definitions_as_genesys_does() {
+    let Some(dir) = tests::corpus("real_pairs_name_added_and_removed_definitions_as_genesys_does")
+    else {
+        return;
+    };
+    let mut differing = BTreeSet::new();
+    for (from, to) in [("2017-09-08", "2017-09-21"), ("2017-12-09", "2018-03-21")] {
+        let (_, old_defs) = raw_identities(&corpus_file(&dir, from));
+        let (_, new_defs) = raw_identities(&corpus_file(&dir, to));
+        let (old, new) = (real(&dir, from), real(&dir, to));
+        // With every tag selected (the default) the IR keeps unreached definitions too (only
+        // a `--tags` selection drops them), so the raw keys are exactly the definitions the
+        // report can name: checked, not assumed.
+        for (defs, api, date) in [(&old_defs, old, from), (&new_defs, new, to)] {
+            let dropped: Vec<&String> = defs
+                .iter()
+                .filter(|d| !api.models.contains_key(&definition_id(d)))
+                .collect();
+            assert!(dropped.is_empty(), "{date}: the IR dropped {dropped:?}");
+        }
+        let report: Value =
+            serde_json::from_str(&diff::json(&real_report(&dir, from, to))).unwrap();
+        let changes = report["changes"].as_array().unwrap();
+        let named = |kind: &str| -> BTreeSet<String> {
+            changes
+                .iter()
+                .filter(|c| c["kind"] == kind)
+                .map(|c| {
+                    c["definition"]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{kind} without a definition: {c}"))
+                        .to_owned()
+                })
+                .collect()
+        };
+        let added: BTreeSet<String> = new_defs.difference(&old_defs).cloned().collect();
+        let removed: BTreeSet<String> = old_defs.difference(&new_defs).cloned().collect();
+        assert_eq!(named("model-added"), added, "{from} -> {to}: added");
+        assert_eq!(named("model-removed"), removed, "{from} -> {to}: removed");
+        // Every model change names its definition next to the Rust name the IR gives it;
+        // inline models have no definition.
+        for change in changes.iter().filter(|c| !c["model"].is_null()) {
+            let model = change["model"].as_str().unwrap();
+            let Some(definition) = change["definition"].as_str() else {
+                assert!(
+                    !["model-added", "model-removed"].contains(&change["kind"].as_str().unwrap()),
+                    "{change}"
+                );
+                continue;
+            };
+            let api = if change["kind"] == "model-removed" {
+                old
+            } else {
+                new
+            };
+            let id = definition_id(definition);
+            assert!(!id.starts_with('#'), "{change}");
+            assert_eq!(api.models[&id].name.rust, model, "{change}");
+            if definition != model {
+                differing.insert((definition.to_owned(), model.to_owned()));
+            }
+        }
+    }
+    // The examples: names a Genesys reader searches for, unlike the Rust ones.
+    for (definition, rust) in [
+        ("NTPSettings", "NtpSettings"),
+        (
+            "SMSAvailablePhoneNumberEntityListing",
+            "SmsAvailablePhoneNumberEntityListing",
+        ),
+    ] {
+        assert!(
+            differing.contains(&(definition.to_owned(), rust.to_owned())),
+            "{definition} not reported as {rust}: {differing:?}"
+        );
+    }
 }
 
 #[test]
