@@ -233,6 +233,19 @@ fn change_kind_reports_read_as_release_notes() {
 }
 
 #[test]
+fn the_change_report_page_lists_every_kind() {
+    let page = std::fs::read_to_string(tests::workspace().join("docs/change-report.md")).unwrap();
+    let missing: Vec<&str> = Kind::all()
+        .map(Kind::as_str)
+        .filter(|kind| !page.contains(&format!("`{kind}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/change-report.md does not list {missing:?}"
+    );
+}
+
+#[test]
 fn json_form_is_stable() {
     let (_, report) = case_reports()
         .iter()

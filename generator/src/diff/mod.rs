@@ -309,9 +309,12 @@ pub enum Kind {
     FieldRemoved,
     /// A field's type changed (`Box` included). Breaking.
     FieldRetyped,
-    /// A field became required: breaking when that changes an existing `new()`.
+    /// A field became required: breaking when that changes an existing `new()`; a `patch`
+    /// when no `new()` changes (a model only received, or a read-only field), since only
+    /// the field's docs do.
     FieldRequired,
-    /// A field became optional: breaking when it was an argument of `new()`.
+    /// A field became optional: breaking when it was an argument of `new()`; otherwise as
+    /// [`Kind::FieldRequired`].
     FieldOptional,
     /// A field's Rust name changed for the same wire name. Breaking.
     FieldRenamed,

@@ -257,7 +257,10 @@ pub(super) fn changes(old: &Api, new: &Api) -> Vec<Change> {
     out
 }
 
-/// Whether the two APIs differ in anything but source pointers.
+/// Whether the two APIs differ in anything but source pointers. Every listed change comes
+/// from a difference of the IR, so this is true whenever [`changes`] lists one; it is only
+/// asked when none is listed, to tell a `patch` (docs or details the report does not
+/// itemize) from `none`.
 pub(super) fn differs_otherwise(old: &Api, new: &Api) -> bool {
     old.without_pointers() != new.without_pointers()
 }
