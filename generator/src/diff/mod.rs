@@ -42,8 +42,8 @@
 //!
 //! [`Bump`] speaks semver's vocabulary. Each change has its own ([`Change::bump`]):
 //! `major` when breaking; `patch` when it touches only documentation, runtime data or the
-//! wire (the kinds of [`Kind::patch_only`], and a field becoming required or optional
-//! without changing `new()`); `minor` otherwise (an addition, or a deprecation, as semver
+//! wire (the kinds of [`Kind::patch_only`], and a field becoming required, optional,
+//! read-only or writable without changing `new()`); `minor` otherwise (an addition, or a deprecation, as semver
 //! asks). The report's bump is the largest of its changes'; with nothing listed it is
 //! `patch` when the definitions still differ (descriptions, summaries, operationIds:
 //! [`Report::other_differences`]) and `none` when the two lower to the same IR.
@@ -320,10 +320,11 @@ pub enum Kind {
     FieldRenamed,
     /// A field became read-only (`readOnly: true`): set by the server, ignored in requests.
     /// Breaking when it was an argument of an existing `new()` (a required field of a model
-    /// sent in requests), which loses it; otherwise only the field's docs change.
+    /// sent in requests), which loses it; otherwise a `patch`: only the field's docs change
+    /// (it is still sent when set).
     FieldReadOnly,
     /// A field is no longer read-only. Breaking when that makes it a new argument of an
-    /// existing `new()`; otherwise only the field's docs change (or `new()` appears).
+    /// existing `new()`; `minor` when `new()` appears with it; otherwise a `patch`.
     FieldWritable,
     /// `new()`'s arguments changed otherwise (order, or the model being sent at all).
     /// Breaking.
@@ -413,9 +414,9 @@ impl Kind {
 
     /// Whether a change of this kind, when it is not breaking, touches only documentation,
     /// runtime data or the wire, never an item a caller names: such a change alone makes a
-    /// `patch` release, not a `minor` one. A few changes of other kinds are patch-level too
-    /// (a field becoming required in a model that has no `new()`); [`Change::bump`] says
-    /// it for each change.
+    /// `patch` release, not a `minor` one. Some changes of other kinds are patch-level too
+    /// (a field becoming required, or read-only, in a model that has no `new()`: only its
+    /// docs change); [`Change::bump`] says it for each change.
     pub fn patch_only(self) -> bool {
         use Kind::*;
         matches!(
@@ -433,8 +434,6 @@ impl Kind {
                 | ScopeRemoved
                 | PreviewAdded
                 | PreviewRemoved
-                | FieldReadOnly
-                | FieldWritable
         )
     }
 

@@ -181,9 +181,9 @@ pub(super) fn compare_fields(
                 Some(read_only_word(f.read_only).into()),
                 message,
             );
-            if !breaking && was.in_new != f.in_new {
-                // `new()` appears: an addition.
-                sink.last_bump(Bump::Minor);
+            if was.in_new == f.in_new {
+                // Only the field's docs change: it is sent when set either way.
+                sink.last_bump(Bump::Patch);
             }
         }
         if was.rust != f.rust {
