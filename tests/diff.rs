@@ -3,8 +3,10 @@
 //! - every change kind, with its classification, from `fixtures/diff/cases.json` (one
 //!   patch of `fixtures/diff/base.json` per case);
 //! - the Swagger 2.0 and OpenAPI 3.0 renderings of one API give an empty report;
-//! - golden reports for real Genesys pairs, the identity diff of every real file, and the
-//!   2018-03-21 -> 2025-07-28 counts against a plain comparison of the raw JSON;
+//! - golden reports for real Genesys pairs, the identity diff of every real file, the
+//!   2018-03-21 -> 2025-07-28 counts against a plain comparison of the raw JSON, and the
+//!   definitions the real pairs add or remove named in the JSON report as Genesys names
+//!   them;
 //! - `update-spec` from a file and from a local HTTP server, and failures that must leave
 //!   `spec/` and the client untouched.
 
@@ -78,12 +80,16 @@ fn apply_patch(doc: &mut Value, patch: &[Value]) {
     }
 }
 
-/// A case of `cases.json`: its name, what it changes, and the expected changes.
+/// A case of `cases.json`: its name, what it changes, the expected changes and, when it is
+/// not the one the classification implies (`major` when any is breaking, else `minor` when
+/// any is listed, else `patch`), the expected bump (`patch` for changes to documentation
+/// or the wire only).
 struct Case {
     name: String,
     what: String,
     new: Value,
     expect: Vec<(String, bool)>,
+    bump: Option<String>,
 }
 
 fn cases() -> Vec<Case> {
@@ -112,6 +118,7 @@ fn cases() -> Vec<Case> {
                 what: case["what"].as_str().unwrap().to_owned(),
                 new,
                 expect,
+                bump: case["bump"].as_str().map(str::to_owned),
             }
         })
         .collect()
@@ -164,15 +171,34 @@ fn every_change_kind_is_reported_and_classified() {
                 .or_default()
                 .insert(change.breaking);
         }
-        // The bump follows the classification.
+        // The bump follows the classification, or what the case says.
         let expected_bump = if case.expect.iter().any(|(_, b)| *b) {
-            Bump::Major
+            "major"
+        } else if let Some(bump) = &case.bump {
+            bump.as_str()
         } else if !case.expect.is_empty() {
-            Bump::Minor
+            "minor"
         } else {
-            Bump::Patch
+            "patch"
         };
-        assert_eq!(report.bump, expected_bump, "{}", case.name);
+        assert_eq!(report.bump.as_str(), expected_bump, "{}", case.name);
+        // Each change's bump agrees with its classification, and the report's is the
+        // largest of them.
+        for change in &report.changes {
+            match (change.breaking, change.kind.patch_only()) {
+                (true, _) => assert_eq!(change.bump, Bump::Major, "{change:?}"),
+                (false, true) => assert_eq!(change.bump, Bump::Patch, "{change:?}"),
+                (false, false) => assert_ne!(change.bump, Bump::Major, "{change:?}"),
+            }
+        }
+        let largest = report.changes.iter().map(|c| c.bump).max();
+        assert_eq!(largest.unwrap_or(Bump::Patch), report.bump, "{}", case.name);
+        // Listed changes and `other_differences` never both.
+        assert!(
+            report.changes.is_empty() || !report.other_differences,
+            "{}",
+            case.name
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     let missing: Vec<&str> = Kind::all()
@@ -181,7 +207,12 @@ fn every_change_kind_is_reported_and_classified() {
         .collect();
     assert!(missing.is_empty(), "no fixture case exercises {missing:?}");
     // Kinds whose classification depends on the case are exercised both ways.
-    for kind in [Kind::ParamAdded, Kind::FieldRequired] {
+    for kind in [
+        Kind::ParamAdded,
+        Kind::FieldRequired,
+        Kind::FieldReadOnly,
+        Kind::FieldWritable,
+    ] {
         assert_eq!(
             covered[&kind],
             BTreeSet::from([false, true]),
@@ -199,6 +230,19 @@ fn change_kind_reports_read_as_release_notes() {
         all.push('\n');
     }
     insta::assert_snapshot!(all);
+}
+
+#[test]
+fn the_change_report_page_lists_every_kind() {
+    let page = std::fs::read_to_string(tests::workspace().join("docs/change-report.md")).unwrap();
+    let missing: Vec<&str> = Kind::all()
+        .map(Kind::as_str)
+        .filter(|kind| !page.contains(&format!("`{kind}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/change-report.md does not list {missing:?}"
+    );
 }
 
 #[test]
@@ -360,6 +404,95 @@ fn raw_identities(path: &Path) -> (BTreeSet<(String, String)>, BTreeSet<String>)
         .cloned()
         .collect();
     (operations, definitions)
+}
+
+/// The model id of a definition (ARCHITECTURE.md, "Model ids"): its name, escaped with a
+/// leading `\` when it starts with `#` or `\`.
+fn definition_id(name: &str) -> String {
+    if name.starts_with(['#', '\\']) {
+        format!("\\{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+#[test]
+fn real_pairs_name_added_and_removed_definitions_as_genesys_does() {
+    let Some(dir) = tests::corpus("real_pairs_name_added_and_removed_definitions_as_genesys_does")
+    else {
+        return;
+    };
+    let mut differing = BTreeSet::new();
+    for (from, to) in [("2017-09-08", "2017-09-21"), ("2017-12-09", "2018-03-21")] {
+        let (_, old_defs) = raw_identities(&corpus_file(&dir, from));
+        let (_, new_defs) = raw_identities(&corpus_file(&dir, to));
+        let (old, new) = (real(&dir, from), real(&dir, to));
+        // With every tag selected (the default) the IR keeps unreached definitions too (only
+        // a `--tags` selection drops them), so the raw keys are exactly the definitions the
+        // report can name: checked, not assumed.
+        for (defs, api, date) in [(&old_defs, old, from), (&new_defs, new, to)] {
+            let dropped: Vec<&String> = defs
+                .iter()
+                .filter(|d| !api.models.contains_key(&definition_id(d)))
+                .collect();
+            assert!(dropped.is_empty(), "{date}: the IR dropped {dropped:?}");
+        }
+        let report: Value =
+            serde_json::from_str(&diff::json(&real_report(&dir, from, to))).unwrap();
+        let changes = report["changes"].as_array().unwrap();
+        let named = |kind: &str| -> BTreeSet<String> {
+            changes
+                .iter()
+                .filter(|c| c["kind"] == kind)
+                .map(|c| {
+                    c["definition"]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{kind} without a definition: {c}"))
+                        .to_owned()
+                })
+                .collect()
+        };
+        let added: BTreeSet<String> = new_defs.difference(&old_defs).cloned().collect();
+        let removed: BTreeSet<String> = old_defs.difference(&new_defs).cloned().collect();
+        assert_eq!(named("model-added"), added, "{from} -> {to}: added");
+        assert_eq!(named("model-removed"), removed, "{from} -> {to}: removed");
+        // Every model change names its definition next to the Rust name the IR gives it;
+        // inline models have no definition.
+        for change in changes.iter().filter(|c| !c["model"].is_null()) {
+            let model = change["model"].as_str().unwrap();
+            let Some(definition) = change["definition"].as_str() else {
+                assert!(
+                    !["model-added", "model-removed"].contains(&change["kind"].as_str().unwrap()),
+                    "{change}"
+                );
+                continue;
+            };
+            let api = if change["kind"] == "model-removed" {
+                old
+            } else {
+                new
+            };
+            let id = definition_id(definition);
+            assert!(!id.starts_with('#'), "{change}");
+            assert_eq!(api.models[&id].name.rust, model, "{change}");
+            if definition != model {
+                differing.insert((definition.to_owned(), model.to_owned()));
+            }
+        }
+    }
+    // The examples: names a Genesys reader searches for, unlike the Rust ones.
+    for (definition, rust) in [
+        ("NTPSettings", "NtpSettings"),
+        (
+            "SMSAvailablePhoneNumberEntityListing",
+            "SmsAvailablePhoneNumberEntityListing",
+        ),
+    ] {
+        assert!(
+            differing.contains(&(definition.to_owned(), rust.to_owned())),
+            "{definition} not reported as {rust}: {differing:?}"
+        );
+    }
 }
 
 #[test]

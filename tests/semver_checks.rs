@@ -53,6 +53,12 @@ const SEEN: &[(&str, &str)] = &[
     ("field-required-breaking", "method_parameter_count_changed"),
     ("enum-value-removed", "enum_variant_missing"),
     ("trait-removed", "inherent_method_missing"),
+    ("field-read-only-breaking", "method_parameter_count_changed"),
+    ("field-writable-breaking", "method_parameter_count_changed"),
+    (
+        "param-location-changed-required",
+        "method_parameter_count_changed",
+    ),
 ];
 
 fn read_json(path: &Path) -> Value {

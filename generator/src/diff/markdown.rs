@@ -1,7 +1,8 @@
 //! The Markdown form of a [`Report`]: release notes. A verdict line (the semver bump and the
 //! counts), a table of counts per kind, then one section per API group and one for models,
 //! each a sorted list with one line per change, breaking ones marked, operations linked to
-//! their reference page.
+//! their reference page, models named first as Genesys names them (`NTPSettings`), then by
+//! their Rust name where it differs (`NtpSettings`).
 
 use std::fmt::Write;
 
@@ -18,7 +19,18 @@ pub fn markdown(report: &Report, title: &str, level: usize) -> String {
     }
     let verdict = match report.bump {
         Bump::None => "nothing changed".to_owned(),
-        Bump::Patch => "no API changes; only documentation or wire details differ".to_owned(),
+        Bump::Patch if report.changes.is_empty() => {
+            "no API changes; only documentation or wire details differ".to_owned()
+        }
+        Bump::Patch => format!(
+            "no API changes; {} {} to documentation or wire details only",
+            report.changes.len(),
+            if report.changes.len() == 1 {
+                "change"
+            } else {
+                "changes"
+            }
+        ),
         _ => format!(
             "{} breaking, {} non-breaking",
             report.summary.breaking, report.summary.non_breaking
@@ -88,7 +100,14 @@ fn line(change: &Change) -> String {
             op.path
         );
     } else if let Some(model) = &change.model {
-        let _ = write!(s, "`{model}`: ");
+        match change.definition.as_deref() {
+            Some(definition) if definition != model => {
+                let _ = write!(s, "{} (Rust `{model}`): ", code(definition));
+            }
+            _ => {
+                let _ = write!(s, "`{model}`: ");
+            }
+        }
     }
     s.push_str(&change.message);
     if !change.used_by.is_empty() && change.model.is_some() {
@@ -105,4 +124,13 @@ fn line(change: &Change) -> String {
     }
     s.push('\n');
     s
+}
+
+/// A code span, fenced so a backtick in the text cannot end it.
+fn code(text: &str) -> String {
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
 }

@@ -23,37 +23,51 @@
 //! # Classification
 //!
 //! A change is **breaking** when code that compiled against the old crate may not compile
-//! against the new one, given how `render` writes the crate: every model field is an
-//! `Option`, structs are `#[non_exhaustive]` with `Default` and `new(required...)`, enums
-//! are `#[non_exhaustive]` with `UnknownValue(String)`, required parameters are positional
-//! method arguments and optional ones builder setters. So an added optional parameter,
-//! field, enum value, operation or model is not breaking; a removal, a retyping, a renamed
-//! method, a new required parameter or optional <-> required on a parameter is; a field that
-//! becomes required breaks only when it changes an existing `new()` signature. Permission,
-//! default, deprecation and preview changes change documentation and runtime behaviour,
-//! not the API, and are not breaking ([`Kind::breaking_always`] lists the fixed ones).
+//! against the new one, or compiles and silently means something else, given how `render`
+//! writes the crate: every model field is an `Option`, structs are `#[non_exhaustive]`
+//! with `Default` and, when sent in requests, `new(required...)` (read-only fields left
+//! out), enums are `#[non_exhaustive]` with `UnknownValue(String)`, required parameters
+//! are positional method arguments and optional ones builder setters, and `send()` returns
+//! the runtime's one `Error` type whatever the documented error statuses. So an added
+//! optional parameter, field, enum value, operation or model is not breaking; a removal, a
+//! retyping, a renamed method, a new required parameter or optional <-> required on a
+//! parameter is; a field that becomes required, or read-only, or no longer read-only,
+//! breaks only when it changes an existing `new()` signature. Permission, default,
+//! deprecation, preview, scope, error-response, array-style and parameter-location changes
+//! change documentation and what goes on the wire, not the API, and are not breaking
+//! ([`Kind::breaking_always`] lists the fixed ones). `docs/change-report.md` compares these
+//! rules with the ones Genesys's own SDK builds apply.
 //!
 //! # Semver
 //!
-//! [`Bump`] speaks semver's vocabulary: `major` for any breaking change, `minor` for
-//! additions only, `patch` when only documentation or wire details differ (descriptions,
-//! error responses, scopes), `none` when the two lower to the same IR. [`next_version`]
-//! maps it to a version as Cargo does: at `1.0.0` and above major/minor/patch bump their
-//! own digit; while `0.y.z` (y > 0) a breaking change bumps `y` and anything else bumps `z`;
-//! while `0.0.z` every change bumps `z`.
+//! [`Bump`] speaks semver's vocabulary. Each change has its own ([`Change::bump`]):
+//! `major` when breaking; `patch` when it touches only documentation, runtime data or the
+//! wire (the kinds of [`Kind::patch_only`], and a field becoming required, optional,
+//! read-only or writable without changing `new()`); `minor` otherwise (an addition, or a deprecation, as semver
+//! asks). The report's bump is the largest of its changes'; with nothing listed it is
+//! `patch` when the definitions still differ (descriptions, summaries, operationIds:
+//! [`Report::other_differences`]) and `none` when the two lower to the same IR.
+//! [`next_version`] maps it to a version as Cargo does: at `1.0.0` and above
+//! major/minor/patch bump their own digit; while `0.y.z` (y > 0) a breaking change bumps
+//! `y` and anything else bumps `z`; while `0.0.z` every change bumps `z`.
 //!
 //! # JSON
 //!
 //! [`json`] writes the [`Report`] as it serializes: `format` (`genesys-sdk-diff/1`),
 //! `from`, `to`, `bump`, `other_differences`, `summary` (`breaking`, `non_breaking`,
 //! `by_kind`: one `{kind, breaking, non_breaking}` per kind present, in [`Kind`] order) and
-//! `changes`, sorted by group, operation, model, kind and item. Each change has `kind`
-//! (kebab-case [`Kind`]), `breaking`, `group` (the API group's struct name, for group and
-//! operation changes), `operation` (`rust_method`, `method`, `path`, `operation_id`,
-//! `reference`), `model` (Rust type name, for model changes), `item` (the parameter,
-//! field, enum value, permission or trait concerned), `old` and `new` (displayed values),
-//! `used_by` (the groups an added or removed model or operation belongs to) and `message`
-//! (one line of text with Markdown code spans). Absent values are `null`, empty lists `[]`.
+//! `changes`, sorted by group, operation, model, definition, kind and item. Each change has
+//! `kind` (kebab-case [`Kind`]), `breaking`, `bump` (`major`, `minor` or `patch`: what the
+//! change alone needs), `group` (the API group's struct name, for group and operation
+//! changes), `operation` (`rust_method`, `method`, `path`, `operation_id`, `reference`),
+//! `model` (the Rust type name, for model changes), `definition` (for model changes, the
+//! definition name as Genesys spells it, `NTPSettings` for the Rust `NtpSettings`; `null`
+//! for inline models, which have no Genesys name), `item` (the parameter, field, enum
+//! value, permission, scope, error status or trait concerned), `old` and `new` (displayed
+//! values), `used_by` (the groups an added or removed model or operation belongs to) and
+//! `message` (one line of text with Markdown code spans). Absent values are `null`, empty
+//! lists `[]`. Fields are only ever added under one [`FORMAT`] (`definition` and `bump`
+//! were); a reader ignores fields it does not know.
 
 mod compare;
 mod markdown;
@@ -96,9 +110,10 @@ pub struct Report {
     pub to: String,
     pub bump: Bump,
     /// True when no change is listed but the two definitions still differ (descriptions,
-    /// summaries, operationIds, error responses, scopes, wire details): the crate's docs or
-    /// behaviour change, its API does not, so a patch release. Always false when changes are
-    /// listed (it is only looked for to tell `patch` from `none`).
+    /// summaries, operationIds, error descriptions, content types, enum lists of
+    /// parameters...): the crate's docs or behaviour change, its API does not, so a patch
+    /// release. Always false when changes are listed (it is only looked for to tell `patch`
+    /// from `none`).
     pub other_differences: bool,
     pub summary: Summary,
     /// Sorted by group, operation, model, kind and item.
@@ -175,10 +190,19 @@ pub struct Change {
     pub operation: Option<OperationRef>,
     /// The model's Rust type name, for model changes.
     pub model: Option<String>,
+    /// The model's definition name as Genesys spells it (`NTPSettings`, where the Rust name
+    /// is `NtpSettings`), for model changes of a definition; `None` for inline models,
+    /// which Genesys does not name.
+    pub definition: Option<String>,
     pub kind: Kind,
-    /// The parameter, field, enum value, permission or trait concerned.
+    /// The parameter, field, enum value, permission, scope, error status or trait
+    /// concerned.
     pub item: Option<String>,
     pub breaking: bool,
+    /// The release this change alone needs: `major` when breaking, `patch` when it changes
+    /// only documentation, runtime data or the wire, `minor` otherwise. The report's bump
+    /// is the largest.
+    pub bump: Bump,
     pub old: Option<String>,
     pub new: Option<String>,
     /// Groups an added or removed model or operation belongs to (struct names).
@@ -221,10 +245,28 @@ pub enum Kind {
     ParamRenamed,
     /// The required parameters, hence the positional arguments, are in another order. Breaking.
     ParamsReordered,
-    /// The server-side default of a parameter changed. Not breaking.
+    /// The server-side default of a parameter changed. Not breaking; documentation only.
     ParamDefaultChanged,
+    /// How an array parameter's values are joined on the wire changed (`collectionFormat`,
+    /// or OpenAPI 3's `style` and `explode`: `multi`, `csv`, `ssv`, `tsv`, `pipes`). Not
+    /// breaking: the setter or argument takes the same `Vec`; wire only.
+    ParamStyleChanged,
+    /// A parameter travels elsewhere (query, header, path or form field). Not breaking in
+    /// itself: the argument or setter keeps its name and type; wire only. What the move
+    /// does to the method (a query setter that becomes a path argument) is reported as its
+    /// own change (`param-required`, `params-reordered`, ...).
+    ParamLocationChanged,
     /// What `send()` returns changed. Breaking.
     ResponseChanged,
+    /// A documented error status appeared. Not breaking: `send()` returns the runtime's
+    /// `Error` whatever the statuses (`Error::Api` carries a status and the generic
+    /// `ErrorBody`), so only the method's `# Errors` docs change.
+    ErrorAdded,
+    /// A documented error status disappeared. Not breaking, for the same reason.
+    ErrorRemoved,
+    /// A documented error status has another body type. Not breaking, for the same reason
+    /// (a model that only error bodies reach still reports its own changes).
+    ErrorRetyped,
     /// A permission was added to the operation's list. Not breaking (documentation and
     /// `permissions` data; callers' roles may need it).
     PermissionAdded,
@@ -232,6 +274,11 @@ pub enum Kind {
     PermissionRemoved,
     /// ANY <-> ALL. Not breaking.
     PermissionKindChanged,
+    /// An OAuth scope was added to those the operation accepts (`security`). Not breaking:
+    /// scopes appear in the method's docs only; the client's token is what it is.
+    ScopeAdded,
+    /// An OAuth scope left the operation's list. Not breaking, for the same reason.
+    ScopeRemoved,
     /// An operation, parameter, model or field is now deprecated (`#[deprecated]`: warnings,
     /// not errors). Not breaking.
     Deprecated,
@@ -262,13 +309,25 @@ pub enum Kind {
     FieldRemoved,
     /// A field's type changed (`Box` included). Breaking.
     FieldRetyped,
-    /// A field became required: breaking when that changes an existing `new()`.
+    /// A field became required: breaking when that changes an existing `new()`; a `patch`
+    /// when no `new()` changes (a model only received, or a read-only field), since only
+    /// the field's docs do.
     FieldRequired,
-    /// A field became optional: breaking when it was an argument of `new()`.
+    /// A field became optional: breaking when it was an argument of `new()`; otherwise as
+    /// [`Kind::FieldRequired`].
     FieldOptional,
     /// A field's Rust name changed for the same wire name. Breaking.
     FieldRenamed,
-    /// `new()`'s arguments changed otherwise (order, read-only flags). Breaking.
+    /// A field became read-only (`readOnly: true`): set by the server, ignored in requests.
+    /// Breaking when it was an argument of an existing `new()` (a required field of a model
+    /// sent in requests), which loses it; otherwise a `patch`: only the field's docs change
+    /// (it is still sent when set).
+    FieldReadOnly,
+    /// A field is no longer read-only. Breaking when that makes it a new argument of an
+    /// existing `new()`; `minor` when `new()` appears with it; otherwise a `patch`.
+    FieldWritable,
+    /// `new()`'s arguments changed otherwise (order, or the model being sent at all).
+    /// Breaking.
     ConstructorChanged,
     /// A new enum value. Not breaking (`#[non_exhaustive]`).
     EnumValueAdded,
@@ -303,7 +362,8 @@ impl Kind {
     pub fn breaking_always(self) -> Option<bool> {
         use Kind::*;
         match self {
-            ParamAdded | ParamRenamed | FieldAdded | FieldRequired | FieldOptional => None,
+            ParamAdded | ParamRenamed | FieldAdded | FieldRequired | FieldOptional
+            | FieldReadOnly | FieldWritable => None,
             GroupRemoved
             | OperationRemoved
             | MethodRenamed
@@ -331,9 +391,16 @@ impl Kind {
             | OperationAdded
             | OperationGroupAdded
             | ParamDefaultChanged
+            | ParamStyleChanged
+            | ParamLocationChanged
+            | ErrorAdded
+            | ErrorRemoved
+            | ErrorRetyped
             | PermissionAdded
             | PermissionRemoved
             | PermissionKindChanged
+            | ScopeAdded
+            | ScopeRemoved
             | Deprecated
             | Undeprecated
             | PreviewAdded
@@ -343,6 +410,31 @@ impl Kind {
             | EnumValueAdded
             | TraitAdded => Some(false),
         }
+    }
+
+    /// Whether a change of this kind, when it is not breaking, touches only documentation,
+    /// runtime data or the wire, never an item a caller names: such a change alone makes a
+    /// `patch` release, not a `minor` one. Some changes of other kinds are patch-level too
+    /// (a field becoming required, or read-only, in a model that has no `new()`: only its
+    /// docs change); [`Change::bump`] says it for each change.
+    pub fn patch_only(self) -> bool {
+        use Kind::*;
+        matches!(
+            self,
+            ParamDefaultChanged
+                | ParamStyleChanged
+                | ParamLocationChanged
+                | ErrorAdded
+                | ErrorRemoved
+                | ErrorRetyped
+                | PermissionAdded
+                | PermissionRemoved
+                | PermissionKindChanged
+                | ScopeAdded
+                | ScopeRemoved
+                | PreviewAdded
+                | PreviewRemoved
+        )
     }
 
     /// Every kind, in order.
@@ -368,10 +460,17 @@ const KIND_NAMES: &[(Kind, &str)] = &[
     (Kind::ParamRenamed, "param-renamed"),
     (Kind::ParamsReordered, "params-reordered"),
     (Kind::ParamDefaultChanged, "param-default-changed"),
+    (Kind::ParamStyleChanged, "param-style-changed"),
+    (Kind::ParamLocationChanged, "param-location-changed"),
     (Kind::ResponseChanged, "response-changed"),
+    (Kind::ErrorAdded, "error-added"),
+    (Kind::ErrorRemoved, "error-removed"),
+    (Kind::ErrorRetyped, "error-retyped"),
     (Kind::PermissionAdded, "permission-added"),
     (Kind::PermissionRemoved, "permission-removed"),
     (Kind::PermissionKindChanged, "permission-kind-changed"),
+    (Kind::ScopeAdded, "scope-added"),
+    (Kind::ScopeRemoved, "scope-removed"),
     (Kind::Deprecated, "deprecated"),
     (Kind::Undeprecated, "undeprecated"),
     (Kind::PreviewAdded, "preview-added"),
@@ -389,6 +488,8 @@ const KIND_NAMES: &[(Kind, &str)] = &[
     (Kind::FieldRequired, "field-required"),
     (Kind::FieldOptional, "field-optional"),
     (Kind::FieldRenamed, "field-renamed"),
+    (Kind::FieldReadOnly, "field-read-only"),
+    (Kind::FieldWritable, "field-writable"),
     (Kind::ConstructorChanged, "constructor-changed"),
     (Kind::EnumValueAdded, "enum-value-added"),
     (Kind::EnumValueRemoved, "enum-value-removed"),
@@ -423,14 +524,10 @@ pub fn diff(old: &Api, new: &Api) -> Report {
         .collect();
     // Only needed to tell `patch` from `none`, so only computed when nothing is listed.
     let other_differences = changes.is_empty() && compare::differs_otherwise(old, new);
-    let bump = if summary.breaking > 0 {
-        Bump::Major
-    } else if summary.non_breaking > 0 {
-        Bump::Minor
-    } else if other_differences {
-        Bump::Patch
-    } else {
-        Bump::None
+    let bump = match changes.iter().map(|c| c.bump).max() {
+        Some(bump) => bump,
+        None if other_differences => Bump::Patch,
+        None => Bump::None,
     };
     Report {
         format: FORMAT,

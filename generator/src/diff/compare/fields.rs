@@ -1,12 +1,13 @@
-//! Struct fields as a caller sees them (an `Option` each, the required ones the arguments
-//! of `new()`): added, removed, retyped, renamed, required or optional, deprecated, and the
-//! change of `new()` no field change explains.
+//! Struct fields as a caller sees them (an `Option` each; in a model sent in requests, the
+//! required ones that are not read-only the arguments of `new()`): added, removed, retyped,
+//! renamed, required or optional, read-only or not, deprecated, and the change of `new()`
+//! no field change explains.
 
 use std::collections::BTreeMap;
 
 use super::{code, required_word, Sink};
-use crate::diff::Kind;
-use crate::ir::{Api, Field, TypeRef};
+use crate::diff::{Bump, Kind};
+use crate::ir::{Api, Field, Model, TypeRef};
 use crate::surface::display;
 
 /// A struct field as a caller sees it.
@@ -16,13 +17,16 @@ pub(super) struct FieldInfo {
     /// The field's displayed type inside its `Option` (`Box<Node>`, `Vec<String>`).
     ty: String,
     required: bool,
-    /// An argument of `new()`: required and not read-only.
+    read_only: bool,
+    /// An argument of `new()`: required and not read-only, in a model sent in requests
+    /// (only those have a `new()`, as `render` writes them).
     in_new: bool,
     deprecated: bool,
 }
 
 pub(super) fn struct_fields(
     api: &Api,
+    model: &Model,
     fields: &[Field],
     additional: Option<&TypeRef>,
 ) -> Vec<FieldInfo> {
@@ -35,7 +39,8 @@ pub(super) fn struct_fields(
                 rust: f.name.rust.clone(),
                 ty: if f.boxed { format!("Box<{ty}>") } else { ty },
                 required: f.required,
-                in_new: f.required && !f.read_only,
+                read_only: f.read_only,
+                in_new: model.usage.request && f.required && !f.read_only,
                 deprecated: f.deprecated,
             }
         })
@@ -46,6 +51,7 @@ pub(super) fn struct_fields(
             rust: "additional_properties".into(),
             ty: format!("BTreeMap<String, {}>", display(api, extra)),
             required: false,
+            read_only: false,
             in_new: false,
             deprecated: false,
         });
@@ -53,7 +59,15 @@ pub(super) fn struct_fields(
     list
 }
 
-pub(super) fn compare_fields(before: &[FieldInfo], after: &[FieldInfo], sink: &mut Sink) {
+/// Compares the fields of two versions of a struct; `sent_changed` when the model started
+/// or stopped being sent in requests (which its `Serialize` change reports, and which
+/// makes or takes away its `new()`).
+pub(super) fn compare_fields(
+    before: &[FieldInfo],
+    after: &[FieldInfo],
+    sent_changed: bool,
+    sink: &mut Sink,
+) {
     let old_by: BTreeMap<&str, &FieldInfo> = before.iter().map(|f| (f.wire.as_str(), f)).collect();
     let new_by: BTreeMap<&str, &FieldInfo> = after.iter().map(|f| (f.wire.as_str(), f)).collect();
     let old_new: Vec<(&str, &str)> = before
@@ -68,7 +82,7 @@ pub(super) fn compare_fields(before: &[FieldInfo], after: &[FieldInfo], sink: &m
         .collect();
     let had_new = !old_new.is_empty();
     // Fields whose breaking change already explains a change of `new()`.
-    let mut explained = false;
+    let mut explained = sent_changed;
     for f in after {
         let item = Some(f.wire.as_str());
         let name = code(&f.wire);
@@ -77,7 +91,8 @@ pub(super) fn compare_fields(before: &[FieldInfo], after: &[FieldInfo], sink: &m
             let note = match (f.in_new, had_new) {
                 (true, true) => ", required: a new argument of `new()`",
                 (true, false) => ", required: `new()` now takes it",
-                _ if f.required => ", required but set by the server",
+                _ if f.required && f.read_only => ", required but set by the server",
+                _ if f.required => ", required (the model is not sent, so it has no `new()`)",
                 _ => "",
             };
             explained |= breaking;
@@ -133,6 +148,43 @@ pub(super) fn compare_fields(before: &[FieldInfo], after: &[FieldInfo], sink: &m
                 Some(required_word(f.required).into()),
                 message,
             );
+            if was.in_new == f.in_new {
+                // Only the docs' "Required by the API." changes.
+                sink.last_bump(Bump::Patch);
+            }
+        }
+        if was.read_only != f.read_only {
+            let breaking = was.in_new != f.in_new && had_new;
+            explained |= breaking;
+            let effect = match (was.in_new, f.in_new) {
+                (false, true) if had_new => " (a new argument of `new()`)",
+                (false, true) => " (`new()` now takes it)",
+                (true, false) => " (no longer an argument of `new()`)",
+                _ => "",
+            };
+            let (kind, message) = if f.read_only {
+                (
+                    Kind::FieldReadOnly,
+                    format!("field {name} is now read-only: set by the server{effect}"),
+                )
+            } else {
+                (
+                    Kind::FieldWritable,
+                    format!("field {name} is no longer read-only{effect}"),
+                )
+            };
+            sink.push(
+                kind,
+                breaking,
+                item,
+                Some(read_only_word(was.read_only).into()),
+                Some(read_only_word(f.read_only).into()),
+                message,
+            );
+            if was.in_new == f.in_new {
+                // Only the field's docs change: it is sent when set either way.
+                sink.last_bump(Bump::Patch);
+            }
         }
         if was.rust != f.rust {
             explained |= was.in_new || f.in_new;
@@ -175,5 +227,13 @@ pub(super) fn compare_fields(before: &[FieldInfo], after: &[FieldInfo], sink: &m
             Some(show(&new_new)),
             format!("`new({})` is now `new({})`", show(&old_new), show(&new_new)),
         );
+    }
+}
+
+fn read_only_word(read_only: bool) -> &'static str {
+    if read_only {
+        "read-only"
+    } else {
+        "writable"
     }
 }

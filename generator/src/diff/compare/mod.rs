@@ -13,7 +13,7 @@ mod signature;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::{reference_url, Change, Kind, OperationRef};
+use super::{reference_url, Bump, Change, Kind, OperationRef};
 use crate::ir::{Api, Group, Method, Model, Operation};
 
 pub use signature::{signatures, Argument, Signature};
@@ -102,6 +102,7 @@ impl<'a> Index<'a> {
                 group: Some(self.group_name(tag)),
                 operation: Some(self.op_ref(op, tag)),
                 model: None,
+                definition: None,
             },
         }
     }
@@ -119,6 +120,17 @@ struct At {
     group: Option<String>,
     operation: Option<OperationRef>,
     model: Option<String>,
+    definition: Option<String>,
+}
+
+/// The definition name a model id stands for, as Genesys spells it: the id, unescaped
+/// (a leading `\` escapes names starting with `#` or `\`); `None` for inline models,
+/// whose ids start with `#`.
+fn definition_name(id: &str) -> Option<String> {
+    if id.starts_with('#') {
+        return None;
+    }
+    Some(id.strip_prefix('\\').unwrap_or(id).to_owned())
 }
 
 /// Collects changes at one place.
@@ -136,18 +148,20 @@ impl<'o> Sink<'o> {
                 group: Some(group.name.rust.clone()),
                 operation: None,
                 model: None,
+                definition: None,
             },
         }
     }
 
-    /// Collects changes of a model.
-    fn model(out: &'o mut Vec<Change>, model: &Model) -> Self {
+    /// Collects changes of the model of id `id`.
+    fn model(out: &'o mut Vec<Change>, id: &str, model: &Model) -> Self {
         Sink {
             out,
             at: At {
                 group: None,
                 operation: None,
                 model: Some(model.name.rust.clone()),
+                definition: definition_name(id),
             },
         }
     }
@@ -166,13 +180,22 @@ impl<'o> Sink<'o> {
             !matches!(kind.breaking_always(), Some(b) if b != breaking),
             "{kind:?} is classified {breaking}"
         );
+        let bump = if breaking {
+            Bump::Major
+        } else if kind.patch_only() {
+            Bump::Patch
+        } else {
+            Bump::Minor
+        };
         self.out.push(Change {
             group: self.at.group.clone(),
             operation: self.at.operation.clone(),
             model: self.at.model.clone(),
+            definition: self.at.definition.clone(),
             kind,
             item: item.map(str::to_owned),
             breaking,
+            bump,
             old,
             new,
             used_by: Vec::new(),
@@ -212,6 +235,15 @@ impl<'o> Sink<'o> {
             last.used_by = used_by;
         }
     }
+
+    /// Sets the bump of the last non-breaking change, where its kind's default
+    /// ([`Kind::patch_only`]) does not fit the case.
+    fn last_bump(&mut self, bump: Bump) {
+        if let Some(last) = self.out.last_mut() {
+            debug_assert!(!last.breaking && bump != Bump::Major);
+            last.bump = bump;
+        }
+    }
 }
 
 /// Every change between two APIs, unsorted.
@@ -225,7 +257,10 @@ pub(super) fn changes(old: &Api, new: &Api) -> Vec<Change> {
     out
 }
 
-/// Whether the two APIs differ in anything but source pointers.
+/// Whether the two APIs differ in anything but source pointers. Every listed change comes
+/// from a difference of the IR, so this is true whenever [`changes`] lists one; it is only
+/// asked when none is listed, to tell a `patch` (docs or details the report does not
+/// itemize) from `none`.
 pub(super) fn differs_otherwise(old: &Api, new: &Api) -> bool {
     old.without_pointers() != new.without_pointers()
 }

@@ -35,11 +35,11 @@ pub(super) fn models(old: &Index, new: &Index, out: &mut Vec<Change>) {
         } else {
             ""
         };
-        for (key, n) in defs_new.iter() {
+        for (key, &(id, n)) in defs_new.iter() {
             match defs_old.get(key) {
-                Some(o) => compare_model(old.api, o, new.api, n, out),
+                Some(&(_, o)) => compare_model(old.api, o, new.api, id, n, out),
                 None => {
-                    let mut sink = Sink::model(out, n);
+                    let mut sink = Sink::model(out, id, n);
                     sink.fixed(
                         added,
                         None,
@@ -51,9 +51,9 @@ pub(super) fn models(old: &Index, new: &Index, out: &mut Vec<Change>) {
                 }
             }
         }
-        for (key, o) in defs_old.iter() {
+        for (key, &(id, o)) in defs_old.iter() {
             if !defs_new.contains_key(key) {
-                let mut sink = Sink::model(out, o);
+                let mut sink = Sink::model(out, id, o);
                 sink.fixed(
                     removed,
                     None,
@@ -67,16 +67,18 @@ pub(super) fn models(old: &Index, new: &Index, out: &mut Vec<Change>) {
     }
 }
 
-/// Definitions by definition name, inline models by Rust type name.
-#[allow(clippy::type_complexity)]
-fn split_models(api: &Api) -> (BTreeMap<&str, &Model>, BTreeMap<&str, &Model>) {
+/// Models with their ids: definitions by id (the definition name), inline models by Rust
+/// type name.
+type ModelsBy<'a> = BTreeMap<&'a str, (&'a str, &'a Model)>;
+
+fn split_models(api: &Api) -> (ModelsBy<'_>, ModelsBy<'_>) {
     let mut defs = BTreeMap::new();
     let mut inline = BTreeMap::new();
     for (id, model) in &api.models {
         if id.starts_with('#') {
-            inline.insert(model.name.rust.as_str(), model);
+            inline.insert(model.name.rust.as_str(), (id.as_str(), model));
         } else {
-            defs.insert(id.as_str(), model);
+            defs.insert(id.as_str(), (id.as_str(), model));
         }
     }
     (defs, inline)
@@ -98,20 +100,22 @@ fn enum_through_aliases<'a>(api: &'a Api, model: &'a Model) -> &'a ModelKind {
     }
 }
 
-fn compare_model(old_api: &Api, o: &Model, new_api: &Api, n: &Model, out: &mut Vec<Change>) {
-    let mut sink = Sink::model(out, n);
+fn compare_model(
+    old_api: &Api,
+    o: &Model,
+    new_api: &Api,
+    id: &str,
+    n: &Model,
+    out: &mut Vec<Change>,
+) {
+    let mut sink = Sink::model(out, id, n);
     if o.name.rust != n.name.rust {
         sink.fixed(
             Kind::ModelRenamed,
             None,
             Some(o.name.rust.clone()),
             Some(n.name.rust.clone()),
-            format!(
-                "Rust type `{}` renamed to `{}` (definition {})",
-                o.name.rust,
-                n.name.rust,
-                code(&n.name.wire)
-            ),
+            format!("Rust type `{}` renamed to `{}`", o.name.rust, n.name.rust),
         );
     }
     match (
@@ -128,9 +132,14 @@ fn compare_model(old_api: &Api, o: &Model, new_api: &Api, n: &Model, out: &mut V
                 additional: new_extra,
             },
         ) => {
-            let before = struct_fields(old_api, old_fields, old_extra.as_ref());
-            let after = struct_fields(new_api, new_fields, new_extra.as_ref());
-            compare_fields(&before, &after, &mut sink);
+            let before = struct_fields(old_api, o, old_fields, old_extra.as_ref());
+            let after = struct_fields(new_api, n, new_fields, new_extra.as_ref());
+            compare_fields(
+                &before,
+                &after,
+                o.usage.request != n.usage.request,
+                &mut sink,
+            );
             for (trait_name, was, is) in [
                 ("Serialize", o.usage.request, n.usage.request),
                 ("Deserialize", o.usage.response, n.usage.response),

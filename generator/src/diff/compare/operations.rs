@@ -1,14 +1,16 @@
 //! API groups and operations: groups added or removed, operations added or removed (matched
 //! by method and path), their membership and method name in each group, the request
-//! builder, and the permission, deprecation and preview flags. The method's inputs and
-//! returned type are compared by [`super::signature`].
+//! builder, the documented error responses, the permissions and OAuth scopes, and the
+//! deprecation and preview flags. The method's inputs and returned type are compared by
+//! [`super::signature`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::signature::{compare_inputs, Compared};
 use super::{code, Index, Sink};
 use crate::diff::{Change, Kind};
-use crate::ir::{Operation, PermissionKind};
+use crate::ir::{Api, Operation, PermissionKind};
+use crate::surface::display;
 
 pub(super) fn groups(old: &Index, new: &Index, out: &mut Vec<Change>) {
     for (tag, group) in &new.groups {
@@ -170,7 +172,9 @@ fn compare_operation(
             format!("returns {} instead of {}", code(new_ret), code(old_ret)),
         );
     }
+    compare_errors(old.api, o, new.api, n, &mut sink);
     compare_permissions(o, n, &mut sink);
+    compare_scopes(o, n, &mut sink);
     sink.deprecation(None, o.deprecated, n.deprecated, "operation");
     if o.preview != n.preview {
         let (kind, message) = if n.preview {
@@ -238,5 +242,88 @@ fn compare_permissions(o: &Operation, n: &Operation, sink: &mut Sink) {
                 ),
             );
         }
+    }
+}
+
+/// The documented error responses: by status, each body's displayed type (`none` without
+/// a body). `send()` returns the runtime's `Error` whatever they are, so only the
+/// method's `# Errors` docs follow them.
+fn compare_errors(old_api: &Api, o: &Operation, new_api: &Api, n: &Operation, sink: &mut Sink) {
+    let bodies = |api: &Api, op: &Operation| -> BTreeMap<String, String> {
+        op.errors
+            .iter()
+            .map(|r| {
+                let body = r.ty.as_ref().map(|t| display(api, t));
+                (r.status.clone(), body.unwrap_or_else(|| "none".to_owned()))
+            })
+            .collect()
+    };
+    let (before, after) = (bodies(old_api, o), bodies(new_api, n));
+    for (status, body) in &after {
+        match before.get(status) {
+            None => sink.fixed(
+                Kind::ErrorAdded,
+                Some(status),
+                None,
+                Some(body.clone()),
+                if body == "none" {
+                    format!("documents error status {}", code(status))
+                } else {
+                    format!(
+                        "documents error status {} (body {})",
+                        code(status),
+                        code(body)
+                    )
+                },
+            ),
+            Some(was) if was != body => sink.fixed(
+                Kind::ErrorRetyped,
+                Some(status),
+                Some(was.clone()),
+                Some(body.clone()),
+                format!(
+                    "error status {} now has body {} (was {})",
+                    code(status),
+                    code(body),
+                    code(was)
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    for (status, body) in &before {
+        if !after.contains_key(status) {
+            sink.fixed(
+                Kind::ErrorRemoved,
+                Some(status),
+                Some(body.clone()),
+                None,
+                format!("no longer documents error status {}", code(status)),
+            );
+        }
+    }
+}
+
+/// The OAuth scopes `security` names: documentation only.
+fn compare_scopes(o: &Operation, n: &Operation, sink: &mut Sink) {
+    let (before, after): (BTreeSet<&String>, BTreeSet<&String>) =
+        (o.scopes.iter().collect(), n.scopes.iter().collect());
+    for scope in after.difference(&before) {
+        sink.fixed(
+            Kind::ScopeAdded,
+            Some(scope),
+            None,
+            None,
+            format!("accepts OAuth scope {}", code(scope)),
+        );
+    }
+    for scope in before.difference(&after) {
+        sink.fixed(
+            Kind::ScopeRemoved,
+            Some(scope),
+            None,
+            None,
+            format!("no longer lists OAuth scope {}", code(scope)),
+        );
     }
 }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{code, required_word, Index, Sink};
 use crate::diff::Kind;
-use crate::ir::{Api, Operation};
+use crate::ir::{Api, ArrayStyle, Operation};
 use crate::surface::{display, surface, Outcome, Passing, Place, Surface};
 
 /// An operation's method in one of its groups, as the change report compares it: what a
@@ -99,6 +99,9 @@ struct Input {
     wire: String,
     /// `parameter`, `request body` or `form field`.
     what: &'static str,
+    place: Place,
+    /// For array parameters: how the values are joined.
+    style: Option<ArrayStyle>,
     rust: String,
     /// Whether it is a positional argument rather than a setter.
     required: bool,
@@ -131,6 +134,8 @@ fn inputs(api: &Api, surface: &Surface) -> Vec<Input> {
                 key,
                 wire: wire.to_owned(),
                 what: input.place.noun(),
+                place: input.place,
+                style: input.style,
                 rust: input.rust.to_owned(),
                 required: input.passing() == Passing::Argument,
                 ty: display(api, input.ty),
@@ -141,18 +146,74 @@ fn inputs(api: &Api, surface: &Surface) -> Vec<Input> {
         .collect()
 }
 
-/// Compares the inputs of two versions of an operation: each added, removed, retyped,
-/// renamed, required or optional, defaulted or deprecated, and the positional order.
+/// Where an input travels, as a report says it.
+fn place_word(place: Place) -> &'static str {
+    match place {
+        Place::Path => "path",
+        Place::Query => "query",
+        Place::Header => "header",
+        Place::Body(_) => "body",
+        Place::FormPart(_) => "form",
+    }
+}
+
+fn style_word(style: ArrayStyle) -> &'static str {
+    match style {
+        ArrayStyle::Multi => "multi",
+        ArrayStyle::Csv => "csv",
+        ArrayStyle::Ssv => "ssv",
+        ArrayStyle::Tsv => "tsv",
+        ArrayStyle::Pipes => "pipes",
+    }
+}
+
+/// Pairs each new input with its old version, if any: by key, then, among the inputs left,
+/// a parameter or form field with the wire name of one that went (it moved: `formData` to
+/// `query`, or a second `id` from query to header). Returns the old index of each new
+/// input, and the new index of each old one.
+fn pair(old: &[Input], new: &[Input]) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
+    let old_by_key: BTreeMap<&str, usize> = old
+        .iter()
+        .enumerate()
+        .map(|(i, input)| (input.key.as_str(), i))
+        .collect();
+    let mut of_new: Vec<Option<usize>> = new
+        .iter()
+        .map(|input| old_by_key.get(input.key.as_str()).copied())
+        .collect();
+    let mut of_old: Vec<Option<usize>> = vec![None; old.len()];
+    for (j, i) in of_new.iter().enumerate() {
+        if let Some(i) = i {
+            of_old[*i] = Some(j);
+        }
+    }
+    let movable = |input: &Input| !matches!(input.place, Place::Body(_));
+    for (j, input) in new.iter().enumerate() {
+        if of_new[j].is_some() || !movable(input) {
+            continue;
+        }
+        let went = old
+            .iter()
+            .enumerate()
+            .find(|(i, o)| of_old[*i].is_none() && movable(o) && o.wire == input.wire);
+        if let Some((i, _)) = went {
+            of_new[j] = Some(i);
+            of_old[i] = Some(j);
+        }
+    }
+    (of_new, of_old)
+}
+
+/// Compares the inputs of two versions of an operation: each added, removed, moved,
+/// retyped, renamed, required or optional, restyled, defaulted or deprecated, and the
+/// positional order.
 pub(super) fn compare_inputs(old: &Compared, new: &Compared, sink: &mut Sink) {
     let (old_inputs, new_inputs) = (&old.inputs, &new.inputs);
-    let old_by_key: BTreeMap<&str, &Input> =
-        old_inputs.iter().map(|i| (i.key.as_str(), i)).collect();
-    let new_by_key: BTreeMap<&str, &Input> =
-        new_inputs.iter().map(|i| (i.key.as_str(), i)).collect();
-    for input in new_inputs {
+    let (of_new, of_old) = pair(old_inputs, new_inputs);
+    for (input, before) in new_inputs.iter().zip(&of_new) {
         let item = Some(input.wire.as_str());
         let name = code(&input.wire);
-        let Some(before) = old_by_key.get(input.key.as_str()) else {
+        let Some(before) = before.map(|i| &old_inputs[i]) else {
             let message = if input.required {
                 format!(
                     "new required {} {name}: {} (a new argument)",
@@ -177,6 +238,33 @@ pub(super) fn compare_inputs(old: &Compared, new: &Compared, sink: &mut Sink) {
             );
             continue;
         };
+        if place_word(before.place) != place_word(input.place) {
+            let passing = if input.required {
+                format!("argument `{}`", input.rust)
+            } else {
+                format!("setter `.{}()`", input.rust)
+            };
+            let unchanged = before.rust == input.rust
+                && before.ty == input.ty
+                && before.required == input.required;
+            sink.fixed(
+                Kind::ParamLocationChanged,
+                item,
+                Some(place_word(before.place).into()),
+                Some(place_word(input.place).into()),
+                format!(
+                    "{} {name} now travels in the {} (was {}){}",
+                    input.what,
+                    place_word(input.place),
+                    place_word(before.place),
+                    if unchanged {
+                        format!("; same {passing}")
+                    } else {
+                        String::new()
+                    }
+                ),
+            );
+        }
         if before.required != input.required {
             let (kind, message) = if input.required {
                 (
@@ -230,6 +318,18 @@ pub(super) fn compare_inputs(old: &Compared, new: &Compared, sink: &mut Sink) {
                 ),
             );
         }
+        if let (Some(was), Some(is)) = (before.style, input.style) {
+            if was != is {
+                let (was, is) = (style_word(was), style_word(is));
+                sink.fixed(
+                    Kind::ParamStyleChanged,
+                    item,
+                    Some(was.into()),
+                    Some(is.into()),
+                    format!("array {} {name} is now sent {is} (was {was})", input.what),
+                );
+            }
+        }
         if before.default != input.default {
             let show = |d: &Option<String>| d.clone().unwrap_or_else(|| "none".into());
             sink.fixed(
@@ -251,8 +351,8 @@ pub(super) fn compare_inputs(old: &Compared, new: &Compared, sink: &mut Sink) {
             &format!("{} {name}", input.what),
         );
     }
-    for input in old_inputs {
-        if !new_by_key.contains_key(input.key.as_str()) {
+    for (input, after) in old_inputs.iter().zip(&of_old) {
+        if after.is_none() {
             sink.fixed(
                 Kind::ParamRemoved,
                 Some(&input.wire),
@@ -263,20 +363,17 @@ pub(super) fn compare_inputs(old: &Compared, new: &Compared, sink: &mut Sink) {
         }
     }
     // Positional arguments: the required inputs both sides require, in each side's order.
-    let both_required = |i: &&Input| {
-        i.required
-            && old_by_key.get(i.key.as_str()).is_some_and(|x| x.required)
-            && new_by_key.get(i.key.as_str()).is_some_and(|x| x.required)
-    };
     let old_order: Vec<&str> = old_inputs
         .iter()
-        .filter(both_required)
-        .map(|i| i.wire.as_str())
+        .zip(&of_old)
+        .filter(|(i, j)| i.required && j.is_some_and(|j| new_inputs[j].required))
+        .map(|(i, _)| i.wire.as_str())
         .collect();
     let new_order: Vec<&str> = new_inputs
         .iter()
-        .filter(both_required)
-        .map(|i| i.wire.as_str())
+        .zip(&of_new)
+        .filter(|(i, j)| i.required && j.is_some_and(|j| old_inputs[j].required))
+        .map(|(i, _)| i.wire.as_str())
         .collect();
     if old_order != new_order {
         sink.fixed(
