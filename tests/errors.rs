@@ -66,7 +66,15 @@ fn each_bad_fixture_fails_with_file_pointer_and_reason_and_leaves_the_output_unt
         };
         let err = match std::panic::catch_unwind(|| cli.run()) {
             Ok(Ok(_)) => panic!("{} generated, but should fail", spec.display()),
-            Ok(Err(e)) => e,
+            Ok(Err(failure)) => {
+                assert_eq!(
+                    failure.code,
+                    1,
+                    "{}: generate fails with exit code 1",
+                    spec.display()
+                );
+                failure.error
+            }
             Err(_) => panic!("{} made the generator panic", spec.display()),
         };
         assert_eq!(listing(&scratch), before, "{}", spec.display());
