@@ -123,12 +123,7 @@ pub(super) fn compare_fields(
         if was.required != f.required {
             let breaking = was.in_new != f.in_new && had_new;
             explained |= breaking;
-            let effect = match (was.in_new, f.in_new) {
-                (false, true) if had_new => " (a new argument of `new()`)",
-                (false, true) => " (`new()` now takes it)",
-                (true, false) => " (no longer an argument of `new()`)",
-                _ => "",
-            };
+            let effect = new_effect(was.in_new, f.in_new, had_new);
             let (kind, message) = if f.required {
                 (
                     Kind::FieldRequired,
@@ -156,12 +151,7 @@ pub(super) fn compare_fields(
         if was.read_only != f.read_only {
             let breaking = was.in_new != f.in_new && had_new;
             explained |= breaking;
-            let effect = match (was.in_new, f.in_new) {
-                (false, true) if had_new => " (a new argument of `new()`)",
-                (false, true) => " (`new()` now takes it)",
-                (true, false) => " (no longer an argument of `new()`)",
-                _ => "",
-            };
+            let effect = new_effect(was.in_new, f.in_new, had_new);
             let (kind, message) = if f.read_only {
                 (
                     Kind::FieldReadOnly,
@@ -235,5 +225,16 @@ fn read_only_word(read_only: bool) -> &'static str {
         "read-only"
     } else {
         "writable"
+    }
+}
+
+/// What a required or read-only flip does to `new()`, as a parenthesis for the message:
+/// the field joins or leaves its arguments (`had_new`: the model had a `new()` before).
+fn new_effect(was_in_new: bool, in_new: bool, had_new: bool) -> &'static str {
+    match (was_in_new, in_new) {
+        (false, true) if had_new => " (a new argument of `new()`)",
+        (false, true) => " (`new()` now takes it)",
+        (true, false) => " (no longer an argument of `new()`)",
+        _ => "",
     }
 }
